@@ -1,0 +1,105 @@
+package partnercenter
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+)
+
+// DefaultLocale is the X-Locale sent when none is configured.
+const DefaultLocale = "en-US"
+
+// Options configure a Client.
+type Options struct {
+	// BaseURL is the API root without /v1, such as
+	// https://api.partnercenter.microsoft.com. See ValidateBaseURL.
+	BaseURL string
+	// Credential signs every request; the pipeline caches its token until
+	// shortly before expiry, so one Client acquires one token per lifetime.
+	Credential azcore.TokenCredential
+	// Scope is the token scope; DefaultScope when empty.
+	Scope string
+	// Locale is sent as X-Locale; DefaultLocale when empty.
+	Locale string
+	// UserAgent is sent as User-Agent on every request.
+	UserAgent string
+	// ClientOptions carries the transport, retry and logging settings.
+	ClientOptions policy.ClientOptions
+}
+
+// Client calls the Partner Center REST API. It is safe for concurrent use.
+type Client struct {
+	baseURL  string
+	pipeline runtime.Pipeline
+}
+
+// loggedHeaders are shown in azcore's request logs; every other header,
+// Authorization first of all, is redacted there.
+var loggedHeaders = []string{headerRequestID, headerCorrelationID, headerCV, "MS-Contract-Version", "X-Locale", "MS-ServerId"}
+
+// NewClient builds a Client from options.
+func NewClient(o Options) (*Client, error) {
+	if err := ValidateBaseURL(o.BaseURL); err != nil {
+		return nil, err
+	}
+	if o.Credential == nil {
+		return nil, errors.New("a credential is required")
+	}
+	scope := o.Scope
+	if scope == "" {
+		scope = DefaultScope
+	}
+	locale := o.Locale
+	if locale == "" {
+		locale = DefaultLocale
+	}
+	base, _ := url.Parse(o.BaseURL) // validated above
+	clientOptions := o.ClientOptions
+	// The User-Agent is ours to set (see requestHeaders); azcore's telemetry
+	// policy would overwrite it with the SDK's.
+	clientOptions.Telemetry.Disabled = true
+	pipeline := runtime.NewPipeline("partnercenter", "", runtime.PipelineOptions{
+		AllowedHeaders: loggedHeaders,
+		PerCall:        []policy.Policy{requestHeaders{locale: locale, userAgent: o.UserAgent}},
+		PerRetry: []policy.Policy{runtime.NewBearerTokenPolicy(o.Credential, []string{scope}, &policy.BearerTokenOptions{
+			// ValidateBaseURL admits http only to a loopback address.
+			InsecureAllowCredentialWithHTTP: base.Scheme == "http",
+		})},
+	}, &clientOptions)
+	return &Client{baseURL: strings.TrimRight(o.BaseURL, "/"), pipeline: pipeline}, nil
+}
+
+// requestHeaders sets Partner Center's request headers. It runs once per call,
+// before the retry policy, so every retry of a call carries the same
+// MS-RequestId, which Partner Center uses to recognise a repeated request.
+type requestHeaders struct {
+	locale    string
+	userAgent string
+}
+
+// Do implements policy.Policy.
+func (p requestHeaders) Do(req *policy.Request) (*http.Response, error) {
+	requestID, err := runtime.NewUUID()
+	if err != nil {
+		return nil, err
+	}
+	correlationID, err := runtime.NewUUID()
+	if err != nil {
+		return nil, err
+	}
+	h := req.Raw().Header
+	h.Set("Accept", "application/json")
+	h.Set("MS-Contract-Version", "v1")
+	h.Set("X-Locale", p.locale)
+	h.Set(headerRequestID, requestID)
+	h.Set(headerCorrelationID, correlationID)
+	if p.userAgent != "" {
+		h.Set("User-Agent", p.userAgent)
+	}
+	return req.Next()
+}

@@ -1,0 +1,56 @@
+package partnercenter_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
+)
+
+func TestValidateBaseURL(t *testing.T) {
+	tests := []struct {
+		url, wantErr string
+	}{
+		{"https://api.partnercenter.microsoft.com", ""},
+		{"https://gateway.example.com/partnercenter", ""},
+		{"http://127.0.0.1:8080", ""},
+		{"http://[::1]:8080/", ""},
+		{"http://localhost:8080", ""},
+		{"", "must not be empty"},
+		{"api.partnercenter.microsoft.com", "must be an absolute URL"},
+		{"http://api.partnercenter.microsoft.com", "not a loopback address"},
+		{"http://10.0.0.1", "not a loopback address"},
+		{"ftp://api.partnercenter.microsoft.com", "must use https"},
+		{"https://api.partnercenter.microsoft.com?x=1", "must not contain a query"},
+		{"https://api.partnercenter.microsoft.com/#top", "must not contain a fragment"},
+		{"https://user:pass@api.partnercenter.microsoft.com", "must not contain user information"},
+	}
+	for _, tt := range tests {
+		err := partnercenter.ValidateBaseURL(tt.url)
+		if tt.wantErr == "" && err != nil || tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
+			t.Errorf("ValidateBaseURL(%q) = %v, want %q", tt.url, err, tt.wantErr)
+		}
+	}
+}
+
+func TestValidateAuthorityHost(t *testing.T) {
+	if err := partnercenter.ValidateAuthorityHost("https://login.microsoftonline.us/"); err != nil {
+		t.Error(err)
+	}
+	if err := partnercenter.ValidateAuthorityHost("http://127.0.0.1:8443/"); err == nil || !strings.Contains(err.Error(), "must use https") {
+		t.Errorf("http authority: %v", err)
+	}
+}
+
+func TestEnvironments(t *testing.T) {
+	if got := strings.Join(partnercenter.EnvironmentNames(), ","); got != "china,germany,public,usgovernment" {
+		t.Errorf("EnvironmentNames() = %s", got)
+	}
+	china, ok := partnercenter.LookupEnvironment("china")
+	if !ok || china.BaseURL != "https://partner.partnercenterapi.microsoftonline.cn" || china.AuthorityHost != "https://login.chinacloudapi.cn/" {
+		t.Errorf("china = %+v, %v", china, ok)
+	}
+	if _, ok := partnercenter.LookupEnvironment("Public"); ok {
+		t.Error("environment names are matched exactly")
+	}
+}
