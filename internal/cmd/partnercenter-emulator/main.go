@@ -1,0 +1,204 @@
+// Command partnercenter-emulator serves the in-memory Partner Center and
+// Entra ID emulator of package emulator over TLS, for demos and for running
+// Terraform against the provider by hand.
+//
+// Usage:
+//
+//	partnercenter-emulator [-addr 127.0.0.1:8443] [-fixtures FILE] [-state-dir DIR] [-env-file FILE]
+//
+// One https listener serves both Entra ID (the authority host) and Partner
+// Center (the base URL). The certificate authority it creates is written to
+// DIR/ca.pem; clients trust it through SSL_CERT_FILE. With -env-file, once the
+// listener is up, the command writes shell lines exporting the
+// PARTNERCENTER_* settings and SSL_CERT_FILE, so that
+//
+//	partnercenter-emulator -addr 127.0.0.1:0 -env-file /tmp/partnercenter.env &
+//	. /tmp/partnercenter.env
+//
+// points the provider at the emulator. The file appears whole, so a script
+// may poll for it. -fixtures adds batches from a file in the format
+// Emulator.LoadFixtures reads. The command logs each request to stderr and
+// stops on SIGINT or SIGTERM.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/emulator"
+)
+
+// options are the command-line flags.
+type options struct {
+	addr     string
+	fixtures string
+	stateDir string
+	envFile  string
+}
+
+func main() {
+	var o options
+	flag.StringVar(&o.addr, "addr", "127.0.0.1:8443", "`address` to listen on; port 0 picks a free one")
+	flag.StringVar(&o.fixtures, "fixtures", "", "extra fixture `file` of batches to serve")
+	flag.StringVar(&o.stateDir, "state-dir", "", "`directory` to write ca.pem to (default: a new temporary directory, removed on exit)")
+	flag.StringVar(&o.envFile, "env-file", "", "`file` to write shell exports for the provider to, once listening")
+	flag.Parse()
+	if flag.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "partnercenter-emulator: unexpected arguments %q\n", flag.Args())
+		flag.Usage()
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, o, os.Stdout, log.New(os.Stderr, "", log.LstdFlags))
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "partnercenter-emulator:", err)
+		os.Exit(1)
+	}
+}
+
+// run serves the emulator until ctx is done.
+func run(ctx context.Context, o options, stdout io.Writer, logger *log.Logger) error {
+	em := emulator.New()
+	if o.fixtures != "" {
+		if err := loadFixtures(em, o.fixtures); err != nil {
+			return err
+		}
+	}
+
+	stateDir, cleanup, err := prepareStateDir(o.stateDir)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	ca, err := emulator.NewCertificateAuthority()
+	if err != nil {
+		return err
+	}
+	caFile := filepath.Join(stateDir, "ca.pem")
+	if err := os.WriteFile(caFile, ca.CertificatePEM(), 0o644); err != nil {
+		return fmt.Errorf("writing the CA certificate: %w", err)
+	}
+	tlsConfig, err := ca.ServerTLSConfig()
+	if err != nil {
+		return err
+	}
+
+	listener, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return err
+	}
+	server := &http.Server{
+		Handler:           logRequests(em, logger),
+		TLSConfig:         tlsConfig,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          logger,
+	}
+	served := make(chan error, 1)
+	go func() { served <- server.ServeTLS(listener, "", "") }()
+
+	s := settings{baseURL: baseURL(listener.Addr()), caFile: caFile}
+	// The banner comes first: scripts read stdout once the env file exists.
+	printBanner(stdout, s, o)
+	if o.envFile != "" {
+		if err := writeEnvFile(o.envFile, s); err != nil {
+			_ = server.Close()
+			return err
+		}
+	}
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Print("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := server.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutting down: %w", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// loadFixtures adds the batches of the fixture file at path to em.
+func loadFixtures(em *emulator.Emulator, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := em.LoadFixtures(f); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+// prepareStateDir returns dir as an absolute path, created if missing, or a
+// new temporary directory when dir is empty. cleanup removes the directory
+// only if it is temporary.
+func prepareStateDir(dir string) (abs string, cleanup func(), err error) {
+	if dir == "" {
+		dir, err = os.MkdirTemp("", "partnercenter-emulator-")
+		if err != nil {
+			return "", nil, err
+		}
+		return dir, func() { _ = os.RemoveAll(dir) }, nil
+	}
+	if abs, err = filepath.Abs(dir); err != nil {
+		return "", nil, err
+	}
+	if err := os.MkdirAll(abs, 0o700); err != nil {
+		return "", nil, err
+	}
+	return abs, func() {}, nil
+}
+
+// baseURL is the https root clients reach the listener at. The certificate
+// names loopback only, so a wildcard listen address is reached as 127.0.0.1.
+func baseURL(addr net.Addr) string {
+	host, port, _ := net.SplitHostPort(addr.String())
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "https://" + net.JoinHostPort(host, port)
+}
+
+// printBanner tells the user where the emulator is and how to sign in.
+func printBanner(w io.Writer, s settings, o options) {
+	fmt.Fprintf(w, `Partner Center emulator listening on %s
+
+  base URL        %s
+  authority host  %s/
+  tenant ID       %s
+  client ID       %s
+  client secret   %s
+  CA certificate  %s
+`, s.baseURL, s.baseURL, s.baseURL, emulator.DefaultTenantID, emulator.DefaultClientID, emulator.DefaultClientSecret, s.caFile)
+	if o.envFile != "" {
+		fmt.Fprintf(w, "  env file        %s (source it: . %s)\n", o.envFile, shellQuote(o.envFile))
+	}
+	fmt.Fprintf(w, `
+Fixture batches of customer %s:
+  %s  finished, the example of "Get the status of a device batch upload"
+  %s  processing
+  %s  queued
+`, emulator.SeedCustomerID, emulator.SeedBatchTrackingID, emulator.ProcessingBatchTrackingID, emulator.QueuedBatchTrackingID)
+	if o.fixtures != "" {
+		fmt.Fprintf(w, "and the batches of %s\n", o.fixtures)
+	}
+}

@@ -1,0 +1,181 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/emulator"
+)
+
+func TestRunServesUntilCancelled(t *testing.T) {
+	dir := t.TempDir()
+	envFile := filepath.Join(dir, "emulator.env")
+	fixtures := filepath.Join(dir, "fixtures.json")
+	if err := os.WriteFile(fixtures, []byte(`{"batches":[{"customerId":"c1","response":{"batchTrackingId":"t1"}}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, options{addr: "127.0.0.1:0", fixtures: fixtures, stateDir: filepath.Join(dir, "state"), envFile: envFile},
+			&stdout, log.New(&stderr, "", 0))
+	}()
+
+	var env []byte
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		var err error
+		if env, err = os.ReadFile(envFile); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no env file after 10 s: %v", err)
+		}
+	}
+	caFile := filepath.Join(dir, "state", "ca.pem")
+	want := regexp.MustCompile(`^export PARTNERCENTER_BASE_URL=(https://127\.0\.0\.1:\d+)
+export PARTNERCENTER_AUTHORITY_HOST=https://127\.0\.0\.1:\d+/
+export PARTNERCENTER_TENANT_ID=` + emulator.DefaultTenantID + `
+export PARTNERCENTER_CLIENT_ID=` + emulator.DefaultClientID + `
+export PARTNERCENTER_CLIENT_SECRET=` + emulator.DefaultClientSecret + `
+export SSL_CERT_FILE=` + regexp.QuoteMeta(shellQuote(caFile)) + `
+$`)
+	m := want.FindSubmatch(env)
+	if m == nil {
+		t.Fatalf("env file:\n%s", env)
+	}
+	baseURL := string(m[1])
+
+	pem, err := os.ReadFile(caFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AppendCertsFromPEM(pem)
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}}
+	resp, err := client.Get(baseURL + "/" + emulator.DefaultTenantID + "/v2.0/.well-known/openid-configuration")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !bytes.Contains(body, []byte(`"issuer":"`+baseURL+"/"+emulator.DefaultTenantID+`/v2.0"`)) {
+		t.Errorf("discovery: status %d body %s", resp.StatusCode, body)
+	}
+	// The fixture file's batch is served, to a token from the emulator.
+	resp, err = client.PostForm(baseURL+"/"+emulator.DefaultTenantID+"/oauth2/v2.0/token", url.Values{
+		"grant_type":    {"client_credentials"},
+		"client_id":     {emulator.DefaultClientID},
+		"client_secret": {emulator.DefaultClientSecret},
+		"scope":         {"https://api.partnercenter.microsoft.com/.default"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var token struct {
+		AccessToken string `json:"access_token"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&token)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodGet, baseURL+"/v1/customers/c1/batchJobStatus/t1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token.AccessToken)
+	resp, err = client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || string(body) != `{"batchTrackingId":"t1"}` {
+		t.Errorf("fixture batch: status %d body %s", resp.StatusCode, body)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not return after cancellation")
+	}
+
+	for _, want := range []string{"listening on " + baseURL, emulator.DefaultClientSecret, caFile, emulator.SeedBatchTrackingID, "and the batches of " + fixtures} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout.String())
+		}
+	}
+	wantLog := "GET /" + emulator.DefaultTenantID + "/v2.0/.well-known/openid-configuration 200\nPOST /" + emulator.DefaultTenantID + "/oauth2/v2.0/token 200\nGET /v1/customers/c1/batchJobStatus/t1 200\nshutting down\n"
+	if stderr.String() != wantLog {
+		t.Errorf("stderr:\n%s\nwant:\n%s", stderr.String(), wantLog)
+	}
+}
+
+func TestRunFailsOnInvalidFixtures(t *testing.T) {
+	fixtures := filepath.Join(t.TempDir(), "fixtures.json")
+	if err := os.WriteFile(fixtures, []byte(`{"batches":[{"customerId":"c1","response":{}}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := run(context.Background(), options{addr: "127.0.0.1:0", fixtures: fixtures}, io.Discard, log.New(io.Discard, "", 0))
+	if err == nil || !strings.Contains(err.Error(), fixtures+": fixture batch 0: batch of customer c1 has no batchTrackingId") {
+		t.Errorf("error %v", err)
+	}
+}
+
+func TestShellQuote(t *testing.T) {
+	tests := map[string]string{
+		"https://127.0.0.1:8443/":  "https://127.0.0.1:8443/",
+		"/tmp/state/ca.pem":        "/tmp/state/ca.pem",
+		"emulator-client-secret":   "emulator-client-secret",
+		"/tmp/my state/ca.pem":     `'/tmp/my state/ca.pem'`,
+		"it's":                     `'it'\''s'`,
+		"$HOME":                    `'$HOME'`,
+		"":                         `''`,
+		"a;rm -rf /":               `'a;rm -rf /'`,
+		"C:\\Users\\me\\ca.pem":    `'C:\Users\me\ca.pem'`,
+		"tenant=8f3b9c21,name@x%y": "tenant=8f3b9c21,name@x%y",
+	}
+	for in, want := range tests {
+		if got := shellQuote(in); got != want {
+			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+func TestBaseURL(t *testing.T) {
+	tests := map[string]string{
+		"127.0.0.1:8443": "https://127.0.0.1:8443",
+		"[::1]:8443":     "https://[::1]:8443",
+		"0.0.0.0:8443":   "https://127.0.0.1:8443",
+		"[::]:8443":      "https://127.0.0.1:8443",
+	}
+	for addr, want := range tests {
+		tcp, err := net.ResolveTCPAddr("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := baseURL(tcp); got != want {
+			t.Errorf("baseURL(%s) = %s, want %s", addr, got, want)
+		}
+	}
+}

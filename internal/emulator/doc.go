@@ -1,0 +1,23 @@
+// Package emulator is an in-memory stand-in for Microsoft Partner Center's
+// device batch status API and for the Entra ID v2 token endpoint that signs
+// callers in to it.
+//
+// One [Emulator] is an http.Handler serving both sides on the same root:
+//
+//   - GET /{tenant}/v2.0/.well-known/openid-configuration and
+//     POST /{tenant}/oauth2/v2.0/token answer as Entra ID does for the client
+//     credentials grant, including its error bodies, so that azidentity and
+//     MSAL sign in against it unchanged;
+//   - GET /v1/customers/{customer-id}/batchJobStatus/{batch-tracking-id}
+//     answers as Partner Center does, with its headers and ApiFault bodies.
+//
+// New seeds the application in DefaultTenantID/DefaultClientID and three
+// batches, one of them the example response of Microsoft's "Get the status of
+// a device batch upload" page, byte for byte. azidentity only talks to https
+// authorities, so [CertificateAuthority] issues the loopback certificate to
+// serve the emulator with and the root that clients trust.
+//
+// Tests drive it through RegisterApp, PutBatch, LoadFixtures,
+// NewAccessToken and FailNext, and inspect what clients sent with Requests and
+// TokenRequests. The partnercenter-emulator command serves it on its own.
+package emulator

@@ -1,0 +1,137 @@
+package emulator
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// The fixture batches New loads, all for the seed page's customer.
+const (
+	// SeedCustomerID is the customer of the seed page's example request.
+	SeedCustomerID = "47021739-3426-40bf-9601-61b4b6d7c793"
+	// SeedBatchTrackingID is the batch of the seed page's example response,
+	// served byte for byte: finished, one device failed with error 808.
+	SeedBatchTrackingID = "0127ed8e-ff72-4983-a3d8-e8d8bd378932"
+	// ProcessingBatchTrackingID is a batch still processing: started, with
+	// the unset completedTime .NET sends (0001-01-01T00:00:00), one device
+	// finished and one processing.
+	ProcessingBatchTrackingID = "5b8e3c1a-2f4d-4e6a-9b7c-1d0e2f3a4b5c"
+	// QueuedBatchTrackingID is a batch not started yet: startedTime unset
+	// (0001-01-01T00:00:00), no completedTime field and no devices.
+	QueuedBatchTrackingID = "9a7f6e5d-4c3b-4a29-8d1e-0f2a3b4c5d6e"
+)
+
+// seedBatchStatus is the seed page's example response body, byte for byte.
+//
+//go:embed fixtures/seed-batch-status.json
+var seedBatchStatus []byte
+
+// fixtureBatches holds the other fixture batches, in LoadFixtures' format.
+//
+//go:embed fixtures/batches.json
+var fixtureBatches []byte
+
+// batchKey identifies a batch. Both IDs are lower case because Partner
+// Center compares GUIDs case-insensitively.
+type batchKey struct {
+	customerID, trackingID string
+}
+
+// fixtureFile is the format LoadFixtures reads.
+type fixtureFile struct {
+	Batches []struct {
+		CustomerID string `json:"customerId"`
+		// Response is a BatchUploadDetails, kept raw to be served verbatim.
+		Response json.RawMessage `json:"response"`
+	} `json:"batches"`
+}
+
+// PutBatch stores body, a BatchUploadDetails JSON object, as the batch status
+// of customerID, served verbatim. The tracking ID is the body's
+// batchTrackingId; a batch already stored under it is replaced.
+func (e *Emulator) PutBatch(customerID string, body []byte) error {
+	key, err := newBatchKey(customerID, body)
+	if err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.batches[key] = bytes.Clone(body)
+	return nil
+}
+
+// LoadFixtures reads batches from r in the format
+//
+//	{"batches": [{"customerId": "...", "response": {BatchUploadDetails}}]}
+//
+// and stores each as PutBatch does, each response served verbatim. It stores
+// none of them when any is invalid.
+func (e *Emulator) LoadFixtures(r io.Reader) error {
+	var file fixtureFile
+	dec := json.NewDecoder(r)
+	// A misspelt field would otherwise leave a batch silently incomplete.
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&file); err != nil {
+		return fmt.Errorf("reading fixtures: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("reading fixtures: data after the fixture object")
+	}
+	keys := make([]batchKey, len(file.Batches))
+	for i, b := range file.Batches {
+		key, err := newBatchKey(b.CustomerID, b.Response)
+		if err != nil {
+			return fmt.Errorf("fixture batch %d: %w", i, err)
+		}
+		keys[i] = key
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for i, key := range keys {
+		e.batches[key] = file.Batches[i].Response
+	}
+	return nil
+}
+
+// loadEmbeddedFixtures stores the fixture batches compiled into the package.
+func (e *Emulator) loadEmbeddedFixtures() {
+	// The embedded files are tested; failing here is a build defect.
+	if err := e.PutBatch(SeedCustomerID, seedBatchStatus); err != nil {
+		panic(err)
+	}
+	if err := e.LoadFixtures(bytes.NewReader(fixtureBatches)); err != nil {
+		panic(err)
+	}
+}
+
+// batch returns the body stored for the batch, matching IDs
+// case-insensitively.
+func (e *Emulator) batch(customerID, trackingID string) ([]byte, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	body, ok := e.batches[batchKey{strings.ToLower(customerID), strings.ToLower(trackingID)}]
+	return body, ok
+}
+
+// newBatchKey checks that body is a JSON object with a batchTrackingId and
+// returns the key to store it under.
+func newBatchKey(customerID string, body []byte) (batchKey, error) {
+	if customerID == "" {
+		return batchKey{}, errors.New("batch without a customer ID")
+	}
+	var details struct {
+		BatchTrackingID string `json:"batchTrackingId"`
+	}
+	if err := json.Unmarshal(body, &details); err != nil {
+		return batchKey{}, fmt.Errorf("batch of customer %s is not a BatchUploadDetails object: %w", customerID, err)
+	}
+	if details.BatchTrackingID == "" {
+		return batchKey{}, fmt.Errorf("batch of customer %s has no batchTrackingId", customerID)
+	}
+	return batchKey{strings.ToLower(customerID), strings.ToLower(details.BatchTrackingID)}, nil
+}
