@@ -9,6 +9,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+	"github.com/google/uuid"
 )
 
 // DefaultLocale is the X-Locale sent when none is configured.
@@ -84,20 +85,12 @@ type requestHeaders struct {
 
 // Do implements policy.Policy.
 func (p requestHeaders) Do(req *policy.Request) (*http.Response, error) {
-	requestID, err := runtime.NewUUID()
-	if err != nil {
-		return nil, err
-	}
-	correlationID, err := runtime.NewUUID()
-	if err != nil {
-		return nil, err
-	}
 	h := req.Raw().Header
 	h.Set("Accept", "application/json")
 	h.Set("MS-Contract-Version", "v1")
 	h.Set("X-Locale", p.locale)
-	h.Set(headerRequestID, requestID)
-	h.Set(headerCorrelationID, correlationID)
+	h.Set(headerRequestID, uuid.NewString())
+	h.Set(headerCorrelationID, uuid.NewString())
 	if p.userAgent != "" {
 		h.Set("User-Agent", p.userAgent)
 	}

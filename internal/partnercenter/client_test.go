@@ -23,7 +23,8 @@ const (
 	trackingID = "0127ed8e-ff72-4983-a3d8-e8d8bd378932"
 )
 
-var guid = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+// guid is an RFC 4122 version 4 GUID, lower case.
+var guid = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 
 // countingCredential hands out a fixed token and counts how often it was asked.
 type countingCredential struct{ calls atomic.Int32 }

@@ -1,0 +1,200 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
+)
+
+var _ datasource.DataSourceWithConfigure = (*deviceBatchStatusDataSource)(nil)
+
+// deviceBatchStatusDataSource reads the status of a device batch upload.
+type deviceBatchStatusDataSource struct {
+	data *providerData
+}
+
+func newDeviceBatchStatusDataSource() datasource.DataSource {
+	return &deviceBatchStatusDataSource{}
+}
+
+type deviceBatchStatusModel struct {
+	ID                types.String        `tfsdk:"id"`
+	CustomerID        types.String        `tfsdk:"customer_id"`
+	BatchTrackingID   types.String        `tfsdk:"batch_tracking_id"`
+	Status            types.String        `tfsdk:"status"`
+	StartedTime       timetypes.RFC3339   `tfsdk:"started_time"`
+	CompletedTime     timetypes.RFC3339   `tfsdk:"completed_time"`
+	Completed         types.Bool          `tfsdk:"completed"`
+	DeviceCount       types.Int64         `tfsdk:"device_count"`
+	FailedDeviceCount types.Int64         `tfsdk:"failed_device_count"`
+	DevicesStatus     []deviceUploadModel `tfsdk:"devices_status"`
+}
+
+type deviceUploadModel struct {
+	DeviceID         types.String `tfsdk:"device_id"`
+	SerialNumber     types.String `tfsdk:"serial_number"`
+	ProductKey       types.String `tfsdk:"product_key"`
+	Status           types.String `tfsdk:"status"`
+	ErrorCode        types.String `tfsdk:"error_code"`
+	ErrorDescription types.String `tfsdk:"error_description"`
+}
+
+// Metadata implements datasource.DataSource.
+func (d *deviceBatchStatusDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_device_batch_status"
+}
+
+// Schema implements datasource.DataSource.
+func (d *deviceBatchStatusDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	deviceString := func(description string) schema.StringAttribute {
+		return schema.StringAttribute{MarkdownDescription: description + " Null when Partner Center sends none.", Computed: true}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads the processing status of a device batch upload for a customer: the batch's status, " +
+			"its start and completion times, and each device's result. Partner Center processes uploads asynchronously; " +
+			"use this data source to assert on the result in `check` blocks and postconditions.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`<customer_id>/<batch_tracking_id>`.",
+				Computed:            true,
+			},
+			"customer_id": schema.StringAttribute{
+				MarkdownDescription: "The customer's tenant ID, a GUID.",
+				Required:            true,
+				Validators:          []validator.String{guidValidator{}},
+			},
+			"batch_tracking_id": schema.StringAttribute{
+				MarkdownDescription: "The batch tracking ID, a GUID: the last segment of the `Location` header Partner Center returns when a device batch is uploaded.",
+				Required:            true,
+				Validators:          []validator.String{guidValidator{}},
+			},
+			"status": schema.StringAttribute{
+				MarkdownDescription: "The batch's status as Partner Center sends it: `queued`, `processing`, `finished`, `finished_with_errors` " +
+					"or `unknown`; values Partner Center adds later are passed through unchanged.",
+				Computed: true,
+			},
+			"started_time": schema.StringAttribute{
+				MarkdownDescription: "When processing started, RFC 3339 in UTC. Null when not set.",
+				CustomType:          timetypes.RFC3339Type{},
+				Computed:            true,
+			},
+			"completed_time": schema.StringAttribute{
+				MarkdownDescription: "When processing completed, RFC 3339 in UTC. Null while the batch is still queued or processing.",
+				CustomType:          timetypes.RFC3339Type{},
+				Computed:            true,
+			},
+			"completed": schema.BoolAttribute{
+				MarkdownDescription: "Whether processing is over: `status` is `finished` or `finished_with_errors`.",
+				Computed:            true,
+			},
+			"device_count": schema.Int64Attribute{
+				MarkdownDescription: "The number of entries in `devices_status`.",
+				Computed:            true,
+			},
+			"failed_device_count": schema.Int64Attribute{
+				MarkdownDescription: "The number of devices whose status is `finished_with_errors` or that carry an error code.",
+				Computed:            true,
+			},
+			"devices_status": schema.ListNestedAttribute{
+				MarkdownDescription: "Each device's upload result, in the order Partner Center returns them.",
+				Computed:            true,
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"device_id":         deviceString("The device's ID in Partner Center."),
+						"serial_number":     deviceString("The device's serial number."),
+						"product_key":       deviceString("The device's Windows product key."),
+						"status":            deviceString("The device's upload status, with the same values as the batch's `status`."),
+						"error_code":        deviceString("Partner Center's error code for the device, such as `808`."),
+						"error_description": deviceString("Partner Center's error name for the device, such as `ZtdDeviceAssignedToOtherTenant`."),
+					},
+				},
+			},
+		},
+	}
+}
+
+// Configure implements datasource.DataSourceWithConfigure.
+func (d *deviceBatchStatusDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return // the provider is not configured yet, as during validation
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. Please report this issue to the provider developers.", req.ProviderData))
+		return
+	}
+	d.data = data
+}
+
+// Read implements datasource.DataSource.
+func (d *deviceBatchStatusDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg deviceBatchStatusModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client, diags := d.data.partnerCenter()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	customerID, trackingID := cfg.CustomerID.ValueString(), cfg.BatchTrackingID.ValueString()
+	details, err := client.GetBatchStatus(ctx, customerID, trackingID)
+	if err != nil {
+		resp.Diagnostics.Append(batchStatusErrorDiagnostic(err, customerID, trackingID))
+		return
+	}
+	state := newDeviceBatchStatusModel(customerID, trackingID, details)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// newDeviceBatchStatusModel maps Partner Center's answer to the data source's
+// state. Empty strings and unset times become null, so that configurations can
+// test for absence with `== null`.
+func newDeviceBatchStatusModel(customerID, batchTrackingID string, details *partnercenter.BatchUploadDetails) deviceBatchStatusModel {
+	devices := make([]deviceUploadModel, len(details.DevicesStatus))
+	for i, dev := range details.DevicesStatus {
+		devices[i] = deviceUploadModel{
+			DeviceID:         nullableString(dev.DeviceID),
+			SerialNumber:     nullableString(dev.SerialNumber),
+			ProductKey:       nullableString(dev.ProductKey),
+			Status:           nullableString(string(dev.Status)),
+			ErrorCode:        nullableString(dev.ErrorCode),
+			ErrorDescription: nullableString(dev.ErrorDescription),
+		}
+	}
+	return deviceBatchStatusModel{
+		ID:                types.StringValue(customerID + "/" + batchTrackingID),
+		CustomerID:        types.StringValue(customerID),
+		BatchTrackingID:   types.StringValue(batchTrackingID),
+		Status:            nullableString(string(details.Status)),
+		StartedTime:       nullableTime(details.StartedTime),
+		CompletedTime:     nullableTime(details.CompletedTime),
+		Completed:         types.BoolValue(details.Status.Terminal()),
+		DeviceCount:       types.Int64Value(int64(len(details.DevicesStatus))),
+		FailedDeviceCount: types.Int64Value(int64(details.FailedDeviceCount())),
+		DevicesStatus:     devices,
+	}
+}
+
+func nullableString(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}
+
+func nullableTime(t time.Time) timetypes.RFC3339 {
+	if t.IsZero() {
+		return timetypes.NewRFC3339Null()
+	}
+	return timetypes.NewRFC3339TimeValue(t)
+}

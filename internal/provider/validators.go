@@ -1,0 +1,78 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+)
+
+// guidPattern is the canonical 8-4-4-4-12 form Partner Center uses in paths.
+// Braces and URN forms are refused rather than rewritten, so that the value a
+// user writes is the value in state and in Partner Center's URLs.
+var guidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+func isGUID(s string) bool {
+	return guidPattern.MatchString(s)
+}
+
+// guidValidator accepts a GUID such as 47021739-3426-40bf-9601-61b4b6d7c793.
+type guidValidator struct{}
+
+var _ validator.String = guidValidator{}
+
+// Description implements validator.Describer.
+func (guidValidator) Description(context.Context) string {
+	return "value must be a GUID such as 47021739-3426-40bf-9601-61b4b6d7c793"
+}
+
+// MarkdownDescription implements validator.Describer.
+func (v guidValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+// ValidateString implements validator.String; unknown values wait for apply.
+func (v guidValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if value := req.ConfigValue.ValueString(); !isGUID(value) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid GUID",
+			fmt.Sprintf("%s is %q; the %s", req.Path, value, v.Description(ctx)))
+	}
+}
+
+// endpointValidator applies one of the client's URL checks at plan time, so
+// the rule lives in one place.
+type endpointValidator struct {
+	check func(string) error
+}
+
+var _ validator.String = endpointValidator{}
+
+// Description implements validator.Describer.
+func (endpointValidator) Description(context.Context) string {
+	return "value must be an absolute https URL without query, fragment or user information"
+}
+
+// MarkdownDescription implements validator.Describer.
+func (v endpointValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+// ValidateString implements validator.String; unknown values wait for apply.
+func (v endpointValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := v.check(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL", fmt.Sprintf("%s: %s.", req.Path, err))
+	}
+}
+
+// localePattern is a BCP 47 language tag of the kind X-Locale takes (en-US, fr-FR, zh-Hans-CN).
+var localePattern = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
+
+var localeValidator = stringvalidator.RegexMatches(localePattern, "must be a locale such as en-US")
