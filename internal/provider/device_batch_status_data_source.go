@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -26,26 +27,31 @@ func newDeviceBatchStatusDataSource() datasource.DataSource {
 }
 
 type deviceBatchStatusModel struct {
-	ID                types.String        `tfsdk:"id"`
-	CustomerID        types.String        `tfsdk:"customer_id"`
-	BatchTrackingID   types.String        `tfsdk:"batch_tracking_id"`
-	Status            types.String        `tfsdk:"status"`
-	StartedTime       timetypes.RFC3339   `tfsdk:"started_time"`
-	CompletedTime     timetypes.RFC3339   `tfsdk:"completed_time"`
-	Completed         types.Bool          `tfsdk:"completed"`
-	DeviceCount       types.Int64         `tfsdk:"device_count"`
-	FailedDeviceCount types.Int64         `tfsdk:"failed_device_count"`
-	DevicesStatus     []deviceUploadModel `tfsdk:"devices_status"`
+	ID                types.String      `tfsdk:"id"`
+	CustomerID        types.String      `tfsdk:"customer_id"`
+	BatchTrackingID   types.String      `tfsdk:"batch_tracking_id"`
+	Status            types.String      `tfsdk:"status"`
+	StartedTime       timetypes.RFC3339 `tfsdk:"started_time"`
+	CompletedTime     timetypes.RFC3339 `tfsdk:"completed_time"`
+	Completed         types.Bool        `tfsdk:"completed"`
+	DeviceCount       types.Int64       `tfsdk:"device_count"`
+	FailedDeviceCount types.Int64       `tfsdk:"failed_device_count"`
+	DevicesStatus     types.List        `tfsdk:"devices_status"`
 }
 
-type deviceUploadModel struct {
-	DeviceID         types.String `tfsdk:"device_id"`
-	SerialNumber     types.String `tfsdk:"serial_number"`
-	ProductKey       types.String `tfsdk:"product_key"`
-	Status           types.String `tfsdk:"status"`
-	ErrorCode        types.String `tfsdk:"error_code"`
-	ErrorDescription types.String `tfsdk:"error_description"`
+// deviceUploadAttributeTypes is the element type of devices_status. The list
+// is built from it by hand: the framework's reflection costs more than the
+// rest of a read for a batch of thousands of devices.
+var deviceUploadAttributeTypes = map[string]attr.Type{
+	"device_id":         types.StringType,
+	"serial_number":     types.StringType,
+	"product_key":       types.StringType,
+	"status":            types.StringType,
+	"error_code":        types.StringType,
+	"error_description": types.StringType,
 }
+
+var deviceUploadType = types.ObjectType{AttrTypes: deviceUploadAttributeTypes}
 
 // Metadata implements datasource.DataSource.
 func (d *deviceBatchStatusDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -160,16 +166,18 @@ func (d *deviceBatchStatusDataSource) Read(ctx context.Context, req datasource.R
 // state. Empty strings and unset times become null, so that configurations can
 // test for absence with `== null`.
 func newDeviceBatchStatusModel(customerID, batchTrackingID string, details *partnercenter.BatchUploadDetails) deviceBatchStatusModel {
-	devices := make([]deviceUploadModel, len(details.DevicesStatus))
+	devices := make([]attr.Value, len(details.DevicesStatus))
 	for i, dev := range details.DevicesStatus {
-		devices[i] = deviceUploadModel{
-			DeviceID:         nullableString(dev.DeviceID),
-			SerialNumber:     nullableString(dev.SerialNumber),
-			ProductKey:       nullableString(dev.ProductKey),
-			Status:           nullableString(string(dev.Status)),
-			ErrorCode:        nullableString(dev.ErrorCode),
-			ErrorDescription: nullableString(dev.ErrorDescription),
-		}
+		// The attribute names and types match deviceUploadAttributeTypes, so
+		// the Must constructors cannot fail.
+		devices[i] = types.ObjectValueMust(deviceUploadAttributeTypes, map[string]attr.Value{
+			"device_id":         nullableString(dev.DeviceID),
+			"serial_number":     nullableString(dev.SerialNumber),
+			"product_key":       nullableString(dev.ProductKey),
+			"status":            nullableString(string(dev.Status)),
+			"error_code":        nullableString(dev.ErrorCode),
+			"error_description": nullableString(dev.ErrorDescription),
+		})
 	}
 	return deviceBatchStatusModel{
 		ID:                types.StringValue(customerID + "/" + batchTrackingID),
@@ -181,7 +189,7 @@ func newDeviceBatchStatusModel(customerID, batchTrackingID string, details *part
 		Completed:         types.BoolValue(details.Status.Terminal()),
 		DeviceCount:       types.Int64Value(int64(len(details.DevicesStatus))),
 		FailedDeviceCount: types.Int64Value(int64(details.FailedDeviceCount())),
-		DevicesStatus:     devices,
+		DevicesStatus:     types.ListValueMust(deviceUploadType, devices),
 	}
 }
 
