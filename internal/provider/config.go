@@ -22,8 +22,14 @@ type providerData struct {
 // partnerCenter returns the client, or a diagnostic saying why there is none.
 func (d *providerData) partnerCenter() (*partnercenter.Client, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	if d.client == nil {
+	switch {
+	case d == nil:
+		diags.AddError("Provider not configured",
+			"The partnercenter provider was not configured before a data source read. Please report this issue to the provider developers.")
+	case d.client == nil:
 		diags.AddError("Missing Partner Center credentials", d.missingCredential)
+	}
+	if diags.HasError() {
 		return nil, diags
 	}
 	return d.client, diags

@@ -186,6 +186,33 @@ func TestAccDeviceBatchStatus_requestHeaders(t *testing.T) {
 	})
 }
 
+// TestAccDeviceBatchStatus_oneTokenPerRun reads one batch, then five, each
+// through the same Terraform commands: the token count must not grow with the
+// number of reads, because every read of a run shares its provider's token.
+func TestAccDeviceBatchStatus_oneTokenPerRun(t *testing.T) {
+	unsetCredentialEnv(t)
+	tokensFor := func(reads int) int {
+		em := newTestEmulator(t)
+		config := em.providerConfig()
+		for i := range reads {
+			config += strings.Replace(batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+				`"test"`, fmt.Sprintf(`"read_%d"`, i), 1)
+		}
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps:                    []resource.TestStep{{Config: config}},
+		})
+		if n := len(partnerCenterRequests(em.Emulator)); n < reads {
+			t.Fatalf("%d Partner Center requests for %d data sources", n, reads)
+		}
+		return em.TokenRequests(emulator.DefaultClientID)
+	}
+	one, five := tokensFor(1), tokensFor(5)
+	if one == 0 || five != one {
+		t.Errorf("token requests: %d for one data source, %d for five; want the same, non-zero", one, five)
+	}
+}
+
 func TestAccDeviceBatchStatus_invalidGUIDAtPlanTime(t *testing.T) {
 	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
