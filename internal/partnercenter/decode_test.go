@@ -2,6 +2,7 @@ package partnercenter_test
 
 import (
 	"encoding/json"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -11,27 +12,15 @@ import (
 )
 
 // seedResponse is the example response of Microsoft's "Get the status of a
-// device batch upload" page, verbatim.
-const seedResponse = `{
-    "batchTrackingId": "0127ed8e-ff72-4983-a3d8-e8d8bd378932",
-    "status": "finished",
-    "startedTime": "2017-07-25T10:00:00",
-    "completedTime": "2017-07-25T10:10:00",
-    "devicesStatus": [{
-            "serialNumber": "1234567890",
-            "productKey": "12345-67890-09876-54321-13579",
-            "status": "finished_with_errors",
-            "errorCode": "808",
-            "errorDescription": "ZtdDeviceAssignedToOtherTenant",
-            "attributes": {
-                "objectType": "DeviceUploadDetails"
-            }
-        }
-    ],
-    "attributes": {
-        "objectType": "BatchUploadDetails"
-    }
-}`
+// device batch upload" page, verbatim: the emulator's fixture, which the
+// emulator's own tests compare with the page.
+var seedResponse = func() string {
+	body, err := os.ReadFile("../emulator/fixtures/seed-batch-status.json")
+	if err != nil {
+		panic(err)
+	}
+	return string(body)
+}()
 
 func TestDecodeSeedResponse(t *testing.T) {
 	var got partnercenter.BatchUploadDetails
