@@ -33,7 +33,7 @@ type ResponseError struct {
 // Error describes the failure with everything needed to act on it.
 func (e *ResponseError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Partner Center answered HTTP %d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	fmt.Fprintf(&b, "Partner Center answered HTTP %s", e.Status())
 	switch {
 	case e.Code != "" && e.Description != "":
 		fmt.Fprintf(&b, ": error %s: %s", e.Code, e.Description)
@@ -44,6 +44,11 @@ func (e *ResponseError) Error() string {
 	}
 	fmt.Fprintf(&b, " (%s)", e.requestIDs())
 	return b.String()
+}
+
+// Status is the HTTP status code with its text, such as "404 Not Found".
+func (e *ResponseError) Status() string {
+	return fmt.Sprintf("%d %s", e.StatusCode, http.StatusText(e.StatusCode))
 }
 
 func (e *ResponseError) requestIDs() string {

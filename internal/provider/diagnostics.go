@@ -3,7 +3,6 @@ package provider
 import (
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -33,7 +32,7 @@ func batchStatusErrorDiagnostic(err error, customerID, batchTrackingID string) d
 // describeResponseError lists a Partner Center failure one fact per line.
 func describeResponseError(e *partnercenter.ResponseError) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "HTTP status: %d %s\n", e.StatusCode, http.StatusText(e.StatusCode))
+	fmt.Fprintf(&b, "HTTP status: %s\n", e.Status())
 	if e.Code != "" {
 		fmt.Fprintf(&b, "Partner Center code: %s\n", e.Code)
 	}
