@@ -18,7 +18,7 @@ const (
 	// DefaultClientID is the registered application's client ID.
 	DefaultClientID = "3c9d2e1f-7a6b-4c5d-8e9f-0a1b2c3d4e5f"
 	// DefaultClientSecret is the registered application's client secret.
-	DefaultClientSecret = "emulator-client-secret"
+	DefaultClientSecret = "emulator-client-secret" //nolint:gosec // the emulator's published demo credential
 )
 
 // Emulator serves Entra ID's token endpoint and Partner Center's batch status

@@ -55,7 +55,7 @@ func writeEnvFile(path string, s settings) error {
 // character special to the shell, single-quoted otherwise.
 func shellQuote(s string) string {
 	safe := s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_-+.,/:@%=", r))
+		return (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') && (r < '0' || r > '9') && !strings.ContainsRune("_-+.,/:@%=", r)
 	}) < 0
 	if safe {
 		return s

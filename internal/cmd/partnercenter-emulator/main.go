@@ -87,7 +87,8 @@ func run(ctx context.Context, o options, stdout io.Writer, logger *log.Logger) e
 		return err
 	}
 	caFile := filepath.Join(stateDir, "ca.pem")
-	if err := os.WriteFile(caFile, ca.CertificatePEM(), 0o644); err != nil {
+	// A CA certificate is public, and Terraform may run as another user.
+	if err := os.WriteFile(caFile, ca.CertificatePEM(), 0o644); err != nil { //nolint:gosec // see above
 		return fmt.Errorf("writing the CA certificate: %w", err)
 	}
 	tlsConfig, err := ca.ServerTLSConfig()
