@@ -180,11 +180,13 @@ func (c *chain) GetToken(ctx context.Context, opts policy.TokenRequestOptions) (
 }
 
 // rejected reports whether err is an identity provider's refusal of the
-// credential, as opposed to a source that could not be used at all.
+// credential, as opposed to a source that could not be used at all, such as
+// a token file that is missing. azidentity reports both as authentication
+// failures; only a refusal carries the provider's response.
 func rejected(err error) bool {
 	var authErr *azidentity.AuthenticationFailedError
 	var rejectedErr *rejectionError
-	return errors.As(err, &authErr) || errors.As(err, &rejectedErr)
+	return (errors.As(err, &authErr) && authErr.RawResponse != nil) || errors.As(err, &rejectedErr)
 }
 
 // Attempt is what became of one sign-in source.
