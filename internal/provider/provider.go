@@ -124,8 +124,8 @@ func (p *partnerCenterProvider) Schema(_ context.Context, _ provider.SchemaReque
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			settingTenantID.attribute: schema.StringAttribute{
-				MarkdownDescription: "The Entra ID tenant (directory) of the partner's application. Needed by every sign-in but " +
-					"`access_token`, managed identity and the Azure CLI, which it restricts to that tenant." + settingTenantID.envDescription(),
+				MarkdownDescription: "The Entra ID tenant (directory) of the partner's application. Needed by every sign-in except " +
+					"`access_token`, managed identity and the Azure CLI; when set, the Azure CLI is asked for a token of this tenant." + settingTenantID.envDescription(),
 				Optional: true,
 			},
 			settingClientID.attribute: schema.StringAttribute{
