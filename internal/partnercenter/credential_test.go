@@ -9,12 +9,15 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"errors"
+	"fmt"
+	"io"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -332,5 +335,47 @@ func TestAuthorityForEveryCredential(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// refreshEndpoint answers refresh token grants with a new refresh token each
+// time, remembering the refresh tokens it was sent.
+type refreshEndpoint struct {
+	mu       sync.Mutex
+	received []string
+}
+
+func (r *refreshEndpoint) Do(req *http.Request) (*http.Response, error) {
+	if err := req.ParseForm(); err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.received = append(r.received, req.PostForm.Get("refresh_token"))
+	body := fmt.Sprintf(`{"token_type":"Bearer","expires_in":3599,"access_token":"access-%d","refresh_token":"rotated-%d"}`, len(r.received), len(r.received))
+	return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(strings.NewReader(body)), Request: req}, nil
+}
+
+// TestRefreshTokenRotates: Entra ID answers each refresh token grant with a
+// new refresh token, which the next grant must use.
+func TestRefreshTokenRotates(t *testing.T) {
+	endpoint := &refreshEndpoint{}
+	cred, err := partnercenter.NewCredential(partnercenter.CredentialOptions{
+		TenantID: emulator.DefaultTenantID, ClientID: emulator.DefaultClientID, ClientSecret: "s",
+		RefreshToken: "consented", AuthorityHost: "https://login.microsoftonline.com/",
+		ClientOptions: policy.ClientOptions{Transport: endpoint},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"access-1", "access-2", "access-3"} {
+		token, err := cred.GetToken(context.Background(), tokenRequest)
+		if err != nil || token.Token != want {
+			t.Fatalf("token %q, error %v; want %s", token.Token, err, want)
+		}
+	}
+	if want := []string{"consented", "rotated-1", "rotated-2"}; !slices.Equal(endpoint.received, want) {
+		t.Errorf("refresh tokens sent %v, want %v", endpoint.received, want)
 	}
 }

@@ -437,6 +437,19 @@ func TestAccProvider_conflictingSignInSettingsAtPlanTime(t *testing.T) {
 	}
 }
 
+func TestAccProvider_oidcFromEnvironmentWithoutTokenAtPlanTime(t *testing.T) {
+	unsetCredentialEnv(t)
+	t.Setenv("ARM_USE_OIDC", "true")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      `provider "partnercenter" {}` + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)Invalid provider configuration.*use_oidc is true, but no federated token is configured`),
+		}},
+	})
+}
+
 // TestAccProvider_signInSettingsUnknownAtPlanTime configures OIDC from a
 // value known only after apply: ValidateConfig must count it as set rather
 // than fail the plan for a missing federated token.

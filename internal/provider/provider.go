@@ -284,7 +284,9 @@ func (p *partnerCenterProvider) ValidateConfig(ctx context.Context, req provider
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if cfg.UseOIDC.ValueBool() && !settingOIDCToken.isSet(cfg.OIDCToken) && !settingOIDCTokenFilePath.isSet(cfg.OIDCTokenFilePath) &&
+	// An unknown use_oidc resolves to false here, so it is not checked.
+	useOIDC, _, _ := settingUseOIDC.resolveBool(cfg.UseOIDC, false)
+	if useOIDC && !cfg.UseOIDC.IsUnknown() && !settingOIDCToken.isSet(cfg.OIDCToken) && !settingOIDCTokenFilePath.isSet(cfg.OIDCTokenFilePath) &&
 		!settingOIDCRequestURL.isSet(cfg.OIDCRequestURL) {
 		resp.Diagnostics.AddAttributeError(path.Root(settingUseOIDC.attribute), "Invalid provider configuration",
 			"use_oidc is true, but no federated token is configured. Set one of "+settingOIDCToken.describe()+", "+
