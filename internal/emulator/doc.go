@@ -6,8 +6,14 @@
 //
 //   - GET /{tenant}/v2.0/.well-known/openid-configuration and
 //     POST /{tenant}/oauth2/v2.0/token answer as Entra ID does for the client
-//     credentials grant, including its error bodies, so that azidentity and
-//     MSAL sign in against it unchanged;
+//     credentials grant (with a client secret, a certificate-signed client
+//     assertion or a federated token) and the refresh token grant, including
+//     its error bodies, so that azidentity and MSAL sign in against it
+//     unchanged;
+//   - GET /metadata/identity/oauth2/token answers as Azure's instance metadata
+//     service does for managed identities;
+//   - /oidc/token issues federated tokens as GitHub Actions' (GET) and Azure
+//     DevOps' (POST) OIDC request URLs do;
 //   - GET /v1/customers/{customer-id}/batchJobStatus/{batch-tracking-id}
 //     answers as Partner Center does, with its headers and ApiFault bodies.
 //
@@ -17,7 +23,9 @@
 // authorities, so [CertificateAuthority] issues the loopback certificate to
 // serve the emulator with and the root that clients trust.
 //
-// Tests drive it through RegisterApp, PutBatch, LoadFixtures,
-// NewAccessToken and FailNext, and inspect what clients sent with Requests and
+// Tests drive it through RegisterApp, RegisterCertificate,
+// RegisterFederatedCredential, RegisterManagedIdentity, NewRefreshToken,
+// IssueFederatedToken, NewOIDCRequestToken, SetTokenLifetime, PutBatch,
+// LoadFixtures, NewAccessToken and FailNext, and inspect what clients sent with Requests and
 // TokenRequests. The partnercenter-emulator command serves it on its own.
 package emulator

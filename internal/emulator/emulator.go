@@ -1,6 +1,8 @@
 package emulator
 
 import (
+	"crypto/rsa"
+	"crypto/x509"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -40,14 +42,46 @@ type Emulator struct {
 	requests []Request
 	// tokenRequests counts token requests by lower-case client_id.
 	tokenRequests map[string]int
+	// tokenLifetime is the lifetime of every token the endpoints issue.
+	tokenLifetime time.Duration
+	// responseDelay is how long Partner Center takes to answer.
+	responseDelay time.Duration
+	// signer signs the federated tokens the emulator issues as an OpenID
+	// Connect provider, such as a CI system's; signingKey creates it once.
+	signer     *rsa.PrivateKey
+	signerOnce sync.Once
+	// refreshTokens maps each refresh token issued to whom it was issued.
+	refreshTokens map[string]appKey
+	// oidcRequestTokens maps each token that may request a federated token
+	// from the OIDC endpoints to the subject of the tokens it gets.
+	oidcRequestTokens map[string]string
+	// managedIdentities maps lower-case client IDs of managed identities
+	// to their tenant's key; the empty client ID is the system-assigned one.
+	managedIdentities map[string]string
 }
 
 // tenant is one Entra ID directory and the applications registered in it.
 type tenant struct {
 	// id is the tenant ID as first registered, used in discovery URLs.
 	id string
-	// secrets maps lower-case client IDs to their client secret.
-	secrets map[string]string
+	// apps maps lower-case client IDs to their credentials.
+	apps map[string]*app
+}
+
+// app is a registered application and every credential it signs in with.
+type app struct {
+	// secret is the client secret; empty when the app has none.
+	secret string
+	// certificates are the certificates whose keys sign client assertions.
+	certificates []*x509.Certificate
+	// federatedSubjects are the subjects of tokens from the emulator's
+	// OIDC issuer that the app trusts as client assertions.
+	federatedSubjects []string
+}
+
+// appKey names an application: lower-case tenant and client IDs.
+type appKey struct {
+	tenant, client string
 }
 
 // accessToken is what the emulator remembers of a token it issued.
@@ -80,6 +114,11 @@ func New() *Emulator {
 		tokens:        map[string]accessToken{},
 		batches:       map[batchKey][]byte{},
 		tokenRequests: map[string]int{},
+		tokenLifetime: defaultTokenLifetime,
+
+		refreshTokens:     map[string]appKey{},
+		oidcRequestTokens: map[string]string{},
+		managedIdentities: map[string]string{},
 	}
 	e.RegisterApp(DefaultTenantID, DefaultClientID, DefaultClientSecret)
 	e.loadEmbeddedFixtures()
@@ -91,13 +130,50 @@ func New() *Emulator {
 func (e *Emulator) RegisterApp(tenantID, clientID, clientSecret string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.app(tenantID, clientID).secret = clientSecret
+}
+
+// RegisterCertificate lets an application sign in to tenantID with client
+// assertions signed by cert's private key, registering the application
+// without a secret if it is new.
+func (e *Emulator) RegisterCertificate(tenantID, clientID string, cert *x509.Certificate) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	a := e.app(tenantID, clientID)
+	a.certificates = append(a.certificates, cert)
+}
+
+// SetTokenLifetime sets the lifetime of the tokens issued from now on, for
+// tests of token renewal.
+func (e *Emulator) SetTokenLifetime(lifetime time.Duration) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.tokenLifetime = lifetime
+}
+
+// SetResponseDelay makes Partner Center take delay to answer each request,
+// for tests of runs that outlast a token.
+func (e *Emulator) SetResponseDelay(delay time.Duration) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.responseDelay = delay
+}
+
+// app returns the application clientID of tenantID, registering both if
+// new. The caller holds e.mu.
+func (e *Emulator) app(tenantID, clientID string) *app {
 	key := strings.ToLower(tenantID)
 	t := e.tenants[key]
 	if t == nil {
-		t = &tenant{id: tenantID, secrets: map[string]string{}}
+		t = &tenant{id: tenantID, apps: map[string]*app{}}
 		e.tenants[key] = t
 	}
-	t.secrets[strings.ToLower(clientID)] = clientSecret
+	a := t.apps[strings.ToLower(clientID)]
+	if a == nil {
+		a = &app{}
+		t.apps[strings.ToLower(clientID)] = a
+	}
+	return a
 }
 
 // ServeHTTP answers Entra ID requests under /{tenant}/ and Partner Center
@@ -116,6 +192,10 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		e.serveDiscovery(w, r, tenantID)
 	case endpointToken:
 		e.serveToken(w, r, tenantID, form)
+	case endpointIMDS:
+		e.serveIMDS(w, r)
+	case endpointOIDC:
+		e.serveOIDCRequest(w, r)
 	default:
 		http.NotFound(w, r)
 	}
@@ -172,6 +252,8 @@ const (
 	endpointPartnerCenter
 	endpointDiscovery
 	endpointToken
+	endpointIMDS
+	endpointOIDC
 )
 
 // route names the endpoint path addresses and, for Entra ID's, the tenant in
@@ -185,6 +267,10 @@ func route(path string) (endpoint, string) {
 		return endpointDiscovery, segments[1]
 	case matchSegments(segments, "", "*", "oauth2", "v2.0", "token"):
 		return endpointToken, segments[1]
+	case matchSegments(segments, "", "metadata", "identity", "oauth2", "token"):
+		return endpointIMDS, ""
+	case matchSegments(segments, "", "oidc", "token"):
+		return endpointOIDC, ""
 	}
 	return endpointUnknown, ""
 }

@@ -14,8 +14,15 @@ import (
 // partnerCenterScope is the only scope the token endpoint issues tokens for.
 const partnerCenterScope = "https://api.partnercenter.microsoft.com/.default"
 
-// tokenLifetime is the lifetime Entra ID gives app-only tokens by default.
-const tokenLifetime = 3599 * time.Second
+// defaultTokenLifetime is the lifetime Entra ID gives tokens by default.
+const defaultTokenLifetime = 3599 * time.Second
+
+// delegatedScope is the scope of the app+user tokens the refresh token grant
+// issues.
+const delegatedScope = "https://api.partnercenter.microsoft.com/user_impersonation"
+
+// clientAssertionType is the only client_assertion_type Entra ID accepts.
+const clientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
 // openIDScopes may accompany a resource's .default scope: MSAL always adds
 // them, and Entra ID ignores them for the client credentials grant.
@@ -46,13 +53,15 @@ type discoveryDocument struct {
 	MSGraphHost                       string   `json:"msgraph_host"`
 }
 
-// tokenResponse is Entra ID's answer to a successful client credentials
-// grant.
+// tokenResponse is Entra ID's answer to a successful token request. Only the
+// refresh token grant returns a scope and a new refresh token.
 type tokenResponse struct {
 	TokenType    string `json:"token_type"`
+	Scope        string `json:"scope,omitempty"`
 	ExpiresIn    int    `json:"expires_in"`
 	ExtExpiresIn int    `json:"ext_expires_in"`
 	AccessToken  string `json:"access_token"`
+	RefreshToken string `json:"refresh_token,omitempty"`
 }
 
 // entraError is the body of every Entra ID error response.
@@ -101,61 +110,127 @@ func (e *Emulator) serveDiscovery(w http.ResponseWriter, r *http.Request, tenant
 }
 
 // serveToken answers POST /{tenant}/oauth2/v2.0/token for the client
-// credentials grant with a client secret, checking the request in the order
-// Entra ID does.
+// credentials and refresh token grants, checking the request in the order
+// Entra ID does: the request, the client, its credential, then the grant.
 func (e *Emulator) serveToken(w http.ResponseWriter, r *http.Request, tenantID string, form url.Values) {
-	clientID, grantType, scope := form.Get("client_id"), form.Get("grant_type"), form.Get("scope")
+	clientID, grantType := form.Get("client_id"), form.Get("grant_type")
 	e.mu.Lock()
 	e.tokenRequests[strings.ToLower(clientID)]++
 	t := e.tenants[strings.ToLower(tenantID)]
-	var secret string
-	var registered bool
+	var a *app
 	if t != nil {
-		secret, registered = t.secrets[strings.ToLower(clientID)]
+		a = t.apps[strings.ToLower(clientID)]
 	}
+	lifetime := e.tokenLifetime
 	e.mu.Unlock()
 
+	var fail *entraFailure
 	switch {
 	case t == nil:
-		writeEntraError(w, r, http.StatusBadRequest, "invalid_request", tenantNotFound(tenantID))
+		fail = &entraFailure{http.StatusBadRequest, "invalid_request", tenantNotFound(tenantID)}
 	case r.Method != http.MethodPost:
-		writeEntraError(w, r, http.StatusBadRequest, "invalid_request", aadsts{900561,
-			fmt.Sprintf("The endpoint only accepts POST, OPTIONS requests. Received a %s request.", r.Method)})
+		fail = &entraFailure{http.StatusBadRequest, "invalid_request", aadsts{900561,
+			fmt.Sprintf("The endpoint only accepts POST, OPTIONS requests. Received a %s request.", r.Method)}}
 	case grantType == "":
-		writeEntraError(w, r, http.StatusBadRequest, "invalid_request", missingParameter("grant_type"))
-	case grantType != "client_credentials":
-		writeEntraError(w, r, http.StatusBadRequest, "unsupported_grant_type", aadsts{70003,
-			fmt.Sprintf("The app requested an unsupported grant type '%s'.", grantType)})
+		fail = &entraFailure{http.StatusBadRequest, "invalid_request", missingParameter("grant_type")}
+	case grantType != "client_credentials" && grantType != "refresh_token":
+		fail = &entraFailure{http.StatusBadRequest, "unsupported_grant_type", aadsts{70003,
+			fmt.Sprintf("The app requested an unsupported grant type '%s'.", grantType)}}
 	case clientID == "":
-		writeEntraError(w, r, http.StatusBadRequest, "invalid_request", missingParameter("client_id"))
-	case !registered:
-		writeEntraError(w, r, http.StatusBadRequest, "unauthorized_client", aadsts{700016, fmt.Sprintf(
+		fail = &entraFailure{http.StatusBadRequest, "invalid_request", missingParameter("client_id")}
+	case a == nil:
+		fail = &entraFailure{http.StatusBadRequest, "unauthorized_client", aadsts{700016, fmt.Sprintf(
 			"Application with identifier '%s' was not found in the directory '%s'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.",
-			clientID, tenantID)})
-	case form.Get("client_secret") == "":
-		writeEntraError(w, r, http.StatusUnauthorized, "invalid_client", aadsts{7000218,
-			"The request body must contain the following parameter: 'client_assertion' or 'client_secret'."})
-	case form.Get("client_secret") != secret:
-		writeEntraError(w, r, http.StatusUnauthorized, "invalid_client", aadsts{7000215, fmt.Sprintf(
-			"Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '%s'.",
-			clientID)})
-	case scope == "":
-		writeEntraError(w, r, http.StatusBadRequest, "invalid_request", missingParameter("scope"))
-	case !isPartnerCenterScope(scope):
-		writeEntraError(w, r, http.StatusBadRequest, "invalid_scope", aadsts{70011, fmt.Sprintf(
-			"The provided request must include a 'scope' input parameter. The provided value for the input parameter 'scope' is not valid. The scope %s is not valid.",
-			scope)})
+			clientID, tenantID)}}
 	default:
-		// RFC 6749, section 5.1: token responses must not be cached.
-		w.Header().Set("Cache-Control", "no-store, no-cache")
-		w.Header().Set("Pragma", "no-cache")
-		writeJSON(w, http.StatusOK, tokenResponse{
-			TokenType:    "Bearer",
-			ExpiresIn:    int(tokenLifetime.Seconds()),
-			ExtExpiresIn: int(tokenLifetime.Seconds()),
-			AccessToken:  e.NewAccessToken(t.id, tokenLifetime),
-		})
+		fail = e.authenticateClient(r, a, form)
 	}
+	if fail == nil {
+		if grantType == "refresh_token" {
+			fail = e.checkRefreshGrant(appKey{strings.ToLower(tenantID), strings.ToLower(clientID)}, form)
+		} else {
+			fail = checkScope(form.Get("scope"), isPartnerCenterScope)
+		}
+	}
+	if fail != nil {
+		writeEntraError(w, r, fail.status, fail.code, fail.cause)
+		return
+	}
+	resp := tokenResponse{
+		TokenType:    "Bearer",
+		ExpiresIn:    int(lifetime.Seconds()),
+		ExtExpiresIn: int(lifetime.Seconds()),
+		AccessToken:  e.NewAccessToken(t.id, lifetime),
+	}
+	if grantType == "refresh_token" {
+		// Entra ID rotates refresh tokens: each use returns a new one.
+		resp.Scope = delegatedScope
+		resp.RefreshToken = e.NewRefreshToken(tenantID, clientID)
+	}
+	// RFC 6749, section 5.1: token responses must not be cached.
+	w.Header().Set("Cache-Control", "no-store, no-cache")
+	w.Header().Set("Pragma", "no-cache")
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// entraFailure is an Entra ID error response still to be written.
+type entraFailure struct {
+	status int
+	code   string
+	cause  aadsts
+}
+
+// authenticateClient checks the client secret or client assertion a token
+// request carries against what the application registered.
+func (e *Emulator) authenticateClient(r *http.Request, a *app, form url.Values) *entraFailure {
+	clientID := form.Get("client_id")
+	secret, assertion := form.Get("client_secret"), form.Get("client_assertion")
+	switch {
+	case secret == "" && assertion == "":
+		return &entraFailure{http.StatusUnauthorized, "invalid_client", aadsts{7000218,
+			"The request body must contain the following parameter: 'client_assertion' or 'client_secret'."}}
+	case assertion != "":
+		if form.Get("client_assertion_type") != clientAssertionType {
+			return &entraFailure{http.StatusBadRequest, "invalid_request", aadsts{50027, fmt.Sprintf(
+				"Invalid JWT token. The client_assertion_type must be '%s'.", clientAssertionType)}}
+		}
+		e.mu.Lock()
+		certificates := slices.Clone(a.certificates)
+		subjects := slices.Clone(a.federatedSubjects)
+		e.mu.Unlock()
+		if cause := e.verifyAssertion(assertion, clientID, tokenEndpointURL(r), certificates, subjects); cause != nil {
+			return &entraFailure{http.StatusUnauthorized, "invalid_client", *cause}
+		}
+		return nil
+	case a.secret == "" || secret != a.secret:
+		return &entraFailure{http.StatusUnauthorized, "invalid_client", aadsts{7000215, fmt.Sprintf(
+			"Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '%s'.",
+			clientID)}}
+	}
+	return nil
+}
+
+// checkScope answers a missing scope, or one valid does not accept.
+func checkScope(scope string, valid func(string) bool) *entraFailure {
+	switch {
+	case scope == "":
+		return &entraFailure{http.StatusBadRequest, "invalid_request", missingParameter("scope")}
+	case !valid(scope):
+		return &entraFailure{http.StatusBadRequest, "invalid_scope", aadsts{70011, fmt.Sprintf(
+			"The provided request must include a 'scope' input parameter. The provided value for the input parameter 'scope' is not valid. The scope %s is not valid.",
+			scope)}}
+	}
+	return nil
+}
+
+// tokenEndpointURL is the URL r reached, which a client assertion must name
+// as its audience.
+func tokenEndpointURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + r.URL.Path
 }
 
 // tenant returns the registered tenant tenantID names, ignoring case, or nil.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -75,6 +76,11 @@ func (e *Emulator) servePartnerCenter(w http.ResponseWriter, r *http.Request) {
 		writeFault(w, http.StatusUnauthorized, 400, "Access denied")
 		return
 	}
+	// The token is checked on arrival; the answer takes its time.
+	e.mu.Lock()
+	delay := e.responseDelay
+	e.mu.Unlock()
+	time.Sleep(delay)
 	if f, ok := e.nextFailure(); ok {
 		writeFailure(w, f)
 		return

@@ -3,6 +3,9 @@ package partnercenter
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -14,21 +17,76 @@ import (
 // DefaultScope is the app-only scope for the Partner Center API.
 const DefaultScope = "https://api.partnercenter.microsoft.com/.default"
 
-// ErrNoCredential reports that neither an access token nor a complete client
-// secret sign-in was configured.
+// DelegatedScope is the app+user scope for the Partner Center API, which a
+// refresh token is redeemed for.
+const DelegatedScope = "https://api.partnercenter.microsoft.com/user_impersonation"
+
+// ErrNoCredential reports that no sign-in source was configured completely.
 var ErrNoCredential = errors.New("no Partner Center credential configured")
 
+// The sign-in sources, in the order NewCredential tries them.
+const (
+	SourceAccessToken     = "access token"
+	SourceRefreshToken    = "refresh token"
+	SourceOIDC            = "OIDC federated token"
+	SourceCertificate     = "client certificate"
+	SourceSecret          = "client secret"
+	SourceManagedIdentity = "managed identity"
+	SourceAzureCLI        = "Azure CLI"
+)
+
 // CredentialOptions holds every way this package can sign in. NewCredential
-// picks the first complete one: an access token, then a client secret.
+// tries the sources in a fixed order: access token, refresh token, OIDC,
+// client certificate, client secret, managed identity, Azure CLI.
 type CredentialOptions struct {
 	// AccessToken is a bearer token obtained elsewhere, used as is.
 	AccessToken string
 
-	// TenantID, ClientID and ClientSecret sign in app-only with the client
-	// credentials grant.
-	TenantID     string
-	ClientID     string
-	ClientSecret string
+	// TenantID and ClientID name the application that signs in with a
+	// refresh token, OIDC, a certificate or a secret. ClientID also picks a
+	// user-assigned managed identity.
+	TenantID string
+	ClientID string
+
+	// ClientSecret, or the file ClientSecretFilePath names, read again at
+	// every token request, signs in app-only with the client credentials
+	// grant.
+	ClientSecret         string
+	ClientSecretFilePath string
+
+	// ClientCertificate holds a PKCS#12 archive or PEM certificate and
+	// private key; ClientCertificatePath names a file holding one, read
+	// again at every token request. ClientCertificatePassword decrypts it.
+	ClientCertificate         []byte
+	ClientCertificatePath     string
+	ClientCertificatePassword string
+
+	// RefreshToken is a consented user's refresh token of the secure
+	// application model. With the application's secret or certificate it
+	// is exchanged for a delegated (app+user) token.
+	RefreshToken string
+
+	// UseOIDC signs in with a federated token as the client assertion: the
+	// token itself, the file that holds it (read again at every token
+	// request), or one requested from a CI system's OIDC request URL with
+	// its request token. ADOServiceConnectionID makes that request the way
+	// Azure DevOps pipelines do; without it, the way GitHub Actions do.
+	UseOIDC                bool
+	OIDCToken              string
+	OIDCTokenFilePath      string
+	OIDCRequestURL         string
+	OIDCRequestToken       string
+	ADOServiceConnectionID string
+
+	// UseManagedIdentity signs in as the host's managed identity, through
+	// ManagedIdentityEndpoint when set, a URL speaking Azure's instance
+	// metadata service protocol.
+	UseManagedIdentity      bool
+	ManagedIdentityEndpoint string
+
+	// UseAzureCLI signs in as the user or identity logged in to the Azure
+	// CLI, with `az account get-access-token`.
+	UseAzureCLI bool
 
 	// AuthorityHost is the Entra ID authority, such as
 	// https://login.microsoftonline.com/.
@@ -42,21 +100,167 @@ type CredentialOptions struct {
 	ClientOptions policy.ClientOptions
 }
 
-// NewCredential returns the token credential the options describe, or
-// ErrNoCredential when they describe none completely.
+// source is one way to sign in: a credential, or why there is none.
+type source struct {
+	name string
+	cred azcore.TokenCredential
+	// skipped says why cred is nil.
+	skipped string
+}
+
+// NewCredential returns a credential that tries each configured source in
+// order until one signs in, then keeps to that one. It returns an error
+// wrapping ErrNoCredential when no source is configured, and another error
+// when a configured one is unusable, such as a certificate that does not
+// parse.
 func NewCredential(o CredentialOptions) (azcore.TokenCredential, error) {
-	if o.AccessToken != "" {
-		return staticToken(o.AccessToken), nil
-	}
-	if o.TenantID == "" || o.ClientID == "" || o.ClientSecret == "" {
-		return nil, ErrNoCredential
-	}
 	clientOptions := o.ClientOptions
 	clientOptions.Cloud = cloud.Configuration{ActiveDirectoryAuthorityHost: o.AuthorityHost}
-	return azidentity.NewClientSecretCredential(o.TenantID, o.ClientID, o.ClientSecret, &azidentity.ClientSecretCredentialOptions{
-		ClientOptions:            clientOptions,
-		DisableInstanceDiscovery: o.DisableInstanceDiscovery,
-	})
+	b := builder{o: o, clientOptions: clientOptions}
+	sources := []source{
+		b.accessToken(),
+		b.refreshToken(),
+		b.oidc(),
+		b.certificate(),
+		b.secret(),
+		b.managedIdentity(),
+		b.azureCLI(),
+	}
+	if b.err != nil {
+		return nil, b.err
+	}
+	for _, s := range sources {
+		if s.cred != nil {
+			return &chain{sources: sources}, nil
+		}
+	}
+	return nil, &SignInError{Attempts: attempts(sources, nil), noSource: true}
+}
+
+// chain tries its sources in order, like azidentity's
+// ChainedTokenCredential, but reports every source in its error.
+type chain struct {
+	sources []source
+	mu      sync.Mutex
+	// selected is the source that signed in first; the bearer token policy
+	// asks it alone for later tokens, so that one run signs in as one
+	// identity.
+	selected azcore.TokenCredential
+}
+
+// GetToken implements azcore.TokenCredential. A source that fails before
+// reaching Entra ID, such as an Azure CLI that is not installed, passes on
+// to the next; one that Entra ID rejects stops the chain, so that a wrong
+// secret never falls back to another identity.
+func (c *chain) GetToken(ctx context.Context, opts policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	c.mu.Lock()
+	selected := c.selected
+	c.mu.Unlock()
+	if selected != nil {
+		return selected.GetToken(ctx, opts)
+	}
+	failures := map[string]error{}
+	for _, s := range c.sources {
+		if s.cred == nil {
+			continue
+		}
+		token, err := s.cred.GetToken(ctx, opts)
+		if err == nil {
+			c.mu.Lock()
+			c.selected = s.cred
+			c.mu.Unlock()
+			return token, nil
+		}
+		failures[s.name] = err
+		if rejected(err) {
+			break
+		}
+	}
+	return azcore.AccessToken{}, &SignInError{Attempts: attempts(c.sources, failures)}
+}
+
+// rejected reports whether err is an identity provider's refusal of the
+// credential, as opposed to a source that could not be used at all, such as
+// a token file that is missing. azidentity reports both as authentication
+// failures; only a refusal carries the provider's response.
+func rejected(err error) bool {
+	var authErr *azidentity.AuthenticationFailedError
+	var rejectedErr *rejectionError
+	return (errors.As(err, &authErr) && authErr.RawResponse != nil) || errors.As(err, &rejectedErr)
+}
+
+// Attempt is what became of one sign-in source.
+type Attempt struct {
+	// Source is one of the Source* names.
+	Source string
+	// Outcome says why the source was skipped or how it failed.
+	Outcome string
+	// Err is the failure, nil for a skipped source.
+	Err error
+}
+
+// SignInError lists every sign-in source in order and what became of it. It
+// carries no secret: skipped sources name the missing setting, failed ones
+// the identity provider's answer.
+type SignInError struct {
+	Attempts []Attempt
+	// noSource is set when no source was configured at all.
+	noSource bool
+}
+
+// Error implements error.
+func (e *SignInError) Error() string {
+	var b strings.Builder
+	if e.noSource {
+		b.WriteString("no Partner Center credential configured; the sign-in sources, in the order they are tried:")
+	} else {
+		b.WriteString("signing in to Partner Center failed; the sign-in sources, in the order they were tried:")
+	}
+	for _, a := range e.Attempts {
+		fmt.Fprintf(&b, "\n- %s: %s", a.Source, a.Outcome)
+	}
+	return b.String()
+}
+
+// Is makes errors.Is(err, ErrNoCredential) true when nothing was configured.
+func (e *SignInError) Is(target error) bool {
+	return e.noSource && target == ErrNoCredential
+}
+
+// Unwrap returns the failures of the sources that were tried.
+func (e *SignInError) Unwrap() []error {
+	var errs []error
+	for _, a := range e.Attempts {
+		if a.Err != nil {
+			errs = append(errs, a.Err)
+		}
+	}
+	return errs
+}
+
+// attempts describes each source: skipped, failed with the error in
+// failures, or not tried because an earlier one failed.
+func attempts(sources []source, failures map[string]error) []Attempt {
+	out := make([]Attempt, 0, len(sources))
+	var stoppedBy string
+	for _, s := range sources {
+		a := Attempt{Source: s.name}
+		switch err, failed := failures[s.name]; {
+		case s.cred == nil:
+			a.Outcome = "skipped, " + s.skipped
+		case failed:
+			a.Outcome, a.Err = "failed: "+err.Error(), err
+			if rejected(err) {
+				stoppedBy = s.name
+			}
+		case stoppedBy != "":
+			a.Outcome = "not tried, because the " + stoppedBy + " was rejected"
+		default:
+			a.Outcome = "not tried"
+		}
+		out = append(out, a)
+	}
+	return out
 }
 
 // staticToken is a bearer token obtained outside the provider. Its lifetime is

@@ -72,3 +72,17 @@ func isLoopback(host string) bool {
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
+
+// ValidateManagedIdentityEndpoint checks the URL of an instance metadata
+// service, such as http://169.254.169.254/metadata/identity/oauth2/token. It
+// may use http: the service is reachable only from the host itself.
+func ValidateManagedIdentityEndpoint(raw string) error {
+	u, err := parseEndpoint(raw)
+	if err != nil {
+		return err
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Errorf("%q must use http or https", raw)
+	}
+	return nil
+}

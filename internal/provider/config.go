@@ -1,12 +1,14 @@
 package provider
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
 )
@@ -82,19 +84,16 @@ func newProviderData(cfg providerModel, ua string) (*providerData, diag.Diagnost
 		return nil, diags
 	}
 
-	tenantID, _ := settingTenantID.resolve(cfg.TenantID)
-	clientSecret, _ := settingClientSecret.resolve(cfg.ClientSecret)
-	accessToken, _ := settingAccessToken.resolve(cfg.AccessToken)
-	credential, err := partnercenter.NewCredential(partnercenter.CredentialOptions{
-		AccessToken:              accessToken,
-		TenantID:                 tenantID,
-		ClientID:                 clientID,
-		ClientSecret:             clientSecret,
-		AuthorityHost:            authorityHost,
-		DisableInstanceDiscovery: customAuthority,
-	})
+	options, tokenScope := credentialOptions(cfg, invalid)
+	if diags.HasError() {
+		return nil, diags
+	}
+	options.ClientID = clientID
+	options.AuthorityHost = authorityHost
+	options.DisableInstanceDiscovery = customAuthority
+	credential, err := partnercenter.NewCredential(options)
 	if errors.Is(err, partnercenter.ErrNoCredential) {
-		return &providerData{missingCredential: missingCredentialMessage(tenantID, clientID, clientSecret)}, diags
+		return &providerData{missingCredential: describeSignInError(err)}, diags
 	}
 	if err != nil {
 		diags.AddError("Invalid provider configuration", "The Entra ID sign-in could not be set up: "+err.Error())
@@ -104,6 +103,7 @@ func newProviderData(cfg providerModel, ua string) (*providerData, diag.Diagnost
 	client, err := partnercenter.NewClient(partnercenter.Options{
 		BaseURL:    baseURL,
 		Credential: credential,
+		Scope:      tokenScope,
 		Locale:     locale,
 		UserAgent:  ua,
 	})
@@ -114,20 +114,87 @@ func newProviderData(cfg providerModel, ua string) (*providerData, diag.Diagnost
 	return &providerData{client: client}, diags
 }
 
-// missingCredentialMessage tells the user which settings sign in, and which of
-// the client secret ones are still missing.
-func missingCredentialMessage(tenantID, clientID, clientSecret string) string {
-	var missing []string
-	for _, s := range []struct {
-		setting
-		value string
-	}{{settingTenantID, tenantID}, {settingClientID, clientID}, {settingClientSecret, clientSecret}} {
-		if s.value == "" {
-			missing = append(missing, s.attribute)
-		}
+// credentialOptions resolves every sign-in setting but the client ID and
+// authority, which newProviderData resolves and checks itself, and the token
+// scope. A setting that is set but unusable is reported through invalid.
+func credentialOptions(cfg providerModel, invalid func(setting, string, error)) (partnercenter.CredentialOptions, string) {
+	str := func(s setting, v types.String) string {
+		value, _ := s.resolve(v)
+		return value
 	}
-	return fmt.Sprintf("The provider has no credential to call Partner Center with. Set either %s, or all of %s, %s and %s, "+
-		"in the provider block or the environment. Missing now: %s.",
-		settingAccessToken.describe(), settingTenantID.describe(), settingClientID.describe(), settingClientSecret.describe(),
-		strings.Join(missing, ", "))
+	boolean := func(s setting, v types.Bool, def bool) bool {
+		value, source, err := s.resolveBool(v, def)
+		if err != nil {
+			invalid(s, source, err)
+		}
+		return value
+	}
+	o := partnercenter.CredentialOptions{
+		AccessToken:               str(settingAccessToken, cfg.AccessToken),
+		TenantID:                  str(settingTenantID, cfg.TenantID),
+		ClientSecret:              str(settingClientSecret, cfg.ClientSecret),
+		ClientSecretFilePath:      str(settingClientSecretFilePath, cfg.ClientSecretFilePath),
+		ClientCertificatePath:     str(settingClientCertificatePath, cfg.ClientCertificatePath),
+		ClientCertificatePassword: str(settingClientCertificatePassword, cfg.ClientCertificatePassword),
+		RefreshToken:              str(settingRefreshToken, cfg.RefreshToken),
+		UseOIDC:                   boolean(settingUseOIDC, cfg.UseOIDC, false),
+		OIDCToken:                 str(settingOIDCToken, cfg.OIDCToken),
+		OIDCTokenFilePath:         str(settingOIDCTokenFilePath, cfg.OIDCTokenFilePath),
+		OIDCRequestURL:            str(settingOIDCRequestURL, cfg.OIDCRequestURL),
+		OIDCRequestToken:          str(settingOIDCRequestToken, cfg.OIDCRequestToken),
+		ADOServiceConnectionID:    str(settingADOServiceConnID, cfg.ADOPipelineServiceConnectionID),
+		UseManagedIdentity:        boolean(settingUseMSI, cfg.UseMSI, false),
+		UseAzureCLI:               boolean(settingUseCLI, cfg.UseCLI, true),
+	}
+	if encoded, source := settingClientCertificate.resolve(cfg.ClientCertificate); encoded != "" {
+		certificate, err := base64.StdEncoding.DecodeString(strings.TrimSpace(encoded))
+		if err != nil {
+			// The decoder's error would quote the offending bytes of a secret.
+			invalid(settingClientCertificate, source, errors.New("it is not base64-encoded"))
+		}
+		o.ClientCertificate = certificate
+	}
+	if endpoint, source := settingMSIEndpoint.resolve(cfg.MSIEndpoint); endpoint != "" {
+		if err := partnercenter.ValidateManagedIdentityEndpoint(endpoint); err != nil {
+			invalid(settingMSIEndpoint, source, err)
+		}
+		o.ManagedIdentityEndpoint = endpoint
+	}
+	return o, str(settingTokenScope, cfg.TokenScope)
+}
+
+// sourceSettings names the settings that configure each sign-in source, for
+// messages that tell a user what to set.
+var sourceSettings = map[string][]setting{
+	partnercenter.SourceAccessToken:     {settingAccessToken},
+	partnercenter.SourceRefreshToken:    {settingRefreshToken},
+	partnercenter.SourceOIDC:            {settingUseOIDC},
+	partnercenter.SourceCertificate:     {settingClientCertificate, settingClientCertificatePath},
+	partnercenter.SourceSecret:          {settingClientSecret, settingClientSecretFilePath},
+	partnercenter.SourceManagedIdentity: {settingUseMSI},
+	partnercenter.SourceAzureCLI:        {settingUseCLI},
+}
+
+// describeSignInError lists each sign-in source and what became of it, with
+// the settings that configure it, or returns err's text for another error.
+func describeSignInError(err error) string {
+	var signIn *partnercenter.SignInError
+	if !errors.As(err, &signIn) {
+		return err.Error()
+	}
+	var b strings.Builder
+	if errors.Is(err, partnercenter.ErrNoCredential) {
+		b.WriteString("The provider has no credential to call Partner Center with. It tries these sign-in sources in this order:\n")
+	} else {
+		b.WriteString("No sign-in source could get a Partner Center token. The provider tried them in this order:\n")
+	}
+	for i, a := range signIn.Attempts {
+		names := make([]string, 0, len(sourceSettings[a.Source]))
+		for _, s := range sourceSettings[a.Source] {
+			names = append(names, s.describe())
+		}
+		fmt.Fprintf(&b, "\n%d. %s, set by %s: %s", i+1, a.Source, strings.Join(names, " or "), a.Outcome)
+	}
+	fmt.Fprintf(&b, "\n\nThe application's sign-ins also need %s and %s.", settingTenantID.describe(), settingClientID.describe())
+	return b.String()
 }

@@ -186,33 +186,6 @@ func TestAccDeviceBatchStatus_requestHeaders(t *testing.T) {
 	})
 }
 
-// TestAccDeviceBatchStatus_oneTokenPerRun reads one batch, then five, each
-// through the same Terraform commands: the token count must not grow with the
-// number of reads, because every read of a run shares its provider's token.
-func TestAccDeviceBatchStatus_oneTokenPerRun(t *testing.T) {
-	unsetCredentialEnv(t)
-	tokensFor := func(reads int) int {
-		em := newTestEmulator(t)
-		config := em.providerConfig()
-		for i := range reads {
-			config += strings.Replace(batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
-				`"test"`, fmt.Sprintf(`"read_%d"`, i), 1)
-		}
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			Steps:                    []resource.TestStep{{Config: config}},
-		})
-		if n := len(partnerCenterRequests(em.Emulator)); n < reads {
-			t.Fatalf("%d Partner Center requests for %d data sources", n, reads)
-		}
-		return em.TokenRequests(emulator.DefaultClientID)
-	}
-	one, five := tokensFor(1), tokensFor(5)
-	if one == 0 || five != one {
-		t.Errorf("token requests: %d for one data source, %d for five; want the same, non-zero", one, five)
-	}
-}
-
 func TestAccDeviceBatchStatus_invalidGUIDAtPlanTime(t *testing.T) {
 	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
@@ -305,25 +278,6 @@ func TestAccDeviceBatchStatus_wrongClientSecret(t *testing.T) {
 	if n := len(partnerCenterRequests(em.Emulator)); n != 0 {
 		t.Errorf("Partner Center was called %d times without a token", n)
 	}
-}
-
-func TestAccDeviceBatchStatus_missingCredential(t *testing.T) {
-	unsetCredentialEnv(t)
-	em := newTestEmulator(t)
-	config := fmt.Sprintf(`
-provider "partnercenter" {
-  base_url  = %q
-  tenant_id = %q
-}
-`, em.URL, emulator.DefaultTenantID)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: config + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
-			ExpectError: regexp.MustCompile(`(?s)Missing Partner Center credentials.*access_token \(PARTNERCENTER_ACCESS_TOKEN\).*` +
-				`client_secret\s+\(PARTNERCENTER_CLIENT_SECRET\s+or\s+ARM_CLIENT_SECRET\).*Missing now: client_id, client_secret\.`),
-		}},
-	})
 }
 
 func TestAccProvider_invalidConfigurationAtPlanTime(t *testing.T) {

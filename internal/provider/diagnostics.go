@@ -14,6 +14,11 @@ import (
 // becomes a diagnostic: what failed, for which IDs, and everything Microsoft
 // support asks for.
 func batchStatusErrorDiagnostic(err error, customerID, batchTrackingID string) diag.Diagnostic {
+	var signIn *partnercenter.SignInError
+	if errors.As(err, &signIn) {
+		return diag.NewErrorDiagnostic("Failed to sign in to Partner Center",
+			fmt.Sprintf("Reading batch %s of customer %s needs a Partner Center token.\n\n%s", batchTrackingID, customerID, describeSignInError(signIn)))
+	}
 	var respErr *partnercenter.ResponseError
 	if !errors.As(err, &respErr) {
 		return diag.NewErrorDiagnostic("Failed to read device batch status",

@@ -6,7 +6,9 @@ import (
 	"context"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -18,7 +20,11 @@ import (
 	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
 )
 
-var _ provider.Provider = (*partnerCenterProvider)(nil)
+var (
+	_ provider.Provider                     = (*partnerCenterProvider)(nil)
+	_ provider.ProviderWithValidateConfig   = (*partnerCenterProvider)(nil)
+	_ provider.ProviderWithConfigValidators = (*partnerCenterProvider)(nil)
+)
 
 // partnerCenterProvider is the partnercenter provider. version is set at
 // release time and reported in the User-Agent.
@@ -37,11 +43,47 @@ type providerModel struct {
 	Environment   types.String `tfsdk:"environment"`
 	BaseURL       types.String `tfsdk:"base_url"`
 	AuthorityHost types.String `tfsdk:"authority_host"`
+	TokenScope    types.String `tfsdk:"token_scope"`
 	TenantID      types.String `tfsdk:"tenant_id"`
 	ClientID      types.String `tfsdk:"client_id"`
-	ClientSecret  types.String `tfsdk:"client_secret"`
 	AccessToken   types.String `tfsdk:"access_token"`
 	Locale        types.String `tfsdk:"locale"`
+
+	ClientSecret              types.String `tfsdk:"client_secret"`
+	ClientSecretFilePath      types.String `tfsdk:"client_secret_file_path"`
+	ClientCertificate         types.String `tfsdk:"client_certificate"`
+	ClientCertificatePath     types.String `tfsdk:"client_certificate_path"`
+	ClientCertificatePassword types.String `tfsdk:"client_certificate_password"`
+	RefreshToken              types.String `tfsdk:"refresh_token"`
+
+	UseOIDC                        types.Bool   `tfsdk:"use_oidc"`
+	OIDCToken                      types.String `tfsdk:"oidc_token"`
+	OIDCTokenFilePath              types.String `tfsdk:"oidc_token_file_path"`
+	OIDCRequestURL                 types.String `tfsdk:"oidc_request_url"`
+	OIDCRequestToken               types.String `tfsdk:"oidc_request_token"`
+	ADOPipelineServiceConnectionID types.String `tfsdk:"ado_pipeline_service_connection_id"`
+
+	UseMSI      types.Bool   `tfsdk:"use_msi"`
+	MSIEndpoint types.String `tfsdk:"msi_endpoint"`
+	UseCLI      types.Bool   `tfsdk:"use_cli"`
+}
+
+// values maps each attribute name to its value, for checks that apply to
+// all of them.
+func (m providerModel) values() map[string]attr.Value {
+	return map[string]attr.Value{
+		settingEnvironment.attribute: m.Environment, settingBaseURL.attribute: m.BaseURL,
+		settingAuthorityHost.attribute: m.AuthorityHost, settingTokenScope.attribute: m.TokenScope,
+		settingTenantID.attribute: m.TenantID, settingClientID.attribute: m.ClientID,
+		settingAccessToken.attribute: m.AccessToken, settingLocale.attribute: m.Locale,
+		settingClientSecret.attribute: m.ClientSecret, settingClientSecretFilePath.attribute: m.ClientSecretFilePath,
+		settingClientCertificate.attribute: m.ClientCertificate, settingClientCertificatePath.attribute: m.ClientCertificatePath,
+		settingClientCertificatePassword.attribute: m.ClientCertificatePassword, settingRefreshToken.attribute: m.RefreshToken,
+		settingUseOIDC.attribute: m.UseOIDC, settingOIDCToken.attribute: m.OIDCToken,
+		settingOIDCTokenFilePath.attribute: m.OIDCTokenFilePath, settingOIDCRequestURL.attribute: m.OIDCRequestURL,
+		settingOIDCRequestToken.attribute: m.OIDCRequestToken, settingADOServiceConnID.attribute: m.ADOPipelineServiceConnectionID,
+		settingUseMSI.attribute: m.UseMSI, settingMSIEndpoint.attribute: m.MSIEndpoint, settingUseCLI.attribute: m.UseCLI,
+	}
 }
 
 // Metadata implements provider.Provider.
@@ -75,28 +117,113 @@ func (p *partnerCenterProvider) Schema(_ context.Context, _ provider.SchemaReque
 				Optional:   true,
 				Validators: []validator.String{endpointValidator{check: partnercenter.ValidateAuthorityHost}},
 			},
+			settingTokenScope.attribute: schema.StringAttribute{
+				MarkdownDescription: "Overrides the token scope, `" + partnercenter.DefaultScope + "` by default, for private deployments " +
+					"of the API. With `refresh_token`, a scope ending in `/.default` is asked for as `/user_impersonation`." + settingTokenScope.envDescription(),
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
 			settingTenantID.attribute: schema.StringAttribute{
-				MarkdownDescription: "The Entra ID tenant (directory) of the partner's application, for client secret sign-in." +
-					settingTenantID.envDescription(),
+				MarkdownDescription: "The Entra ID tenant (directory) of the partner's application. Needed by every sign-in except " +
+					"`access_token`, managed identity and the Azure CLI; when set, the Azure CLI is asked for a token of this tenant." + settingTenantID.envDescription(),
 				Optional: true,
 			},
 			settingClientID.attribute: schema.StringAttribute{
-				MarkdownDescription: "The application (client) ID registered for Partner Center API access, for client secret sign-in." +
-					settingClientID.envDescription(),
+				MarkdownDescription: "The application (client) ID registered for Partner Center API access. With `use_msi`, picks " +
+					"the user-assigned managed identity." + settingClientID.envDescription(),
 				Optional:   true,
 				Validators: []validator.String{guidValidator{}},
 			},
-			settingClientSecret.attribute: schema.StringAttribute{
-				MarkdownDescription: "The application's client secret. Signs in app-only with scope `" + partnercenter.DefaultScope + "`." +
-					settingClientSecret.envDescription(),
-				Optional:  true,
-				Sensitive: true,
-			},
 			settingAccessToken.attribute: schema.StringAttribute{
-				MarkdownDescription: "A Partner Center bearer token obtained elsewhere, used as is. Takes precedence over client secret sign-in." +
+				MarkdownDescription: "A Partner Center bearer token obtained elsewhere, used as is. Takes precedence over every other sign-in." +
 					settingAccessToken.envDescription(),
 				Optional:  true,
 				Sensitive: true,
+			},
+			settingRefreshToken.attribute: schema.StringAttribute{
+				MarkdownDescription: "A refresh token of a user who consented to the application (the secure application model). " +
+					"It is exchanged, with `client_id` and the application's secret or certificate, for an app+user token with scope `" +
+					partnercenter.DelegatedScope + "`, " +
+					"which operations that need a user require." + settingRefreshToken.envDescription(),
+				Optional:  true,
+				Sensitive: true,
+			},
+			settingClientSecret.attribute: schema.StringAttribute{
+				MarkdownDescription: "The application's client secret, for app-only sign-in with scope `" + partnercenter.DefaultScope + "`. " +
+					"Conflicts with `client_secret_file_path`." + settingClientSecret.envDescription(),
+				Optional:  true,
+				Sensitive: true,
+			},
+			settingClientSecretFilePath.attribute: schema.StringAttribute{
+				MarkdownDescription: "A file holding the application's client secret, read again whenever a token is requested, so " +
+					"that a rotated secret is picked up. Conflicts with `client_secret`." + settingClientSecretFilePath.envDescription(),
+				Optional: true,
+			},
+			settingClientCertificate.attribute: schema.StringAttribute{
+				MarkdownDescription: "The application's certificate and private key, base64-encoded: a PKCS#12 (`.pfx`) archive, " +
+					"or PEM. Signs in app-only with a certificate-signed client assertion. Conflicts with `client_certificate_path`." +
+					settingClientCertificate.envDescription(),
+				Optional:  true,
+				Sensitive: true,
+			},
+			settingClientCertificatePath.attribute: schema.StringAttribute{
+				MarkdownDescription: "A PKCS#12 (`.pfx`) or PEM file holding the application's certificate and private key, read " +
+					"again whenever a token is requested. Conflicts with `client_certificate`." + settingClientCertificatePath.envDescription(),
+				Optional: true,
+			},
+			settingClientCertificatePassword.attribute: schema.StringAttribute{
+				MarkdownDescription: "The password of the PKCS#12 archive in `client_certificate` or `client_certificate_path`." +
+					settingClientCertificatePassword.envDescription(),
+				Optional:  true,
+				Sensitive: true,
+			},
+			settingUseOIDC.attribute: schema.BoolAttribute{
+				MarkdownDescription: "Signs in with a federated (OpenID Connect) token from a CI system as the client assertion of " +
+					"`client_id`, which needs a federated identity credential trusting it. The token comes from `oidc_token`, " +
+					"`oidc_token_file_path`, or `oidc_request_url` with `oidc_request_token`. Defaults to `false`." + settingUseOIDC.envDescription(),
+				Optional: true,
+			},
+			settingOIDCToken.attribute: schema.StringAttribute{
+				MarkdownDescription: "The federated token itself. Conflicts with `oidc_token_file_path`." + settingOIDCToken.envDescription(),
+				Optional:            true,
+				Sensitive:           true,
+			},
+			settingOIDCTokenFilePath.attribute: schema.StringAttribute{
+				MarkdownDescription: "A file holding the federated token, read again whenever a token is requested, so that a rotated " +
+					"token (Kubernetes workload identity rotates them) is picked up. Conflicts with `oidc_token`." + settingOIDCTokenFilePath.envDescription(),
+				Optional: true,
+			},
+			settingOIDCRequestURL.attribute: schema.StringAttribute{
+				MarkdownDescription: "The URL a CI job requests its federated token from: GitHub Actions' `ACTIONS_ID_TOKEN_REQUEST_URL`, " +
+					"or Azure DevOps' `SYSTEM_OIDCREQUESTURI` together with `ado_pipeline_service_connection_id`." + settingOIDCRequestURL.envDescription(),
+				Optional: true,
+			},
+			settingOIDCRequestToken.attribute: schema.StringAttribute{
+				MarkdownDescription: "The bearer token for `oidc_request_url`." + settingOIDCRequestToken.envDescription(),
+				Optional:            true,
+				Sensitive:           true,
+			},
+			settingADOServiceConnID.attribute: schema.StringAttribute{
+				MarkdownDescription: "The ID of the Azure DevOps service connection whose federated token `oidc_request_url` is asked " +
+					"for, as Azure DevOps pipelines request it. Leave unset on GitHub Actions." + settingADOServiceConnID.envDescription(),
+				Optional: true,
+			},
+			settingUseMSI.attribute: schema.BoolAttribute{
+				MarkdownDescription: "Signs in as the managed identity of the Azure host Terraform runs on: the system-assigned one, " +
+					"or the user-assigned one `client_id` names. Defaults to `false`." + settingUseMSI.envDescription(),
+				Optional: true,
+			},
+			settingMSIEndpoint.attribute: schema.StringAttribute{
+				MarkdownDescription: "The instance metadata service endpoint to ask for managed identity tokens, such as " +
+					"`http://169.254.169.254/metadata/identity/oauth2/token`. When unset, the host's environment decides, as for " +
+					"the Azure SDKs (App Service, Functions, Container Apps, Cloud Shell, Arc or virtual machines)." + settingMSIEndpoint.envDescription(),
+				Optional:   true,
+				Validators: []validator.String{endpointValidator{check: partnercenter.ValidateManagedIdentityEndpoint}},
+			},
+			settingUseCLI.attribute: schema.BoolAttribute{
+				MarkdownDescription: "Signs in as whoever is logged in to the Azure CLI (`az login`), the last source tried. " +
+					"Defaults to `true`." + settingUseCLI.envDescription(),
+				Optional: true,
 			},
 			settingLocale.attribute: schema.StringAttribute{
 				MarkdownDescription: "The `X-Locale` sent with every request, which sets the language of Partner Center's messages. " +
@@ -116,15 +243,10 @@ func (p *partnerCenterProvider) Configure(ctx context.Context, req provider.Conf
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	for attr, v := range map[string]types.String{
-		settingEnvironment.attribute: cfg.Environment, settingBaseURL.attribute: cfg.BaseURL,
-		settingAuthorityHost.attribute: cfg.AuthorityHost, settingTenantID.attribute: cfg.TenantID,
-		settingClientID.attribute: cfg.ClientID, settingClientSecret.attribute: cfg.ClientSecret,
-		settingAccessToken.attribute: cfg.AccessToken, settingLocale.attribute: cfg.Locale,
-	} {
+	for name, v := range cfg.values() {
 		if v.IsUnknown() {
-			resp.Diagnostics.AddAttributeError(path.Root(attr), "Unknown provider configuration",
-				"The provider cannot read Partner Center until "+attr+" is known. Set it to a value known at plan time, "+
+			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown provider configuration",
+				"The provider cannot read Partner Center until "+name+" is known. Set it to a value known at plan time, "+
 					"or apply the resources it depends on first with -target.")
 		}
 	}
@@ -138,6 +260,49 @@ func (p *partnerCenterProvider) Configure(ctx context.Context, req provider.Conf
 		return
 	}
 	resp.DataSourceData = data
+}
+
+// ConfigValidators implements provider.ProviderWithConfigValidators: pairs of
+// settings of which only one can be used.
+func (p *partnerCenterProvider) ConfigValidators(context.Context) []provider.ConfigValidator {
+	conflicting := func(a, b setting) provider.ConfigValidator {
+		return providervalidator.Conflicting(path.MatchRoot(a.attribute), path.MatchRoot(b.attribute))
+	}
+	return []provider.ConfigValidator{
+		conflicting(settingClientSecret, settingClientSecretFilePath),
+		conflicting(settingClientCertificate, settingClientCertificatePath),
+		conflicting(settingOIDCToken, settingOIDCTokenFilePath),
+	}
+}
+
+// ValidateConfig implements provider.ProviderWithValidateConfig. It fails a
+// plan whose sign-in settings can never work, counting the environment as
+// configure will, and an unknown value as set.
+func (p *partnerCenterProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// An unknown use_oidc resolves to false here, so it is not checked.
+	useOIDC, _, _ := settingUseOIDC.resolveBool(cfg.UseOIDC, false)
+	if useOIDC && !cfg.UseOIDC.IsUnknown() && !settingOIDCToken.isSet(cfg.OIDCToken) && !settingOIDCTokenFilePath.isSet(cfg.OIDCTokenFilePath) &&
+		!settingOIDCRequestURL.isSet(cfg.OIDCRequestURL) {
+		resp.Diagnostics.AddAttributeError(path.Root(settingUseOIDC.attribute), "Invalid provider configuration",
+			"use_oidc is true, but no federated token is configured. Set one of "+settingOIDCToken.describe()+", "+
+				settingOIDCTokenFilePath.describe()+", or "+settingOIDCRequestURL.describe()+" with "+settingOIDCRequestToken.describe()+".")
+	}
+	if !cfg.OIDCRequestURL.IsNull() && !settingOIDCRequestToken.isSet(cfg.OIDCRequestToken) {
+		resp.Diagnostics.AddAttributeError(path.Root(settingOIDCRequestURL.attribute), "Invalid provider configuration",
+			"oidc_request_url is set, but no token to request with. Set "+settingOIDCRequestToken.describe()+".")
+	}
+	if !cfg.RefreshToken.IsNull() && !settingClientSecret.isSet(cfg.ClientSecret) && !settingClientSecretFilePath.isSet(cfg.ClientSecretFilePath) &&
+		!settingClientCertificate.isSet(cfg.ClientCertificate) && !settingClientCertificatePath.isSet(cfg.ClientCertificatePath) {
+		resp.Diagnostics.AddAttributeError(path.Root(settingRefreshToken.attribute), "Invalid provider configuration",
+			"refresh_token is exchanged with the application's own credential, and none is configured. Set one of "+
+				settingClientSecret.describe()+", "+settingClientSecretFilePath.describe()+", "+settingClientCertificate.describe()+" or "+
+				settingClientCertificatePath.describe()+".")
+	}
 }
 
 // Resources implements provider.Provider.

@@ -91,7 +91,7 @@ provider "partnercenter" {
 
 // unsetCredentialEnv keeps the runner's own environment out of a test.
 func unsetCredentialEnv(t *testing.T) {
-	for _, s := range []setting{settingEnvironment, settingBaseURL, settingAuthorityHost, settingTenantID, settingClientID, settingClientSecret, settingAccessToken, settingLocale} {
+	for _, s := range allSettings {
 		for _, name := range s.env {
 			t.Setenv(name, "")
 		}

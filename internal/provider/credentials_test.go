@@ -1,0 +1,474 @@
+package provider
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"math/big"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/emulator"
+)
+
+// testPFXPassword opens testdata/client.pfx, a throwaway RSA certificate made
+// with: openssl pkcs12 -export -certpbe PBE-SHA1-3DES -keypbe PBE-SHA1-3DES
+// -macalg sha1 (the PKCS#12 encryption azidentity reads).
+const testPFXPassword = "test-pfx-password"
+
+// federatedSubject is the subject the emulator's federated tokens carry, as
+// a GitHub Actions job's do.
+const federatedSubject = "repo:contoso/autopilot:environment:production"
+
+// signInTest plans and applies the seed batch read with providerBlock and
+// checks that it signed in to Partner Center through clientID's tokens.
+func signInTest(t *testing.T, em *testEmulator, providerBlock, clientID string) {
+	t.Helper()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:            providerBlock + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+			ConfigStateChecks: []statecheck.StateCheck{expect("status", knownvalue.StringExact("finished"))},
+			Check: func(*terraform.State) error {
+				if n := em.TokenRequests(clientID); n == 0 {
+					return fmt.Errorf("no token request for %q", clientID)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// emulatorEndpoints points the provider at em, with no credential.
+func (e *testEmulator) emulatorEndpoints() string {
+	return fmt.Sprintf("  base_url       = %q\n  authority_host = \"%s/\"\n  tenant_id      = %q\n  client_id      = %q\n",
+		e.URL, e.URL, emulator.DefaultTenantID, emulator.DefaultClientID)
+}
+
+// newClientCertificate registers a new certificate for the default
+// application and returns it with its key as PEM.
+func newClientCertificate(t *testing.T, em *testEmulator) []byte {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	template := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "partnercenter-test"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, template, template, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	em.RegisterCertificate(emulator.DefaultTenantID, emulator.DefaultClientID, cert)
+	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
+		pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER})...)
+}
+
+// writeFile writes content to a new file in a test directory.
+func writeFile(t *testing.T, name string, content []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, content, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestAccSignIn_clientCertificatePKCS12(t *testing.T) {
+	unsetCredentialEnv(t)
+	em := newTestEmulator(t)
+	pfx, err := os.ReadFile("testdata/client.pfx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	certs, _, err := azidentity.ParseCertificates(pfx, []byte(testPFXPassword))
+	if err != nil {
+		t.Fatal(err)
+	}
+	em.RegisterCertificate(emulator.DefaultTenantID, emulator.DefaultClientID, certs[0])
+	signInTest(t, em, fmt.Sprintf("provider \"partnercenter\" {\n%s  client_certificate = %q\n  client_certificate_password = %q\n}\n",
+		em.emulatorEndpoints(), base64.StdEncoding.EncodeToString(pfx), testPFXPassword), emulator.DefaultClientID)
+}
+
+func TestAccSignIn_clientCertificatePathFromEnvironment(t *testing.T) {
+	unsetCredentialEnv(t)
+	em := newTestEmulator(t)
+	// The default application has a secret too: the certificate comes first.
+	t.Setenv("ARM_CLIENT_SECRET", "not-the-secret")
+	t.Setenv("ARM_CLIENT_CERTIFICATE_PATH", writeFile(t, "client.pem", newClientCertificate(t, em)))
+	signInTest(t, em, "provider \"partnercenter\" {\n"+em.emulatorEndpoints()+"}\n", emulator.DefaultClientID)
+}
+
+func TestAccSignIn_clientSecretFile(t *testing.T) {
+	unsetCredentialEnv(t)
+	em := newTestEmulator(t)
+	path := writeFile(t, "secret", []byte(emulator.DefaultClientSecret+"\n"))
+	signInTest(t, em, fmt.Sprintf("provider \"partnercenter\" {\n%s  client_secret_file_path = %q\n}\n", em.emulatorEndpoints(), path),
+		emulator.DefaultClientID)
+}
+
+func TestAccSignIn_oidcToken(t *testing.T) {
+	unsetCredentialEnv(t)
+	em := newTestEmulator(t)
+	em.RegisterFederatedCredential(emulator.DefaultTenantID, emulator.DefaultClientID, federatedSubject)
+	signInTest(t, em, fmt.Sprintf("provider \"partnercenter\" {\n%s  use_oidc   = true\n  oidc_token = %q\n  client_secret = \"not-the-secret\"\n}\n",
+		em.emulatorEndpoints(), em.IssueFederatedToken(federatedSubject, time.Hour)), emulator.DefaultClientID)
+}
+
+func TestAccSignIn_oidcTokenFileFromWorkloadIdentity(t *testing.T) {
+	unsetCredentialEnv(t)
+	em := newTestEmulator(t)
+	em.RegisterFederatedCredential(emulator.DefaultTenantID, emulator.DefaultClientID, federatedSubject)
+	// What Kubernetes workload identity sets, with ARM_USE_OIDC.
+	t.Setenv("AZURE_FEDERATED_TOKEN_FILE", writeFile(t, "token", []byte(em.IssueFederatedToken(federatedSubject, time.Hour))))
+	t.Setenv("ARM_USE_OIDC", "true")
+	signInTest(t, em, "provider \"partnercenter\" {\n"+em.emulatorEndpoints()+"}\n", emulator.DefaultClientID)
+}
+
+func TestAccSignIn_oidcGitHubActions(t *testing.T) {
+	unsetCredentialEnv(t)
+	em := newTestEmulator(t)
+	em.RegisterFederatedCredential(emulator.DefaultTenantID, emulator.DefaultClientID, federatedSubject)
+	// What a GitHub Actions job with id-token: write sets.
+	t.Setenv("ACTIONS_ID_TOKEN_REQUEST_URL", em.URL+"/oidc/token?api-version=2.0")
+	t.Setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", em.NewOIDCRequestToken(federatedSubject))
+	signInTest(t, em, "provider \"partnercenter\" {\n"+em.emulatorEndpoints()+"  use_oidc = true\n}\n", emulator.DefaultClientID)
+}
+
+func TestAccSignIn_oidcAzureDevOps(t *testing.T) {
+	unsetCredentialEnv(t)
+	em := newTestEmulator(t)
+	em.RegisterFederatedCredential(emulator.DefaultTenantID, emulator.DefaultClientID, federatedSubject)
+	// What an Azure DevOps pipeline step maps into its environment.
+	t.Setenv("SYSTEM_OIDCREQUESTURI", em.URL+"/oidc/token")
+	t.Setenv("SYSTEM_ACCESSTOKEN", em.NewOIDCRequestToken(federatedSubject))
+	signInTest(t, em, "provider \"partnercenter\" {\n"+em.emulatorEndpoints()+
+		"  use_oidc = true\n  ado_pipeline_service_connection_id = \"c0ffee00-0000-4000-8000-000000000001\"\n}\n", emulator.DefaultClientID)
+	var posted bool
+	for _, r := range em.Requests() {
+		posted = posted || (r.Path == "/oidc/token" && r.Method == "POST" && strings.Contains(r.RawQuery, "serviceConnectionId=c0ffee00-0000-4000-8000-000000000001"))
+	}
+	if !posted {
+		t.Error("no Azure DevOps-style OIDC token request for the service connection")
+	}
+}
+
+func TestAccSignIn_refreshToken(t *testing.T) {
+	unsetCredentialEnv(t)
+	em := newTestEmulator(t)
+	refreshToken := em.NewRefreshToken(emulator.DefaultTenantID, emulator.DefaultClientID)
+	t.Setenv("PARTNERCENTER_REFRESH_TOKEN", refreshToken)
+	signInTest(t, em, em.providerConfig(), emulator.DefaultClientID)
+	var delegated int
+	for _, r := range em.Requests() {
+		if r.Form.Get("grant_type") == "refresh_token" && r.Form.Get("scope") == "https://api.partnercenter.microsoft.com/user_impersonation offline_access" {
+			delegated++
+		}
+		if r.Form.Get("grant_type") == "client_credentials" {
+			t.Error("an app-only token was requested although a refresh token was configured")
+		}
+	}
+	if delegated == 0 {
+		t.Error("no refresh token grant for the user_impersonation scope")
+	}
+}
+
+func TestAccSignIn_refreshTokenWithCertificate(t *testing.T) {
+	unsetCredentialEnv(t)
+	em := newTestEmulator(t)
+	path := writeFile(t, "client.pem", newClientCertificate(t, em))
+	signInTest(t, em, fmt.Sprintf("provider \"partnercenter\" {\n%s  client_certificate_path = %q\n  refresh_token = %q\n}\n",
+		em.emulatorEndpoints(), path, em.NewRefreshToken(emulator.DefaultTenantID, emulator.DefaultClientID)), emulator.DefaultClientID)
+}
+
+func TestAccSignIn_wrongRefreshToken(t *testing.T) {
+	unsetCredentialEnv(t)
+	em := newTestEmulator(t)
+	const refreshToken = "0.not-a-refresh-token"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: strings.Replace(em.providerConfig(), "provider \"partnercenter\" {", "provider \"partnercenter\" {\n  refresh_token = \""+refreshToken+"\"", 1) +
+				batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+			ExpectError: regexp.MustCompile(`(?s)Failed to sign in to Partner Center.*refresh token.*invalid_grant:\s+AADSTS9002313.*` +
+				`client\s+secret.*not\s+tried,\s+because\s+the\s+refresh\s+token\s+was\s+rejected`),
+		}},
+	})
+	if n := len(partnerCenterRequests(em.Emulator)); n != 0 {
+		t.Errorf("Partner Center was called %d times without a token", n)
+	}
+}
+
+func TestAccSignIn_managedIdentityEndpoint(t *testing.T) {
+	unsetCredentialEnv(t)
+	em := newTestEmulator(t)
+	const identity = "6a1f0e2d-3c4b-4a59-8d7e-1f2a3b4c5d6e"
+	em.RegisterManagedIdentity(emulator.DefaultTenantID, identity)
+	signInTest(t, em, fmt.Sprintf(`
+provider "partnercenter" {
+  base_url     = %q
+  client_id    = %q
+  use_msi      = true
+  msi_endpoint = "%s/metadata/identity/oauth2/token"
+}
+`, em.URL, identity, em.PlainURL), identity)
+}
+
+// fakeAzureCLI puts an az first on PATH that prints token as `az account
+// get-access-token` does and records its arguments in the returned file.
+func fakeAzureCLI(t *testing.T, token string) string {
+	t.Helper()
+	dir := t.TempDir()
+	args := filepath.Join(dir, "args")
+	output, err := json.Marshal(map[string]any{
+		"accessToken": token, "expiresOn": time.Now().Add(time.Hour).Format("2006-01-02 15:04:05.000000"),
+		"expires_on": time.Now().Add(time.Hour).Unix(), "subscription": "00000000-0000-4000-8000-000000000000",
+		"tenant": emulator.DefaultTenantID, "tokenType": "Bearer",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := fmt.Sprintf("#!/bin/sh\necho \"$@\" >> %q\ncat <<'EOF'\n%s\nEOF\n", args, output)
+	if err := os.WriteFile(filepath.Join(dir, "az"), []byte(script), 0o700); err != nil { //nolint:gosec // An executable script.
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	return args
+}
+
+func TestAccSignIn_azureCLI(t *testing.T) {
+	unsetCredentialEnv(t)
+	em := newTestEmulator(t)
+	args := fakeAzureCLI(t, em.NewAccessToken(emulator.DefaultTenantID, time.Hour))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf("provider \"partnercenter\" {\n  base_url  = %q\n  tenant_id = %q\n}\n", em.URL, emulator.DefaultTenantID) +
+				batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+			ConfigStateChecks: []statecheck.StateCheck{expect("status", knownvalue.StringExact("finished"))},
+		}},
+	})
+	got, err := os.ReadFile(args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "account get-access-token -o json --resource https://api.partnercenter.microsoft.com --tenant " + emulator.DefaultTenantID
+	if first, _, _ := strings.Cut(string(got), "\n"); first != want {
+		t.Errorf("az was run with %q, want %q", first, want)
+	}
+}
+
+func TestAccSignIn_nothingConfiguredListsEverySource(t *testing.T) {
+	unsetCredentialEnv(t)
+	t.Setenv("PATH", t.TempDir()) // no az
+	em := newTestEmulator(t)
+	const secret = "incomplete-secret-value"
+	config := fmt.Sprintf("provider \"partnercenter\" {\n  base_url = %q\n  client_secret = %q\n}\n", em.URL, secret) +
+		batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			ExpectError: regexp.MustCompile(`(?s)Failed to sign in to Partner Center.*tried them\s+in\s+this\s+order:` +
+				`.*1\. access token, set by access_token \(PARTNERCENTER_ACCESS_TOKEN\): skipped,\s+not configured` +
+				`.*2\. refresh token.*skipped,\s+not\s+configured` +
+				`.*3\. OIDC federated token.*skipped,\s+not\s+enabled` +
+				`.*4\. client certificate.*skipped,\s+not\s+configured` +
+				`.*5\. client secret.*skipped,\s+needs\s+a\s+tenant\s+ID\s+and\s+a\s+client\s+ID` +
+				`.*6\. managed identity.*skipped,\s+not\s+enabled` +
+				`.*7\. Azure CLI.*failed:\s+AzureCLICredential:\s+executable\s+not\s+found\s+on\s+path`),
+		}},
+	})
+	for _, r := range em.Requests() {
+		if strings.Contains(fmt.Sprint(r), secret) {
+			t.Errorf("the secret reached the emulator in %v", r)
+		}
+	}
+}
+
+func TestAccSignIn_nothingConfiguredWithoutAzureCLI(t *testing.T) {
+	unsetCredentialEnv(t)
+	em := newTestEmulator(t)
+	t.Setenv("ARM_USE_CLI", "false")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf("provider \"partnercenter\" {\n  base_url = %q\n}\n", em.URL) +
+				batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+			ExpectError: regexp.MustCompile(`(?s)Missing Partner Center credentials.*no\s+credential\s+to\s+call\s+Partner\s+Center.*` +
+				`7\. Azure CLI, set by use_cli \(PARTNERCENTER_USE_CLI or ARM_USE_CLI\):\s+skipped,\s+disabled`),
+		}},
+	})
+}
+
+func TestAccSignIn_tokenScope(t *testing.T) {
+	unsetCredentialEnv(t)
+	em := newTestEmulator(t)
+	config := strings.Replace(em.providerConfig(), "provider \"partnercenter\" {",
+		"provider \"partnercenter\" {\n  token_scope = \"https://partnercenter.contoso.example/.default\"", 1)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      config + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+			ExpectError: regexp.MustCompile(`(?s)invalid_scope.*AADSTS70011.*The\s+scope\s+https://partnercenter.contoso.example/.default`),
+		}},
+	})
+}
+
+// TestAccSignIn_fiftyDataSourcesOneToken plans and applies 50 reads and one
+// read through the same Terraform commands: each command configures the
+// provider once, so both must cost the same number of token requests, one
+// per command.
+func TestAccSignIn_fiftyDataSourcesOneToken(t *testing.T) {
+	unsetCredentialEnv(t)
+	tokensFor := func(reads int) (tokens, partnerCenterCalls int) {
+		em := newTestEmulator(t)
+		config := em.providerConfig()
+		for i := range reads {
+			config += strings.Replace(batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+				`"test"`, fmt.Sprintf(`"read_%d"`, i), 1)
+		}
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps:                    []resource.TestStep{{Config: config}},
+		})
+		return em.TokenRequests(emulator.DefaultClientID), len(partnerCenterRequests(em.Emulator))
+	}
+	one, oneCalls := tokensFor(1)
+	fifty, fiftyCalls := tokensFor(50)
+	if one == 0 || fifty != one {
+		t.Errorf("token requests: %d for one data source, %d for fifty; want the same, non-zero", one, fifty)
+	}
+	// Each command that read Partner Center acquired exactly one token.
+	if oneCalls != one || fiftyCalls != 50*one {
+		t.Errorf("%d and %d Partner Center reads for %d token requests; want one read per data source per command", oneCalls, fiftyCalls, one)
+	}
+}
+
+// TestAccSignIn_tokenExpiringMidRunIsRenewed reads three batches one after
+// the other from a Partner Center that answers slower than its tokens last:
+// every read after the first finds the token expired and must get a new one,
+// or Partner Center refuses it.
+func TestAccSignIn_tokenExpiringMidRunIsRenewed(t *testing.T) {
+	unsetCredentialEnv(t)
+	em := newTestEmulator(t)
+	em.SetTokenLifetime(time.Second)
+	em.SetResponseDelay(1100 * time.Millisecond)
+	config := em.providerConfig() + fmt.Sprintf(`
+data "partnercenter_device_batch_status" "first" {
+  customer_id       = %[1]q
+  batch_tracking_id = %[2]q
+}
+
+data "partnercenter_device_batch_status" "second" {
+  customer_id       = %[1]q
+  batch_tracking_id = %[2]q
+  depends_on        = [data.partnercenter_device_batch_status.first]
+}
+`, emulator.SeedCustomerID, emulator.SeedBatchTrackingID)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		// One plan: a Partner Center refusal would fail it.
+		Steps: []resource.TestStep{{Config: config, PlanOnly: true}},
+	})
+	if calls, tokens := len(partnerCenterRequests(em.Emulator)), em.TokenRequests(emulator.DefaultClientID); calls < 2 || tokens != calls {
+		t.Errorf("%d token requests for %d reads; want a new token for each read", tokens, calls)
+	}
+}
+
+func TestAccProvider_conflictingSignInSettingsAtPlanTime(t *testing.T) {
+	unsetCredentialEnv(t)
+	tests := []struct {
+		name, settings, wantErr string
+	}{
+		{"certificate twice", `client_certificate = "MIIK"
+  client_certificate_path = "client.pfx"`,
+			`These attributes cannot be configured together:\s+\[client_certificate,client_certificate_path\]`},
+		{"secret twice", `client_secret = "s"
+  client_secret_file_path = "secret"`,
+			`These attributes cannot be configured together:\s+\[client_secret,client_secret_file_path\]`},
+		{"OIDC token twice", `use_oidc = true
+  oidc_token = "t"
+  oidc_token_file_path = "token"`,
+			`These attributes cannot be configured together:\s+\[oidc_token,oidc_token_file_path\]`},
+		{"OIDC without a token", `use_oidc = true`,
+			`use_oidc is true, but no federated token is configured\.\s+Set one of\s+oidc_token\s+\(PARTNERCENTER_OIDC_TOKEN or ARM_OIDC_TOKEN\)`},
+		{"OIDC request URL without its token", `use_oidc = true
+  oidc_request_url = "https://token.actions.example/"`,
+			`oidc_request_url is set, but no token to request with\.\s+Set\s+oidc_request_token`},
+		{"refresh token without the application's credential", `refresh_token = "0.refresh"`,
+			`refresh_token is exchanged with the application's own credential, and none\s+is\s+configured`},
+		{"managed identity endpoint", `msi_endpoint = "ftp://169.254.169.254/"`, `msi_endpoint: "ftp://169.254.169.254/" must use http or https`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      "provider \"partnercenter\" {\n  " + tt.settings + "\n}\n" + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(`(?s)(?:Invalid provider configuration|Invalid Attribute Combination|Invalid URL).*` + tt.wantErr),
+				}},
+			})
+		})
+	}
+}
+
+func TestAccProvider_oidcFromEnvironmentWithoutTokenAtPlanTime(t *testing.T) {
+	unsetCredentialEnv(t)
+	t.Setenv("ARM_USE_OIDC", "true")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      `provider "partnercenter" {}` + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)Invalid provider configuration.*use_oidc is true, but no federated token is configured`),
+		}},
+	})
+}
+
+// TestAccProvider_signInSettingsUnknownAtPlanTime configures OIDC from a
+// value known only after apply: ValidateConfig must count it as set rather
+// than fail the plan for a missing federated token.
+func TestAccProvider_signInSettingsUnknownAtPlanTime(t *testing.T) {
+	unsetCredentialEnv(t)
+	em := newTestEmulator(t)
+	em.RegisterFederatedCredential(emulator.DefaultTenantID, emulator.DefaultClientID, federatedSubject)
+	config := fmt.Sprintf(`
+resource "terraform_data" "token" {
+  input = %q
+}
+
+provider "partnercenter" {
+%s  use_oidc   = true
+  oidc_token = terraform_data.token.output
+}
+`, em.IssueFederatedToken(federatedSubject, time.Hour), em.emulatorEndpoints())
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    []resource.TestStep{{Config: config}},
+	})
+}
