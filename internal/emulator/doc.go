@@ -26,6 +26,6 @@
 // Tests drive it through RegisterApp, RegisterCertificate,
 // RegisterFederatedCredential, RegisterManagedIdentity, NewRefreshToken,
 // IssueFederatedToken, NewOIDCRequestToken, SetTokenLifetime, PutBatch,
-// LoadFixtures, NewAccessToken and FailNext, and inspect what clients sent with Requests and
-// TokenRequests. The partnercenter-emulator command serves it on its own.
+// LoadFixtures, NewAccessToken and InjectFaults, and inspect what clients sent with Requests,
+// Attempts and TokenRequests. The partnercenter-emulator command serves it on its own.
 package emulator

@@ -35,9 +35,8 @@ type Emulator struct {
 	tokens map[string]accessToken
 	// batches holds each BatchUploadDetails body as it is served.
 	batches map[batchKey][]byte
-	// failure answers the next failuresLeft Partner Center requests.
-	failure      Failure
-	failuresLeft int
+	// faults holds the injected faults pending, per route.
+	faults []*faultQueue
 	// requests logs every request received, in order.
 	requests []Request
 	// tokenRequests counts token requests by lower-case client_id.

@@ -248,7 +248,7 @@ func TestAccDeviceBatchStatus_notFound(t *testing.T) {
 func TestAccDeviceBatchStatus_partnerCenterFault(t *testing.T) {
 	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
-	em.FailNext(100, emulator.Failure{
+	em.InjectFaults("/v1/customers/*/batchJobStatus/*", emulator.Fault{Times: -1,
 		Status: http.StatusForbidden,
 		Header: http.Header{"MS-RequestId": {"aaaaaaaa-0000-4000-8000-000000000001"}, "MS-CorrelationId": {"bbbbbbbb-0000-4000-8000-000000000002"}},
 		Body:   []byte(`{"code":20002,"description":"partner id 1 has no commerce relationship with the customer id 2","data":[],"source":"PartnerFD"}`),
