@@ -158,13 +158,22 @@ func (e *CallError) Error() string {
 		b.WriteString("s")
 	}
 	if e.LastStatus != 0 {
-		fmt.Fprintf(&b, "; the last answer was HTTP %d %s", e.LastStatus, http.StatusText(e.LastStatus))
+		fmt.Fprintf(&b, "; the last answer was HTTP %s", e.LastStatusText())
 	}
 	if e.RetryAfter > 0 {
 		fmt.Fprintf(&b, " with Retry-After %s", e.RetryAfter)
 	}
 	fmt.Fprintf(&b, " (%s: %s, %s: %s): %v", headerRequestID, e.RequestID, headerCorrelationID, e.CorrelationID, e.Err)
 	return b.String()
+}
+
+// LastStatusText is LastStatus with its text, such as "503 Service
+// Unavailable"; empty when no answer came.
+func (e *CallError) LastStatusText() string {
+	if e.LastStatus == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d %s", e.LastStatus, http.StatusText(e.LastStatus))
 }
 
 // Unwrap returns the last failure.

@@ -76,6 +76,8 @@ type call struct {
 	correlationID string
 	// renewed is set once a 401 has been retried with a new token.
 	renewed bool
+	// renewing is set while that retry asks for the new token.
+	renewing bool
 	// abandoned is set when Partner Center asked to wait longer than the
 	// time left, so the call ended without waiting.
 	abandoned bool
@@ -220,7 +222,16 @@ func (p renewTokenPolicy) Do(req *policy.Request) (*http.Response, error) {
 	if err := req.RewindBody(); err != nil {
 		return nil, err
 	}
+	c.renewing = true
+	defer func() { c.renewing = false }()
 	return req.Next()
+}
+
+// renewing reports whether a token is asked for to replace one Partner
+// Center refused, so that a credential with a cache must not answer from it.
+func renewing(ctx context.Context) bool {
+	c, ok := ctx.Value(callKey{}).(*call)
+	return ok && c.renewing
 }
 
 // countingCredential counts the tokens asked for, so that renewTokenPolicy
