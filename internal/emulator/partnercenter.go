@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/google/uuid"
 )
@@ -38,11 +37,7 @@ func (e *Emulator) servePartnerCenter(w http.ResponseWriter, r *http.Request) {
 		writeFault(w, http.StatusUnauthorized, 400, "Access denied")
 		return
 	}
-	// The token is checked on arrival; the answer takes its time.
-	e.mu.Lock()
-	delay := e.responseDelay
-	e.mu.Unlock()
-	time.Sleep(delay)
+	// The token is checked on arrival; a fault's delay comes after.
 	own, trackingID := e.partnerCenterAnswer(w, r)
 	if f, ok := e.nextFault(r.URL.Path); ok {
 		writeFaulty(w, r, own, f, trackingID)
