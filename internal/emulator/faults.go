@@ -56,6 +56,10 @@ type Fault struct {
 	Times int
 }
 
+// BatchStatusRoute is the route of every batch status request, for
+// InjectFaults.
+const BatchStatusRoute = "/v1/customers/*/batchJobStatus/*"
+
 // faultQueue is the faults pending for one route.
 type faultQueue struct {
 	// segments is the route's path pattern, split on "/".

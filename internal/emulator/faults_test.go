@@ -3,6 +3,7 @@ package emulator
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -12,7 +13,7 @@ import (
 	"time"
 )
 
-const batchRoute = "/v1/customers/*/batchJobStatus/*"
+const batchRoute = BatchStatusRoute
 
 func TestInjectFaultsStatusSequence(t *testing.T) {
 	e := New()
@@ -180,5 +181,32 @@ func TestFaultOversize(t *testing.T) {
 	}
 	if len(body) <= 1<<20 || json.Unmarshal(body, &details) != nil || details.BatchTrackingID != SeedBatchTrackingID {
 		t.Errorf("%d bytes, tracking ID %q: want valid JSON for the batch asked, over 1 MiB", len(body), details.BatchTrackingID)
+	}
+}
+
+func TestParseFaults(t *testing.T) {
+	faults, err := ParseFaults("429:57, 503,drop,drop-mid-body,truncate,html,malformed,200")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"429 Retry-After=[57] mode 0", "503 Retry-After=[] mode 0", "0 Retry-After=[] mode 3", "0 Retry-After=[] mode 2",
+		"0 Retry-After=[] mode 1", "200 Retry-After=[] mode 0", "200 Retry-After=[] mode 0", "200 Retry-After=[] mode 0",
+	}
+	if len(faults) != len(want) {
+		t.Fatalf("%d faults, want %d", len(faults), len(want))
+	}
+	for i, f := range faults {
+		if got := fmt.Sprintf("%d Retry-After=%v mode %d", f.Status, f.Header.Values("Retry-After"), f.Mode); got != want[i] {
+			t.Errorf("fault %d: %s, want %s", i+1, got, want[i])
+		}
+	}
+	if faults[5].Header.Get("Content-Type") != "text/html" || json.Valid(faults[6].Body) {
+		t.Error("html or malformed do not break the body")
+	}
+	for _, bad := range []string{"", "42", "429:soon", "teapot", "429:-1"} {
+		if _, err := ParseFaults(bad); err == nil {
+			t.Errorf("ParseFaults(%q) succeeded", bad)
+		}
 	}
 }

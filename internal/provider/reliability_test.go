@@ -19,7 +19,7 @@ import (
 )
 
 // batchRoute is the emulator route of every batch status read.
-const batchRoute = "/v1/customers/*/batchJobStatus/*"
+const batchRoute = emulator.BatchStatusRoute
 
 // fastRetry makes a fault ask for a short wait, so that tests do not sit
 // through the exponential backoff meant for Partner Center.
