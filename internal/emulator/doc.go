@@ -26,6 +26,9 @@
 // Tests drive it through RegisterApp, RegisterCertificate,
 // RegisterFederatedCredential, RegisterManagedIdentity, NewRefreshToken,
 // IssueFederatedToken, NewOIDCRequestToken, SetTokenLifetime, PutBatch,
-// LoadFixtures, NewAccessToken and FailNext, and inspect what clients sent with Requests and
-// TokenRequests. The partnercenter-emulator command serves it on its own.
+// LoadFixtures, NewAccessToken and InjectFaults (per route: status
+// sequences, Retry-After, bodies, delays, truncated or oversized bodies,
+// dropped connections), and inspect what clients sent with Requests,
+// Attempts (per MS-RequestId) and TokenRequests. The partnercenter-emulator
+// command serves it on its own, with faults from ParseFaults.
 package emulator

@@ -35,17 +35,14 @@ type Emulator struct {
 	tokens map[string]accessToken
 	// batches holds each BatchUploadDetails body as it is served.
 	batches map[batchKey][]byte
-	// failure answers the next failuresLeft Partner Center requests.
-	failure      Failure
-	failuresLeft int
+	// faults holds the injected faults pending, per route.
+	faults []*faultQueue
 	// requests logs every request received, in order.
 	requests []Request
 	// tokenRequests counts token requests by lower-case client_id.
 	tokenRequests map[string]int
 	// tokenLifetime is the lifetime of every token the endpoints issue.
 	tokenLifetime time.Duration
-	// responseDelay is how long Partner Center takes to answer.
-	responseDelay time.Duration
 	// signer signs the federated tokens the emulator issues as an OpenID
 	// Connect provider, such as a CI system's; signingKey creates it once.
 	signer     *rsa.PrivateKey
@@ -149,14 +146,6 @@ func (e *Emulator) SetTokenLifetime(lifetime time.Duration) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.tokenLifetime = lifetime
-}
-
-// SetResponseDelay makes Partner Center take delay to answer each request,
-// for tests of runs that outlast a token.
-func (e *Emulator) SetResponseDelay(delay time.Duration) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.responseDelay = delay
 }
 
 // app returns the application clientID of tenantID, registering both if

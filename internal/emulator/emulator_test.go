@@ -314,74 +314,6 @@ func TestPartnerCenterResponseHeaders(t *testing.T) {
 	}
 }
 
-func TestFailNext(t *testing.T) {
-	e := New()
-	token := e.NewAccessToken(DefaultTenantID, time.Hour)
-	throttled := Failure{
-		Status: http.StatusTooManyRequests,
-		Header: http.Header{"Retry-After": {"57"}, "MS-RequestId": {"aaaaaaaa-0000-4000-8000-000000000001"}},
-		Body:   []byte(`{"statusCode":429,"message":"Rate limit is exceeded. Try again in 57 seconds."}`),
-	}
-	e.FailNext(2, throttled)
-	path := batchPath(SeedCustomerID, SeedBatchTrackingID)
-
-	// Neither a refused token nor Entra ID uses up a failure.
-	if got := serve(e, http.MethodGet, path, nil, nil); got.status != http.StatusUnauthorized {
-		t.Fatalf("without a token: status %d, want 401", got.status)
-	}
-	if got := requestToken(e, DefaultTenantID, validTokenForm(), nil); got.status != http.StatusOK {
-		t.Fatalf("token request: status %d, want 200; body %s", got.status, got.body)
-	}
-	for i := range 2 {
-		got := serve(e, http.MethodGet, path, http.Header{
-			"Authorization":    {"Bearer " + token},
-			"MS-CorrelationId": {"de894e18-f027-4ac0-8b5a-34f0c222af0c"},
-		}, nil)
-		if got.status != throttled.Status || got.body != string(throttled.Body) {
-			t.Fatalf("request %d: status %d body %s, want the injected failure", i+1, got.status, got.body)
-		}
-		wantHeaders := map[string]string{
-			"Retry-After":      "57",
-			"MS-RequestId":     "aaaaaaaa-0000-4000-8000-000000000001",
-			"MS-CorrelationId": "de894e18-f027-4ac0-8b5a-34f0c222af0c",
-			"MS-ServerId":      "030020344",
-			"Content-Type":     jsonContentType,
-		}
-		for name, want := range wantHeaders {
-			if v := got.header.Values(name); len(v) != 1 || v[0] != want {
-				t.Errorf("request %d: %s %q, want %q", i+1, name, v, want)
-			}
-		}
-		if v := got.header.Get("MS-CV"); !cvPattern.MatchString(v) {
-			t.Errorf("request %d: MS-CV %q", i+1, v)
-		}
-	}
-	if got := getBatch(e, path, token); got.status != http.StatusOK || got.body != seedPageBody {
-		t.Fatalf("after the failures: status %d body %s, want the seed batch", got.status, got.body)
-	}
-
-	e.FailNext(1, Failure{Status: http.StatusBadGateway, Header: http.Header{"Content-Type": {"text/html"}}, Body: []byte("<html>Bad Gateway</html>")})
-	got := getBatch(e, "/v1/customers/"+SeedCustomerID+"/unknown", token)
-	if got.status != http.StatusBadGateway || got.body != "<html>Bad Gateway</html>" || got.header.Get("Content-Type") != "text/html" {
-		t.Errorf("injected 502: status %d Content-Type %q body %s", got.status, got.header.Get("Content-Type"), got.body)
-	}
-
-	e.FailNext(3, throttled)
-	e.FailNext(0, throttled)
-	if got := getBatch(e, path, token); got.status != http.StatusOK {
-		t.Errorf("after FailNext(0): status %d, want 200", got.status)
-	}
-}
-
-func TestFailNextPanicsOnInvalidStatus(t *testing.T) {
-	defer func() {
-		if recover() == nil {
-			t.Error("FailNext with status 0 did not panic")
-		}
-	}()
-	New().FailNext(1, Failure{})
-}
-
 func TestRequestsAreRecorded(t *testing.T) {
 	e := New()
 	requestToken(e, DefaultTenantID, validTokenForm(), http.Header{"Client-Request-Id": {"c0ffee00-0000-4000-8000-000000000000"}})
@@ -532,7 +464,7 @@ func TestConcurrentUse(t *testing.T) {
 				requestToken(e, DefaultTenantID, validTokenForm(), nil)
 				getBatch(e, batchPath(SeedCustomerID, SeedBatchTrackingID), token)
 				_ = e.PutBatch(SeedCustomerID, []byte(`{"batchTrackingId":"`+uuid.NewString()+`"}`))
-				e.FailNext(0, Failure{Status: http.StatusOK})
+				e.InjectFaults("/v1/customers/*/batchJobStatus/*", Fault{Status: http.StatusOK})
 				_ = e.Requests()
 			}
 		}()

@@ -3,56 +3,16 @@ package emulator
 import (
 	"crypto/rand"
 	"encoding/base64"
-	"fmt"
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/google/uuid"
 )
 
 // serverID is the MS-ServerId the emulator answers with: one server.
 const serverID = "030020344"
-
-// Failure is an answer FailNext substitutes for Partner Center's own.
-type Failure struct {
-	// Status is the HTTP status code.
-	Status int
-	// Header holds headers set on top of the ones every Partner Center
-	// response carries, replacing those of the same name.
-	Header http.Header
-	// Body is written as given. When it is not empty and Header sets no
-	// Content-Type, the response says application/json.
-	Body []byte
-}
-
-// FailNext makes the next n authorized Partner Center requests get f instead
-// of their answer; Entra ID requests and requests refused for their token do
-// not count. It replaces any failure still pending, and n <= 0 cancels it.
-// FailNext panics when f.Status is not a valid HTTP status code, which the
-// server could not send.
-func (e *Emulator) FailNext(n int, f Failure) {
-	if f.Status < 100 || f.Status > 999 {
-		panic(fmt.Sprintf("emulator: FailNext with invalid HTTP status %d", f.Status))
-	}
-	f.Header = f.Header.Clone()
-	f.Body = append([]byte(nil), f.Body...)
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.failure, e.failuresLeft = f, max(n, 0)
-}
-
-// nextFailure consumes one pending failure, if any.
-func (e *Emulator) nextFailure() (Failure, bool) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.failuresLeft == 0 {
-		return Failure{}, false
-	}
-	e.failuresLeft--
-	return e.failure, true
-}
 
 // apiFault is Partner Center's error body.
 type apiFault struct {
@@ -63,7 +23,8 @@ type apiFault struct {
 }
 
 // servePartnerCenter answers a request under /v1/. Checks run in Partner
-// Center's order: the token, then an injected failure, then the resource.
+// Center's order: the token, then the resource; an injected fault then
+// alters the answer.
 func (e *Emulator) servePartnerCenter(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("MS-RequestId", headerOrNewID(r, "MS-RequestId"))
@@ -76,34 +37,36 @@ func (e *Emulator) servePartnerCenter(w http.ResponseWriter, r *http.Request) {
 		writeFault(w, http.StatusUnauthorized, 400, "Access denied")
 		return
 	}
-	// The token is checked on arrival; the answer takes its time.
-	e.mu.Lock()
-	delay := e.responseDelay
-	e.mu.Unlock()
-	time.Sleep(delay)
-	if f, ok := e.nextFailure(); ok {
-		writeFailure(w, f)
+	// The token is checked on arrival; a fault's delay comes after.
+	own, trackingID := e.partnerCenterAnswer(w, r)
+	if f, ok := e.nextFault(r.URL.Path); ok {
+		writeFaulty(w, r, own, f, trackingID)
 		return
 	}
+	if own.status == http.StatusOK {
+		h.Set("Content-Length", strconv.Itoa(len(own.body)))
+	}
+	h.Set("Content-Type", contentTypeJSON)
+	w.WriteHeader(own.status)
+	_, _ = w.Write(own.body)
+}
+
+// partnerCenterAnswer is the emulator's answer to an authorized request,
+// and the batch tracking ID it addresses, if any.
+func (e *Emulator) partnerCenterAnswer(w http.ResponseWriter, r *http.Request) (answer, string) {
 	customerID, trackingID, ok := batchStatusPath(r.URL.Path)
 	if !ok {
-		writeFault(w, http.StatusNotFound, 1000, "Not found")
-		return
+		return faultAnswer(http.StatusNotFound, 1000, "Not found"), ""
 	}
 	if r.Method != http.MethodGet {
-		h.Set("Allow", http.MethodGet)
-		writeFault(w, http.StatusMethodNotAllowed, http.StatusMethodNotAllowed, "Method not allowed")
-		return
+		w.Header().Set("Allow", http.MethodGet)
+		return faultAnswer(http.StatusMethodNotAllowed, http.StatusMethodNotAllowed, "Method not allowed"), trackingID
 	}
 	body, ok := e.batch(customerID, trackingID)
 	if !ok {
-		writeFault(w, http.StatusNotFound, 1000, "Not found")
-		return
+		return faultAnswer(http.StatusNotFound, 1000, "Not found"), trackingID
 	}
-	h.Set("Content-Type", contentTypeJSON)
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(body)
+	return answer{status: http.StatusOK, body: body}, trackingID
 }
 
 // batchStatusPath returns the IDs in /v1/customers/{cid}/batchJobStatus/{tid},
@@ -122,24 +85,14 @@ func writeFault(w http.ResponseWriter, status, code int, description string) {
 	writeJSON(w, status, apiFault{Code: code, Description: description, Data: []string{}, Source: "PartnerFD"})
 }
 
-// writeFailure writes an injected failure over the headers already set.
-func writeFailure(w http.ResponseWriter, f Failure) {
-	h := w.Header()
-	// Deleted first, then added, so that names differing only in case
-	// in f.Header add up instead of replacing each other.
-	for name := range f.Header {
-		h.Del(name)
+// faultAnswer is an ApiFault answer with Partner Center's code and description.
+func faultAnswer(status, code int, description string) answer {
+	body, err := json.Marshal(apiFault{Code: code, Description: description, Data: []string{}, Source: "PartnerFD"})
+	if err != nil {
+		// apiFault always marshals.
+		panic(err)
 	}
-	for name, values := range f.Header {
-		for _, v := range values {
-			h.Add(name, v)
-		}
-	}
-	if len(f.Body) > 0 && h.Get("Content-Type") == "" {
-		h.Set("Content-Type", contentTypeJSON)
-	}
-	w.WriteHeader(f.Status)
-	_, _ = w.Write(f.Body)
+	return answer{status: status, body: body}
 }
 
 // headerOrNewID returns r's header name, or a new GUID when r has none, as

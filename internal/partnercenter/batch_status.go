@@ -1,11 +1,15 @@
 package partnercenter
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
@@ -54,27 +58,64 @@ func (b *BatchUploadDetails) FailedDeviceCount() int {
 
 // GetBatchStatus reads the status of a device batch upload:
 // GET {baseURL}/v1/customers/{customerID}/batchJobStatus/{batchTrackingID}.
-// A non-2xx answer is returned as a *ResponseError.
+// A non-2xx answer is returned as a *ResponseError, a call that got no
+// answer as a *CallError, and an answer that is not a BatchUploadDetails for
+// this batch as an error wrapping ErrInvalidResponse.
 func (c *Client) GetBatchStatus(ctx context.Context, customerID, batchTrackingID string) (*BatchUploadDetails, error) {
 	endpoint := c.baseURL + "/v1/customers/" + url.PathEscape(customerID) + "/batchJobStatus/" + url.PathEscape(batchTrackingID)
+	ctx, state := withCall(ctx)
 	req, err := runtime.NewRequest(ctx, http.MethodGet, endpoint)
 	if err != nil {
 		return nil, fmt.Errorf("building batch status request: %w", err)
 	}
 	resp, err := c.pipeline.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("reading batch status: %w", err)
+	switch {
+	case errors.Is(err, errRetryAfterTooLong) && resp != nil:
+		return nil, newResponseError(resp, state)
+	case errors.Is(err, ErrInvalidResponse):
+		return nil, fmt.Errorf("%w (%s: %s, %s: %s)", err, headerRequestID, state.requestID, headerCorrelationID, state.correlationID)
+	case err != nil:
+		return nil, newCallError(ctx, state, err)
 	}
 	if !runtime.HasStatusCode(resp, http.StatusOK) {
-		return nil, newResponseError(resp)
+		return nil, newResponseError(resp, state)
 	}
 	body, err := runtime.Payload(resp)
 	if err != nil {
-		return nil, fmt.Errorf("reading batch status response: %w", err)
+		return nil, newCallError(ctx, state, err)
+	}
+	details, reason := decodeBatchStatus(resp.Header.Get("Content-Type"), body, batchTrackingID)
+	if reason != "" {
+		return nil, invalidResponse(resp, reason)
+	}
+	return details, nil
+}
+
+// decodeBatchStatus decodes a 200 answer for batchTrackingID, or says in
+// words why it is not one.
+func decodeBatchStatus(contentType string, body []byte, batchTrackingID string) (*BatchUploadDetails, string) {
+	trimmed := bytes.TrimSpace(body)
+	switch {
+	case len(trimmed) == 0:
+		return nil, "the batch status answer has an empty body"
+	case strings.HasPrefix(strings.ToLower(contentType), "text/html") || trimmed[0] == '<':
+		return nil, "the batch status answer is an HTML page, not JSON; a proxy or gateway may have answered instead of Partner Center"
+	case trimmed[0] != '{':
+		return nil, "the batch status answer is not a JSON object"
 	}
 	var details BatchUploadDetails
-	if err := json.Unmarshal(body, &details); err != nil {
-		return nil, fmt.Errorf("decoding batch status response (%s): %w", requestIDs(resp), err)
+	if err := json.Unmarshal(trimmed, &details); err != nil {
+		var syntax *json.SyntaxError
+		if errors.As(err, &syntax) && syntax.Offset >= int64(len(trimmed)) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, fmt.Sprintf("the batch status answer is truncated after %d bytes", len(body))
+		}
+		return nil, "decoding the batch status answer: " + err.Error()
 	}
-	return &details, nil
+	switch {
+	case details.BatchTrackingID == "":
+		return nil, "the batch status answer has no batchTrackingId"
+	case !strings.EqualFold(details.BatchTrackingID, batchTrackingID):
+		return nil, fmt.Sprintf("the batch status answer is for batch %q, not %q", details.BatchTrackingID, batchTrackingID)
+	}
+	return &details, ""
 }

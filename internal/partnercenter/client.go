@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
@@ -14,6 +15,10 @@ import (
 
 // DefaultLocale is the X-Locale sent when none is configured.
 const DefaultLocale = "en-US"
+
+// azcoreMaxRetryDelay is the longest wait between attempts azcore's retry
+// policy allows when none is set; a longer Retry-After ends a call.
+const azcoreMaxRetryDelay = 60 * time.Second
 
 // Options configure a Client.
 type Options struct {
@@ -29,7 +34,17 @@ type Options struct {
 	Locale string
 	// UserAgent is sent as User-Agent on every request.
 	UserAgent string
-	// ClientOptions carries the transport, retry and logging settings.
+	// MaxRetries is how often a failed attempt is retried: after a
+	// connection failure or timeout, or an answer of 408, 429, 500, 502,
+	// 503 or 504. Zero means no retry.
+	MaxRetries int
+	// RequestTimeout bounds each attempt; zero means no bound but ctx's.
+	RequestTimeout time.Duration
+	// Log, when set, receives one message per attempt (see LogFunc).
+	Log LogFunc
+	// ClientOptions carries the transport and logging settings, and the
+	// backoff of retries (Retry.RetryDelay and Retry.MaxRetryDelay); the
+	// fields above replace the rest of Retry.
 	ClientOptions policy.ClientOptions
 }
 
@@ -64,13 +79,27 @@ func NewClient(o Options) (*Client, error) {
 	// The User-Agent is ours to set (see requestHeaders); azcore's telemetry
 	// policy would overwrite it with the SDK's.
 	clientOptions.Telemetry.Disabled = true
+	clientOptions.Retry = retryOptions(o)
+	if clientOptions.Transport == nil {
+		clientOptions.Transport = defaultTransport()
+	}
+	clientOptions.Transport = limitedTransport{next: clientOptions.Transport}
+	maxRetryDelay := clientOptions.Retry.MaxRetryDelay
+	if maxRetryDelay == 0 {
+		maxRetryDelay = azcoreMaxRetryDelay
+	}
+	credential := &countingCredential{TokenCredential: o.Credential}
 	pipeline := runtime.NewPipeline("partnercenter", "", runtime.PipelineOptions{
 		AllowedHeaders: loggedHeaders,
 		PerCall:        []policy.Policy{requestHeaders{locale: locale, userAgent: o.UserAgent}},
-		PerRetry: []policy.Policy{runtime.NewBearerTokenPolicy(o.Credential, []string{scope}, &policy.BearerTokenOptions{
-			// ValidateBaseURL admits http only to a loopback address.
-			InsecureAllowCredentialWithHTTP: base.Scheme == "http",
-		})},
+		PerRetry: []policy.Policy{
+			renewTokenPolicy{credential: credential},
+			attemptPolicy{maxRetries: max(o.MaxRetries, 0), maxRetryDelay: maxRetryDelay, log: o.Log},
+			runtime.NewBearerTokenPolicy(credential, []string{scope}, &policy.BearerTokenOptions{
+				// ValidateBaseURL admits http only to a loopback address.
+				InsecureAllowCredentialWithHTTP: base.Scheme == "http",
+			}),
+		},
 	}, &clientOptions)
 	return &Client{baseURL: strings.TrimRight(o.BaseURL, "/"), pipeline: pipeline}, nil
 }

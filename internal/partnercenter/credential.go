@@ -106,6 +106,16 @@ type source struct {
 	cred azcore.TokenCredential
 	// skipped says why cred is nil.
 	skipped string
+	// cached is set for the sources MSAL caches tokens for: a renewal asks
+	// them with claims, which MSAL never answers from its cache.
+	cached bool
+}
+
+// renewalClaims are the claims of a token renewal: a token issued no
+// earlier than now, the claims challenge Entra ID's continuous access
+// evaluation sends when it revokes a token.
+func renewalClaims(now time.Time) string {
+	return fmt.Sprintf(`{"access_token":{"nbf":{"essential":true,"value":"%d"}}}`, now.Unix())
 }
 
 // NewCredential returns a credential that tries each configured source in
@@ -145,7 +155,7 @@ type chain struct {
 	// selected is the source that signed in first; the bearer token policy
 	// asks it alone for later tokens, so that one run signs in as one
 	// identity.
-	selected azcore.TokenCredential
+	selected *source
 }
 
 // GetToken implements azcore.TokenCredential. A source that fails before
@@ -157,17 +167,21 @@ func (c *chain) GetToken(ctx context.Context, opts policy.TokenRequestOptions) (
 	selected := c.selected
 	c.mu.Unlock()
 	if selected != nil {
-		return selected.GetToken(ctx, opts)
+		if selected.cached && opts.Claims == "" && renewing(ctx) {
+			opts.Claims = renewalClaims(time.Now())
+		}
+		return selected.cred.GetToken(ctx, opts)
 	}
 	failures := map[string]error{}
-	for _, s := range c.sources {
+	for i := range c.sources {
+		s := &c.sources[i]
 		if s.cred == nil {
 			continue
 		}
 		token, err := s.cred.GetToken(ctx, opts)
 		if err == nil {
 			c.mu.Lock()
-			c.selected = s.cred
+			c.selected = s
 			c.mu.Unlock()
 			return token, nil
 		}

@@ -131,7 +131,7 @@ func (b *builder) refreshToken() source {
 }
 
 func (b *builder) oidc() source {
-	s := source{name: SourceOIDC}
+	s := source{name: SourceOIDC, cached: true}
 	var assertion func(context.Context) (string, error)
 	switch {
 	case !b.o.UseOIDC:
@@ -171,7 +171,7 @@ func (b *builder) oidc() source {
 }
 
 func (b *builder) certificate() source {
-	s := source{name: SourceCertificate}
+	s := source{name: SourceCertificate, cached: true}
 	if len(b.o.ClientCertificate) == 0 && b.o.ClientCertificatePath == "" {
 		s.skipped = "not configured"
 		return s
@@ -214,7 +214,7 @@ func (b *builder) certificate() source {
 }
 
 func (b *builder) secret() source {
-	s := source{name: SourceSecret}
+	s := source{name: SourceSecret, cached: true}
 	if b.o.ClientSecret == "" && b.o.ClientSecretFilePath == "" {
 		s.skipped = "not configured"
 		return s

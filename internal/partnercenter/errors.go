@@ -1,10 +1,13 @@
 package partnercenter
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 )
@@ -28,6 +31,13 @@ type ResponseError struct {
 	// RequestID and CorrelationID identify the call to Microsoft support.
 	RequestID     string
 	CorrelationID string
+	// Attempts is how many requests the call made, retries included.
+	Attempts int
+	// RetryAfter is the wait the last answer asked for; zero when none.
+	RetryAfter time.Duration
+	// RetryAbandoned is set when RetryAfter was longer than the time left
+	// or than the longest wait allowed, so the call ended without waiting.
+	RetryAbandoned bool
 }
 
 // Error describes the failure with everything needed to act on it.
@@ -43,6 +53,12 @@ func (e *ResponseError) Error() string {
 		fmt.Fprintf(&b, ": %s", e.Description)
 	}
 	fmt.Fprintf(&b, " (%s)", e.requestIDs())
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
+	}
+	if e.RetryAbandoned {
+		fmt.Fprintf(&b, "; it asked to retry after %s, longer than the time left, so the call ended without waiting", e.RetryAfter)
+	}
 	return b.String()
 }
 
@@ -69,8 +85,8 @@ type apiFault struct {
 	Message     string         `json:"message"`
 }
 
-func newResponseError(resp *http.Response) *ResponseError {
-	e := &ResponseError{StatusCode: resp.StatusCode}
+func newResponseError(resp *http.Response, c *call) *ResponseError {
+	e := &ResponseError{StatusCode: resp.StatusCode, Attempts: c.attempts, RetryAfter: c.retryAfter, RetryAbandoned: c.abandoned}
 	e.RequestID, e.CorrelationID = callIDs(resp)
 	body, err := runtime.Payload(resp)
 	if err != nil {
@@ -104,7 +120,78 @@ func callIDs(resp *http.Response) (requestID, correlationID string) {
 	return requestID, correlationID
 }
 
-func requestIDs(resp *http.Response) string {
+// ErrInvalidResponse is wrapped by the error of an answer that is not what
+// Partner Center documents: not JSON, truncated, an HTML page, larger than
+// MaxResponseBytes, or about another batch than the one asked for.
+var ErrInvalidResponse = errors.New("invalid response from Partner Center")
+
+// CallError is a call that got no answer to act on: every attempt failed
+// before Partner Center answered (connection refused or reset, timeout), or
+// the time allowed for the call ran out while retrying.
+type CallError struct {
+	// Attempts is how many requests the call made.
+	Attempts int
+	// LastStatus is the HTTP status of the last answer; zero when none came.
+	LastStatus int
+	// RetryAfter is the wait the last answer asked for; zero when none.
+	RetryAfter time.Duration
+	// RequestID and CorrelationID are those of the call.
+	RequestID     string
+	CorrelationID string
+	// TimedOut is set when the time allowed for the whole call (the
+	// caller's context deadline) ran out, rather than the retries.
+	TimedOut bool
+	// Err is the last failure.
+	Err error
+}
+
+// Error says what failed, after how many attempts, and what was last seen.
+func (e *CallError) Error() string {
+	var b strings.Builder
+	if e.TimedOut {
+		b.WriteString("the time allowed for the call ran out")
+	} else {
+		b.WriteString("Partner Center could not be reached")
+	}
+	fmt.Fprintf(&b, " after %d attempt", e.Attempts)
+	if e.Attempts != 1 {
+		b.WriteString("s")
+	}
+	if e.LastStatus != 0 {
+		fmt.Fprintf(&b, "; the last answer was HTTP %s", e.LastStatusText())
+	}
+	if e.RetryAfter > 0 {
+		fmt.Fprintf(&b, " with Retry-After %s", e.RetryAfter)
+	}
+	fmt.Fprintf(&b, " (%s: %s, %s: %s): %v", headerRequestID, e.RequestID, headerCorrelationID, e.CorrelationID, e.Err)
+	return b.String()
+}
+
+// LastStatusText is LastStatus with its text, such as "503 Service
+// Unavailable"; empty when no answer came.
+func (e *CallError) LastStatusText() string {
+	if e.LastStatus == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d %s", e.LastStatus, http.StatusText(e.LastStatus))
+}
+
+// Unwrap returns the last failure.
+func (e *CallError) Unwrap() error {
+	return e.Err
+}
+
+func newCallError(ctx context.Context, c *call, err error) *CallError {
+	return &CallError{
+		Attempts: c.attempts, LastStatus: c.lastStatus, RetryAfter: c.retryAfter,
+		RequestID: c.requestID, CorrelationID: c.correlationID,
+		TimedOut: errors.Is(ctx.Err(), context.DeadlineExceeded), Err: err,
+	}
+}
+
+// invalidResponse is the error of an answer that is not what Partner Center
+// documents, with the IDs Microsoft support asks for.
+func invalidResponse(resp *http.Response, reason string) error {
 	requestID, correlationID := callIDs(resp)
-	return (&ResponseError{RequestID: requestID, CorrelationID: correlationID}).requestIDs()
+	return fmt.Errorf("%w: %s (%s: %s, %s: %s)", ErrInvalidResponse, reason, headerRequestID, requestID, headerCorrelationID, correlationID)
 }

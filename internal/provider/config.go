@@ -84,6 +84,7 @@ func newProviderData(cfg providerModel, ua string) (*providerData, diag.Diagnost
 		return nil, diags
 	}
 
+	maxRetries, requestTimeout := retrySettings(cfg, invalid)
 	options, tokenScope := credentialOptions(cfg, invalid)
 	if diags.HasError() {
 		return nil, diags
@@ -106,6 +107,10 @@ func newProviderData(cfg providerModel, ua string) (*providerData, diag.Diagnost
 		Scope:      tokenScope,
 		Locale:     locale,
 		UserAgent:  ua,
+
+		MaxRetries:     maxRetries,
+		RequestTimeout: requestTimeout,
+		Log:            logAttempt,
 	})
 	if err != nil {
 		diags.AddError("Invalid provider configuration", "The Partner Center client could not be set up: "+err.Error())

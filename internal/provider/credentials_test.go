@@ -376,7 +376,7 @@ func TestAccSignIn_tokenExpiringMidRunIsRenewed(t *testing.T) {
 	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
 	em.SetTokenLifetime(time.Second)
-	em.SetResponseDelay(1100 * time.Millisecond)
+	em.InjectFaults(batchRoute, emulator.Fault{Delay: 1100 * time.Millisecond, Times: -1})
 	config := em.providerConfig() + fmt.Sprintf(`
 data "partnercenter_device_batch_status" "first" {
   customer_id       = %[1]q

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -37,6 +38,7 @@ type deviceBatchStatusModel struct {
 	DeviceCount       types.Int64       `tfsdk:"device_count"`
 	FailedDeviceCount types.Int64       `tfsdk:"failed_device_count"`
 	DevicesStatus     types.List        `tfsdk:"devices_status"`
+	Timeouts          timeouts.Value    `tfsdk:"timeouts"`
 }
 
 // deviceUploadAttributeTypes is the element type of devices_status. The list
@@ -59,7 +61,7 @@ func (d *deviceBatchStatusDataSource) Metadata(_ context.Context, req datasource
 }
 
 // Schema implements datasource.DataSource.
-func (d *deviceBatchStatusDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *deviceBatchStatusDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	deviceString := func(description string) schema.StringAttribute {
 		return schema.StringAttribute{MarkdownDescription: description + " Null when Partner Center sends none.", Computed: true}
 	}
@@ -124,6 +126,7 @@ func (d *deviceBatchStatusDataSource) Schema(_ context.Context, _ datasource.Sch
 				},
 			},
 		},
+		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
 	}
 }
 
@@ -152,13 +155,22 @@ func (d *deviceBatchStatusDataSource) Read(ctx context.Context, req datasource.R
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	readTimeout, diags := cfg.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// The whole read, retries and their waits included, ends by then.
+	ctx, cancel := context.WithTimeout(ctx, readTimeout)
+	defer cancel()
 	customerID, trackingID := cfg.CustomerID.ValueString(), cfg.BatchTrackingID.ValueString()
 	details, err := client.GetBatchStatus(ctx, customerID, trackingID)
 	if err != nil {
-		resp.Diagnostics.Append(batchStatusErrorDiagnostic(err, customerID, trackingID))
+		resp.Diagnostics.Append(batchStatusErrorDiagnostic(err, customerID, trackingID, readTimeout))
 		return
 	}
 	state := newDeviceBatchStatusModel(customerID, trackingID, details)
+	state.Timeouts = cfg.Timeouts
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

@@ -248,7 +248,7 @@ func TestAccDeviceBatchStatus_notFound(t *testing.T) {
 func TestAccDeviceBatchStatus_partnerCenterFault(t *testing.T) {
 	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
-	em.FailNext(100, emulator.Failure{
+	em.InjectFaults("/v1/customers/*/batchJobStatus/*", emulator.Fault{Times: -1,
 		Status: http.StatusForbidden,
 		Header: http.Header{"MS-RequestId": {"aaaaaaaa-0000-4000-8000-000000000001"}, "MS-CorrelationId": {"bbbbbbbb-0000-4000-8000-000000000002"}},
 		Body:   []byte(`{"code":20002,"description":"partner id 1 has no commerce relationship with the customer id 2","data":[],"source":"PartnerFD"}`),
@@ -257,9 +257,9 @@ func TestAccDeviceBatchStatus_partnerCenterFault(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: em.providerConfig() + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
-			ExpectError: regexp.MustCompile(`(?s)Failed to read device batch status.*HTTP status: 403 Forbidden.*Partner Center code: 20002.*` +
+			ExpectError: regexp.MustCompile(`(?s)Access denied by Partner Center.*HTTP status: 403 Forbidden.*Partner Center code: 20002.*` +
 				`Description: partner id 1 has no commerce relationship with the customer id 2.*` +
-				`MS-RequestId: aaaaaaaa-0000-4000-8000-000000000001.*MS-CorrelationId: bbbbbbbb-0000-4000-8000-000000000002`),
+				`MS-RequestId: aaaaaaaa-0000-4000-8000-000000000001.*MS-CorrelationId: bbbbbbbb-0000-4000-8000-000000000002.*Attempts: 1`),
 		}},
 	})
 }

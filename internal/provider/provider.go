@@ -4,8 +4,11 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -66,6 +69,9 @@ type providerModel struct {
 	UseMSI      types.Bool   `tfsdk:"use_msi"`
 	MSIEndpoint types.String `tfsdk:"msi_endpoint"`
 	UseCLI      types.Bool   `tfsdk:"use_cli"`
+
+	MaxRetries     types.Int64          `tfsdk:"max_retries"`
+	RequestTimeout timetypes.GoDuration `tfsdk:"request_timeout"`
 }
 
 // values maps each attribute name to its value, for checks that apply to
@@ -83,6 +89,7 @@ func (m providerModel) values() map[string]attr.Value {
 		settingOIDCTokenFilePath.attribute: m.OIDCTokenFilePath, settingOIDCRequestURL.attribute: m.OIDCRequestURL,
 		settingOIDCRequestToken.attribute: m.OIDCRequestToken, settingADOServiceConnID.attribute: m.ADOPipelineServiceConnectionID,
 		settingUseMSI.attribute: m.UseMSI, settingMSIEndpoint.attribute: m.MSIEndpoint, settingUseCLI.attribute: m.UseCLI,
+		settingMaxRetries.attribute: m.MaxRetries, settingRequestTimeout.attribute: m.RequestTimeout,
 	}
 }
 
@@ -230,6 +237,21 @@ func (p *partnerCenterProvider) Schema(_ context.Context, _ provider.SchemaReque
 					"Defaults to `" + partnercenter.DefaultLocale + "`." + settingLocale.envDescription(),
 				Optional:   true,
 				Validators: []validator.String{localeValidator},
+			},
+			settingMaxRetries.attribute: schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How often a failed request is retried, from 0 to %d: after a dropped connection or a timeout, "+
+					"or an answer of 408, 429, 500, 502, 503 or 504, waiting as `Retry-After` asks or backing off exponentially with jitter. "+
+					"Defaults to `%d`. A data source's `timeouts { read }` bounds the retries by time as well.", maxMaxRetries, partnercenter.DefaultMaxRetries) +
+					settingMaxRetries.envDescription(),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, maxMaxRetries)},
+			},
+			settingRequestTimeout.attribute: schema.StringAttribute{
+				MarkdownDescription: "How long one request may take before it is abandoned and retried, a duration such as `60s` or `2m`. " +
+					"Defaults to `60s`." + settingRequestTimeout.envDescription(),
+				Optional:   true,
+				CustomType: requestTimeoutType,
+				Validators: []validator.String{positiveDuration{}},
 			},
 		},
 	}

@@ -58,7 +58,7 @@ var allSettings = []setting{
 	settingAccessToken, settingLocale, settingTokenScope, settingClientSecretFilePath, settingClientCertificate,
 	settingClientCertificatePath, settingClientCertificatePassword, settingRefreshToken, settingUseOIDC, settingOIDCToken,
 	settingOIDCTokenFilePath, settingOIDCRequestURL, settingOIDCRequestToken, settingADOServiceConnID, settingUseMSI,
-	settingMSIEndpoint, settingUseCLI,
+	settingMSIEndpoint, settingUseCLI, settingMaxRetries, settingRequestTimeout,
 }
 
 // resolve returns the configured value, else the first environment variable

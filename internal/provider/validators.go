@@ -4,14 +4,17 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
 // guidPattern is the canonical 8-4-4-4-12 form Partner Center uses in paths.
-// Braces and URN forms are refused rather than rewritten, so that the value a
-// user writes is the value in state and in Partner Center's URLs.
+// Upper-case hex digits are accepted and sent as written: GUIDs compare
+// case-insensitively, and Partner Center matches them so. Braces and URN
+// forms are refused rather than rewritten, so that the value a user writes
+// is the value in state and in Partner Center's URLs.
 var guidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 func isGUID(s string) bool {
@@ -38,7 +41,13 @@ func (v guidValidator) ValidateString(ctx context.Context, req validator.StringR
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if value := req.ConfigValue.ValueString(); !isGUID(value) {
+	value := req.ConfigValue.ValueString()
+	switch {
+	case isGUID(value):
+	case strings.HasPrefix(value, "{") && strings.HasSuffix(value, "}") && isGUID(value[1:len(value)-1]):
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid GUID",
+			fmt.Sprintf("%s is %q; write the GUID without braces: %q.", req.Path, value, value[1:len(value)-1]))
+	default:
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid GUID",
 			fmt.Sprintf("%s is %q; the %s", req.Path, value, v.Description(ctx)))
 	}

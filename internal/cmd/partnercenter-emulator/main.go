@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	partnercenter-emulator [-addr 127.0.0.1:8443] [-fixtures FILE] [-state-dir DIR] [-env-file FILE]
+//	partnercenter-emulator [-addr 127.0.0.1:8443] [-fixtures FILE] [-state-dir DIR] [-env-file FILE] [-faults SEQUENCE]
 //
 // One https listener serves both Entra ID (the authority host) and Partner
 // Center (the base URL). The certificate authority it creates is written to
@@ -17,7 +17,9 @@
 //
 // points the provider at the emulator. The file appears whole, so a script
 // may poll for it. -fixtures adds batches from a file in the format
-// Emulator.LoadFixtures reads. The command logs each request to stderr and
+// Emulator.LoadFixtures reads. -faults makes the first batch status requests
+// fail in turn, such as "429:57,503,drop" (see emulator.ParseFaults), to try
+// a client's retries by hand. The command logs each request to stderr and
 // stops on SIGINT or SIGTERM.
 package main
 
@@ -45,6 +47,7 @@ type options struct {
 	fixtures string
 	stateDir string
 	envFile  string
+	faults   string
 }
 
 func main() {
@@ -53,6 +56,7 @@ func main() {
 	flag.StringVar(&o.fixtures, "fixtures", "", "extra fixture `file` of batches to serve")
 	flag.StringVar(&o.stateDir, "state-dir", "", "`directory` to write ca.pem to (default: a new temporary directory, removed on exit)")
 	flag.StringVar(&o.envFile, "env-file", "", "`file` to write shell exports for the provider to, once listening")
+	flag.StringVar(&o.faults, "faults", "", "`sequence` of faults for the first batch status requests, such as 429:57,503,drop,truncate")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		fmt.Fprintf(os.Stderr, "partnercenter-emulator: unexpected arguments %q\n", flag.Args())
@@ -75,6 +79,13 @@ func run(ctx context.Context, o options, stdout io.Writer, logger *log.Logger) e
 		if err := loadFixtures(em, o.fixtures); err != nil {
 			return err
 		}
+	}
+	if o.faults != "" {
+		faults, err := emulator.ParseFaults(o.faults)
+		if err != nil {
+			return fmt.Errorf("-faults: %w", err)
+		}
+		em.InjectFaults(emulator.BatchStatusRoute, faults...)
 	}
 
 	stateDir, cleanup, err := prepareStateDir(o.stateDir)
@@ -201,5 +212,8 @@ Fixture batches of customer %s:
 `, emulator.SeedCustomerID, emulator.SeedBatchTrackingID, emulator.ProcessingBatchTrackingID, emulator.QueuedBatchTrackingID)
 	if o.fixtures != "" {
 		fmt.Fprintf(w, "and the batches of %s\n", o.fixtures)
+	}
+	if o.faults != "" {
+		fmt.Fprintf(w, "\nThe first batch status requests get these faults in turn: %s\n", o.faults)
 	}
 }

@@ -33,7 +33,7 @@ func TestRunServesUntilCancelled(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, options{addr: "127.0.0.1:0", fixtures: fixtures, stateDir: filepath.Join(dir, "state"), envFile: envFile},
+		done <- run(ctx, options{addr: "127.0.0.1:0", fixtures: fixtures, stateDir: filepath.Join(dir, "state"), envFile: envFile, faults: "429:7"},
 			&stdout, log.New(&stderr, "", 0))
 	}()
 
@@ -100,6 +100,15 @@ $`)
 		t.Fatal(err)
 	}
 	req.Header.Set("Authorization", "Bearer "+token.AccessToken)
+	// -faults throttles the first batch status request.
+	resp, err = client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "7" {
+		t.Errorf("first batch request: status %d Retry-After %q, want the injected 429", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
 	resp, err = client.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -120,12 +129,12 @@ $`)
 		t.Fatal("run did not return after cancellation")
 	}
 
-	for _, want := range []string{"listening on " + baseURL, emulator.DefaultClientSecret, caFile, emulator.SeedBatchTrackingID, "and the batches of " + fixtures} {
+	for _, want := range []string{"listening on " + baseURL, emulator.DefaultClientSecret, caFile, emulator.SeedBatchTrackingID, "and the batches of " + fixtures, "get these faults in turn: 429:7"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("stdout lacks %q:\n%s", want, stdout.String())
 		}
 	}
-	wantLog := "GET /" + emulator.DefaultTenantID + "/v2.0/.well-known/openid-configuration 200\nPOST /" + emulator.DefaultTenantID + "/oauth2/v2.0/token 200\nGET /v1/customers/c1/batchJobStatus/t1 200\nshutting down\n"
+	wantLog := "GET /" + emulator.DefaultTenantID + "/v2.0/.well-known/openid-configuration 200\nPOST /" + emulator.DefaultTenantID + "/oauth2/v2.0/token 200\nGET /v1/customers/c1/batchJobStatus/t1 429\nGET /v1/customers/c1/batchJobStatus/t1 200\nshutting down\n"
 	if stderr.String() != wantLog {
 		t.Errorf("stderr:\n%s\nwant:\n%s", stderr.String(), wantLog)
 	}
@@ -138,6 +147,13 @@ func TestRunFailsOnInvalidFixtures(t *testing.T) {
 	}
 	err := run(context.Background(), options{addr: "127.0.0.1:0", fixtures: fixtures}, io.Discard, log.New(io.Discard, "", 0))
 	if err == nil || !strings.Contains(err.Error(), fixtures+": fixture batch 0: batch of customer c1 has no batchTrackingId") {
+		t.Errorf("error %v", err)
+	}
+}
+
+func TestRunFailsOnInvalidFaults(t *testing.T) {
+	err := run(context.Background(), options{addr: "127.0.0.1:0", faults: "429,teapot"}, io.Discard, log.New(io.Discard, "", 0))
+	if err == nil || !strings.Contains(err.Error(), `-faults: fault "teapot" is neither an HTTP status nor one of`) {
 		t.Errorf("error %v", err)
 	}
 }

@@ -1,0 +1,68 @@
+package partnercenter
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+)
+
+func TestRetryAfterForms(t *testing.T) {
+	now := time.Date(2026, time.November, 24, 8, 0, 0, 0, time.UTC)
+	tests := []struct {
+		header map[string]string
+		want   string
+	}{
+		{map[string]string{"Retry-After": "57"}, "57s"},
+		{map[string]string{"Retry-After": "Tue, 24 Nov 2026 08:01:30 GMT"}, "1m30s"},
+		{map[string]string{"Retry-After": "Tue, 24 Nov 2026 07:59:00 GMT"}, "0s"},
+		{map[string]string{"Retry-After": "0"}, "0s"},
+		{map[string]string{"Retry-After": "-5"}, "0s"},
+		{map[string]string{"Retry-After": "soon"}, "0s"},
+		{map[string]string{"Retry-After": "57", "Retry-After-Ms": "250"}, "250ms"},
+		{map[string]string{"Retry-After": "57", "X-Ms-Retry-After-Ms": "300"}, "300ms"},
+		{map[string]string{}, "0s"},
+	}
+	for _, tt := range tests {
+		resp := &http.Response{Header: http.Header{}}
+		for k, v := range tt.header {
+			resp.Header.Set(k, v)
+		}
+		if got := retryAfter(resp, now).String(); got != tt.want {
+			t.Errorf("retryAfter(%v) = %s, want %s", tt.header, got, tt.want)
+		}
+	}
+}
+
+// optionsRecorder is a credential that keeps the options it was asked with.
+type optionsRecorder struct{ asked []policy.TokenRequestOptions }
+
+func (r *optionsRecorder) GetToken(_ context.Context, o policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	r.asked = append(r.asked, o)
+	return azcore.AccessToken{Token: "t", ExpiresOn: time.Now().Add(time.Hour)}, nil
+}
+
+func TestRenewalBypassesOnlyCachingSources(t *testing.T) {
+	for _, cached := range []bool{true, false} {
+		rec := &optionsRecorder{}
+		c := &chain{sources: []source{{name: SourceSecret, cred: rec, cached: cached}}}
+		if _, err := c.GetToken(context.Background(), policy.TokenRequestOptions{Scopes: []string{DefaultScope}}); err != nil {
+			t.Fatal(err)
+		}
+		ctx, state := withCall(context.Background())
+		state.renewing = true
+		if _, err := c.GetToken(ctx, policy.TokenRequestOptions{Scopes: []string{DefaultScope}}); err != nil {
+			t.Fatal(err)
+		}
+		if rec.asked[0].Claims != "" {
+			t.Errorf("cached=%v: a first sign-in asked with claims %q", cached, rec.asked[0].Claims)
+		}
+		if got := strings.Contains(rec.asked[1].Claims, `"nbf":{"essential":true`); got != cached {
+			t.Errorf("cached=%v: the renewal asked with claims %q", cached, rec.asked[1].Claims)
+		}
+	}
+}

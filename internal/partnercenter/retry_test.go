@@ -1,0 +1,405 @@
+package partnercenter_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+
+	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
+)
+
+// retryClient is a client of rec with fast backoff and the given changes.
+func retryClient(t *testing.T, rec http.Handler, cred azcore.TokenCredential, change func(*partnercenter.Options)) *partnercenter.Client {
+	t.Helper()
+	server := httptest.NewServer(rec)
+	t.Cleanup(server.Close)
+	o := partnercenter.Options{
+		BaseURL:    server.URL,
+		Credential: cred,
+		MaxRetries: 3,
+		ClientOptions: policy.ClientOptions{Retry: policy.RetryOptions{
+			RetryDelay: time.Millisecond, MaxRetryDelay: 10 * time.Second,
+		}},
+	}
+	if change != nil {
+		change(&o)
+	}
+	client, err := partnercenter.NewClient(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return client
+}
+
+func TestRetriedStatuses(t *testing.T) {
+	for _, status := range []int{408, 429, 500, 502, 503, 504} {
+		t.Run(strconv.Itoa(status), func(t *testing.T) {
+			rec := &recorder{responses: []func(http.ResponseWriter){answer(status, `{}`), answer(status, `{}`), answer(http.StatusOK, seedResponse)}}
+			client := retryClient(t, rec, &countingCredential{}, nil)
+			if _, err := client.GetBatchStatus(context.Background(), customerID, trackingID); err != nil {
+				t.Fatalf("HTTP %d twice, then 200: %v", status, err)
+			}
+			if len(rec.headers) != 3 {
+				t.Fatalf("%d requests, want 3", len(rec.headers))
+			}
+			for i, h := range rec.headers {
+				if h.Get("MS-RequestId") != rec.headers[0].Get("MS-RequestId") || h.Get("MS-CorrelationId") != rec.headers[0].Get("MS-CorrelationId") {
+					t.Errorf("attempt %d sent MS-RequestId %q, MS-CorrelationId %q; the first sent %q, %q", i+1,
+						h.Get("MS-RequestId"), h.Get("MS-CorrelationId"), rec.headers[0].Get("MS-RequestId"), rec.headers[0].Get("MS-CorrelationId"))
+				}
+			}
+		})
+	}
+}
+
+func TestNotRetriedStatuses(t *testing.T) {
+	// 401 is the answer to the first token here, which is not renewed.
+	for _, status := range []int{400, 401, 403, 404, 409} {
+		t.Run(strconv.Itoa(status), func(t *testing.T) {
+			rec := &recorder{responses: []func(http.ResponseWriter){answer(status, `{"code":1,"description":"no"}`), answer(http.StatusOK, seedResponse)}}
+			client := retryClient(t, rec, &countingCredential{}, nil)
+			_, err := client.GetBatchStatus(context.Background(), customerID, trackingID)
+			var respErr *partnercenter.ResponseError
+			if !errors.As(err, &respErr) || respErr.StatusCode != status || respErr.Attempts != 1 {
+				t.Fatalf("error %v, want a ResponseError with status %d after 1 attempt", err, status)
+			}
+			if len(rec.headers) != 1 {
+				t.Errorf("%d requests, want 1", len(rec.headers))
+			}
+		})
+	}
+}
+
+func TestRetriesStopAtMaxRetries(t *testing.T) {
+	rec := &recorder{responses: []func(http.ResponseWriter){answer(http.StatusServiceUnavailable, `{"code":800003,"description":"Unexpected service error"}`)}}
+	client := retryClient(t, rec, &countingCredential{}, func(o *partnercenter.Options) { o.MaxRetries = 2 })
+	_, err := client.GetBatchStatus(context.Background(), customerID, trackingID)
+	var respErr *partnercenter.ResponseError
+	if !errors.As(err, &respErr) || respErr.StatusCode != 503 || respErr.Attempts != 3 {
+		t.Fatalf("error %v, want 503 after 3 attempts", err)
+	}
+	if !strings.Contains(err.Error(), "after 3 attempts") {
+		t.Errorf("error %q does not say how many attempts", err)
+	}
+
+	rec = &recorder{responses: []func(http.ResponseWriter){answer(http.StatusServiceUnavailable, `{}`)}}
+	client = retryClient(t, rec, &countingCredential{}, func(o *partnercenter.Options) { o.MaxRetries = 0 })
+	if _, err := client.GetBatchStatus(context.Background(), customerID, trackingID); err == nil || len(rec.headers) != 1 {
+		t.Errorf("MaxRetries 0: %d requests, error %v; want 1 request and an error", len(rec.headers), err)
+	}
+}
+
+func TestRetryAfterSecondsIsWaited(t *testing.T) {
+	rec := &recorder{responses: []func(http.ResponseWriter){
+		answer(http.StatusTooManyRequests, `{"statusCode":429,"message":"Rate limit is exceeded. Try again in 1 seconds."}`, "Retry-After", "1"),
+		answer(http.StatusOK, seedResponse),
+	}}
+	client := retryClient(t, rec, &countingCredential{}, nil)
+	start := time.Now()
+	if _, err := client.GetBatchStatus(context.Background(), customerID, trackingID); err != nil {
+		t.Fatal(err)
+	}
+	// The backoff alone would wait about a millisecond.
+	if waited := time.Since(start); waited < time.Second {
+		t.Errorf("retried after %s, before the 1s Retry-After", waited)
+	}
+}
+
+func TestRetryAfterBeyondDeadlineEndsAtOnce(t *testing.T) {
+	for name, value := range map[string]string{
+		"seconds":   "120",
+		"HTTP date": time.Now().Add(time.Hour).UTC().Format(http.TimeFormat),
+	} {
+		t.Run(name, func(t *testing.T) {
+			rec := &recorder{responses: []func(http.ResponseWriter){
+				answer(http.StatusTooManyRequests, `{"statusCode":429,"message":"Rate limit is exceeded."}`, "Retry-After", value),
+				answer(http.StatusOK, seedResponse),
+			}}
+			client := retryClient(t, rec, &countingCredential{}, func(o *partnercenter.Options) {
+				o.ClientOptions.Retry.MaxRetryDelay = 2 * time.Hour
+			})
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			_, err := client.GetBatchStatus(ctx, customerID, trackingID)
+			var respErr *partnercenter.ResponseError
+			if !errors.As(err, &respErr) || respErr.StatusCode != 429 || !respErr.RetryAbandoned || respErr.Attempts != 1 {
+				t.Fatalf("error %v (%#v), want a 429 ResponseError that gave up after 1 attempt", err, respErr)
+			}
+			if respErr.RetryAfter < time.Minute {
+				t.Errorf("RetryAfter %s, want what the answer asked for", respErr.RetryAfter)
+			}
+			if !strings.Contains(err.Error(), "longer than the time left") {
+				t.Errorf("error %q does not say why it did not wait", err)
+			}
+			if len(rec.headers) != 1 {
+				t.Errorf("%d requests, want 1", len(rec.headers))
+			}
+		})
+	}
+}
+
+func TestRetryAfterOverMaxRetryDelayEndsAtOnce(t *testing.T) {
+	rec := &recorder{responses: []func(http.ResponseWriter){answer(http.StatusServiceUnavailable, `{}`, "Retry-After", "30")}}
+	client := retryClient(t, rec, &countingCredential{}, func(o *partnercenter.Options) { o.ClientOptions.Retry.MaxRetryDelay = time.Second })
+	_, err := client.GetBatchStatus(context.Background(), customerID, trackingID)
+	var respErr *partnercenter.ResponseError
+	if !errors.As(err, &respErr) || !respErr.RetryAbandoned || respErr.RetryAfter != 30*time.Second || len(rec.headers) != 1 {
+		t.Fatalf("error %v after %d requests, want a 503 that gave up at once", err, len(rec.headers))
+	}
+}
+
+func TestDeadlineDuringRetriesSaysWhatWasSeen(t *testing.T) {
+	// The second attempt hangs: the deadline comes during an attempt, not
+	// during a wait (a wait beyond the deadline ends the call at once, see
+	// above).
+	var mu sync.Mutex
+	var requestIDs []string
+	hanging := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		requestIDs = append(requestIDs, r.Header.Get("MS-RequestId"))
+		n := len(requestIDs)
+		mu.Unlock()
+		if n > 1 {
+			<-r.Context().Done()
+			return
+		}
+		answer(http.StatusServiceUnavailable, `{}`, "Retry-After-Ms", "20")(w)
+	})
+	client := retryClient(t, hanging, &countingCredential{}, func(o *partnercenter.Options) { o.MaxRetries = 10 })
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	_, err := client.GetBatchStatus(ctx, customerID, trackingID)
+	var callErr *partnercenter.CallError
+	if !errors.As(err, &callErr) || !callErr.TimedOut || callErr.LastStatus != 503 || callErr.RetryAfter != 20*time.Millisecond {
+		t.Fatalf("error %v (%#v), want a timed-out CallError that saw 503 with Retry-After 20ms", err, callErr)
+	}
+	if callErr.Attempts != 2 || len(requestIDs) != 2 {
+		t.Errorf("Attempts %d, the server saw %d requests; want 2", callErr.Attempts, len(requestIDs))
+	}
+	for _, want := range []string{"the time allowed for the call ran out after", "the last answer was HTTP 503 Service Unavailable with Retry-After 20ms", "MS-RequestId: " + requestIDs[0]} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not contain %q", err, want)
+		}
+	}
+}
+
+// dropping answers by closing the connection without a response, or, when
+// partial is set, after half of a body announced in full.
+type dropping struct {
+	mu      sync.Mutex
+	drops   int
+	partial bool
+	seen    int
+}
+
+func (d *dropping) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	d.mu.Lock()
+	d.seen++
+	drop := d.seen <= d.drops
+	d.mu.Unlock()
+	if !drop {
+		answer(http.StatusOK, seedResponse)(w)
+		return
+	}
+	conn, buf, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(err)
+	}
+	defer conn.Close()
+	if d.partial {
+		fmt.Fprintf(buf, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", len(seedResponse), seedResponse[:len(seedResponse)/2])
+		_ = buf.Flush()
+	}
+}
+
+func TestConnectionFailuresAreRetried(t *testing.T) {
+	for _, partial := range []bool{false, true} {
+		t.Run(fmt.Sprintf("mid-body=%v", partial), func(t *testing.T) {
+			d := &dropping{drops: 2, partial: partial}
+			client := retryClient(t, d, &countingCredential{}, nil)
+			if _, err := client.GetBatchStatus(context.Background(), customerID, trackingID); err != nil {
+				t.Fatalf("two dropped connections, then an answer: %v", err)
+			}
+
+			d = &dropping{drops: 100, partial: partial}
+			client = retryClient(t, d, &countingCredential{}, func(o *partnercenter.Options) { o.MaxRetries = 1 })
+			_, err := client.GetBatchStatus(context.Background(), customerID, trackingID)
+			var callErr *partnercenter.CallError
+			if !errors.As(err, &callErr) || callErr.Attempts != 2 || callErr.TimedOut {
+				t.Fatalf("error %v, want a CallError after 2 attempts", err)
+			}
+			if !strings.Contains(err.Error(), "Partner Center could not be reached after 2 attempts") {
+				t.Errorf("error %q", err)
+			}
+		})
+	}
+}
+
+func TestRequestTimeoutIsPerAttempt(t *testing.T) {
+	var mu sync.Mutex
+	calls := 0
+	slowFirst := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		calls++
+		first := calls == 1
+		mu.Unlock()
+		if first {
+			select {
+			case <-r.Context().Done():
+			case <-time.After(5 * time.Second):
+			}
+			return
+		}
+		answer(http.StatusOK, seedResponse)(w)
+	})
+	client := retryClient(t, slowFirst, &countingCredential{}, func(o *partnercenter.Options) { o.RequestTimeout = 100 * time.Millisecond })
+	if _, err := client.GetBatchStatus(context.Background(), customerID, trackingID); err != nil {
+		t.Fatalf("a slow first attempt, then an answer: %v", err)
+	}
+	if calls != 2 {
+		t.Errorf("%d attempts, want 2", calls)
+	}
+}
+
+// rotatingCredential issues a new token each time it is asked.
+type rotatingCredential struct{ calls int }
+
+func (c *rotatingCredential) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	c.calls++
+	return azcore.AccessToken{Token: fmt.Sprintf("token-%d", c.calls), ExpiresOn: time.Now().Add(time.Hour)}, nil
+}
+
+func TestUnauthorizedCachedTokenIsRenewedOnce(t *testing.T) {
+	unauthorized := answer(http.StatusUnauthorized, `{"code":400,"description":"Access denied"}`, "WWW-Authenticate", "Bearer")
+	rec := &recorder{responses: []func(http.ResponseWriter){answer(http.StatusOK, seedResponse), unauthorized, answer(http.StatusOK, seedResponse)}}
+	cred := &rotatingCredential{}
+	client := retryClient(t, rec, cred, nil)
+	for i := range 2 {
+		if _, err := client.GetBatchStatus(context.Background(), customerID, trackingID); err != nil {
+			t.Fatalf("call %d: %v", i+1, err)
+		}
+	}
+	if cred.calls != 2 || len(rec.headers) != 3 {
+		t.Fatalf("%d tokens and %d requests, want 2 and 3", cred.calls, len(rec.headers))
+	}
+	if a, b := rec.headers[1].Get("Authorization"), rec.headers[2].Get("Authorization"); a != "Bearer token-1" || b != "Bearer token-2" {
+		t.Errorf("refused with %q, retried with %q; want the cached token, then a new one", a, b)
+	}
+	if rec.headers[1].Get("MS-RequestId") != rec.headers[2].Get("MS-RequestId") {
+		t.Error("the retry with a new token changed MS-RequestId")
+	}
+
+	// Refused again with the new token: the call ends after one renewal.
+	rec = &recorder{responses: []func(http.ResponseWriter){answer(http.StatusOK, seedResponse), unauthorized}}
+	cred = &rotatingCredential{}
+	client = retryClient(t, rec, cred, nil)
+	_, _ = client.GetBatchStatus(context.Background(), customerID, trackingID)
+	_, err := client.GetBatchStatus(context.Background(), customerID, trackingID)
+	var respErr *partnercenter.ResponseError
+	if !errors.As(err, &respErr) || respErr.StatusCode != 401 || respErr.Attempts != 2 || len(rec.headers) != 3 || cred.calls != 2 {
+		t.Errorf("error %v, %d requests, %d tokens; want 401 after 2 attempts, 3 requests, 2 tokens", err, len(rec.headers), cred.calls)
+	}
+}
+
+func TestEveryAttemptIsLogged(t *testing.T) {
+	rec := &recorder{responses: []func(http.ResponseWriter){answer(http.StatusTooManyRequests, `{}`, "Retry-After-Ms", "1"), answer(http.StatusOK, seedResponse)}}
+	var logged []map[string]any
+	client := retryClient(t, rec, &countingCredential{}, func(o *partnercenter.Options) {
+		o.Log = func(_ context.Context, msg string, fields map[string]any) {
+			if msg != "Partner Center answered" {
+				t.Errorf("message %q", msg)
+			}
+			logged = append(logged, fields)
+		}
+	})
+	if _, err := client.GetBatchStatus(context.Background(), customerID, trackingID); err != nil {
+		t.Fatal(err)
+	}
+	if len(logged) != 2 {
+		t.Fatalf("%d attempts logged, want 2", len(logged))
+	}
+	for i, fields := range logged {
+		want := map[string]any{
+			"attempt": i + 1, "method": "GET", "path": "/v1/customers/" + customerID + "/batchJobStatus/" + trackingID,
+			"ms_request_id": rec.headers[0].Get("MS-RequestId"), "ms_correlation_id": rec.headers[0].Get("MS-CorrelationId"),
+			"status": []int{429, 200}[i],
+		}
+		if i == 0 {
+			want["retry_after"] = "1ms"
+		}
+		if fmt.Sprint(fields) != fmt.Sprint(want) {
+			t.Errorf("attempt %d logged %v, want %v", i+1, fields, want)
+		}
+	}
+}
+
+func TestInvalidResponses(t *testing.T) {
+	html := func(w http.ResponseWriter) {
+		w.Header().Set("Content-Type", "text/html")
+		_, _ = w.Write([]byte("<html><body>Service temporarily unavailable</body></html>"))
+	}
+	oversize := func(w http.ResponseWriter) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"batchTrackingId":"` + trackingID + `","devicesStatus":[`))
+		chunk := []byte(strings.Repeat(`{"serialNumber":"1234567890"},`, 1<<15))
+		for written := 0; written <= partnercenter.MaxResponseBytes; written += len(chunk) {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	}
+	tests := []struct {
+		name    string
+		respond func(http.ResponseWriter)
+		want    string
+	}{
+		{"HTML on 200", html, "an HTML page, not JSON"},
+		{"not JSON", answer(http.StatusOK, "Service Unavailable"), "not a JSON object"},
+		{"JSON null", answer(http.StatusOK, "null"), "not a JSON object"},
+		{"empty", answer(http.StatusOK, ""), "empty body"},
+		{"truncated", answer(http.StatusOK, seedResponse[:len(seedResponse)/2]), "truncated after"},
+		{"another batch", answer(http.StatusOK, strings.Replace(seedResponse, trackingID, "99999999-9999-4999-8999-999999999999", 1)),
+			`is for batch "99999999-9999-4999-8999-999999999999", not "` + trackingID + `"`},
+		{"no tracking ID", answer(http.StatusOK, `{"status":"finished"}`), "has no batchTrackingId"},
+		{"over 64 MiB", oversize, "the body is larger than 64 MiB"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &recorder{responses: []func(http.ResponseWriter){tt.respond}}
+			client := retryClient(t, rec, &countingCredential{}, nil)
+			got, err := client.GetBatchStatus(context.Background(), customerID, trackingID)
+			if !errors.Is(err, partnercenter.ErrInvalidResponse) || got != nil {
+				t.Fatalf("got %v, error %v; want ErrInvalidResponse", got, err)
+			}
+			for _, want := range []string{tt.want, "MS-RequestId: " + rec.headers[0].Get("MS-RequestId")} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q does not contain %q", err, want)
+				}
+			}
+			if len(rec.headers) != 1 {
+				t.Errorf("%d requests, want 1: a bad answer is not retried", len(rec.headers))
+			}
+		})
+	}
+}
+
+func TestUpperCaseTrackingIDMatchesLowerCaseAnswer(t *testing.T) {
+	rec := &recorder{responses: []func(http.ResponseWriter){answer(http.StatusOK, seedResponse)}}
+	client := retryClient(t, rec, &countingCredential{}, nil)
+	if _, err := client.GetBatchStatus(context.Background(), customerID, strings.ToUpper(trackingID)); err != nil {
+		t.Fatal(err)
+	}
+	if want := "/v1/customers/" + customerID + "/batchJobStatus/" + strings.ToUpper(trackingID); rec.paths[0] != want {
+		t.Errorf("path %q, want the ID as written: %q", rec.paths[0], want)
+	}
+}

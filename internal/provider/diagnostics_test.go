@@ -1,0 +1,70 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
+)
+
+func TestBatchStatusErrorDiagnostic(t *testing.T) {
+	ids := func(e partnercenter.ResponseError) *partnercenter.ResponseError {
+		e.RequestID, e.CorrelationID = "req-1", "corr-1"
+		return &e
+	}
+	tests := []struct {
+		name    string
+		err     error
+		summary string
+		detail  []string
+	}{
+		{"not found", ids(partnercenter.ResponseError{StatusCode: 404, Code: "1000", Description: "Not found", Attempts: 1}),
+			"Device batch not found", []string{"no device batch with tracking ID b for customer c", "HTTP status: 404 Not Found",
+				"Partner Center code: 1000", "Description: Not found", "MS-RequestId: req-1", "MS-CorrelationId: corr-1", "Attempts: 1", "Check both IDs"}},
+		{"unauthorized", ids(partnercenter.ResponseError{StatusCode: 401, Attempts: 2}),
+			"Access denied by Partner Center", []string{"HTTP status: 401 Unauthorized", "Attempts: 2", "permissions in Partner Center", "tenant_id"}},
+		{"forbidden", ids(partnercenter.ResponseError{StatusCode: 403, Code: "2032", Attempts: 1}),
+			"Access denied by Partner Center", []string{"Partner Center code: 2032", "permissions in Partner Center"}},
+		{"no relationship", ids(partnercenter.ResponseError{StatusCode: 403, Code: "20002", Attempts: 1}),
+			"Access denied by Partner Center", []string{"Partner Center code: 20002", "no relationship with that customer"}},
+		{"throttled", ids(partnercenter.ResponseError{StatusCode: 429, Attempts: 6, RetryAfter: 57 * time.Second}),
+			"Throttled by Partner Center", []string{"HTTP status: 429 Too Many Requests", "Attempts: 6", "Retry-After: 57s", "-parallelism"}},
+		{"throttled beyond the read timeout", ids(partnercenter.ResponseError{StatusCode: 429, Attempts: 1, RetryAfter: 2 * time.Minute, RetryAbandoned: true}),
+			"Throttled by Partner Center", []string{"Retry-After: 2m0s", "asked to wait 2m0s before retrying, longer than the time left of the read (timeouts { read } = 30s)"}},
+		{"unavailable", ids(partnercenter.ResponseError{StatusCode: 503, Attempts: 6}),
+			"Partner Center unavailable", []string{"HTTP status: 503 Service Unavailable", "Attempts: 6", "max_retries"}},
+		{"request timeout status", ids(partnercenter.ResponseError{StatusCode: 408, Attempts: 6}), "Partner Center unavailable", []string{"408 Request Timeout"}},
+		{"bad request", ids(partnercenter.ResponseError{StatusCode: 400, Code: "900118", Description: "Invalid Customer Id", Attempts: 1}),
+			"Invalid request to Partner Center", []string{"Partner Center code: 900118", "Description: Invalid Customer Id", "customer_id"}},
+		{"conflict", ids(partnercenter.ResponseError{StatusCode: 409, Attempts: 1}), "Invalid request to Partner Center", []string{"409 Conflict"}},
+		{"timed out", &partnercenter.CallError{Attempts: 3, LastStatus: 503, RetryAfter: time.Second, RequestID: "req-1", CorrelationID: "corr-1",
+			TimedOut: true, Err: context.DeadlineExceeded},
+			"Partner Center unavailable", []string{"did not complete within timeouts { read } = 30s", "Last HTTP status: 503 Service Unavailable",
+				"Last error: context deadline exceeded", "MS-RequestId: req-1", "MS-CorrelationId: corr-1", "Attempts: 3", "Retry-After: 1s"}},
+		{"timed out while throttled", &partnercenter.CallError{Attempts: 2, LastStatus: 429, TimedOut: true, Err: context.DeadlineExceeded},
+			"Throttled by Partner Center", []string{"Last HTTP status: 429 Too Many Requests", "-parallelism"}},
+		{"unreachable", &partnercenter.CallError{Attempts: 6, RequestID: "req-1", Err: errors.New("connection reset by peer")},
+			"Partner Center unavailable", []string{"Partner Center could not be reached", "Last error: connection reset by peer", "Attempts: 6"}},
+		{"invalid response", fmt.Errorf("%w: the batch status answer is an HTML page (MS-RequestId: req-1)", partnercenter.ErrInvalidResponse),
+			"Invalid response from Partner Center", []string{"an HTML page", "MS-RequestId: req-1", "proxy or gateway"}},
+		{"sign-in", &partnercenter.SignInError{}, "Failed to sign in to Partner Center", []string{"needs a Partner Center token"}},
+		{"other", errors.New("boom"), "Failed to read device batch status", []string{"Reading batch b of customer c failed: boom"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := batchStatusErrorDiagnostic(tt.err, "c", "b", 30*time.Second)
+			if d.Summary() != tt.summary {
+				t.Errorf("summary %q, want %q", d.Summary(), tt.summary)
+			}
+			for _, want := range tt.detail {
+				if !strings.Contains(d.Detail(), want) {
+					t.Errorf("detail does not contain %q:\n%s", want, d.Detail())
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,117 @@
+package provider
+
+import (
+	"encoding/base64"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+	"github.com/google/uuid"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+
+	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/emulator"
+)
+
+// TestAccReliability_noSecretInTraceLogs signs in every way that takes a
+// secret, with TF_LOG=TRACE, and checks that the log names every call's
+// MS-RequestId but holds no secret and no access token. The secrets come
+// from the environment: terraform-plugin-testing writes the configuration
+// itself into the TRACE log.
+func TestAccReliability_noSecretInTraceLogs(t *testing.T) {
+	tests := map[string]func(t *testing.T, em *testEmulator) (config string, secrets []string){
+		"client secret": func(t *testing.T, em *testEmulator) (string, []string) {
+			secret := "client-secret-" + uuid.NewString()
+			em.RegisterApp(emulator.DefaultTenantID, emulator.DefaultClientID, secret)
+			t.Setenv("PARTNERCENTER_CLIENT_SECRET", secret)
+			return "provider \"partnercenter\" {\n" + em.emulatorEndpoints() + "}\n", []string{secret}
+		},
+		"access token": func(t *testing.T, em *testEmulator) (string, []string) {
+			token := em.NewAccessToken(emulator.DefaultTenantID, time.Hour)
+			t.Setenv("PARTNERCENTER_ACCESS_TOKEN", token)
+			return "provider \"partnercenter\" {\n  base_url = \"" + em.URL + "\"\n}\n", []string{token}
+		},
+		"refresh token": func(t *testing.T, em *testEmulator) (string, []string) {
+			secret := "client-secret-" + uuid.NewString()
+			em.RegisterApp(emulator.DefaultTenantID, emulator.DefaultClientID, secret)
+			refreshToken := em.NewRefreshToken(emulator.DefaultTenantID, emulator.DefaultClientID)
+			t.Setenv("PARTNERCENTER_CLIENT_SECRET", secret)
+			t.Setenv("PARTNERCENTER_REFRESH_TOKEN", refreshToken)
+			return "provider \"partnercenter\" {\n" + em.emulatorEndpoints() + "}\n", []string{secret, refreshToken}
+		},
+		"certificate password": func(t *testing.T, em *testEmulator) (string, []string) {
+			pfx, err := os.ReadFile("testdata/client.pfx")
+			if err != nil {
+				t.Fatal(err)
+			}
+			certs, _, err := azidentity.ParseCertificates(pfx, []byte(testPFXPassword))
+			if err != nil {
+				t.Fatal(err)
+			}
+			em.RegisterCertificate(emulator.DefaultTenantID, emulator.DefaultClientID, certs[0])
+			encoded := base64.StdEncoding.EncodeToString(pfx)
+			t.Setenv("PARTNERCENTER_CLIENT_CERTIFICATE", encoded)
+			t.Setenv("PARTNERCENTER_CLIENT_CERTIFICATE_PASSWORD", testPFXPassword)
+			return "provider \"partnercenter\" {\n" + em.emulatorEndpoints() + "}\n", []string{testPFXPassword, encoded}
+		},
+		"OIDC token": func(t *testing.T, em *testEmulator) (string, []string) {
+			em.RegisterFederatedCredential(emulator.DefaultTenantID, emulator.DefaultClientID, federatedSubject)
+			token := em.IssueFederatedToken(federatedSubject, time.Hour)
+			t.Setenv("PARTNERCENTER_USE_OIDC", "true")
+			t.Setenv("PARTNERCENTER_OIDC_TOKEN", token)
+			return "provider \"partnercenter\" {\n" + em.emulatorEndpoints() + "}\n", []string{token}
+		},
+	}
+	for name, setUp := range tests {
+		t.Run(name, func(t *testing.T) {
+			unsetCredentialEnv(t)
+			em := newTestEmulator(t)
+			config, secrets := setUp(t, em)
+			logFile := filepath.Join(t.TempDir(), "trace.log")
+			t.Setenv("TF_LOG", "TRACE")
+			t.Setenv("TF_LOG_PATH", logFile)
+			// A throttled first attempt: the retry is logged too.
+			em.InjectFaults(batchRoute, emulator.Fault{Status: 429, Header: fastRetry})
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:            config + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+					ConfigStateChecks: []statecheck.StateCheck{expect("status", knownvalue.StringExact("finished"))},
+				}},
+			})
+
+			content, err := os.ReadFile(logFile)
+			if err != nil {
+				t.Fatal(err)
+			}
+			log := string(content)
+			requests := partnerCenterRequests(em.Emulator)
+			if len(requests) == 0 {
+				t.Fatal("no Partner Center request")
+			}
+			for _, r := range requests {
+				if token := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "); token != "" {
+					secrets = append(secrets, token)
+				}
+				for _, id := range []string{r.Header.Get("MS-RequestId"), r.Header.Get("MS-CorrelationId")} {
+					if !strings.Contains(log, id) {
+						t.Errorf("the TRACE log does not name request or correlation ID %s", id)
+					}
+				}
+			}
+			if !strings.Contains(log, "attempt=2") || !strings.Contains(log, "status=429") {
+				t.Error("the TRACE log does not show the throttled attempt and its retry")
+			}
+			for i, secret := range secrets {
+				if strings.Contains(log, secret) {
+					// Numbered, not quoted: the test's own output is a log too.
+					t.Errorf("the TRACE log (%d bytes) contains secret #%d", len(log), i+1)
+				}
+			}
+		})
+	}
+}
