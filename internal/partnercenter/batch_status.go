@@ -56,25 +56,32 @@ func (b *BatchUploadDetails) FailedDeviceCount() int {
 // GET {baseURL}/v1/customers/{customerID}/batchJobStatus/{batchTrackingID}.
 // A non-2xx answer is returned as a *ResponseError.
 func (c *Client) GetBatchStatus(ctx context.Context, customerID, batchTrackingID string) (*BatchUploadDetails, error) {
+	details, _, err := c.getBatchStatus(ctx, customerID, batchTrackingID)
+	return details, err
+}
+
+// getBatchStatus is GetBatchStatus that also returns the headers of the 200
+// answer, whose Retry-After paces WaitForBatch.
+func (c *Client) getBatchStatus(ctx context.Context, customerID, batchTrackingID string) (*BatchUploadDetails, http.Header, error) {
 	endpoint := c.baseURL + "/v1/customers/" + url.PathEscape(customerID) + "/batchJobStatus/" + url.PathEscape(batchTrackingID)
 	req, err := runtime.NewRequest(ctx, http.MethodGet, endpoint)
 	if err != nil {
-		return nil, fmt.Errorf("building batch status request: %w", err)
+		return nil, nil, fmt.Errorf("building batch status request: %w", err)
 	}
 	resp, err := c.pipeline.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("reading batch status: %w", err)
+		return nil, nil, fmt.Errorf("reading batch status: %w", err)
 	}
 	if !runtime.HasStatusCode(resp, http.StatusOK) {
-		return nil, newResponseError(resp)
+		return nil, nil, newResponseError(resp)
 	}
 	body, err := runtime.Payload(resp)
 	if err != nil {
-		return nil, fmt.Errorf("reading batch status response: %w", err)
+		return nil, nil, fmt.Errorf("reading batch status response: %w", err)
 	}
 	var details BatchUploadDetails
 	if err := json.Unmarshal(body, &details); err != nil {
-		return nil, fmt.Errorf("decoding batch status response (%s): %w", requestIDs(resp), err)
+		return nil, nil, fmt.Errorf("decoding batch status response (%s): %w", requestIDs(resp), err)
 	}
-	return &details, nil
+	return &details, resp.Header, nil
 }
