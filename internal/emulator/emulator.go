@@ -35,6 +35,11 @@ type Emulator struct {
 	tokens map[string]accessToken
 	// batches holds each BatchUploadDetails body as it is served.
 	batches map[batchKey][]byte
+	// scheduled holds the batches that progress on clock.
+	scheduled map[batchKey]*scheduledBatch
+	clock     Clock
+	// pollRetryAfter is the Retry-After of answers for unfinished batches.
+	pollRetryAfter time.Duration
 	// failure answers the next failuresLeft Partner Center requests.
 	failure      Failure
 	failuresLeft int
@@ -106,13 +111,15 @@ type Request struct {
 	Form url.Values
 }
 
-// New returns an emulator with the default application registered and the
-// three fixture batches loaded.
+// New returns an emulator with the default application registered, the
+// three fixture batches loaded and ScheduledBatchTrackingID scheduled.
 func New() *Emulator {
 	e := &Emulator{
 		tenants:       map[string]*tenant{},
 		tokens:        map[string]accessToken{},
 		batches:       map[batchKey][]byte{},
+		scheduled:     map[batchKey]*scheduledBatch{},
+		clock:         realClock{},
 		tokenRequests: map[string]int{},
 		tokenLifetime: defaultTokenLifetime,
 
@@ -122,6 +129,7 @@ func New() *Emulator {
 	}
 	e.RegisterApp(DefaultTenantID, DefaultClientID, DefaultClientSecret)
 	e.loadEmbeddedFixtures()
+	e.scheduleDemoBatch()
 	return e
 }
 

@@ -95,10 +95,13 @@ func (e *Emulator) servePartnerCenter(w http.ResponseWriter, r *http.Request) {
 		writeFault(w, http.StatusMethodNotAllowed, http.StatusMethodNotAllowed, "Method not allowed")
 		return
 	}
-	body, ok := e.batch(customerID, trackingID)
+	body, unfinished, ok := e.batchAnswer(customerID, trackingID)
 	if !ok {
 		writeFault(w, http.StatusNotFound, 1000, "Not found")
 		return
+	}
+	if retryAfter := e.retryAfterHeader(); unfinished && retryAfter != "" {
+		h.Set("Retry-After", retryAfter)
 	}
 	h.Set("Content-Type", contentTypeJSON)
 	h.Set("Content-Length", strconv.Itoa(len(body)))
