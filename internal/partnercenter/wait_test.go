@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -134,5 +135,30 @@ func TestWaitForBatchStopsOnAFailedPoll(t *testing.T) {
 	var respErr *partnercenter.ResponseError
 	if !errors.As(err, &respErr) || !respErr.NotFound() {
 		t.Errorf("error %v, want Partner Center's 404", err)
+	}
+}
+
+func TestWaitForBatchBacksOffByDoubling(t *testing.T) {
+	var mu sync.Mutex
+	var at []time.Time
+	stamp := func(w http.ResponseWriter) {
+		mu.Lock()
+		at = append(at, time.Now())
+		mu.Unlock()
+		answer(http.StatusOK, processingBody)(w)
+	}
+	rec := &recorder{responses: []func(http.ResponseWriter){stamp, stamp, stamp, stamp, answer(http.StatusOK, finishedBody)}}
+	client := newTestClient(t, rec, &countingCredential{})
+	o := partnercenter.WaitOptions{InitialDelay: 40 * time.Millisecond, MaxDelay: time.Second}
+
+	if _, err := client.WaitForBatch(context.Background(), customerID, trackingID, o); err != nil {
+		t.Fatal(err)
+	}
+	// Delays of 40, 80 and 160 ms, each at least 4/5 of that with jitter;
+	// only lower bounds, as a loaded machine may always be slower.
+	for i, want := range []time.Duration{32 * time.Millisecond, 64 * time.Millisecond, 128 * time.Millisecond} {
+		if gap := at[i+1].Sub(at[i]); gap < want {
+			t.Errorf("delay %d was %v, want at least %v", i+1, gap, want)
+		}
 	}
 }
