@@ -106,7 +106,7 @@ func (e *Emulator) servePartnerCenter(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", contentTypeJSON)
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(body)
+	_, _ = w.Write(body) //nolint:gosec // a stored or generated BatchUploadDetails, sent as JSON, never as HTML
 }
 
 // batchStatusPath returns the IDs in /v1/customers/{cid}/batchJobStatus/{tid},

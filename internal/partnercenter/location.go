@@ -45,7 +45,7 @@ func ParseBatchLocation(location string) (customerID, batchTrackingID string, er
 		return "", "", fmt.Errorf("%q does not have the form %s, with or without the base URL and /v1", location, form)
 	}
 	prefix := segments[:n-4]
-	if !absolute && len(prefix) > 0 && !(len(prefix) == 1 && strings.EqualFold(prefix[0], "v1")) {
+	if !absolute && len(prefix) > 0 && (len(prefix) != 1 || !strings.EqualFold(prefix[0], "v1")) {
 		return "", "", fmt.Errorf("%q has %q before /customers: a path may start with /v1 only (give the whole URL for another prefix)", location, "/"+strings.Join(prefix, "/"))
 	}
 	customerID, batchTrackingID = segments[n-3], segments[n-1]

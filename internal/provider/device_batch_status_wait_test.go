@@ -145,12 +145,11 @@ func TestAccDeviceBatchStatus_failOnDeviceErrorsListsTenThenCounts(t *testing.T)
 	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
 	const tracking = "6c1f0e2d-3b4a-4c5d-8e6f-7a8b9c0d1e2f"
-	devices := make([]string, 13)
-	for i := range devices {
-		devices[i] = fmt.Sprintf(`{"serialNumber":"SN-%02d","status":"finished_with_errors","errorCode":"806","errorDescription":"ZtdDeviceAlreadyAssigned"}`, i+1)
+	// The first is identified by product key only, and listed by it.
+	devices := []string{`{"productKey":"11111-22222-33333-44444-55555","status":"finished_with_errors","errorCode":"808"}`}
+	for i := 2; i <= 13; i++ {
+		devices = append(devices, fmt.Sprintf(`{"serialNumber":"SN-%02d","status":"finished_with_errors","errorCode":"806","errorDescription":"ZtdDeviceAlreadyAssigned"}`, i))
 	}
-	// Identified by product key only: listed by it.
-	devices[0] = `{"productKey":"11111-22222-33333-44444-55555","status":"finished_with_errors","errorCode":"808"}`
 	devices = append(devices, `{"serialNumber":"SN-OK","status":"finished"}`)
 	body := `{"batchTrackingId":"` + tracking + `","status":"finished_with_errors","devicesStatus":[` + strings.Join(devices, ",") + `]}`
 	if err := em.PutBatch(emulator.SeedCustomerID, []byte(body)); err != nil {
