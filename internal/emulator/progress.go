@@ -177,8 +177,12 @@ func (e *Emulator) batchAnswer(customerID, trackingID string) (body []byte, unfi
 	e.mu.Lock()
 	scheduled := e.scheduled[key]
 	now := e.clock.Now()
-	if scheduled != nil && scheduled.start.IsZero() {
-		scheduled.start = now
+	var elapsed time.Duration
+	if scheduled != nil {
+		if scheduled.start.IsZero() {
+			scheduled.start = now
+		}
+		elapsed = now.Sub(scheduled.start)
 	}
 	e.mu.Unlock()
 	if scheduled == nil {
@@ -192,7 +196,8 @@ func (e *Emulator) batchAnswer(customerID, trackingID string) (body []byte, unfi
 		_ = json.Unmarshal(body, &details) // stored bodies are JSON objects
 		return body, details.Status == statusQueued || details.Status == statusProcessing, true
 	}
-	details := scheduled.detailsAt(now.Sub(scheduled.start))
+	// The schedule and, once set, start never change: detailsAt needs no lock.
+	details := scheduled.detailsAt(elapsed)
 	body, err := json.Marshal(details)
 	if err != nil {
 		// Only the emulator's own types reach here, and they all marshal.

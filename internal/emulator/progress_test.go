@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -161,5 +162,36 @@ func TestScheduleBatchRefusesInvalidSchedules(t *testing.T) {
 		if err := e.ScheduleBatch(tc.customer, tc.s); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("ScheduleBatch(%q, %+v) = %v, want %q", tc.customer, tc.s, err, tc.want)
 		}
+	}
+}
+
+func TestScheduledBatchesUnderConcurrentUse(t *testing.T) {
+	e := New()
+	clock := NewManualClock(time.Now())
+	e.SetClock(clock)
+	token := e.NewAccessToken(DefaultTenantID, time.Hour)
+	var mu sync.Mutex
+	answered := 0
+	done := make(chan struct{})
+	for range 8 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for range 20 {
+				if got := getBatch(e, batchPath(SeedCustomerID, ScheduledBatchTrackingID), token); got.status == http.StatusOK {
+					mu.Lock()
+					answered++
+					mu.Unlock()
+				}
+				clock.Advance(100 * time.Millisecond)
+				_ = e.ScheduleBatch(SeedCustomerID, DemoBatchSchedule(time.Second, time.Second))
+				e.SetPollRetryAfter(time.Second)
+			}
+		}()
+	}
+	for range 8 {
+		<-done
+	}
+	if answered != 160 {
+		t.Errorf("%d of 160 reads answered 200", answered)
 	}
 }
