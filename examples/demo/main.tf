@@ -11,21 +11,17 @@ terraform {
 
 provider "partnercenter" {}
 
-variable "customer_id" {
+# The emulator's scheduled batch: queued when first read, then processing
+# while its four devices finish one a second, two of them failing.
+variable "upload_location" {
   type        = string
-  description = "The customer whose device batch to read."
-  default     = "47021739-3426-40bf-9601-61b4b6d7c793"
-}
-
-variable "batch_tracking_id" {
-  type        = string
-  description = "The batch tracking ID from the upload's Location header."
-  default     = "0127ed8e-ff72-4983-a3d8-e8d8bd378932"
+  description = "The Location header Partner Center answered the device upload with."
+  default     = "/customers/47021739-3426-40bf-9601-61b4b6d7c793/batchJobStatus/d2c4e6f8-1a3b-4c5d-9e7f-8a9b0c1d2e3f"
 }
 
 data "partnercenter_device_batch_status" "upload" {
-  customer_id       = var.customer_id
-  batch_tracking_id = var.batch_tracking_id
+  location            = var.upload_location
+  wait_for_completion = true
 }
 
 check "device_upload" {
@@ -47,8 +43,8 @@ output "completed_time" {
   value = data.partnercenter_device_batch_status.upload.completed_time
 }
 
-output "device_count" {
-  value = data.partnercenter_device_batch_status.upload.device_count
+output "device_status_counts" {
+  value = data.partnercenter_device_batch_status.upload.device_status_counts
 }
 
 output "failed_devices" {

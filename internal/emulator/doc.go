@@ -17,18 +17,22 @@
 //   - GET /v1/customers/{customer-id}/batchJobStatus/{batch-tracking-id}
 //     answers as Partner Center does, with its headers and ApiFault bodies.
 //
-// New seeds the application in DefaultTenantID/DefaultClientID and three
-// batches, one of them the example response of Microsoft's "Get the status of
-// a device batch upload" page, byte for byte. azidentity only talks to https
+// New seeds the application in DefaultTenantID/DefaultClientID and four
+// batches: three fixed ones, one of them the example response of Microsoft's
+// "Get the status of a device batch upload" page, byte for byte, and
+// ScheduledBatchTrackingID, which moves from queued through processing to
+// finished_with_errors on the emulator's clock, devices finishing one by one
+// and two of them failing with the documented codes 806 and 808. azidentity only talks to https
 // authorities, so [CertificateAuthority] issues the loopback certificate to
 // serve the emulator with and the root that clients trust.
 //
 // Tests drive it through RegisterApp, RegisterCertificate,
 // RegisterFederatedCredential, RegisterManagedIdentity, NewRefreshToken,
 // IssueFederatedToken, NewOIDCRequestToken, SetTokenLifetime, PutBatch,
-// LoadFixtures, NewAccessToken and InjectFaults (per route: status
-// sequences, Retry-After, bodies, delays, truncated or oversized bodies,
-// dropped connections), and inspect what clients sent with Requests,
-// Attempts (per MS-RequestId) and TokenRequests. The partnercenter-emulator
-// command serves it on its own, with faults from ParseFaults.
+// LoadFixtures, ScheduleBatch, SetClock, SetPollRetryAfter, NewAccessToken
+// and InjectFaults (per route: status sequences, Retry-After, bodies, delays,
+// truncated or oversized bodies, dropped connections), and inspect what
+// clients sent with Requests, Attempts (per MS-RequestId) and TokenRequests.
+// The partnercenter-emulator command serves it on its own, with faults from
+// ParseFaults.
 package emulator

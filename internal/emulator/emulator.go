@@ -37,6 +37,11 @@ type Emulator struct {
 	batches map[batchKey][]byte
 	// faults holds the injected faults pending, per route.
 	faults []*faultQueue
+	// scheduled holds the batches that progress on clock.
+	scheduled map[batchKey]*scheduledBatch
+	clock     Clock
+	// pollRetryAfter is the Retry-After of answers for unfinished batches.
+	pollRetryAfter time.Duration
 	// requests logs every request received, in order.
 	requests []Request
 	// tokenRequests counts token requests by lower-case client_id.
@@ -103,13 +108,15 @@ type Request struct {
 	Form url.Values
 }
 
-// New returns an emulator with the default application registered and the
-// three fixture batches loaded.
+// New returns an emulator with the default application registered, the
+// three fixture batches loaded and ScheduledBatchTrackingID scheduled.
 func New() *Emulator {
 	e := &Emulator{
 		tenants:       map[string]*tenant{},
 		tokens:        map[string]accessToken{},
 		batches:       map[batchKey][]byte{},
+		scheduled:     map[batchKey]*scheduledBatch{},
+		clock:         realClock{},
 		tokenRequests: map[string]int{},
 		tokenLifetime: defaultTokenLifetime,
 
@@ -119,6 +126,7 @@ func New() *Emulator {
 	}
 	e.RegisterApp(DefaultTenantID, DefaultClientID, DefaultClientSecret)
 	e.loadEmbeddedFixtures()
+	e.scheduleDemoBatch()
 	return e
 }
 

@@ -174,6 +174,10 @@ func writeFaulty(w http.ResponseWriter, r *http.Request, own answer, f Fault, tr
 		body = f.Body
 	}
 	h := w.Header()
+	if status != own.status {
+		// Pacing advice for an unfinished batch is not part of another answer.
+		h.Del("Retry-After")
+	}
 	// Deleted first, then added, so that names differing only in case in
 	// f.Header add up instead of replacing each other.
 	for name := range f.Header {

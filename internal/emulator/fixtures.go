@@ -61,6 +61,7 @@ func (e *Emulator) PutBatch(customerID string, body []byte) error {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	delete(e.scheduled, key)
 	e.batches[key] = bytes.Clone(body)
 	return nil
 }
@@ -93,6 +94,7 @@ func (e *Emulator) LoadFixtures(r io.Reader) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for i, key := range keys {
+		delete(e.scheduled, key)
 		e.batches[key] = file.Batches[i].Response
 	}
 	return nil

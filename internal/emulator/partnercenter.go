@@ -62,9 +62,15 @@ func (e *Emulator) partnerCenterAnswer(w http.ResponseWriter, r *http.Request) (
 		w.Header().Set("Allow", http.MethodGet)
 		return faultAnswer(http.StatusMethodNotAllowed, http.StatusMethodNotAllowed, "Method not allowed"), trackingID
 	}
-	body, ok := e.batch(customerID, trackingID)
+	body, unfinished, ok := e.batchAnswer(customerID, trackingID)
 	if !ok {
 		return faultAnswer(http.StatusNotFound, 1000, "Not found"), trackingID
+	}
+	if unfinished {
+		// Set before any fault, which drops it when it changes the status.
+		if retryAfter := e.retryAfterHeader(); retryAfter != "" {
+			w.Header().Set("Retry-After", retryAfter)
+		}
 	}
 	return answer{status: http.StatusOK, body: body}, trackingID
 }

@@ -62,33 +62,40 @@ func (b *BatchUploadDetails) FailedDeviceCount() int {
 // answer as a *CallError, and an answer that is not a BatchUploadDetails for
 // this batch as an error wrapping ErrInvalidResponse.
 func (c *Client) GetBatchStatus(ctx context.Context, customerID, batchTrackingID string) (*BatchUploadDetails, error) {
+	details, _, err := c.getBatchStatus(ctx, customerID, batchTrackingID)
+	return details, err
+}
+
+// getBatchStatus is GetBatchStatus that also returns the headers of the 200
+// answer, whose Retry-After paces WaitForBatch.
+func (c *Client) getBatchStatus(ctx context.Context, customerID, batchTrackingID string) (*BatchUploadDetails, http.Header, error) {
 	endpoint := c.baseURL + "/v1/customers/" + url.PathEscape(customerID) + "/batchJobStatus/" + url.PathEscape(batchTrackingID)
 	ctx, state := withCall(ctx)
 	req, err := runtime.NewRequest(ctx, http.MethodGet, endpoint)
 	if err != nil {
-		return nil, fmt.Errorf("building batch status request: %w", err)
+		return nil, nil, fmt.Errorf("building batch status request: %w", err)
 	}
 	resp, err := c.pipeline.Do(req)
 	switch {
 	case errors.Is(err, errRetryAfterTooLong) && resp != nil:
-		return nil, newResponseError(resp, state)
+		return nil, nil, newResponseError(resp, state)
 	case errors.Is(err, ErrInvalidResponse):
-		return nil, fmt.Errorf("%w (%s: %s, %s: %s)", err, headerRequestID, state.requestID, headerCorrelationID, state.correlationID)
+		return nil, nil, fmt.Errorf("%w (%s: %s, %s: %s)", err, headerRequestID, state.requestID, headerCorrelationID, state.correlationID)
 	case err != nil:
-		return nil, newCallError(ctx, state, err)
+		return nil, nil, newCallError(ctx, state, err)
 	}
 	if !runtime.HasStatusCode(resp, http.StatusOK) {
-		return nil, newResponseError(resp, state)
+		return nil, nil, newResponseError(resp, state)
 	}
 	body, err := runtime.Payload(resp)
 	if err != nil {
-		return nil, newCallError(ctx, state, err)
+		return nil, nil, newCallError(ctx, state, err)
 	}
 	details, reason := decodeBatchStatus(resp.Header.Get("Content-Type"), body, batchTrackingID)
 	if reason != "" {
-		return nil, invalidResponse(resp, reason)
+		return nil, nil, invalidResponse(resp, reason)
 	}
-	return details, nil
+	return details, resp.Header, nil
 }
 
 // decodeBatchStatus decodes a 200 answer for batchTrackingID, or says in

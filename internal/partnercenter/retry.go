@@ -147,7 +147,7 @@ func (p attemptPolicy) Do(req *policy.Request) (*http.Response, error) {
 		return resp, err
 	}
 	c.lastStatus = resp.StatusCode
-	c.retryAfter = retryAfter(resp, time.Now())
+	c.retryAfter, _ = retryAfter(resp.Header, time.Now())
 	c.requestID, c.correlationID = callIDs(resp)
 	fields["status"] = resp.StatusCode
 	fields["ms_request_id"], fields["ms_correlation_id"] = c.requestID, c.correlationID
@@ -170,31 +170,32 @@ func (p attemptPolicy) logf(req *policy.Request, msg string, fields map[string]a
 	}
 }
 
-// retryAfter is how long resp asks to wait, read as azcore's retry policy
+// retryAfter is how long h asks to wait, read as azcore's retry policy
 // reads it: retry-after-ms, then x-ms-retry-after-ms, then Retry-After in
-// seconds or as an HTTP date. Zero when it asks for nothing.
-func retryAfter(resp *http.Response, now time.Time) time.Duration {
+// seconds or as an HTTP date; a date in the past asks for no wait. ok is
+// false when h asks for nothing readable, which differs from "Retry-After: 0"
+// for a poller that must not spin.
+func retryAfter(h http.Header, now time.Time) (d time.Duration, ok bool) {
 	for _, name := range []string{"Retry-After-Ms", "X-Ms-Retry-After-Ms"} {
-		if ms, err := strconv.ParseInt(strings.TrimSpace(resp.Header.Get(name)), 10, 64); err == nil && ms > 0 {
-			return time.Duration(ms) * time.Millisecond
+		if ms, err := strconv.ParseInt(strings.TrimSpace(h.Get(name)), 10, 64); err == nil && ms > 0 {
+			return time.Duration(ms) * time.Millisecond, true
 		}
 	}
-	v := strings.TrimSpace(resp.Header.Get("Retry-After"))
+	v := strings.TrimSpace(h.Get("Retry-After"))
 	if v == "" {
-		return 0
+		return 0, false
 	}
 	if s, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if s <= 0 {
-			return 0
+		if s < 0 {
+			return 0, false
 		}
-		return time.Duration(min(s, int64(24*time.Hour/time.Second))) * time.Second
+		return time.Duration(min(s, int64(24*time.Hour/time.Second))) * time.Second, true
 	}
-	// azcore parses the IMF-fixdate form, the one RFC 9110 says to send;
-	// a date in the past asks for no wait.
-	if t, err := time.Parse(time.RFC1123, v); err == nil && t.After(now) {
-		return t.Sub(now)
+	// azcore parses the IMF-fixdate form, the one RFC 9110 says to send.
+	if t, err := time.Parse(time.RFC1123, v); err == nil {
+		return max(t.Sub(now), 0), true
 	}
-	return 0
+	return 0, false
 }
 
 // renewTokenPolicy retries a call once when Partner Center refuses a cached

@@ -16,24 +16,26 @@ func TestRetryAfterForms(t *testing.T) {
 	tests := []struct {
 		header map[string]string
 		want   string
+		ok     bool
 	}{
-		{map[string]string{"Retry-After": "57"}, "57s"},
-		{map[string]string{"Retry-After": "Tue, 24 Nov 2026 08:01:30 GMT"}, "1m30s"},
-		{map[string]string{"Retry-After": "Tue, 24 Nov 2026 07:59:00 GMT"}, "0s"},
-		{map[string]string{"Retry-After": "0"}, "0s"},
-		{map[string]string{"Retry-After": "-5"}, "0s"},
-		{map[string]string{"Retry-After": "soon"}, "0s"},
-		{map[string]string{"Retry-After": "57", "Retry-After-Ms": "250"}, "250ms"},
-		{map[string]string{"Retry-After": "57", "X-Ms-Retry-After-Ms": "300"}, "300ms"},
-		{map[string]string{}, "0s"},
+		{map[string]string{"Retry-After": "57"}, "57s", true},
+		{map[string]string{"Retry-After": " 1 "}, "1s", true},
+		{map[string]string{"Retry-After": "Tue, 24 Nov 2026 08:01:30 GMT"}, "1m30s", true},
+		{map[string]string{"Retry-After": "Tue, 24 Nov 2026 07:59:00 GMT"}, "0s", true},
+		{map[string]string{"Retry-After": "0"}, "0s", true},
+		{map[string]string{"Retry-After": "-5"}, "0s", false},
+		{map[string]string{"Retry-After": "soon"}, "0s", false},
+		{map[string]string{"Retry-After": "57", "Retry-After-Ms": "250"}, "250ms", true},
+		{map[string]string{"Retry-After": "57", "X-Ms-Retry-After-Ms": "300"}, "300ms", true},
+		{map[string]string{}, "0s", false},
 	}
 	for _, tt := range tests {
-		resp := &http.Response{Header: http.Header{}}
+		h := http.Header{}
 		for k, v := range tt.header {
-			resp.Header.Set(k, v)
+			h.Set(k, v)
 		}
-		if got := retryAfter(resp, now).String(); got != tt.want {
-			t.Errorf("retryAfter(%v) = %s, want %s", tt.header, got, tt.want)
+		if got, ok := retryAfter(h, now); got.String() != tt.want || ok != tt.ok {
+			t.Errorf("retryAfter(%v) = %s, %v; want %s, %v", tt.header, got, ok, tt.want, tt.ok)
 		}
 	}
 }

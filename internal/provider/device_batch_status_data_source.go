@@ -16,7 +16,14 @@ import (
 	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
 )
 
-var _ datasource.DataSourceWithConfigure = (*deviceBatchStatusDataSource)(nil)
+var (
+	_ datasource.DataSourceWithConfigure        = (*deviceBatchStatusDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*deviceBatchStatusDataSource)(nil)
+)
+
+// defaultReadTimeout bounds a read, retries and the wait for completion
+// included, when timeouts { read } is not set.
+const defaultReadTimeout = 5 * time.Minute
 
 // deviceBatchStatusDataSource reads the status of a device batch upload.
 type deviceBatchStatusDataSource struct {
@@ -28,17 +35,21 @@ func newDeviceBatchStatusDataSource() datasource.DataSource {
 }
 
 type deviceBatchStatusModel struct {
-	ID                types.String      `tfsdk:"id"`
-	CustomerID        types.String      `tfsdk:"customer_id"`
-	BatchTrackingID   types.String      `tfsdk:"batch_tracking_id"`
-	Status            types.String      `tfsdk:"status"`
-	StartedTime       timetypes.RFC3339 `tfsdk:"started_time"`
-	CompletedTime     timetypes.RFC3339 `tfsdk:"completed_time"`
-	Completed         types.Bool        `tfsdk:"completed"`
-	DeviceCount       types.Int64       `tfsdk:"device_count"`
-	FailedDeviceCount types.Int64       `tfsdk:"failed_device_count"`
-	DevicesStatus     types.List        `tfsdk:"devices_status"`
-	Timeouts          timeouts.Value    `tfsdk:"timeouts"`
+	ID                 types.String      `tfsdk:"id"`
+	CustomerID         types.String      `tfsdk:"customer_id"`
+	BatchTrackingID    types.String      `tfsdk:"batch_tracking_id"`
+	Location           types.String      `tfsdk:"location"`
+	WaitForCompletion  types.Bool        `tfsdk:"wait_for_completion"`
+	FailOnDeviceErrors types.Bool        `tfsdk:"fail_on_device_errors"`
+	Timeouts           timeouts.Value    `tfsdk:"timeouts"`
+	Status             types.String      `tfsdk:"status"`
+	StartedTime        timetypes.RFC3339 `tfsdk:"started_time"`
+	CompletedTime      timetypes.RFC3339 `tfsdk:"completed_time"`
+	Completed          types.Bool        `tfsdk:"completed"`
+	DeviceCount        types.Int64       `tfsdk:"device_count"`
+	FailedDeviceCount  types.Int64       `tfsdk:"failed_device_count"`
+	DevicesStatus      types.List        `tfsdk:"devices_status"`
+	DeviceStatusCounts types.Map         `tfsdk:"device_status_counts"`
 }
 
 // deviceUploadAttributeTypes is the element type of devices_status. The list
@@ -75,15 +86,22 @@ func (d *deviceBatchStatusDataSource) Schema(ctx context.Context, _ datasource.S
 				Computed:            true,
 			},
 			"customer_id": schema.StringAttribute{
-				MarkdownDescription: "The customer's tenant ID, a GUID.",
-				Required:            true,
+				MarkdownDescription: "The customer's tenant ID, a GUID. Set it with `batch_tracking_id`, or set `location` instead and read it here.",
+				Optional:            true,
+				Computed:            true,
 				Validators:          []validator.String{guidValidator{}},
 			},
 			"batch_tracking_id": schema.StringAttribute{
-				MarkdownDescription: "The batch tracking ID, a GUID: the last segment of the `Location` header Partner Center returns when a device batch is uploaded.",
-				Required:            true,
-				Validators:          []validator.String{guidValidator{}},
+				MarkdownDescription: "The batch tracking ID, a GUID: the last segment of the `Location` header Partner Center returns when a device batch is uploaded. " +
+					"Set it with `customer_id`, or set `location` instead and read it here.",
+				Optional:   true,
+				Computed:   true,
+				Validators: []validator.String{guidValidator{}},
 			},
+			"location":              locationAttribute(),
+			"wait_for_completion":   waitForCompletionAttribute(),
+			"fail_on_device_errors": failOnDeviceErrorsAttribute(),
+			"device_status_counts":  deviceStatusCountsAttribute(),
 			"status": schema.StringAttribute{
 				MarkdownDescription: "The batch's status as Partner Center sends it: `queued`, `processing`, `finished`, `finished_with_errors` " +
 					"or `unknown`; values Partner Center adds later are passed through unchanged.",
@@ -150,27 +168,37 @@ func (d *deviceBatchStatusDataSource) Read(ctx context.Context, req datasource.R
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, diags := d.data.partnerCenter()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	readTimeout, diags := cfg.Timeouts.Read(ctx, defaultReadTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// The whole read, retries and their waits included, ends by then.
+	// The whole read, retries, polls and their waits included, ends by then.
 	ctx, cancel := context.WithTimeout(ctx, readTimeout)
 	defer cancel()
-	customerID, trackingID := cfg.CustomerID.ValueString(), cfg.BatchTrackingID.ValueString()
-	details, err := client.GetBatchStatus(ctx, customerID, trackingID)
+	client, diags := d.data.partnerCenter()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	customerID, trackingID, diags := batchIDs(cfg)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	details, err := readBatch(ctx, client, customerID, trackingID, cfg.WaitForCompletion.ValueBool())
 	if err != nil {
 		resp.Diagnostics.Append(batchStatusErrorDiagnostic(err, customerID, trackingID, readTimeout))
 		return
 	}
+	if cfg.FailOnDeviceErrors.ValueBool() {
+		resp.Diagnostics.Append(deviceErrorDiagnostics(details, customerID, trackingID)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	state := newDeviceBatchStatusModel(customerID, trackingID, details)
-	state.Timeouts = cfg.Timeouts
+	state.Location, state.WaitForCompletion, state.FailOnDeviceErrors, state.Timeouts = cfg.Location, cfg.WaitForCompletion, cfg.FailOnDeviceErrors, cfg.Timeouts
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -192,16 +220,17 @@ func newDeviceBatchStatusModel(customerID, batchTrackingID string, details *part
 		})
 	}
 	return deviceBatchStatusModel{
-		ID:                types.StringValue(customerID + "/" + batchTrackingID),
-		CustomerID:        types.StringValue(customerID),
-		BatchTrackingID:   types.StringValue(batchTrackingID),
-		Status:            nullableString(string(details.Status)),
-		StartedTime:       nullableTime(details.StartedTime),
-		CompletedTime:     nullableTime(details.CompletedTime),
-		Completed:         types.BoolValue(details.Status.Terminal()),
-		DeviceCount:       types.Int64Value(int64(len(details.DevicesStatus))),
-		FailedDeviceCount: types.Int64Value(int64(details.FailedDeviceCount())),
-		DevicesStatus:     types.ListValueMust(deviceUploadType, devices),
+		ID:                 types.StringValue(customerID + "/" + batchTrackingID),
+		CustomerID:         types.StringValue(customerID),
+		BatchTrackingID:    types.StringValue(batchTrackingID),
+		Status:             nullableString(string(details.Status)),
+		StartedTime:        nullableTime(details.StartedTime),
+		CompletedTime:      nullableTime(details.CompletedTime),
+		Completed:          types.BoolValue(details.Status.Terminal()),
+		DeviceCount:        types.Int64Value(int64(len(details.DevicesStatus))),
+		FailedDeviceCount:  types.Int64Value(int64(details.FailedDeviceCount())),
+		DevicesStatus:      types.ListValueMust(deviceUploadType, devices),
+		DeviceStatusCounts: deviceStatusCounts(details),
 	}
 }
 

@@ -52,6 +52,13 @@ const (
 // with the IDs read, the facts Microsoft support asks for, and a hint.
 func batchStatusErrorDiagnostic(err error, customerID, batchTrackingID string, readTimeout time.Duration) diag.Diagnostic {
 	reading := fmt.Sprintf("Reading batch %s of customer %s", batchTrackingID, customerID)
+	var waitTimeout *partnercenter.WaitTimeoutError
+	if errors.As(err, &waitTimeout) {
+		return diag.NewErrorDiagnostic("Timed out waiting for the device batch to finish",
+			fmt.Sprintf("Batch %s of customer %s did not finish within timeouts { read } = %s: %s.\n\n"+
+				"Partner Center may still be processing it. Raise read in the timeouts block, or read the status without "+
+				"wait_for_completion and assert on it later.", batchTrackingID, customerID, readTimeout, waitTimeout))
+	}
 	var signIn *partnercenter.SignInError
 	if errors.As(err, &signIn) {
 		return diag.NewErrorDiagnostic("Failed to sign in to Partner Center",

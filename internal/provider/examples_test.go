@@ -16,9 +16,30 @@ import (
 // OpenTofu) binary on every directory of examples/, against this provider
 // built from source, so that documented examples never drift from the schema.
 func TestExamplesValidate(t *testing.T) {
+	examples := newExampleRunner(t)
+	for _, dir := range examples.dirs {
+		t.Run(examples.name(dir), func(t *testing.T) {
+			// TF_DATA_DIR keeps the CLI's working files out of examples/.
+			out, err := examples.run(t, dir, os.Environ(), "validate", "-no-color")
+			if err != nil || !strings.Contains(out, "The configuration is valid") {
+				t.Errorf("%s validate failed: %v\n%s", filepath.Base(examples.cli), err, out)
+			}
+		})
+	}
+}
+
+// exampleRunner runs the configured Terraform (or OpenTofu) binary on the
+// directories of examples/ against this provider built from source.
+type exampleRunner struct {
+	cli, cliConfig, root string
+	dirs                 []string
+}
+
+func newExampleRunner(t *testing.T) *exampleRunner {
+	t.Helper()
 	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	if os.Getenv("TF_ACC") == "" || cli == "" {
-		t.Skip("set TF_ACC=1 and TF_ACC_TERRAFORM_PATH to validate the examples")
+		t.Skip("set TF_ACC=1 and TF_ACC_TERRAFORM_PATH to run the examples")
 	}
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
@@ -38,23 +59,26 @@ func TestExamplesValidate(t *testing.T) {
 	if err := os.WriteFile(cliConfig, []byte(devOverrides(pluginDir)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-
 	dirs := exampleDirectories(t, filepath.Join(root, "examples"))
 	if len(dirs) < 3 {
 		t.Fatalf("found only %d example directories: %v", len(dirs), dirs)
 	}
-	for _, dir := range dirs {
-		rel, _ := filepath.Rel(root, dir)
-		t.Run(filepath.ToSlash(rel), func(t *testing.T) {
-			// TF_DATA_DIR keeps the CLI's working files out of examples/.
-			cmd := exec.Command(cli, "-chdir="+dir, "validate", "-no-color")
-			cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "TF_DATA_DIR="+t.TempDir(), "CHECKPOINT_DISABLE=1")
-			out, err := cmd.CombinedOutput()
-			if err != nil || !strings.Contains(string(out), "The configuration is valid") {
-				t.Errorf("%s validate failed: %v\n%s", filepath.Base(cli), err, out)
-			}
-		})
-	}
+	return &exampleRunner{cli: cli, cliConfig: cliConfig, root: root, dirs: dirs}
+}
+
+// name is dir relative to the repository, with forward slashes.
+func (r *exampleRunner) name(dir string) string {
+	rel, _ := filepath.Rel(r.root, dir)
+	return filepath.ToSlash(rel)
+}
+
+// run runs the CLI in dir with env and args, returning its combined output.
+func (r *exampleRunner) run(t *testing.T, dir string, env []string, args ...string) (string, error) {
+	t.Helper()
+	cmd := exec.Command(r.cli, append([]string{"-chdir=" + dir}, args...)...) //nolint:gosec // the CLI the test runner names
+	cmd.Env = append(env, "TF_CLI_CONFIG_FILE="+r.cliConfig, "TF_DATA_DIR="+t.TempDir(), "CHECKPOINT_DISABLE=1")
+	out, err := cmd.CombinedOutput()
+	return string(out), err
 }
 
 // devOverrides points Terraform and OpenTofu at the provider in dir, under

@@ -18,10 +18,6 @@ import (
 // already wait minutes, and timeouts.read bounds a read by time.
 const maxMaxRetries = 10
 
-// defaultReadTimeout bounds a data source read, retries included, when its
-// timeouts block sets none.
-const defaultReadTimeout = 5 * time.Minute
-
 var (
 	settingMaxRetries     = setting{"max_retries", []string{"PARTNERCENTER_MAX_RETRIES"}}
 	settingRequestTimeout = setting{"request_timeout", []string{"PARTNERCENTER_REQUEST_TIMEOUT"}}

@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	partnercenter-emulator [-addr 127.0.0.1:8443] [-fixtures FILE] [-state-dir DIR] [-env-file FILE] [-faults SEQUENCE]
+//	partnercenter-emulator [-addr 127.0.0.1:8443] [-fixtures FILE] [-state-dir DIR] [-env-file FILE] [-poll-retry-after 1s] [-faults SEQUENCE]
 //
 // One https listener serves both Entra ID (the authority host) and Partner
 // Center (the base URL). The certificate authority it creates is written to
@@ -17,9 +17,12 @@
 //
 // points the provider at the emulator. The file appears whole, so a script
 // may poll for it. -fixtures adds batches from a file in the format
-// Emulator.LoadFixtures reads. -faults makes the first batch status requests
-// fail in turn, such as "429:57,503,drop" (see emulator.ParseFaults), to try
-// a client's retries by hand. The command logs each request to stderr and
+// Emulator.LoadFixtures reads. Batches still queued or processing are
+// answered with Retry-After: -poll-retry-after (rounded up to seconds; 0 sends
+// none), so that a waiting provider polls at that pace. -faults makes the
+// first batch status requests fail in turn, such as "429:57,503,drop" (see
+// emulator.ParseFaults), to try a client's retries by hand. The command logs
+// each request to stderr and
 // stops on SIGINT or SIGTERM.
 package main
 
@@ -48,6 +51,8 @@ type options struct {
 	stateDir string
 	envFile  string
 	faults   string
+	// pollRetryAfter is the Retry-After of answers for unfinished batches.
+	pollRetryAfter time.Duration
 }
 
 func main() {
@@ -57,6 +62,7 @@ func main() {
 	flag.StringVar(&o.stateDir, "state-dir", "", "`directory` to write ca.pem to (default: a new temporary directory, removed on exit)")
 	flag.StringVar(&o.envFile, "env-file", "", "`file` to write shell exports for the provider to, once listening")
 	flag.StringVar(&o.faults, "faults", "", "`sequence` of faults for the first batch status requests, such as 429:57,503,drop,truncate")
+	flag.DurationVar(&o.pollRetryAfter, "poll-retry-after", time.Second, "Retry-After `duration` for batches still queued or processing; 0 sends none")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		fmt.Fprintf(os.Stderr, "partnercenter-emulator: unexpected arguments %q\n", flag.Args())
@@ -75,6 +81,7 @@ func main() {
 // run serves the emulator until ctx is done.
 func run(ctx context.Context, o options, stdout io.Writer, logger *log.Logger) error {
 	em := emulator.New()
+	em.SetPollRetryAfter(o.pollRetryAfter)
 	if o.fixtures != "" {
 		if err := loadFixtures(em, o.fixtures); err != nil {
 			return err
@@ -209,7 +216,9 @@ Fixture batches of customer %s:
   %s  finished, the example of "Get the status of a device batch upload"
   %s  processing
   %s  queued
-`, emulator.SeedCustomerID, emulator.SeedBatchTrackingID, emulator.ProcessingBatchTrackingID, emulator.QueuedBatchTrackingID)
+  %s  queued when first read, then processing; finished_with_errors 6 s later
+`, emulator.SeedCustomerID, emulator.SeedBatchTrackingID, emulator.ProcessingBatchTrackingID, emulator.QueuedBatchTrackingID,
+		emulator.ScheduledBatchTrackingID)
 	if o.fixtures != "" {
 		fmt.Fprintf(w, "and the batches of %s\n", o.fixtures)
 	}

@@ -33,7 +33,7 @@ func TestRunServesUntilCancelled(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, options{addr: "127.0.0.1:0", fixtures: fixtures, stateDir: filepath.Join(dir, "state"), envFile: envFile, faults: "429:7"},
+		done <- run(ctx, options{addr: "127.0.0.1:0", fixtures: fixtures, stateDir: filepath.Join(dir, "state"), envFile: envFile, faults: "429:7", pollRetryAfter: 2 * time.Second},
 			&stdout, log.New(&stderr, "", 0))
 	}()
 
@@ -118,6 +118,20 @@ $`)
 	if resp.StatusCode != http.StatusOK || string(body) != `{"batchTrackingId":"t1"}` {
 		t.Errorf("fixture batch: status %d body %s", resp.StatusCode, body)
 	}
+	// The scheduled batch is queued when first read, and says when to poll again.
+	scheduledPath := "/v1/customers/" + emulator.SeedCustomerID + "/batchJobStatus/" + emulator.ScheduledBatchTrackingID
+	if req, err = http.NewRequest(http.MethodGet, baseURL+scheduledPath, nil); err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token.AccessToken)
+	if resp, err = client.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !bytes.Contains(body, []byte(`"status":"queued"`)) || resp.Header.Get("Retry-After") != "2" {
+		t.Errorf("scheduled batch: Retry-After %q, body %s; want 2 and queued", resp.Header.Get("Retry-After"), body)
+	}
 
 	cancel()
 	select {
@@ -129,12 +143,12 @@ $`)
 		t.Fatal("run did not return after cancellation")
 	}
 
-	for _, want := range []string{"listening on " + baseURL, emulator.DefaultClientSecret, caFile, emulator.SeedBatchTrackingID, "and the batches of " + fixtures, "get these faults in turn: 429:7"} {
+	for _, want := range []string{"listening on " + baseURL, emulator.DefaultClientSecret, caFile, emulator.SeedBatchTrackingID, "and the batches of " + fixtures, emulator.ScheduledBatchTrackingID, "get these faults in turn: 429:7"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("stdout lacks %q:\n%s", want, stdout.String())
 		}
 	}
-	wantLog := "GET /" + emulator.DefaultTenantID + "/v2.0/.well-known/openid-configuration 200\nPOST /" + emulator.DefaultTenantID + "/oauth2/v2.0/token 200\nGET /v1/customers/c1/batchJobStatus/t1 429\nGET /v1/customers/c1/batchJobStatus/t1 200\nshutting down\n"
+	wantLog := "GET /" + emulator.DefaultTenantID + "/v2.0/.well-known/openid-configuration 200\nPOST /" + emulator.DefaultTenantID + "/oauth2/v2.0/token 200\nGET /v1/customers/c1/batchJobStatus/t1 429\nGET /v1/customers/c1/batchJobStatus/t1 200\nGET " + scheduledPath + " 200\nshutting down\n"
 	if stderr.String() != wantLog {
 		t.Errorf("stderr:\n%s\nwant:\n%s", stderr.String(), wantLog)
 	}

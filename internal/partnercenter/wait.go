@@ -1,0 +1,136 @@
+package partnercenter
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"time"
+)
+
+// Polling defaults of WaitForBatch. Partner Center's PowerShell module polls
+// every 5 s; starting faster finds small batches done sooner, and backing off
+// keeps a long wait from using up the partner's request quota.
+const (
+	DefaultPollInitialDelay  = 2 * time.Second
+	DefaultPollMaxDelay      = 30 * time.Second
+	DefaultPollMinRetryAfter = time.Second
+)
+
+// WaitOptions tune WaitForBatch. The zero value polls with the defaults.
+type WaitOptions struct {
+	// InitialDelay is the delay before the second poll; it doubles after
+	// every poll up to MaxDelay. DefaultPollInitialDelay when zero.
+	InitialDelay time.Duration
+	// MaxDelay caps the computed delay. DefaultPollMaxDelay when zero.
+	MaxDelay time.Duration
+	// MinRetryAfter is the shortest delay a Retry-After header may ask for,
+	// so that "Retry-After: 0" cannot make the client spin.
+	// DefaultPollMinRetryAfter when zero.
+	MinRetryAfter time.Duration
+	// OnPoll, when set, is called with every answer, before waiting again.
+	OnPoll func(*BatchUploadDetails)
+}
+
+// WaitTimeoutError is returned by WaitForBatch when its context ends before
+// the batch reaches a terminal status.
+type WaitTimeoutError struct {
+	// Last is the last answer seen; nil when no poll completed.
+	Last *BatchUploadDetails
+	// Waited is how long WaitForBatch waited in all.
+	Waited time.Duration
+	// Polls counts the answers received.
+	Polls int
+	// Err is the context's error.
+	Err error
+}
+
+// Error says how far the batch got: its last status, how many devices had
+// finished and how long the wait lasted.
+func (e *WaitTimeoutError) Error() string {
+	waited := e.Waited.Round(100 * time.Millisecond)
+	if e.Last == nil {
+		return fmt.Sprintf("gave up waiting for the batch after %s: no status was read (%v)", waited, e.Err)
+	}
+	done := 0
+	for _, d := range e.Last.DevicesStatus {
+		if d.Status.Terminal() || d.ErrorCode != "" {
+			done++
+		}
+	}
+	return fmt.Sprintf("gave up waiting for the batch after %s and %d poll(s): its last status was %q, with %d of %d device(s) finished",
+		waited, e.Polls, e.Last.Status, done, len(e.Last.DevicesStatus))
+}
+
+// Unwrap returns the context's error, so that errors.Is(err,
+// context.DeadlineExceeded) holds for a timeout.
+func (e *WaitTimeoutError) Unwrap() error { return e.Err }
+
+// WaitForBatch polls the status of a device batch upload until it is
+// terminal (finished or finished_with_errors) and returns that answer. The
+// delay between polls starts at InitialDelay and doubles up to MaxDelay, with
+// jitter so that many waiting clients spread out; a Retry-After header on an
+// answer replaces the computed delay, as azcore's pollers do. A failed poll
+// (after the pipeline's own retries) ends the wait with its error. When ctx
+// ends first, the error is a *WaitTimeoutError.
+func (c *Client) WaitForBatch(ctx context.Context, customerID, batchTrackingID string, o WaitOptions) (*BatchUploadDetails, error) {
+	o = o.withDefaults()
+	start := time.Now()
+	var last *BatchUploadDetails
+	polls := 0
+	timedOut := func(err error) error {
+		return &WaitTimeoutError{Last: last, Waited: time.Since(start), Polls: polls, Err: err}
+	}
+	delay := o.InitialDelay
+	for {
+		details, header, err := c.getBatchStatus(ctx, customerID, batchTrackingID)
+		if err != nil {
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return nil, timedOut(ctxErr)
+			}
+			return nil, err
+		}
+		last = details
+		polls++
+		if o.OnPoll != nil {
+			o.OnPoll(details)
+		}
+		if details.Status.Terminal() {
+			return details, nil
+		}
+		wait := jitter(delay)
+		if d, ok := retryAfter(header, time.Now()); ok {
+			wait = max(d, o.MinRetryAfter)
+		}
+		delay = min(2*delay, o.MaxDelay)
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return nil, timedOut(ctx.Err())
+		case <-timer.C:
+		}
+	}
+}
+
+func (o WaitOptions) withDefaults() WaitOptions {
+	if o.InitialDelay <= 0 {
+		o.InitialDelay = DefaultPollInitialDelay
+	}
+	if o.MaxDelay <= 0 {
+		o.MaxDelay = DefaultPollMaxDelay
+	}
+	o.MaxDelay = max(o.MaxDelay, o.InitialDelay)
+	if o.MinRetryAfter <= 0 {
+		o.MinRetryAfter = DefaultPollMinRetryAfter
+	}
+	return o
+}
+
+// jitter returns d plus or minus up to a fifth of it.
+func jitter(d time.Duration) time.Duration {
+	spread := int64(d) / 5
+	if spread <= 0 {
+		return d
+	}
+	return d - time.Duration(spread) + time.Duration(rand.Int64N(2*spread+1)) //nolint:gosec // jitter needs no cryptographic randomness
+}

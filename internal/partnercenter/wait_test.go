@@ -1,0 +1,164 @@
+package partnercenter_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
+)
+
+const (
+	queuedBody     = `{"batchTrackingId":"` + trackingID + `","status":"queued","startedTime":"0001-01-01T00:00:00","devicesStatus":[]}`
+	processingBody = `{"batchTrackingId":"` + trackingID + `","status":"processing","startedTime":"2017-07-25T10:00:00",` +
+		`"devicesStatus":[{"serialNumber":"1","status":"finished"},{"serialNumber":"2","status":"processing"},{"serialNumber":"3","status":"finished_with_errors","errorCode":"806"}]}`
+	finishedBody = `{"batchTrackingId":"` + trackingID + `","status":"finished_with_errors","startedTime":"2017-07-25T10:00:00","completedTime":"2017-07-25T10:10:00",` +
+		`"devicesStatus":[{"serialNumber":"1","status":"finished"},{"serialNumber":"2","status":"finished"},{"serialNumber":"3","status":"finished_with_errors","errorCode":"806"}]}`
+)
+
+// fastPolling keeps unit tests quick; Retry-After is clamped to 1 ms.
+var fastPolling = partnercenter.WaitOptions{InitialDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond, MinRetryAfter: time.Millisecond}
+
+func TestWaitForBatchPollsUntilTerminal(t *testing.T) {
+	rec := &recorder{responses: []func(http.ResponseWriter){
+		answer(http.StatusOK, queuedBody),
+		answer(http.StatusOK, processingBody, "Retry-After", "0"),
+		answer(http.StatusOK, finishedBody),
+	}}
+	client := newTestClient(t, rec, &countingCredential{})
+	var seen []partnercenter.UploadStatus
+	o := fastPolling
+	o.OnPoll = func(d *partnercenter.BatchUploadDetails) { seen = append(seen, d.Status) }
+
+	got, err := client.WaitForBatch(context.Background(), customerID, trackingID, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != partnercenter.StatusFinishedWithErrors || got.FailedDeviceCount() != 1 {
+		t.Errorf("got %+v", got)
+	}
+	want := []partnercenter.UploadStatus{"queued", "processing", "finished_with_errors"}
+	if strings.Join(statusStrings(seen), ",") != strings.Join(statusStrings(want), ",") {
+		t.Errorf("OnPoll saw %v, want %v", seen, want)
+	}
+	if len(rec.paths) != 3 {
+		t.Errorf("%d requests, want 3", len(rec.paths))
+	}
+}
+
+func statusStrings(s []partnercenter.UploadStatus) []string {
+	out := make([]string, len(s))
+	for i, v := range s {
+		out[i] = string(v)
+	}
+	return out
+}
+
+func TestWaitForBatchReturnsATerminalBatchAtOnce(t *testing.T) {
+	rec := &recorder{responses: []func(http.ResponseWriter){answer(http.StatusOK, finishedBody)}}
+	client := newTestClient(t, rec, &countingCredential{})
+	// The default 2 s backoff would show as a slow test if a finished
+	// batch were polled again.
+	if _, err := client.WaitForBatch(context.Background(), customerID, trackingID, partnercenter.WaitOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.paths) != 1 {
+		t.Errorf("%d requests, want 1", len(rec.paths))
+	}
+}
+
+func TestWaitForBatchHonoursRetryAfterOverTheBackoff(t *testing.T) {
+	rec := &recorder{responses: []func(http.ResponseWriter){answer(http.StatusOK, processingBody, "Retry-After", "60")}}
+	client := newTestClient(t, rec, &countingCredential{})
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+
+	// With a 1 ms backoff and no Retry-After, 200 ms would see many polls.
+	_, err := client.WaitForBatch(ctx, customerID, trackingID, fastPolling)
+	var timeout *partnercenter.WaitTimeoutError
+	if !errors.As(err, &timeout) {
+		t.Fatalf("error %v, want a *WaitTimeoutError", err)
+	}
+	if timeout.Polls != 1 || len(rec.paths) != 1 {
+		t.Errorf("%d polls, %d requests; want 1: Retry-After: 60 was not honoured", timeout.Polls, len(rec.paths))
+	}
+}
+
+func TestWaitForBatchClampsRetryAfterZero(t *testing.T) {
+	rec := &recorder{responses: []func(http.ResponseWriter){answer(http.StatusOK, processingBody, "Retry-After", "0")}}
+	client := newTestClient(t, rec, &countingCredential{})
+	ctx, cancel := context.WithTimeout(context.Background(), 250*time.Millisecond)
+	defer cancel()
+	o := fastPolling
+	o.MinRetryAfter = 100 * time.Millisecond
+
+	_, err := client.WaitForBatch(ctx, customerID, trackingID, o)
+	var timeout *partnercenter.WaitTimeoutError
+	if !errors.As(err, &timeout) {
+		t.Fatalf("error %v, want a *WaitTimeoutError", err)
+	}
+	// 100 ms apart within 250 ms: at most 3 polls, where spinning makes hundreds.
+	if timeout.Polls > 3 {
+		t.Errorf("%d polls in 250 ms with Retry-After: 0 clamped to 100 ms", timeout.Polls)
+	}
+}
+
+func TestWaitForBatchTimeoutSaysHowFarTheBatchGot(t *testing.T) {
+	rec := &recorder{responses: []func(http.ResponseWriter){answer(http.StatusOK, processingBody)}}
+	client := newTestClient(t, rec, &countingCredential{})
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+
+	_, err := client.WaitForBatch(ctx, customerID, trackingID, fastPolling)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("errors.Is(%v, context.DeadlineExceeded) is false", err)
+	}
+	for _, want := range []string{"gave up waiting for the batch after ", `its last status was "processing", with 2 of 3 device(s) finished`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v, want it to contain %q", err, want)
+		}
+	}
+}
+
+func TestWaitForBatchStopsOnAFailedPoll(t *testing.T) {
+	rec := &recorder{responses: []func(http.ResponseWriter){
+		answer(http.StatusOK, queuedBody),
+		answer(http.StatusNotFound, `{"code":1000,"description":"Not found"}`),
+	}}
+	client := newTestClient(t, rec, &countingCredential{})
+
+	_, err := client.WaitForBatch(context.Background(), customerID, trackingID, fastPolling)
+	var respErr *partnercenter.ResponseError
+	if !errors.As(err, &respErr) || !respErr.NotFound() {
+		t.Errorf("error %v, want Partner Center's 404", err)
+	}
+}
+
+func TestWaitForBatchBacksOffByDoubling(t *testing.T) {
+	var mu sync.Mutex
+	var at []time.Time
+	stamp := func(w http.ResponseWriter) {
+		mu.Lock()
+		at = append(at, time.Now())
+		mu.Unlock()
+		answer(http.StatusOK, processingBody)(w)
+	}
+	rec := &recorder{responses: []func(http.ResponseWriter){stamp, stamp, stamp, stamp, answer(http.StatusOK, finishedBody)}}
+	client := newTestClient(t, rec, &countingCredential{})
+	o := partnercenter.WaitOptions{InitialDelay: 40 * time.Millisecond, MaxDelay: time.Second}
+
+	if _, err := client.WaitForBatch(context.Background(), customerID, trackingID, o); err != nil {
+		t.Fatal(err)
+	}
+	// Delays of 40, 80 and 160 ms, each at least 4/5 of that with jitter;
+	// only lower bounds, as a loaded machine may always be slower.
+	for i, want := range []time.Duration{32 * time.Millisecond, 64 * time.Millisecond, 128 * time.Millisecond} {
+		if gap := at[i+1].Sub(at[i]); gap < want {
+			t.Errorf("delay %d was %v, want at least %v", i+1, gap, want)
+		}
+	}
+}

@@ -1,0 +1,110 @@
+package provider
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
+)
+
+// maxListedFailedDevices caps the devices a diagnostic lists, so that a batch
+// of thousands stays readable; devices_status has them all.
+const maxListedFailedDevices = 10
+
+func failOnDeviceErrorsAttribute() schema.BoolAttribute {
+	return schema.BoolAttribute{
+		MarkdownDescription: "When `true` and devices of the batch failed to upload, the read fails with an error listing them " +
+			"(serial number, or product key when there is none, with error code and description; the first 10, then a count of the rest). " +
+			"A batch still queued or processing is checked as far as it got: devices that already failed fail the read, and a warning says " +
+			"the rest is unknown; set `wait_for_completion` to check the final result. Defaults to `false`.",
+		Optional: true,
+	}
+}
+
+func deviceStatusCountsAttribute() schema.MapAttribute {
+	return schema.MapAttribute{
+		MarkdownDescription: "How many devices have each status, such as `{ finished = 3, finished_with_errors = 1 }`: " +
+			"a summary that reads well in `terraform output`. Only statuses that occur are keys; a device without a status counts as `unknown`.",
+		ElementType: types.Int64Type,
+		Computed:    true,
+	}
+}
+
+// deviceStatusCounts counts the devices of each status.
+func deviceStatusCounts(details *partnercenter.BatchUploadDetails) types.Map {
+	counts := map[string]int64{}
+	for _, d := range details.DevicesStatus {
+		status := string(d.Status)
+		if status == "" {
+			status = string(partnercenter.StatusUnknown)
+		}
+		counts[status]++
+	}
+	values := make(map[string]attr.Value, len(counts))
+	for status, n := range counts {
+		values[status] = types.Int64Value(n)
+	}
+	// Every element is an Int64Value, so the Must constructor cannot fail.
+	return types.MapValueMust(types.Int64Type, values)
+}
+
+// deviceErrorDiagnostics is what fail_on_device_errors reports: an error
+// listing the failed devices, and a warning when the batch is not finished.
+func deviceErrorDiagnostics(details *partnercenter.BatchUploadDetails, customerID, trackingID string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if !details.Status.Terminal() {
+		diags.AddWarning("Device batch not finished",
+			fmt.Sprintf("Batch %s of customer %s is %s, so fail_on_device_errors could check only the devices that finished so far. "+
+				"Set wait_for_completion = true to check the final result.", trackingID, customerID, details.Status))
+	}
+	var failed []partnercenter.DeviceUploadDetails
+	for _, d := range details.DevicesStatus {
+		if d.Failed() {
+			failed = append(failed, d)
+		}
+	}
+	if len(failed) == 0 {
+		return diags
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Batch %s of customer %s is %s: %d of %d device(s) failed to upload.\n\n",
+		trackingID, customerID, details.Status, len(failed), len(details.DevicesStatus))
+	for _, d := range failed[:min(len(failed), maxListedFailedDevices)] {
+		fmt.Fprintf(&b, "  - %s\n", describeFailedDevice(d))
+	}
+	if rest := len(failed) - maxListedFailedDevices; rest > 0 {
+		fmt.Fprintf(&b, "  and %d more\n", rest)
+	}
+	b.WriteString("\nEvery device's result is in devices_status. Set fail_on_device_errors = false to read the batch without failing.")
+	diags.AddError("Devices failed to upload", b.String())
+	return diags
+}
+
+// describeFailedDevice names a device by its serial number, else its product
+// key, else its ID, with Partner Center's error.
+func describeFailedDevice(d partnercenter.DeviceUploadDetails) string {
+	var name string
+	switch {
+	case d.SerialNumber != "":
+		name = "serial number " + d.SerialNumber
+	case d.ProductKey != "":
+		name = "product key " + d.ProductKey
+	case d.DeviceID != "":
+		name = "device " + d.DeviceID
+	default:
+		name = "a device Partner Center did not identify"
+	}
+	reason := "status " + string(d.Status)
+	switch {
+	case d.ErrorCode != "" && d.ErrorDescription != "":
+		reason = "error " + d.ErrorCode + " " + d.ErrorDescription
+	case d.ErrorCode != "":
+		reason = "error " + d.ErrorCode
+	}
+	return name + ": " + reason
+}

@@ -1,0 +1,323 @@
+package provider
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+
+	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/emulator"
+)
+
+// exampleSetup prepares an emulator and a copy of an example directory for
+// `apply`, and returns the extra environment and -var arguments it needs.
+type exampleSetup func(t *testing.T, em *testEmulator, dir string) (env, args []string)
+
+// exampleSetups names every example directory; TestExamplesApply fails on a
+// directory without one, so that every example is applied.
+var exampleSetups = map[string]exampleSetup{
+	"examples/data-sources/partnercenter_device_batch_status": setupSeedBatchWithoutFailures,
+	"examples/demo":     setupClientSecretEnvironment,
+	"examples/pipeline": setupPipeline,
+	"examples/provider": setupEverySignIn,
+}
+
+// TestExamplesApply applies every directory of examples/ with the
+// configured Terraform (or OpenTofu) binary against an emulator in this
+// process, which the CLI's provider reaches through PARTNERCENTER_* settings
+// and trusts through the SSL_CERT_FILE that TestMain exported.
+func TestExamplesApply(t *testing.T) {
+	examples := newExampleRunner(t)
+	for _, dir := range examples.dirs {
+		name := examples.name(dir)
+		t.Run(name, func(t *testing.T) {
+			setup, ok := exampleSetups[name]
+			if !ok {
+				t.Fatalf("no setup to apply %s with: add one to exampleSetups", name)
+			}
+			em := newExampleEmulator(t)
+			work := copyExample(t, dir)
+			env, args := setup(t, em, work)
+			out, err := examples.run(t, work, append(credentialFreeEnvironment(), env...),
+				append([]string{"apply", "-auto-approve", "-input=false", "-no-color"}, args...)...)
+			if err != nil || !strings.Contains(out, "Apply complete!") {
+				t.Fatalf("%s apply failed: %v\n%s", filepath.Base(examples.cli), err, out)
+			}
+			if n := len(em.Requests()); n == 0 {
+				t.Errorf("the emulator got no request: the example read nothing\n%s", out)
+			}
+		})
+	}
+}
+
+// newExampleEmulator is an emulator whose scheduled batch takes about 2 s
+// to finish, polled every second.
+func newExampleEmulator(t *testing.T) *testEmulator {
+	t.Helper()
+	em := newTestEmulator(t)
+	em.SetPollRetryAfter(time.Second)
+	if err := em.ScheduleBatch(emulator.SeedCustomerID, emulator.DemoBatchSchedule(time.Second, 100*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	return em
+}
+
+// copyExample copies the .tf files of dir into a new directory, so that
+// state and override files stay out of examples/.
+func copyExample(t *testing.T, dir string) string {
+	t.Helper()
+	work := t.TempDir()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") {
+			continue
+		}
+		content, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(work, e.Name()), content, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return work
+}
+
+// credentialFreeEnvironment is the test's environment without any sign-in
+// setting, so that the runner's own credentials never reach an example.
+func credentialFreeEnvironment() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if !isSettingVariable(name) {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
+func isSettingVariable(name string) bool {
+	for _, s := range allSettings {
+		for _, env := range s.env {
+			if strings.EqualFold(env, name) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// endpointEnvironment points the provider at em.
+func (e *testEmulator) endpointEnvironment() []string {
+	return []string{"PARTNERCENTER_BASE_URL=" + e.URL, "PARTNERCENTER_AUTHORITY_HOST=" + e.URL + "/"}
+}
+
+// clientSecretEnvironment signs in with the registered client secret.
+func (e *testEmulator) clientSecretEnvironment() []string {
+	return append(e.endpointEnvironment(), "PARTNERCENTER_TENANT_ID="+emulator.DefaultTenantID,
+		"PARTNERCENTER_CLIENT_ID="+emulator.DefaultClientID, "PARTNERCENTER_CLIENT_SECRET="+emulator.DefaultClientSecret)
+}
+
+func setupClientSecretEnvironment(_ *testing.T, em *testEmulator, _ string) (env, args []string) {
+	return em.clientSecretEnvironment(), nil
+}
+
+// setupSeedBatchWithoutFailures serves the seed batch with its device
+// uploaded, so that the postcondition example passes.
+func setupSeedBatchWithoutFailures(t *testing.T, em *testEmulator, _ string) (env, args []string) {
+	t.Helper()
+	body := `{"batchTrackingId":"` + emulator.SeedBatchTrackingID + `","status":"finished","startedTime":"2017-07-25T10:00:00",` +
+		`"completedTime":"2017-07-25T10:10:00","devicesStatus":[{"serialNumber":"1234567890","status":"finished"}]}`
+	if err := em.PutBatch(emulator.SeedCustomerID, []byte(body)); err != nil {
+		t.Fatal(err)
+	}
+	return em.clientSecretEnvironment(), nil
+}
+
+// setupPipeline waits for a scheduled batch whose devices all upload, as the
+// pipeline's postcondition requires.
+func setupPipeline(t *testing.T, em *testEmulator, _ string) (env, args []string) {
+	t.Helper()
+	schedule := emulator.DemoBatchSchedule(time.Second, 100*time.Millisecond)
+	for i := range schedule.Devices {
+		schedule.Devices[i].ErrorCode, schedule.Devices[i].ErrorDescription = "", ""
+	}
+	if err := em.ScheduleBatch(emulator.SeedCustomerID, schedule); err != nil {
+		t.Fatal(err)
+	}
+	location := "/customers/" + emulator.SeedCustomerID + "/batchJobStatus/" + emulator.ScheduledBatchTrackingID
+	return em.clientSecretEnvironment(), []string{"-var", "upload_location=" + location}
+}
+
+// setupEverySignIn applies examples/provider, one aliased provider block per
+// sign-in method, with a batch read through each. What the test machine
+// lacks is supplied as a CI system or Azure host would: the OIDC request
+// variables, an az on PATH, a certificate file; an override file replaces
+// only the absolute paths and the instance metadata endpoint, which a test
+// cannot provide where the examples put them.
+func setupEverySignIn(t *testing.T, em *testEmulator, dir string) (env, args []string) {
+	t.Helper()
+	const identity = "6a1f0e2d-3c4b-4a59-8d7e-1f2a3b4c5d6e"
+	em.RegisterManagedIdentity(emulator.DefaultTenantID, identity)
+	em.RegisterFederatedCredential(emulator.DefaultTenantID, emulator.DefaultClientID, federatedSubject)
+	pfx, err := os.ReadFile("testdata/client.pfx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	certs, _, err := azidentity.ParseCertificates(pfx, []byte(testPFXPassword))
+	if err != nil {
+		t.Fatal(err)
+	}
+	em.RegisterCertificate(emulator.DefaultTenantID, emulator.DefaultClientID, certs[0])
+	if err := os.WriteFile(filepath.Join(dir, "partner-center.pfx"), pfx, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fakeAzureCLI(t, em.NewAccessToken(emulator.DefaultTenantID, time.Hour)) // sets PATH for this test
+
+	secretFile := writeFile(t, "client-secret", []byte(emulator.DefaultClientSecret))
+	tokenFile := writeFile(t, "azure-identity-token", []byte(em.IssueFederatedToken(federatedSubject, time.Hour)))
+	override := fmt.Sprintf(`
+provider "partnercenter" {
+  alias                   = "secret_file"
+  client_secret_file_path = %q
+}
+
+provider "partnercenter" {
+  alias                = "federated_file"
+  oidc_token_file_path = %q
+}
+
+provider "partnercenter" {
+  alias        = "managed_identity"
+  msi_endpoint = "%s/metadata/identity/oauth2/token"
+}
+`, secretFile, tokenFile, em.PlainURL)
+	if err := os.WriteFile(filepath.Join(dir, "emulator_override.tf"), []byte(override), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	aliases := providerAliases(t, dir)
+	t.Cleanup(func() { checkEverySignInUsed(t, em, len(aliases)) })
+	var reads strings.Builder
+	for _, alias := range aliases {
+		ref := "partnercenter"
+		if alias != "" {
+			ref += "." + alias
+		}
+		fmt.Fprintf(&reads, "data \"partnercenter_device_batch_status\" \"via_%s\" {\n  provider          = %s\n  customer_id       = %q\n  batch_tracking_id = %q\n}\n\n",
+			strings.NewReplacer(".", "_").Replace(ref), ref, emulator.SeedCustomerID, emulator.SeedBatchTrackingID)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "reads.tf"), []byte(reads.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env = append(em.endpointEnvironment(),
+		"ACTIONS_ID_TOKEN_REQUEST_URL="+em.URL+"/oidc/token",
+		"ACTIONS_ID_TOKEN_REQUEST_TOKEN="+em.NewOIDCRequestToken(federatedSubject),
+		"PATH="+os.Getenv("PATH"))
+	vars := map[string]string{
+		"tenant_id":                  emulator.DefaultTenantID,
+		"client_id":                  emulator.DefaultClientID,
+		"client_secret":              emulator.DefaultClientSecret,
+		"partner_center_token":       em.NewAccessToken(emulator.DefaultTenantID, time.Hour),
+		"certificate_password":       testPFXPassword,
+		"managed_identity_client_id": identity,
+		"service_connection_id":      "c0ffee00-0000-4000-8000-000000000001",
+		"refresh_token":              em.NewRefreshToken(emulator.DefaultTenantID, emulator.DefaultClientID),
+	}
+	for name, value := range vars {
+		args = append(args, "-var", name+"="+value)
+	}
+	return env, args
+}
+
+// providerAliases lists the aliases of the provider blocks in dir's .tf
+// files, "" for the default one.
+func providerAliases(t *testing.T, dir string) []string {
+	t.Helper()
+	var aliases []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".tf") || strings.HasSuffix(path, "_override.tf") {
+			return err
+		}
+		content, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, block := range strings.Split(string(content), "provider \"partnercenter\" {")[1:] {
+			block, _, _ = strings.Cut(block, "\n}")
+			alias := ""
+			for _, line := range strings.Split(block, "\n") {
+				if name, value, ok := strings.Cut(strings.TrimSpace(line), "="); ok && strings.TrimSpace(name) == "alias" {
+					alias = strings.Trim(strings.TrimSpace(value), `"`)
+				}
+			}
+			aliases = append(aliases, alias)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(aliases) < 10 {
+		t.Fatalf("found %d provider blocks in %s, want one per sign-in method", len(aliases), dir)
+	}
+	return aliases
+}
+
+// checkEverySignInUsed checks that the emulator saw every sign-in method of
+// examples/provider at work, and one bearer token per provider block.
+func checkEverySignInUsed(t *testing.T, em *testEmulator, providers int) {
+	t.Helper()
+	tokens := map[string]bool{}
+	seen := map[string]bool{}
+	for _, r := range em.Requests() {
+		switch {
+		case strings.HasPrefix(r.Path, "/v1/"):
+			tokens[r.Header.Get("Authorization")] = true
+		case r.Path == "/metadata/identity/oauth2/token":
+			seen["managed identity"] = true
+		case r.Path == "/oidc/token" && r.Method == "GET":
+			seen["GitHub Actions OIDC request"] = true
+		case r.Path == "/oidc/token" && r.Method == "POST" && strings.Contains(r.RawQuery, "serviceConnectionId="):
+			seen["Azure DevOps OIDC request"] = true
+		case r.Form != nil:
+			seen["grant "+r.Form.Get("grant_type")] = true
+			if r.Form.Get("client_assertion") != "" {
+				seen["client assertion"] = true
+			}
+		}
+	}
+	if len(tokens) < providers {
+		t.Errorf("Partner Center saw %d distinct tokens, want one per provider block (%d)", len(tokens), providers)
+	}
+	for _, want := range []string{"managed identity", "GitHub Actions OIDC request", "Azure DevOps OIDC request",
+		"grant client_credentials", "grant refresh_token", "client assertion"} {
+		if !seen[want] {
+			t.Errorf("no %s reached the emulator", want)
+		}
+	}
+}
+
+// TestExamplesPipelineStopsOnFailedDevices applies examples/pipeline to the
+// emulator's scheduled batch, two of whose devices fail: the postcondition
+// stops the run.
+func TestExamplesPipelineStopsOnFailedDevices(t *testing.T) {
+	examples := newExampleRunner(t)
+	em := newExampleEmulator(t)
+	location := "/customers/" + emulator.SeedCustomerID + "/batchJobStatus/" + emulator.ScheduledBatchTrackingID
+	out, err := examples.run(t, copyExample(t, filepath.Join(examples.root, "examples", "pipeline")),
+		append(credentialFreeEnvironment(), em.clientSecretEnvironment()...),
+		"apply", "-auto-approve", "-input=false", "-no-color", "-var", "upload_location="+location)
+	want := errorPattern(`Resource postcondition failed.*2 of 4 devices of batch ` + emulator.ScheduledBatchTrackingID +
+		` failed to upload: {"finished":2,"finished_with_errors":2}\.`)
+	if err == nil || !want.MatchString(out) {
+		t.Errorf("apply: %v, want the postcondition to fail with %s\n%s", err, want, out)
+	}
+}

@@ -1,0 +1,77 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
+)
+
+func locationAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: "The `Location` header Partner Center answered the upload with, " +
+			"`/customers/{customer-id}/batchJobStatus/{batch-tracking-id}`, instead of `customer_id` and `batch_tracking_id`, " +
+			"which are then read from it. Also accepted: the same with `/v1` in front or without the leading slash, and an " +
+			"`https://` URL whose path ends that way (any host and path prefix; the request still goes to the provider's `base_url`), " +
+			"each with a trailing slash, surrounding white space, and `customers`/`batchJobStatus` in any case. A query or fragment is refused.",
+		Optional:   true,
+		Validators: []validator.String{locationValidator{}},
+	}
+}
+
+// ConfigValidators implements datasource.DataSourceWithConfigValidators:
+// the batch is named either by location or by both IDs. The validators skip
+// unknown values, so a location known only after apply plans fine.
+func (d *deviceBatchStatusDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	location := path.MatchRoot("location")
+	return []datasource.ConfigValidator{
+		datasourcevalidator.ExactlyOneOf(location, path.MatchRoot("customer_id")),
+		datasourcevalidator.ExactlyOneOf(location, path.MatchRoot("batch_tracking_id")),
+	}
+}
+
+// locationValidator checks location at plan time with the parser Read uses,
+// so the rule lives in one place.
+type locationValidator struct{}
+
+var _ validator.String = locationValidator{}
+
+// Description implements validator.Describer.
+func (locationValidator) Description(context.Context) string {
+	return "value must be a Location header such as /customers/{customer-id}/batchJobStatus/{batch-tracking-id}"
+}
+
+// MarkdownDescription implements validator.Describer.
+func (v locationValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+// ValidateString implements validator.String; unknown values wait for apply.
+func (locationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, _, err := partnercenter.ParseBatchLocation(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid batch location", fmt.Sprintf("%s: %s.", req.Path, err))
+	}
+}
+
+// batchIDs returns the IDs of the batch cfg names, from location when set.
+func batchIDs(cfg deviceBatchStatusModel) (customerID, batchTrackingID string, diags diag.Diagnostics) {
+	if cfg.Location.IsNull() {
+		return cfg.CustomerID.ValueString(), cfg.BatchTrackingID.ValueString(), nil
+	}
+	customerID, batchTrackingID, err := partnercenter.ParseBatchLocation(cfg.Location.ValueString())
+	if err != nil {
+		// Reached when location was unknown at plan time.
+		diags.AddAttributeError(path.Root("location"), "Invalid batch location", fmt.Sprintf("location: %s.", err))
+	}
+	return customerID, batchTrackingID, diags
+}
