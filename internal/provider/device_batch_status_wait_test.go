@@ -191,7 +191,7 @@ data "partnercenter_device_batch_status" "test" {
 }
 `, emulator.SeedCustomerID, emulator.ProcessingBatchTrackingID),
 			ExpectError: errorPattern(`(?s)Timed out waiting for the device batch to finish.*` + emulator.ProcessingBatchTrackingID +
-				`.*did not finish within timeouts.read \(3s\): gave up waiting for the batch after [23](\.\d)?s and \d+ poll\(s\): its last\s+status was "processing", with 1 of 2 device\(s\) finished`),
+				`.*did not finish within timeouts \{ read \}\s+=\s+3s: gave up waiting for the batch after [23](\.\d)?s and \d+ poll\(s\): its last\s+status was "processing", with 1 of 2 device\(s\) finished`),
 		}},
 	})
 }
