@@ -195,3 +195,27 @@ func TestScheduledBatchesUnderConcurrentUse(t *testing.T) {
 		t.Errorf("%d of 160 reads answered 200", answered)
 	}
 }
+
+func TestFaultOnUnfinishedBatchDropsItsRetryAfter(t *testing.T) {
+	e := New()
+	e.SetPollRetryAfter(time.Second)
+	token := e.NewAccessToken(DefaultTenantID, time.Hour)
+	path := batchPath(SeedCustomerID, ProcessingBatchTrackingID)
+	e.InjectFaults(batchRoute,
+		Fault{Status: http.StatusServiceUnavailable},
+		Fault{Status: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"7"}}},
+		Fault{Delay: time.Millisecond})
+	for _, want := range []struct {
+		status     int
+		retryAfter string
+	}{
+		{http.StatusServiceUnavailable, ""},
+		{http.StatusTooManyRequests, "7"},
+		{http.StatusOK, "1"},
+	} {
+		got := getBatch(e, path, token)
+		if got.status != want.status || got.header.Get("Retry-After") != want.retryAfter {
+			t.Errorf("status %d with Retry-After %q, want %d with %q", got.status, got.header.Get("Retry-After"), want.status, want.retryAfter)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -76,6 +77,43 @@ func TestAccDeviceBatchStatus_waitForCompletion(t *testing.T) {
 					return fmt.Errorf("%d reads of the batch, want at least 3 (queued, processing, finished)", n)
 				}
 				return nil
+			},
+		}},
+	})
+}
+
+// A poll that meets throttling or an outage is retried within the poll,
+// and the wait goes on to the batch's final status.
+func TestAccDeviceBatchStatus_waitRidesOutThrottling(t *testing.T) {
+	unsetCredentialEnv(t)
+	em := newWaitingEmulator(t)
+	em.InjectFaults(batchRoute,
+		emulator.Fault{}, // the first poll sees the batch queued
+		emulator.Fault{Status: http.StatusTooManyRequests, Header: fastRetry},
+		emulator.Fault{Status: http.StatusServiceUnavailable, Header: fastRetry},
+	)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: em.providerConfig() + waitConfig(""),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expect("status", knownvalue.StringExact("finished_with_errors")),
+				expect("failed_device_count", knownvalue.Int64Exact(2)),
+			},
+			// The second poll took three attempts under one MS-RequestId.
+			Check: func(*terraform.State) error {
+				polls := map[string]int{}
+				for _, r := range em.Requests() {
+					if strings.Contains(strings.ToLower(r.Path), "/batchjobstatus/") {
+						polls[r.Header.Get("MS-RequestId")]++
+					}
+				}
+				for id, n := range polls {
+					if n == 3 && em.Attempts(id) == 3 {
+						return nil
+					}
+				}
+				return fmt.Errorf("no poll was attempted three times: %v", polls)
 			},
 		}},
 	})
