@@ -97,9 +97,10 @@ func writeFile(t *testing.T, name string, content []byte) string {
 	return path
 }
 
-func TestAccSignIn_clientCertificatePKCS12(t *testing.T) {
-	unsetCredentialEnv(t)
-	em := newTestEmulator(t)
+// registerTestCertificate registers testdata/client.pfx's certificate for
+// the default application and returns the PKCS#12 file.
+func registerTestCertificate(t *testing.T, em *testEmulator) []byte {
+	t.Helper()
 	pfx, err := os.ReadFile("testdata/client.pfx")
 	if err != nil {
 		t.Fatal(err)
@@ -109,6 +110,13 @@ func TestAccSignIn_clientCertificatePKCS12(t *testing.T) {
 		t.Fatal(err)
 	}
 	em.RegisterCertificate(emulator.DefaultTenantID, emulator.DefaultClientID, certs[0])
+	return pfx
+}
+
+func TestAccSignIn_clientCertificatePKCS12(t *testing.T) {
+	unsetCredentialEnv(t)
+	em := newTestEmulator(t)
+	pfx := registerTestCertificate(t, em)
 	signInTest(t, em, fmt.Sprintf("provider \"partnercenter\" {\n%s  client_certificate = %q\n  client_certificate_password = %q\n}\n",
 		em.emulatorEndpoints(), base64.StdEncoding.EncodeToString(pfx), testPFXPassword), emulator.DefaultClientID)
 }

@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
-
 	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/emulator"
 )
 
@@ -40,7 +38,7 @@ func TestExamplesApply(t *testing.T) {
 			if !ok {
 				t.Fatalf("no setup to apply %s with: add one to exampleSetups", name)
 			}
-			em := newExampleEmulator(t)
+			em := newWaitingEmulator(t)
 			work := copyExample(t, dir)
 			env, args := setup(t, em, work)
 			out, err := examples.run(t, work, append(credentialFreeEnvironment(), env...),
@@ -53,18 +51,6 @@ func TestExamplesApply(t *testing.T) {
 			}
 		})
 	}
-}
-
-// newExampleEmulator is an emulator whose scheduled batch takes about 2 s
-// to finish, polled every second.
-func newExampleEmulator(t *testing.T) *testEmulator {
-	t.Helper()
-	em := newTestEmulator(t)
-	em.SetPollRetryAfter(time.Second)
-	if err := em.ScheduleBatch(emulator.SeedCustomerID, emulator.DemoBatchSchedule(time.Second, 100*time.Millisecond)); err != nil {
-		t.Fatal(err)
-	}
-	return em
 }
 
 // copyExample copies the .tf files of dir into a new directory, so that
@@ -168,15 +154,7 @@ func setupEverySignIn(t *testing.T, em *testEmulator, dir string) (env, args []s
 	const identity = "6a1f0e2d-3c4b-4a59-8d7e-1f2a3b4c5d6e"
 	em.RegisterManagedIdentity(emulator.DefaultTenantID, identity)
 	em.RegisterFederatedCredential(emulator.DefaultTenantID, emulator.DefaultClientID, federatedSubject)
-	pfx, err := os.ReadFile("testdata/client.pfx")
-	if err != nil {
-		t.Fatal(err)
-	}
-	certs, _, err := azidentity.ParseCertificates(pfx, []byte(testPFXPassword))
-	if err != nil {
-		t.Fatal(err)
-	}
-	em.RegisterCertificate(emulator.DefaultTenantID, emulator.DefaultClientID, certs[0])
+	pfx := registerTestCertificate(t, em)
 	if err := os.WriteFile(filepath.Join(dir, "partner-center.pfx"), pfx, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -310,7 +288,7 @@ func checkEverySignInUsed(t *testing.T, em *testEmulator, providers int) {
 // stops the run.
 func TestExamplesPipelineStopsOnFailedDevices(t *testing.T) {
 	examples := newExampleRunner(t)
-	em := newExampleEmulator(t)
+	em := newWaitingEmulator(t)
 	location := "/customers/" + emulator.SeedCustomerID + "/batchJobStatus/" + emulator.ScheduledBatchTrackingID
 	out, err := examples.run(t, copyExample(t, filepath.Join(examples.root, "examples", "pipeline")),
 		append(credentialFreeEnvironment(), em.clientSecretEnvironment()...),

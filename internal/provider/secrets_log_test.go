@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/google/uuid"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -44,15 +43,7 @@ func TestAccReliability_noSecretInTraceLogs(t *testing.T) {
 			return "provider \"partnercenter\" {\n" + em.emulatorEndpoints() + "}\n", []string{secret, refreshToken}
 		},
 		"certificate password": func(t *testing.T, em *testEmulator) (string, []string) {
-			pfx, err := os.ReadFile("testdata/client.pfx")
-			if err != nil {
-				t.Fatal(err)
-			}
-			certs, _, err := azidentity.ParseCertificates(pfx, []byte(testPFXPassword))
-			if err != nil {
-				t.Fatal(err)
-			}
-			em.RegisterCertificate(emulator.DefaultTenantID, emulator.DefaultClientID, certs[0])
+			pfx := registerTestCertificate(t, em)
 			encoded := base64.StdEncoding.EncodeToString(pfx)
 			t.Setenv("PARTNERCENTER_CLIENT_CERTIFICATE", encoded)
 			t.Setenv("PARTNERCENTER_CLIENT_CERTIFICATE_PASSWORD", testPFXPassword)
