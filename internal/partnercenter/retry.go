@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -78,6 +77,11 @@ type call struct {
 	renewed bool
 	// renewing is set while that retry asks for the new token.
 	renewing bool
+	// tokenFetched is set when the current attempt asked the credential for
+	// a token rather than using the pipeline's cached one. It is per call,
+	// not a count on the shared credential: another call fetching a token
+	// at the same time says nothing about this one.
+	tokenFetched bool
 	// abandoned is set when Partner Center asked to wait longer than the
 	// time left, so the call ended without waiting.
 	abandoned bool
@@ -201,21 +205,16 @@ func retryAfter(h http.Header, now time.Time) (d time.Duration, ok bool) {
 // renewTokenPolicy retries a call once when Partner Center refuses a cached
 // token with 401: the token may have been revoked or rotated before its
 // expiry. azcore's bearer token policy forgets its token on a 401, so the
-// retry signs in again. A 401 for a token just issued is final: a new token
-// would be refused for the same reason.
-type renewTokenPolicy struct {
-	credential *countingCredential
-}
+// retry signs in again. A 401 for a token this attempt just fetched is
+// final: a new token would be refused for the same reason.
+type renewTokenPolicy struct{}
 
 // Do implements policy.Policy.
-func (p renewTokenPolicy) Do(req *policy.Request) (*http.Response, error) {
-	before := p.credential.calls.Load()
-	resp, err := req.Next()
-	if err != nil || resp.StatusCode != http.StatusUnauthorized || p.credential.calls.Load() != before {
-		return resp, err
-	}
+func (renewTokenPolicy) Do(req *policy.Request) (*http.Response, error) {
 	c := callOf(req)
-	if c.renewed {
+	c.tokenFetched = false
+	resp, err := req.Next()
+	if err != nil || resp.StatusCode != http.StatusUnauthorized || c.tokenFetched || c.renewed {
 		return resp, err
 	}
 	c.renewed = true
@@ -235,16 +234,19 @@ func renewing(ctx context.Context) bool {
 	return ok && c.renewing
 }
 
-// countingCredential counts the tokens asked for, so that renewTokenPolicy
-// knows whether an attempt used a cached token.
-type countingCredential struct {
+// fetchMarkingCredential marks the call a token is asked for, so that
+// renewTokenPolicy knows whether that call's attempt used a cached token.
+// azcore's bearer token policy asks with the request's context, in the
+// goroutine of the call.
+type fetchMarkingCredential struct {
 	azcore.TokenCredential
-	calls atomic.Int64
 }
 
 // GetToken implements azcore.TokenCredential.
-func (c *countingCredential) GetToken(ctx context.Context, o policy.TokenRequestOptions) (azcore.AccessToken, error) {
-	c.calls.Add(1)
+func (c fetchMarkingCredential) GetToken(ctx context.Context, o policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	if state, ok := ctx.Value(callKey{}).(*call); ok {
+		state.tokenFetched = true
+	}
 	return c.TokenCredential.GetToken(ctx, o)
 }
 

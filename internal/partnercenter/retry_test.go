@@ -403,3 +403,66 @@ func TestUpperCaseTrackingIDMatchesLowerCaseAnswer(t *testing.T) {
 		t.Errorf("path %q, want the ID as written: %q", rec.paths[0], want)
 	}
 }
+
+// revokingServer answers 200 to a token it has not revoked and 401 to one
+// it has.
+type revokingServer struct {
+	mu      sync.Mutex
+	revoked map[string]bool
+}
+
+func (s *revokingServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	refused := s.revoked[r.Header.Get("Authorization")]
+	s.mu.Unlock()
+	if refused {
+		answer(http.StatusUnauthorized, `{"code":400,"description":"Access denied"}`, "WWW-Authenticate", "Bearer")(w)
+		return
+	}
+	answer(http.StatusOK, seedResponse)(w)
+}
+
+// lockedRotatingCredential is rotatingCredential for concurrent calls.
+type lockedRotatingCredential struct {
+	mu    sync.Mutex
+	calls int
+}
+
+func (c *lockedRotatingCredential) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.calls++
+	return azcore.AccessToken{Token: fmt.Sprintf("token-%d", c.calls), ExpiresOn: time.Now().Add(time.Hour)}, nil
+}
+
+func TestRevokedTokenIsRenewedForConcurrentCalls(t *testing.T) {
+	server := &revokingServer{revoked: map[string]bool{}}
+	cred := &lockedRotatingCredential{}
+	client := retryClient(t, server, cred, nil)
+	if _, err := client.GetBatchStatus(context.Background(), customerID, trackingID); err != nil {
+		t.Fatal(err)
+	}
+	server.mu.Lock()
+	server.revoked["Bearer token-1"] = true
+	server.mu.Unlock()
+
+	// Terraform reads data sources in parallel: each call that was refused
+	// its cached token renews it, whichever call fetched the new one.
+	const calls = 10
+	var wg sync.WaitGroup
+	errs := make([]error, calls)
+	start := make(chan struct{})
+	for i := range calls {
+		wg.Go(func() {
+			<-start
+			_, errs[i] = client.GetBatchStatus(context.Background(), customerID, trackingID)
+		})
+	}
+	close(start)
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("call %d of %d after the token was revoked: %v", i+1, calls, err)
+		}
+	}
+}
