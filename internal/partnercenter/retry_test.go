@@ -183,10 +183,13 @@ func TestDeadlineDuringRetriesSaysWhatWasSeen(t *testing.T) {
 	if !errors.As(err, &callErr) || !callErr.TimedOut || callErr.LastStatus != 503 || callErr.RetryAfter != 20*time.Millisecond {
 		t.Fatalf("error %v (%#v), want a timed-out CallError that saw 503 with Retry-After 20ms", err, callErr)
 	}
-	if callErr.Attempts != 2 || len(requestIDs) != 2 {
-		t.Errorf("Attempts %d, the server saw %d requests; want 2", callErr.Attempts, len(requestIDs))
+	mu.Lock()
+	seen := append([]string(nil), requestIDs...)
+	mu.Unlock()
+	if callErr.Attempts != 2 || len(seen) != 2 {
+		t.Fatalf("Attempts %d, the server saw %d requests; want 2", callErr.Attempts, len(seen))
 	}
-	for _, want := range []string{"the time allowed for the call ran out after", "the last answer was HTTP 503 Service Unavailable with Retry-After 20ms", "MS-RequestId: " + requestIDs[0]} {
+	for _, want := range []string{"the time allowed for the call ran out after", "the last answer was HTTP 503 Service Unavailable with Retry-After 20ms", "MS-RequestId: " + seen[0]} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not contain %q", err, want)
 		}
@@ -266,6 +269,8 @@ func TestRequestTimeoutIsPerAttempt(t *testing.T) {
 	if _, err := client.GetBatchStatus(context.Background(), customerID, trackingID); err != nil {
 		t.Fatalf("a slow first attempt, then an answer: %v", err)
 	}
+	mu.Lock()
+	defer mu.Unlock()
 	if calls != 2 {
 		t.Errorf("%d attempts, want 2", calls)
 	}
