@@ -138,7 +138,7 @@ func TestRetryAfterBeyondDeadlineEndsAtOnce(t *testing.T) {
 			if respErr.RetryAfter < time.Minute {
 				t.Errorf("RetryAfter %s, want what the answer asked for", respErr.RetryAfter)
 			}
-			if !strings.Contains(err.Error(), "longer than the time left") {
+			if !strings.Contains(err.Error(), "asked to retry after "+respErr.RetryAfter.String()+", longer than the 30s the call had left, so the call ended without waiting") {
 				t.Errorf("error %q does not say why it did not wait", err)
 			}
 			if len(rec.headers) != 1 {
@@ -148,13 +148,61 @@ func TestRetryAfterBeyondDeadlineEndsAtOnce(t *testing.T) {
 	}
 }
 
-func TestRetryAfterOverMaxRetryDelayEndsAtOnce(t *testing.T) {
+func TestRetryAfterOverMaxRetryDelayWithoutDeadlineEndsAtOnce(t *testing.T) {
 	rec := &recorder{responses: []func(http.ResponseWriter){answer(http.StatusServiceUnavailable, `{}`, "Retry-After", "30")}}
 	client := retryClient(t, rec, &countingCredential{}, func(o *partnercenter.Options) { o.ClientOptions.Retry.MaxRetryDelay = time.Second })
 	_, err := client.GetBatchStatus(context.Background(), customerID, trackingID)
 	var respErr *partnercenter.ResponseError
 	if !errors.As(err, &respErr) || !respErr.RetryAbandoned || respErr.RetryAfter != 30*time.Second || len(rec.headers) != 1 {
 		t.Fatalf("error %v after %d requests, want a 503 that gave up at once", err, len(rec.headers))
+	}
+	if want := "asked to retry after 30s, longer than the longest wait between attempts (1s) of a call without a time limit"; !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q does not contain %q", err, want)
+	}
+}
+
+func TestRetryAfterOverMaxRetryDelayIsWaitedWithinDeadline(t *testing.T) {
+	// MaxRetryDelay stands in for azcore's 60s cap, which refuses any longer
+	// Retry-After; a call with time left waits it out all the same.
+	rec := &recorder{responses: []func(http.ResponseWriter){
+		answer(http.StatusTooManyRequests, `{"statusCode":429,"message":"Rate limit is exceeded."}`, "Retry-After-Ms", "300"),
+		answer(http.StatusOK, seedResponse),
+	}}
+	client := retryClient(t, rec, &countingCredential{}, func(o *partnercenter.Options) {
+		o.ClientOptions.Retry.MaxRetryDelay = 20 * time.Millisecond
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	start := time.Now()
+	if _, err := client.GetBatchStatus(ctx, customerID, trackingID); err != nil {
+		t.Fatalf("a Retry-After of 300ms over a 20ms cap, with 10s left: %v", err)
+	}
+	if waited := time.Since(start); waited < 300*time.Millisecond {
+		t.Errorf("retried after %s, before the 300ms Retry-After", waited)
+	}
+	if len(rec.headers) != 2 {
+		t.Errorf("%d requests, want 2", len(rec.headers))
+	}
+}
+
+func TestRetryAfterWaitEndsWithTheCall(t *testing.T) {
+	rec := &recorder{responses: []func(http.ResponseWriter){answer(http.StatusServiceUnavailable, `{}`, "Retry-After-Ms", "900")}}
+	client := retryClient(t, rec, &countingCredential{}, func(o *partnercenter.Options) {
+		o.ClientOptions.Retry.MaxRetryDelay = 20 * time.Millisecond
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	go func() {
+		time.Sleep(100 * time.Millisecond)
+		cancel()
+	}()
+	start := time.Now()
+	_, err := client.GetBatchStatus(ctx, customerID, trackingID)
+	if !errors.Is(err, context.Canceled) || len(rec.headers) != 1 {
+		t.Fatalf("error %v after %d requests, want the call's cancellation after 1", err, len(rec.headers))
+	}
+	if elapsed := time.Since(start); elapsed > 800*time.Millisecond {
+		t.Errorf("the call ended %s after it started, not when it was cancelled", elapsed)
 	}
 }
 

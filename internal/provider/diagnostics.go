@@ -71,9 +71,13 @@ func batchStatusErrorDiagnostic(err error, customerID, batchTrackingID string, r
 			hint = "Check both IDs: the tracking ID is the last segment of the Location header returned by the upload."
 			reading = fmt.Sprintf("Partner Center has no device batch with tracking ID %s for customer %s", batchTrackingID, customerID)
 		}
-		if respErr.RetryAbandoned {
-			hint = fmt.Sprintf("Partner Center asked to wait %s before retrying, longer than the time left of the read (timeouts { read } = %s), "+
-				"so the provider did not wait. %s", respErr.RetryAfter, readTimeout, hint)
+		switch {
+		case respErr.RetryAbandoned && respErr.MaxRetryDelay > 0:
+			hint = fmt.Sprintf("Partner Center asked to wait %s before retrying, longer than the longest wait between attempts (%s), "+
+				"so the provider did not wait. %s", respErr.RetryAfter, respErr.MaxRetryDelay, hint)
+		case respErr.RetryAbandoned:
+			hint = fmt.Sprintf("Partner Center asked to wait %s before retrying, longer than the %s left of the read (timeouts { read } = %s), "+
+				"so the provider did not wait. %s", respErr.RetryAfter, roundTimeLeft(respErr.TimeLeft), readTimeout, hint)
 		}
 		return diag.NewErrorDiagnostic(summary, fmt.Sprintf("%s failed.\n\n%s\n\n%s", reading, describeResponseError(respErr), hint))
 	}
@@ -93,6 +97,14 @@ func batchStatusErrorDiagnostic(err error, customerID, batchTrackingID string, r
 		return diag.NewErrorDiagnostic(summaryInvalidResponse, fmt.Sprintf("%s failed: %s\n\n%s", reading, err, hintInvalidResponse))
 	}
 	return diag.NewErrorDiagnostic(summaryReadFailed, fmt.Sprintf("%s failed: %s", reading, err))
+}
+
+// roundTimeLeft shows a time left as a person reads it: 29.98s as 30s.
+func roundTimeLeft(d time.Duration) time.Duration {
+	if d >= time.Second {
+		return d.Round(time.Second)
+	}
+	return d.Round(time.Millisecond)
 }
 
 // classifyStatus names what an HTTP status says went wrong, with a hint.
