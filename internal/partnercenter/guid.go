@@ -1,6 +1,9 @@
 package partnercenter
 
-import "regexp"
+import (
+	"regexp"
+	"strings"
+)
 
 // guidPattern is the canonical 8-4-4-4-12 form Partner Center puts in paths,
 // in either case: GUIDs compare case-insensitively.
@@ -11,4 +14,14 @@ var guidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]
 // are not GUIDs here: Partner Center does not write them in its paths.
 func IsGUID(s string) bool {
 	return guidPattern.MatchString(s)
+}
+
+// canonicalID is id as Partner Center writes it in its paths: a GUID in
+// lower case. GUIDs compare case-insensitively, but a path segment need
+// not, so upper-case hex digits a user wrote are not sent as written.
+func canonicalID(id string) string {
+	if IsGUID(id) {
+		return strings.ToLower(id)
+	}
+	return id
 }

@@ -446,14 +446,14 @@ func TestInvalidResponses(t *testing.T) {
 	}
 }
 
-func TestUpperCaseTrackingIDMatchesLowerCaseAnswer(t *testing.T) {
+func TestUpperCaseGUIDsAreSentInLowerCase(t *testing.T) {
 	rec := &recorder{responses: []func(http.ResponseWriter){answer(http.StatusOK, seedResponse)}}
 	client := retryClient(t, rec, &countingCredential{}, nil)
-	if _, err := client.GetBatchStatus(context.Background(), customerID, strings.ToUpper(trackingID)); err != nil {
+	if _, err := client.GetBatchStatus(context.Background(), strings.ToUpper(customerID), strings.ToUpper(trackingID)); err != nil {
 		t.Fatal(err)
 	}
-	if want := "/v1/customers/" + customerID + "/batchJobStatus/" + strings.ToUpper(trackingID); rec.paths[0] != want {
-		t.Errorf("path %q, want the ID as written: %q", rec.paths[0], want)
+	if want := "/v1/customers/" + customerID + "/batchJobStatus/" + trackingID; rec.paths[0] != want {
+		t.Errorf("path %q, want the IDs in lower case: %q", rec.paths[0], want)
 	}
 }
 

@@ -312,7 +312,7 @@ func TestAccReliability_invalidResponses(t *testing.T) {
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
 }
 
-func TestAccReliability_upperCaseGUIDsSentAsWritten(t *testing.T) {
+func TestAccReliability_upperCaseGUIDsKeptInStateSentInLowerCase(t *testing.T) {
 	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
 	customer, batch := strings.ToUpper(emulator.SeedCustomerID), strings.ToUpper(emulator.SeedBatchTrackingID)
@@ -326,7 +326,7 @@ func TestAccReliability_upperCaseGUIDsSentAsWritten(t *testing.T) {
 				expect("status", knownvalue.StringExact("finished")),
 			},
 			Check: func(*terraform.State) error {
-				if want := "/v1/customers/" + customer + "/batchJobStatus/" + batch; partnerCenterRequests(em.Emulator)[0].Path != want {
+				if want := "/v1/customers/" + emulator.SeedCustomerID + "/batchJobStatus/" + emulator.SeedBatchTrackingID; partnerCenterRequests(em.Emulator)[0].Path != want {
 					return fmt.Errorf("path %q, want %q", partnerCenterRequests(em.Emulator)[0].Path, want)
 				}
 				return nil
