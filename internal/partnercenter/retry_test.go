@@ -115,6 +115,28 @@ func TestRetryAfterSecondsIsWaited(t *testing.T) {
 	}
 }
 
+func TestRetryAfterHTTPDateIsWaited(t *testing.T) {
+	// The date is written when the answer is sent; whole seconds make the
+	// wait asked for between 1 and 2 s.
+	dated := func(w http.ResponseWriter) {
+		answer(http.StatusTooManyRequests, `{"statusCode":429,"message":"Rate limit is exceeded."}`,
+			"Retry-After", time.Now().Add(2*time.Second).UTC().Format(http.TimeFormat))(w)
+	}
+	rec := &recorder{responses: []func(http.ResponseWriter){dated, answer(http.StatusOK, seedResponse)}}
+	client := retryClient(t, rec, &countingCredential{}, nil)
+	start := time.Now()
+	if _, err := client.GetBatchStatus(context.Background(), customerID, trackingID); err != nil {
+		t.Fatal(err)
+	}
+	// The backoff alone would wait about a millisecond.
+	if waited := time.Since(start); waited < 900*time.Millisecond {
+		t.Errorf("retried after %s, before the date Retry-After named", waited)
+	}
+	if len(rec.headers) != 2 {
+		t.Errorf("%d requests, want 2", len(rec.headers))
+	}
+}
+
 func TestRetryAfterBeyondDeadlineEndsAtOnce(t *testing.T) {
 	for name, value := range map[string]string{
 		"seconds":   "120",
