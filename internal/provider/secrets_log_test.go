@@ -97,6 +97,13 @@ func TestAccReliability_noSecretInTraceLogs(t *testing.T) {
 			if !strings.Contains(log, "attempt=2") || !strings.Contains(log, "status=429") {
 				t.Error("the TRACE log does not show the throttled attempt and its retry")
 			}
+			// azcore's own request log, its headers redacted but the IDs.
+			for _, want := range []string{"OUTGOING REQUEST", "/batchJobStatus/" + emulator.SeedBatchTrackingID, "Authorization: REDACTED",
+				"Ms-Requestid: " + requests[0].Header.Get("MS-RequestId"), "azure_sdk_event=Request"} {
+				if !strings.Contains(log, want) {
+					t.Errorf("the TRACE log has no azcore request log line with %q", want)
+				}
+			}
 			for i, secret := range secrets {
 				if strings.Contains(log, secret) {
 					// Numbered, not quoted: the test's own output is a log too.
