@@ -283,8 +283,11 @@ func TestAccReliability_connectionDroppedEveryTime(t *testing.T) {
 	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
 	em.InjectFaults(batchRoute, emulator.Fault{Mode: emulator.FaultDropConnection, Times: -1})
-	readFails(t, reliabilityConfig(em, "  max_retries = 0", ""), "Partner Center unavailable",
-		`Partner Center could not be reached`, "Last error: ", "Attempts: 1")
+	readFails(t, reliabilityConfig(em, "  max_retries = 2", ""), "Partner Center unavailable",
+		`Partner Center could not be reached`, "Last error: ", "Attempts: 3")
+	if got, err := firstCallAttempts(em); err != nil || got != 3 {
+		t.Errorf("the emulator saw %d attempts (%v), want 3: the first and max_retries = 2 retries", got, err)
+	}
 }
 
 func TestAccReliability_invalidResponses(t *testing.T) {
