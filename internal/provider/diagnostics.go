@@ -31,6 +31,7 @@ const (
 	summaryInvalidRequest  = "Invalid request to Partner Center"
 	summaryInvalidResponse = "Invalid response from Partner Center"
 	summaryReadFailed      = "Failed to read device batch status"
+	summaryReadTimedOut    = "Timed out reading the device batch status"
 )
 
 // Hints: what to do about a failure.
@@ -43,6 +44,8 @@ const (
 		"often batches are polled, or allow more time with the data source's timeouts { read }."
 	hintUnavailable = "Partner Center or the network between failed; the provider retried as max_retries allows. Try again " +
 		"later, or allow more attempts (max_retries) or more time (timeouts { read })."
+	hintNoAnswer = "No answer came from Partner Center in time. Check that base_url can be reached from here (proxy, firewall), " +
+		"or allow more time (timeouts { read }) or shorter attempts that are retried sooner (request_timeout)."
 	hintInvalidResponse = "Something other than Partner Center may have answered, such as a proxy or gateway, or base_url " +
 		"may point at the wrong server."
 )
@@ -84,8 +87,12 @@ func batchStatusErrorDiagnostic(err error, customerID, batchTrackingID string, r
 	var callErr *partnercenter.CallError
 	if errors.As(err, &callErr) {
 		summary, hint := summaryUnavailable, hintUnavailable
-		if callErr.LastStatus == statusTooManyRequests {
+		switch {
+		case callErr.LastStatus == statusTooManyRequests:
 			summary, hint = summaryThrottled, hintThrottled
+		case callErr.TimedOut && callErr.LastStatus == 0:
+			// Nothing says Partner Center is down: it may never have been reached.
+			summary, hint = summaryReadTimedOut, hintNoAnswer
 		}
 		what := "Partner Center could not be reached"
 		if callErr.TimedOut {

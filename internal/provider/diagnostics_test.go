@@ -49,6 +49,8 @@ func TestBatchStatusErrorDiagnostic(t *testing.T) {
 			TimedOut: true, Err: context.DeadlineExceeded},
 			"Partner Center unavailable", []string{"did not complete within timeouts { read } = 30s", "Last HTTP status: 503 Service Unavailable",
 				"Last error: context deadline exceeded", "MS-RequestId: req-1", "MS-CorrelationId: corr-1", "Attempts: 3", "Retry-After: 1s"}},
+		{"timed out with no answer", &partnercenter.CallError{Attempts: 2, TimedOut: true, Err: context.DeadlineExceeded},
+			"Timed out reading the device batch status", []string{"did not complete within timeouts { read } = 30s", "Attempts: 2", "No answer came from Partner Center in time"}},
 		{"timed out while throttled", &partnercenter.CallError{Attempts: 2, LastStatus: 429, TimedOut: true, Err: context.DeadlineExceeded},
 			"Throttled by Partner Center", []string{"Last HTTP status: 429 Too Many Requests", "-parallelism"}},
 		{"unreachable", &partnercenter.CallError{Attempts: 6, RequestID: "req-1", Err: errors.New("connection reset by peer")},

@@ -279,6 +279,14 @@ func TestAccReliability_connectionDroppedRetried(t *testing.T) {
 	readSucceeds(t, em, reliabilityConfig(em, "", ""), 3)
 }
 
+func TestAccReliability_noAnswerWithinReadTimeout(t *testing.T) {
+	unsetCredentialEnv(t)
+	em := newTestEmulator(t)
+	em.InjectFaults(batchRoute, emulator.Fault{Delay: time.Minute, Times: -1})
+	readFails(t, reliabilityConfig(em, "", "1s"), "Timed out reading the device batch status",
+		`did not complete within timeouts { read } = 1s`, "Attempts: 1", "No answer came from Partner Center in time")
+}
+
 func TestAccReliability_connectionDroppedEveryTime(t *testing.T) {
 	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
