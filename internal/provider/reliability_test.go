@@ -364,6 +364,8 @@ func TestAccReliability_badInputAtPlanTime(t *testing.T) {
 				`Invalid GUID.*customer_id is "47021739-3426-40bf-9601-61b4b6d7c79"; the value must be a GUID`),
 			planFails(provider("base_url", `"https://api.partnercenter.microsoft.com/#v1"`), `base_url: .* must not contain\s+a fragment`),
 			planFails(provider("base_url", `"https://me:pw@api.partnercenter.microsoft.com"`), `base_url: .* must not contain\s+user information`),
+			planFails(provider("base_url", `"https://api.partnercenter.microsoft.com/v1"`), `base_url: .* ends in\s+/v1; leave\s+out\s+/v1`),
+			planFails(provider("base_url", `"https://:443"`), `base_url: .* has no\s+host\s+name`),
 			planFails(provider("base_url", `"ftp://api.partnercenter.microsoft.com"`), `base_url: .* must use https`),
 			planFails(provider("max_retries", "11"), `Attribute max_retries value must be between 0 and 10, got: 11`),
 			planFails(provider("request_timeout", `"soon"`), `Invalid Time Duration String Value.*"soon"`),
