@@ -57,7 +57,8 @@ func (b *BatchUploadDetails) FailedDeviceCount() int {
 }
 
 // GetBatchStatus reads the status of a device batch upload:
-// GET {baseURL}/v1/customers/{customerID}/batchJobStatus/{batchTrackingID}.
+// GET {baseURL}/v1/customers/{customerID}/batchJobStatus/{batchTrackingID},
+// with GUIDs in the path in lower case (see batchStatusPath).
 // A non-2xx answer is returned as a *ResponseError, a call that got no
 // answer as a *CallError, and an answer that is not a BatchUploadDetails for
 // this batch as an error wrapping ErrInvalidResponse.
@@ -69,7 +70,7 @@ func (c *Client) GetBatchStatus(ctx context.Context, customerID, batchTrackingID
 // getBatchStatus is GetBatchStatus that also returns the headers of the 200
 // answer, whose Retry-After paces WaitForBatch.
 func (c *Client) getBatchStatus(ctx context.Context, customerID, batchTrackingID string) (*BatchUploadDetails, http.Header, error) {
-	endpoint := c.baseURL + "/v1/customers/" + url.PathEscape(customerID) + "/batchJobStatus/" + url.PathEscape(batchTrackingID)
+	endpoint := c.baseURL + batchStatusPath(customerID, batchTrackingID)
 	ctx, state := withCall(ctx)
 	req, err := runtime.NewRequest(ctx, http.MethodGet, endpoint)
 	if err != nil {
@@ -96,6 +97,12 @@ func (c *Client) getBatchStatus(ctx context.Context, customerID, batchTrackingID
 		return nil, nil, invalidResponse(resp, reason)
 	}
 	return details, resp.Header, nil
+}
+
+// batchStatusPath is the path of a batch's status below the base URL, with
+// GUIDs in lower case, the form Partner Center writes them in.
+func batchStatusPath(customerID, batchTrackingID string) string {
+	return "/v1/customers/" + url.PathEscape(canonicalID(customerID)) + "/batchJobStatus/" + url.PathEscape(canonicalID(batchTrackingID))
 }
 
 // decodeBatchStatus decodes a 200 answer for batchTrackingID, or says in

@@ -88,12 +88,12 @@ func NewClient(o Options) (*Client, error) {
 	if maxRetryDelay == 0 {
 		maxRetryDelay = azcoreMaxRetryDelay
 	}
-	credential := &countingCredential{TokenCredential: o.Credential}
+	credential := fetchMarkingCredential{TokenCredential: o.Credential}
 	pipeline := runtime.NewPipeline("partnercenter", "", runtime.PipelineOptions{
 		AllowedHeaders: loggedHeaders,
 		PerCall:        []policy.Policy{requestHeaders{locale: locale, userAgent: o.UserAgent}},
 		PerRetry: []policy.Policy{
-			renewTokenPolicy{credential: credential},
+			renewTokenPolicy{},
 			attemptPolicy{maxRetries: max(o.MaxRetries, 0), maxRetryDelay: maxRetryDelay, log: o.Log},
 			runtime.NewBearerTokenPolicy(credential, []string{scope}, &policy.BearerTokenOptions{
 				// ValidateBaseURL admits http only to a loopback address.

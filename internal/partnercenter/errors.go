@@ -35,9 +35,16 @@ type ResponseError struct {
 	Attempts int
 	// RetryAfter is the wait the last answer asked for; zero when none.
 	RetryAfter time.Duration
-	// RetryAbandoned is set when RetryAfter was longer than the time left
-	// or than the longest wait allowed, so the call ended without waiting.
+	// RetryAbandoned is set when RetryAfter was longer than the call could
+	// wait, so the call ended without waiting: longer than TimeLeft, or, for
+	// a call without a deadline, than MaxRetryDelay.
 	RetryAbandoned bool
+	// TimeLeft is the time the call had left before its deadline when it
+	// ended without waiting; zero when it had no deadline.
+	TimeLeft time.Duration
+	// MaxRetryDelay is the longest wait between attempts of a call without
+	// a deadline; set when that is why the call ended without waiting.
+	MaxRetryDelay time.Duration
 }
 
 // Error describes the failure with everything needed to act on it.
@@ -56,10 +63,21 @@ func (e *ResponseError) Error() string {
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
 	}
-	if e.RetryAbandoned {
-		fmt.Fprintf(&b, "; it asked to retry after %s, longer than the time left, so the call ended without waiting", e.RetryAfter)
+	switch {
+	case e.RetryAbandoned && e.MaxRetryDelay > 0:
+		fmt.Fprintf(&b, "; it asked to retry after %s, longer than the longest wait between attempts (%s) of a call without a time limit, so the call ended without waiting", e.RetryAfter, e.MaxRetryDelay)
+	case e.RetryAbandoned:
+		fmt.Fprintf(&b, "; it asked to retry after %s, longer than the %s the call had left, so the call ended without waiting", e.RetryAfter, roundTimeLeft(e.TimeLeft))
 	}
 	return b.String()
+}
+
+// roundTimeLeft shows a time left as a person reads it: 29.98s as 30s.
+func roundTimeLeft(d time.Duration) time.Duration {
+	if d >= time.Second {
+		return d.Round(time.Second)
+	}
+	return d.Round(time.Millisecond)
 }
 
 // Status is the HTTP status code with its text, such as "404 Not Found".
@@ -86,7 +104,9 @@ type apiFault struct {
 }
 
 func newResponseError(resp *http.Response, c *call) *ResponseError {
-	e := &ResponseError{StatusCode: resp.StatusCode, Attempts: c.attempts, RetryAfter: c.retryAfter, RetryAbandoned: c.abandoned}
+	e := &ResponseError{StatusCode: resp.StatusCode, Attempts: c.attempts, RetryAfter: c.retryAfter,
+		RetryAbandoned: c.abandoned, TimeLeft: c.timeLeft, MaxRetryDelay: c.maxRetryDelay,
+	}
 	e.RequestID, e.CorrelationID = callIDs(resp)
 	body, err := runtime.Payload(resp)
 	if err != nil {

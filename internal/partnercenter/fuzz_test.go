@@ -58,8 +58,10 @@ func FuzzValidateBaseURL(f *testing.F) {
 		switch {
 		case u.User != nil, u.RawQuery != "", u.ForceQuery, u.Fragment != "", strings.Contains(raw, "#"):
 			t.Fatalf("accepted %q with user info, a query or a fragment", raw)
-		case u.Host == "":
-			t.Fatalf("accepted %q without a host", raw)
+		case u.Hostname() == "":
+			t.Fatalf("accepted %q without a host name", raw)
+		case strings.HasSuffix(strings.ToLower(strings.TrimRight(u.Path, "/")), "/v1"):
+			t.Fatalf("accepted %q, to which the client would add a second /v1", raw)
 		case u.Scheme == "http" && !isLoopback(u.Hostname()):
 			t.Fatalf("accepted http to %q", u.Hostname())
 		case u.Scheme != "http" && u.Scheme != "https":

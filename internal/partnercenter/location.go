@@ -3,12 +3,8 @@ package partnercenter
 import (
 	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
 )
-
-// guidPattern is the canonical 8-4-4-4-12 form Partner Center puts in paths.
-var guidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // ParseBatchLocation returns the IDs in the Location header Partner Center
 // answers a device upload with. It accepts
@@ -49,10 +45,10 @@ func ParseBatchLocation(location string) (customerID, batchTrackingID string, er
 		return "", "", fmt.Errorf("%q has %q before /customers: a path may start with /v1 only (give the whole URL for another prefix)", location, "/"+strings.Join(prefix, "/"))
 	}
 	customerID, batchTrackingID = segments[n-3], segments[n-1]
-	if !guidPattern.MatchString(customerID) {
+	if !IsGUID(customerID) {
 		return "", "", fmt.Errorf("%q: the customer ID %q is not a GUID", location, customerID)
 	}
-	if !guidPattern.MatchString(batchTrackingID) {
+	if !IsGUID(batchTrackingID) {
 		return "", "", fmt.Errorf("%q: the batch tracking ID %q is not a GUID", location, batchTrackingID)
 	}
 	return customerID, batchTrackingID, nil

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -68,6 +67,9 @@ func retryOptions(o Options) policy.RetryOptions {
 type call struct {
 	deadline    time.Time
 	hasDeadline bool
+	// done is the call's context's Done, not an attempt's, which
+	// RequestTimeout ends sooner.
+	done <-chan struct{}
 
 	attempts      int
 	lastStatus    int
@@ -78,16 +80,25 @@ type call struct {
 	renewed bool
 	// renewing is set while that retry asks for the new token.
 	renewing bool
+	// tokenFetched is set when the current attempt asked the credential for
+	// a token rather than using the pipeline's cached one. It is per call,
+	// not a count on the shared credential: another call fetching a token
+	// at the same time says nothing about this one.
+	tokenFetched bool
 	// abandoned is set when Partner Center asked to wait longer than the
-	// time left, so the call ended without waiting.
-	abandoned bool
+	// call may, so the call ended without waiting; timeLeft is then what was
+	// left before its deadline, or zero when it had none and the wait was
+	// over maxRetryDelay.
+	abandoned     bool
+	timeLeft      time.Duration
+	maxRetryDelay time.Duration
 }
 
 type callKey struct{}
 
 // withCall starts tracking a call made with ctx.
 func withCall(ctx context.Context) (context.Context, *call) {
-	c := &call{}
+	c := &call{done: ctx.Done()}
 	c.deadline, c.hasDeadline = ctx.Deadline()
 	return context.WithValue(ctx, callKey{}, c), c
 }
@@ -110,14 +121,20 @@ func (nonRetriable) NonRetriable() {}
 
 func (e nonRetriable) Unwrap() error { return e.error }
 
-// errRetryAfterTooLong ends a call whose Retry-After is beyond its deadline
-// or the longest wait allowed: sleeping until the deadline would only turn
-// a clear answer into a timeout.
-var errRetryAfterTooLong = errors.New("Retry-After is longer than the time left")
+// errRetryAfterTooLong ends a call whose Retry-After is beyond its deadline,
+// or, without a deadline, beyond the longest wait allowed: sleeping until
+// the deadline would only turn a clear answer into a timeout.
+var errRetryAfterTooLong = errors.New("Retry-After is longer than the call may wait")
 
 // attemptPolicy runs once per attempt: it counts the attempt, remembers its
 // outcome for the error a failed call returns, logs it, and ends the call at
 // once when Partner Center asks to wait longer than the call may.
+//
+// azcore's retry policy refuses a Retry-After over MaxRetryDelay, which is
+// also the cap of its backoff. A call with a deadline (a read always has
+// timeouts { read }) may wait as long as its time left allows, so a longer
+// Retry-After that fits is waited out here, and azcore is told to retry at
+// once.
 type attemptPolicy struct {
 	maxRetries    int
 	maxRetryDelay time.Duration
@@ -155,12 +172,29 @@ func (p attemptPolicy) Do(req *policy.Request) (*http.Response, error) {
 		fields["retry_after"] = c.retryAfter.String()
 	}
 	p.logf(req, "Partner Center answered", fields)
-	if c.retryAfter > 0 && c.attempts <= p.maxRetries && runtime.HasStatusCode(resp, retryStatusCodes...) {
-		if c.retryAfter > p.maxRetryDelay || (c.hasDeadline && time.Now().Add(c.retryAfter).After(c.deadline)) {
-			c.abandoned = true
-			return resp, nonRetriable{errRetryAfterTooLong}
-		}
+	if c.retryAfter <= 0 || c.attempts > p.maxRetries || !runtime.HasStatusCode(resp, retryStatusCodes...) {
+		return resp, nil
 	}
+	switch {
+	case c.hasDeadline && time.Now().Add(c.retryAfter).After(c.deadline):
+		c.abandoned, c.timeLeft = true, max(time.Until(c.deadline), 0)
+		return resp, nonRetriable{errRetryAfterTooLong}
+	case c.retryAfter <= p.maxRetryDelay:
+		return resp, nil
+	case !c.hasDeadline:
+		c.abandoned, c.maxRetryDelay = true, p.maxRetryDelay
+		return resp, nonRetriable{errRetryAfterTooLong}
+	}
+	// The answer is discarded after the wait; reading it now frees the
+	// connection rather than holding it open.
+	runtime.Drain(resp)
+	select {
+	case <-time.After(c.retryAfter):
+	case <-c.done:
+		// azcore sees the call's context ended and returns its error.
+		return resp, nil
+	}
+	resp.Header.Set("Retry-After-Ms", "1")
 	return resp, nil
 }
 
@@ -201,21 +235,16 @@ func retryAfter(h http.Header, now time.Time) (d time.Duration, ok bool) {
 // renewTokenPolicy retries a call once when Partner Center refuses a cached
 // token with 401: the token may have been revoked or rotated before its
 // expiry. azcore's bearer token policy forgets its token on a 401, so the
-// retry signs in again. A 401 for a token just issued is final: a new token
-// would be refused for the same reason.
-type renewTokenPolicy struct {
-	credential *countingCredential
-}
+// retry signs in again. A 401 for a token this attempt just fetched is
+// final: a new token would be refused for the same reason.
+type renewTokenPolicy struct{}
 
 // Do implements policy.Policy.
-func (p renewTokenPolicy) Do(req *policy.Request) (*http.Response, error) {
-	before := p.credential.calls.Load()
-	resp, err := req.Next()
-	if err != nil || resp.StatusCode != http.StatusUnauthorized || p.credential.calls.Load() != before {
-		return resp, err
-	}
+func (renewTokenPolicy) Do(req *policy.Request) (*http.Response, error) {
 	c := callOf(req)
-	if c.renewed {
+	c.tokenFetched = false
+	resp, err := req.Next()
+	if err != nil || resp.StatusCode != http.StatusUnauthorized || c.tokenFetched || c.renewed {
 		return resp, err
 	}
 	c.renewed = true
@@ -235,16 +264,19 @@ func renewing(ctx context.Context) bool {
 	return ok && c.renewing
 }
 
-// countingCredential counts the tokens asked for, so that renewTokenPolicy
-// knows whether an attempt used a cached token.
-type countingCredential struct {
+// fetchMarkingCredential marks the call a token is asked for, so that
+// renewTokenPolicy knows whether that call's attempt used a cached token.
+// azcore's bearer token policy asks with the request's context, in the
+// goroutine of the call.
+type fetchMarkingCredential struct {
 	azcore.TokenCredential
-	calls atomic.Int64
 }
 
 // GetToken implements azcore.TokenCredential.
-func (c *countingCredential) GetToken(ctx context.Context, o policy.TokenRequestOptions) (azcore.AccessToken, error) {
-	c.calls.Add(1)
+func (c fetchMarkingCredential) GetToken(ctx context.Context, o policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	if state, ok := ctx.Value(callKey{}).(*call); ok {
+		state.tokenFetched = true
+	}
 	return c.TokenCredential.GetToken(ctx, o)
 }
 

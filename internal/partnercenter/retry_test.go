@@ -115,6 +115,28 @@ func TestRetryAfterSecondsIsWaited(t *testing.T) {
 	}
 }
 
+func TestRetryAfterHTTPDateIsWaited(t *testing.T) {
+	// The date is written when the answer is sent; whole seconds make the
+	// wait asked for between 1 and 2 s.
+	dated := func(w http.ResponseWriter) {
+		answer(http.StatusTooManyRequests, `{"statusCode":429,"message":"Rate limit is exceeded."}`,
+			"Retry-After", time.Now().Add(2*time.Second).UTC().Format(http.TimeFormat))(w)
+	}
+	rec := &recorder{responses: []func(http.ResponseWriter){dated, answer(http.StatusOK, seedResponse)}}
+	client := retryClient(t, rec, &countingCredential{}, nil)
+	start := time.Now()
+	if _, err := client.GetBatchStatus(context.Background(), customerID, trackingID); err != nil {
+		t.Fatal(err)
+	}
+	// The backoff alone would wait about a millisecond.
+	if waited := time.Since(start); waited < 900*time.Millisecond {
+		t.Errorf("retried after %s, before the date Retry-After named", waited)
+	}
+	if len(rec.headers) != 2 {
+		t.Errorf("%d requests, want 2", len(rec.headers))
+	}
+}
+
 func TestRetryAfterBeyondDeadlineEndsAtOnce(t *testing.T) {
 	for name, value := range map[string]string{
 		"seconds":   "120",
@@ -138,7 +160,7 @@ func TestRetryAfterBeyondDeadlineEndsAtOnce(t *testing.T) {
 			if respErr.RetryAfter < time.Minute {
 				t.Errorf("RetryAfter %s, want what the answer asked for", respErr.RetryAfter)
 			}
-			if !strings.Contains(err.Error(), "longer than the time left") {
+			if !strings.Contains(err.Error(), "asked to retry after "+respErr.RetryAfter.String()+", longer than the 30s the call had left, so the call ended without waiting") {
 				t.Errorf("error %q does not say why it did not wait", err)
 			}
 			if len(rec.headers) != 1 {
@@ -148,13 +170,61 @@ func TestRetryAfterBeyondDeadlineEndsAtOnce(t *testing.T) {
 	}
 }
 
-func TestRetryAfterOverMaxRetryDelayEndsAtOnce(t *testing.T) {
+func TestRetryAfterOverMaxRetryDelayWithoutDeadlineEndsAtOnce(t *testing.T) {
 	rec := &recorder{responses: []func(http.ResponseWriter){answer(http.StatusServiceUnavailable, `{}`, "Retry-After", "30")}}
 	client := retryClient(t, rec, &countingCredential{}, func(o *partnercenter.Options) { o.ClientOptions.Retry.MaxRetryDelay = time.Second })
 	_, err := client.GetBatchStatus(context.Background(), customerID, trackingID)
 	var respErr *partnercenter.ResponseError
 	if !errors.As(err, &respErr) || !respErr.RetryAbandoned || respErr.RetryAfter != 30*time.Second || len(rec.headers) != 1 {
 		t.Fatalf("error %v after %d requests, want a 503 that gave up at once", err, len(rec.headers))
+	}
+	if want := "asked to retry after 30s, longer than the longest wait between attempts (1s) of a call without a time limit"; !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q does not contain %q", err, want)
+	}
+}
+
+func TestRetryAfterOverMaxRetryDelayIsWaitedWithinDeadline(t *testing.T) {
+	// MaxRetryDelay stands in for azcore's 60s cap, which refuses any longer
+	// Retry-After; a call with time left waits it out all the same.
+	rec := &recorder{responses: []func(http.ResponseWriter){
+		answer(http.StatusTooManyRequests, `{"statusCode":429,"message":"Rate limit is exceeded."}`, "Retry-After-Ms", "300"),
+		answer(http.StatusOK, seedResponse),
+	}}
+	client := retryClient(t, rec, &countingCredential{}, func(o *partnercenter.Options) {
+		o.ClientOptions.Retry.MaxRetryDelay = 20 * time.Millisecond
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	start := time.Now()
+	if _, err := client.GetBatchStatus(ctx, customerID, trackingID); err != nil {
+		t.Fatalf("a Retry-After of 300ms over a 20ms cap, with 10s left: %v", err)
+	}
+	if waited := time.Since(start); waited < 300*time.Millisecond {
+		t.Errorf("retried after %s, before the 300ms Retry-After", waited)
+	}
+	if len(rec.headers) != 2 {
+		t.Errorf("%d requests, want 2", len(rec.headers))
+	}
+}
+
+func TestRetryAfterWaitEndsWithTheCall(t *testing.T) {
+	rec := &recorder{responses: []func(http.ResponseWriter){answer(http.StatusServiceUnavailable, `{}`, "Retry-After-Ms", "900")}}
+	client := retryClient(t, rec, &countingCredential{}, func(o *partnercenter.Options) {
+		o.ClientOptions.Retry.MaxRetryDelay = 20 * time.Millisecond
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	go func() {
+		time.Sleep(100 * time.Millisecond)
+		cancel()
+	}()
+	start := time.Now()
+	_, err := client.GetBatchStatus(ctx, customerID, trackingID)
+	if !errors.Is(err, context.Canceled) || len(rec.headers) != 1 {
+		t.Fatalf("error %v after %d requests, want the call's cancellation after 1", err, len(rec.headers))
+	}
+	if elapsed := time.Since(start); elapsed > 800*time.Millisecond {
+		t.Errorf("the call ended %s after it started, not when it was cancelled", elapsed)
 	}
 }
 
@@ -183,10 +253,13 @@ func TestDeadlineDuringRetriesSaysWhatWasSeen(t *testing.T) {
 	if !errors.As(err, &callErr) || !callErr.TimedOut || callErr.LastStatus != 503 || callErr.RetryAfter != 20*time.Millisecond {
 		t.Fatalf("error %v (%#v), want a timed-out CallError that saw 503 with Retry-After 20ms", err, callErr)
 	}
-	if callErr.Attempts != 2 || len(requestIDs) != 2 {
-		t.Errorf("Attempts %d, the server saw %d requests; want 2", callErr.Attempts, len(requestIDs))
+	mu.Lock()
+	seen := append([]string(nil), requestIDs...)
+	mu.Unlock()
+	if callErr.Attempts != 2 || len(seen) != 2 {
+		t.Fatalf("Attempts %d, the server saw %d requests; want 2", callErr.Attempts, len(seen))
 	}
-	for _, want := range []string{"the time allowed for the call ran out after", "the last answer was HTTP 503 Service Unavailable with Retry-After 20ms", "MS-RequestId: " + requestIDs[0]} {
+	for _, want := range []string{"the time allowed for the call ran out after", "the last answer was HTTP 503 Service Unavailable with Retry-After 20ms", "MS-RequestId: " + seen[0]} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not contain %q", err, want)
 		}
@@ -266,6 +339,8 @@ func TestRequestTimeoutIsPerAttempt(t *testing.T) {
 	if _, err := client.GetBatchStatus(context.Background(), customerID, trackingID); err != nil {
 		t.Fatalf("a slow first attempt, then an answer: %v", err)
 	}
+	mu.Lock()
+	defer mu.Unlock()
 	if calls != 2 {
 		t.Errorf("%d attempts, want 2", calls)
 	}
@@ -393,13 +468,76 @@ func TestInvalidResponses(t *testing.T) {
 	}
 }
 
-func TestUpperCaseTrackingIDMatchesLowerCaseAnswer(t *testing.T) {
+func TestUpperCaseGUIDsAreSentInLowerCase(t *testing.T) {
 	rec := &recorder{responses: []func(http.ResponseWriter){answer(http.StatusOK, seedResponse)}}
 	client := retryClient(t, rec, &countingCredential{}, nil)
-	if _, err := client.GetBatchStatus(context.Background(), customerID, strings.ToUpper(trackingID)); err != nil {
+	if _, err := client.GetBatchStatus(context.Background(), strings.ToUpper(customerID), strings.ToUpper(trackingID)); err != nil {
 		t.Fatal(err)
 	}
-	if want := "/v1/customers/" + customerID + "/batchJobStatus/" + strings.ToUpper(trackingID); rec.paths[0] != want {
-		t.Errorf("path %q, want the ID as written: %q", rec.paths[0], want)
+	if want := "/v1/customers/" + customerID + "/batchJobStatus/" + trackingID; rec.paths[0] != want {
+		t.Errorf("path %q, want the IDs in lower case: %q", rec.paths[0], want)
+	}
+}
+
+// revokingServer answers 200 to a token it has not revoked and 401 to one
+// it has.
+type revokingServer struct {
+	mu      sync.Mutex
+	revoked map[string]bool
+}
+
+func (s *revokingServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	refused := s.revoked[r.Header.Get("Authorization")]
+	s.mu.Unlock()
+	if refused {
+		answer(http.StatusUnauthorized, `{"code":400,"description":"Access denied"}`, "WWW-Authenticate", "Bearer")(w)
+		return
+	}
+	answer(http.StatusOK, seedResponse)(w)
+}
+
+// lockedRotatingCredential is rotatingCredential for concurrent calls.
+type lockedRotatingCredential struct {
+	mu    sync.Mutex
+	calls int
+}
+
+func (c *lockedRotatingCredential) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.calls++
+	return azcore.AccessToken{Token: fmt.Sprintf("token-%d", c.calls), ExpiresOn: time.Now().Add(time.Hour)}, nil
+}
+
+func TestRevokedTokenIsRenewedForConcurrentCalls(t *testing.T) {
+	server := &revokingServer{revoked: map[string]bool{}}
+	cred := &lockedRotatingCredential{}
+	client := retryClient(t, server, cred, nil)
+	if _, err := client.GetBatchStatus(context.Background(), customerID, trackingID); err != nil {
+		t.Fatal(err)
+	}
+	server.mu.Lock()
+	server.revoked["Bearer token-1"] = true
+	server.mu.Unlock()
+
+	// Terraform reads data sources in parallel: each call that was refused
+	// its cached token renews it, whichever call fetched the new one.
+	const calls = 10
+	var wg sync.WaitGroup
+	errs := make([]error, calls)
+	start := make(chan struct{})
+	for i := range calls {
+		wg.Go(func() {
+			<-start
+			_, errs[i] = client.GetBatchStatus(context.Background(), customerID, trackingID)
+		})
+	}
+	close(start)
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("call %d of %d after the token was revoked: %v", i+1, calls, err)
+		}
 	}
 }

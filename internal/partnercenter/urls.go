@@ -12,11 +12,16 @@ import (
 // http to a loopback address (a local emulator), because the bearer token
 // travels with every request. A path prefix is allowed (an API gateway may
 // publish the API below one); a query, fragment or user info is not, as it
-// would be silently dropped or leak into logs.
+// would be silently dropped or leak into logs. A root ending in /v1 is
+// refused rather than trimmed, as a GUID in braces is: the client adds /v1,
+// and /v1/v1 would fail with a puzzling 404.
 func ValidateBaseURL(raw string) error {
 	u, err := parseEndpoint(raw)
 	if err != nil {
 		return err
+	}
+	if segments := strings.Split(strings.TrimRight(u.Path, "/"), "/"); strings.EqualFold(segments[len(segments)-1], "v1") {
+		return fmt.Errorf("%q ends in /v1; leave out /v1, the provider adds it to every request", raw)
 	}
 	switch u.Scheme {
 	case "https":
@@ -55,6 +60,8 @@ func parseEndpoint(raw string) (*url.URL, error) {
 	switch {
 	case u.Scheme == "" || u.Host == "":
 		return nil, fmt.Errorf("%q must be an absolute URL such as https://api.partnercenter.microsoft.com", raw)
+	case u.Hostname() == "":
+		return nil, fmt.Errorf("%q has no host name", raw)
 	case u.User != nil:
 		return nil, fmt.Errorf("%q must not contain user information", raw)
 	case u.RawQuery != "" || u.ForceQuery:

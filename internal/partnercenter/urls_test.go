@@ -24,6 +24,12 @@ func TestValidateBaseURL(t *testing.T) {
 		{"https://api.partnercenter.microsoft.com?x=1", "must not contain a query"},
 		{"https://api.partnercenter.microsoft.com/#top", "must not contain a fragment"},
 		{"https://user:pass@api.partnercenter.microsoft.com", "must not contain user information"},
+		{"https://:443", "has no host name"},
+		{"http://:8080/", "has no host name"},
+		{"https://api.partnercenter.microsoft.com/v1", "ends in /v1; leave out /v1"},
+		{"https://gateway.example.com/partnercenter/V1/", "ends in /v1; leave out /v1"},
+		{"https://gateway.example.com/v1/partnercenter", ""},
+		{"https://gateway.example.com/v10", ""},
 	}
 	for _, tt := range tests {
 		err := partnercenter.ValidateBaseURL(tt.url)

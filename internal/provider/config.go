@@ -77,7 +77,7 @@ func newProviderData(cfg providerModel, ua string) (*providerData, diag.Diagnost
 	}
 
 	clientID, source := settingClientID.resolve(cfg.ClientID)
-	if clientID != "" && !isGUID(clientID) {
+	if clientID != "" && !partnercenter.IsGUID(clientID) {
 		invalid(settingClientID, source, fmt.Errorf("%q is not a GUID", clientID))
 	}
 	if diags.HasError() {

@@ -31,6 +31,7 @@ const (
 	summaryInvalidRequest  = "Invalid request to Partner Center"
 	summaryInvalidResponse = "Invalid response from Partner Center"
 	summaryReadFailed      = "Failed to read device batch status"
+	summaryReadTimedOut    = "Timed out reading the device batch status"
 )
 
 // Hints: what to do about a failure.
@@ -43,6 +44,8 @@ const (
 		"often batches are polled, or allow more time with the data source's timeouts { read }."
 	hintUnavailable = "Partner Center or the network between failed; the provider retried as max_retries allows. Try again " +
 		"later, or allow more attempts (max_retries) or more time (timeouts { read })."
+	hintNoAnswer = "No answer came from Partner Center in time. Check that base_url can be reached from here (proxy, firewall), " +
+		"or allow more time (timeouts { read }) or shorter attempts that are retried sooner (request_timeout)."
 	hintInvalidResponse = "Something other than Partner Center may have answered, such as a proxy or gateway, or base_url " +
 		"may point at the wrong server."
 )
@@ -71,17 +74,25 @@ func batchStatusErrorDiagnostic(err error, customerID, batchTrackingID string, r
 			hint = "Check both IDs: the tracking ID is the last segment of the Location header returned by the upload."
 			reading = fmt.Sprintf("Partner Center has no device batch with tracking ID %s for customer %s", batchTrackingID, customerID)
 		}
-		if respErr.RetryAbandoned {
-			hint = fmt.Sprintf("Partner Center asked to wait %s before retrying, longer than the time left of the read (timeouts { read } = %s), "+
-				"so the provider did not wait. %s", respErr.RetryAfter, readTimeout, hint)
+		switch {
+		case respErr.RetryAbandoned && respErr.MaxRetryDelay > 0:
+			hint = fmt.Sprintf("Partner Center asked to wait %s before retrying, longer than the longest wait between attempts (%s), "+
+				"so the provider did not wait. %s", respErr.RetryAfter, respErr.MaxRetryDelay, hint)
+		case respErr.RetryAbandoned:
+			hint = fmt.Sprintf("Partner Center asked to wait %s before retrying, longer than the %s left of the read (timeouts { read } = %s), "+
+				"so the provider did not wait. %s", respErr.RetryAfter, roundTimeLeft(respErr.TimeLeft), readTimeout, hint)
 		}
 		return diag.NewErrorDiagnostic(summary, fmt.Sprintf("%s failed.\n\n%s\n\n%s", reading, describeResponseError(respErr), hint))
 	}
 	var callErr *partnercenter.CallError
 	if errors.As(err, &callErr) {
 		summary, hint := summaryUnavailable, hintUnavailable
-		if callErr.LastStatus == statusTooManyRequests {
+		switch {
+		case callErr.LastStatus == statusTooManyRequests:
 			summary, hint = summaryThrottled, hintThrottled
+		case callErr.TimedOut && callErr.LastStatus == 0:
+			// Nothing says Partner Center is down: it may never have been reached.
+			summary, hint = summaryReadTimedOut, hintNoAnswer
 		}
 		what := "Partner Center could not be reached"
 		if callErr.TimedOut {
@@ -93,6 +104,14 @@ func batchStatusErrorDiagnostic(err error, customerID, batchTrackingID string, r
 		return diag.NewErrorDiagnostic(summaryInvalidResponse, fmt.Sprintf("%s failed: %s\n\n%s", reading, err, hintInvalidResponse))
 	}
 	return diag.NewErrorDiagnostic(summaryReadFailed, fmt.Sprintf("%s failed: %s", reading, err))
+}
+
+// roundTimeLeft shows a time left as a person reads it: 29.98s as 30s.
+func roundTimeLeft(d time.Duration) time.Duration {
+	if d >= time.Second {
+		return d.Round(time.Second)
+	}
+	return d.Round(time.Millisecond)
 }
 
 // classifyStatus names what an HTTP status says went wrong, with a hint.

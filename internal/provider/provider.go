@@ -276,6 +276,7 @@ func (p *partnerCenterProvider) Configure(ctx context.Context, req provider.Conf
 		return
 	}
 
+	routeSDKLogs(ctx)
 	data, diags := newProviderData(cfg, userAgent(p.version, req.TerraformVersion))
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {

@@ -86,3 +86,16 @@ var requestTimeoutType = timetypes.GoDurationType{}
 func logAttempt(ctx context.Context, msg string, fields map[string]any) {
 	tflog.Debug(ctx, msg, fields)
 }
+
+// routeSDKLogs sends the Azure SDK's request, response and retry messages to
+// Terraform's log at TRACE, headers redacted but the request IDs. The SDK's
+// log is process-wide and carries no context, so the messages go to the
+// logger of the latest Configure: one process serves every configuration of
+// the provider, and all of them log to the same place. The lines therefore
+// carry that Configure's tf_rpc and tf_req_id; the request IDs in them name
+// the call.
+func routeSDKLogs(ctx context.Context) {
+	partnercenter.SetSDKLog(func(event, message string) {
+		tflog.Trace(ctx, message, map[string]any{"azure_sdk_event": event})
+	})
+}

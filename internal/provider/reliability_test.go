@@ -246,7 +246,7 @@ func TestAccReliability_retryAfterBeyondReadTimeout(t *testing.T) {
 	start := time.Now()
 	readFails(t, reliabilityConfig(em, "", "30s"), "Throttled by Partner Center", "HTTP status: 429 Too Many Requests",
 		`Description: Rate limit is exceeded. Try again in 120 seconds.`, "Attempts: 1", "Retry-After: 2m0s",
-		`asked to wait 2m0s before retrying, longer than the time left of the read\s+\(timeouts \{ read \} = 30s\)`)
+		`asked to wait 2m0s before retrying, longer\s+than\s+the\s+(29|30)s\s+left\s+of\s+the\s+read\s+\(timeouts \{ read \} = 30s\)`)
 	// Far below the 30s the read may take: the provider did not sleep.
 	if elapsed := time.Since(start); elapsed > 25*time.Second {
 		t.Errorf("the read took %s", elapsed)
@@ -279,12 +279,23 @@ func TestAccReliability_connectionDroppedRetried(t *testing.T) {
 	readSucceeds(t, em, reliabilityConfig(em, "", ""), 3)
 }
 
+func TestAccReliability_noAnswerWithinReadTimeout(t *testing.T) {
+	unsetCredentialEnv(t)
+	em := newTestEmulator(t)
+	em.InjectFaults(batchRoute, emulator.Fault{Delay: time.Minute, Times: -1})
+	readFails(t, reliabilityConfig(em, "", "1s"), "Timed out reading the device batch status",
+		`did not complete within timeouts { read } = 1s`, "Attempts: 1", "No answer came from Partner Center in time")
+}
+
 func TestAccReliability_connectionDroppedEveryTime(t *testing.T) {
 	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
 	em.InjectFaults(batchRoute, emulator.Fault{Mode: emulator.FaultDropConnection, Times: -1})
-	readFails(t, reliabilityConfig(em, "  max_retries = 0", ""), "Partner Center unavailable",
-		`Partner Center could not be reached`, "Last error: ", "Attempts: 1")
+	readFails(t, reliabilityConfig(em, "  max_retries = 2", ""), "Partner Center unavailable",
+		`Partner Center could not be reached`, "Last error: ", "Attempts: 3")
+	if got, err := firstCallAttempts(em); err != nil || got != 3 {
+		t.Errorf("the emulator saw %d attempts (%v), want 3: the first and max_retries = 2 retries", got, err)
+	}
 }
 
 func TestAccReliability_invalidResponses(t *testing.T) {
@@ -312,7 +323,7 @@ func TestAccReliability_invalidResponses(t *testing.T) {
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
 }
 
-func TestAccReliability_upperCaseGUIDsSentAsWritten(t *testing.T) {
+func TestAccReliability_upperCaseGUIDsKeptInStateSentInLowerCase(t *testing.T) {
 	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
 	customer, batch := strings.ToUpper(emulator.SeedCustomerID), strings.ToUpper(emulator.SeedBatchTrackingID)
@@ -326,7 +337,7 @@ func TestAccReliability_upperCaseGUIDsSentAsWritten(t *testing.T) {
 				expect("status", knownvalue.StringExact("finished")),
 			},
 			Check: func(*terraform.State) error {
-				if want := "/v1/customers/" + customer + "/batchJobStatus/" + batch; partnerCenterRequests(em.Emulator)[0].Path != want {
+				if want := "/v1/customers/" + emulator.SeedCustomerID + "/batchJobStatus/" + emulator.SeedBatchTrackingID; partnerCenterRequests(em.Emulator)[0].Path != want {
 					return fmt.Errorf("path %q, want %q", partnerCenterRequests(em.Emulator)[0].Path, want)
 				}
 				return nil
@@ -353,6 +364,8 @@ func TestAccReliability_badInputAtPlanTime(t *testing.T) {
 				`Invalid GUID.*customer_id is "47021739-3426-40bf-9601-61b4b6d7c79"; the value must be a GUID`),
 			planFails(provider("base_url", `"https://api.partnercenter.microsoft.com/#v1"`), `base_url: .* must not contain\s+a fragment`),
 			planFails(provider("base_url", `"https://me:pw@api.partnercenter.microsoft.com"`), `base_url: .* must not contain\s+user information`),
+			planFails(provider("base_url", `"https://api.partnercenter.microsoft.com/v1"`), `base_url: .* ends in\s+/v1; leave\s+out\s+/v1`),
+			planFails(provider("base_url", `"https://:443"`), `base_url: .* has no\s+host\s+name`),
 			planFails(provider("base_url", `"ftp://api.partnercenter.microsoft.com"`), `base_url: .* must use https`),
 			planFails(provider("max_retries", "11"), `Attribute max_retries value must be between 0 and 10, got: 11`),
 			planFails(provider("request_timeout", `"soon"`), `Invalid Time Duration String Value.*"soon"`),

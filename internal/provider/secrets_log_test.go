@@ -2,8 +2,10 @@ package provider
 
 import (
 	"encoding/base64"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -18,9 +20,10 @@ import (
 
 // TestAccReliability_noSecretInTraceLogs signs in every way that takes a
 // secret, with TF_LOG=TRACE, and checks that the log names every call's
-// MS-RequestId but holds no secret and no access token. The secrets come
-// from the environment: terraform-plugin-testing writes the configuration
-// itself into the TRACE log.
+// MS-RequestId but holds no secret and no access token. Most secrets come
+// from the environment; the one set as a provider attribute is checked in
+// every log entry but the one terraform-plugin-testing writes the test's
+// configuration in.
 func TestAccReliability_noSecretInTraceLogs(t *testing.T) {
 	tests := map[string]func(t *testing.T, em *testEmulator) (config string, secrets []string){
 		"client secret": func(t *testing.T, em *testEmulator) (string, []string) {
@@ -28,6 +31,11 @@ func TestAccReliability_noSecretInTraceLogs(t *testing.T) {
 			em.RegisterApp(emulator.DefaultTenantID, emulator.DefaultClientID, secret)
 			t.Setenv("PARTNERCENTER_CLIENT_SECRET", secret)
 			return "provider \"partnercenter\" {\n" + em.emulatorEndpoints() + "}\n", []string{secret}
+		},
+		"client secret as a provider attribute": func(t *testing.T, em *testEmulator) (string, []string) {
+			secret := "client-secret-" + uuid.NewString()
+			em.RegisterApp(emulator.DefaultTenantID, emulator.DefaultClientID, secret)
+			return fmt.Sprintf("provider \"partnercenter\" {\n%s  client_secret = %q\n}\n", em.emulatorEndpoints(), secret), []string{secret}
 		},
 		"access token": func(t *testing.T, em *testEmulator) (string, []string) {
 			token := em.NewAccessToken(emulator.DefaultTenantID, time.Hour)
@@ -97,12 +105,44 @@ func TestAccReliability_noSecretInTraceLogs(t *testing.T) {
 			if !strings.Contains(log, "attempt=2") || !strings.Contains(log, "status=429") {
 				t.Error("the TRACE log does not show the throttled attempt and its retry")
 			}
+			// azcore's own request log, its headers redacted but the IDs.
+			for _, want := range []string{"OUTGOING REQUEST", "/batchJobStatus/" + emulator.SeedBatchTrackingID, "Authorization: REDACTED",
+				"Ms-Requestid: " + requests[0].Header.Get("MS-RequestId"), "azure_sdk_event=Request"} {
+				if !strings.Contains(log, want) {
+					t.Errorf("the TRACE log has no azcore request log line with %q", want)
+				}
+			}
+			checked := withoutConfigurationDump(log)
+			if !strings.Contains(checked, "Authorization: REDACTED") {
+				t.Error("the log without the configuration dump lost the provider's entries")
+			}
 			for i, secret := range secrets {
-				if strings.Contains(log, secret) {
+				if strings.Contains(checked, secret) {
 					// Numbered, not quoted: the test's own output is a log too.
 					t.Errorf("the TRACE log (%d bytes) contains secret #%d", len(log), i+1)
 				}
 			}
 		})
 	}
+}
+
+// logEntryStart begins each entry of a TRACE log; an entry's further lines
+// (a multi-line message or field) do not.
+var logEntryStart = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T`)
+
+// withoutConfigurationDump is log without the entries in which
+// terraform-plugin-testing writes each step's configuration, secrets and
+// all: the test harness's own, not the provider's or Terraform's.
+func withoutConfigurationDump(log string) string {
+	var kept strings.Builder
+	dropping := false
+	for line := range strings.Lines(log) {
+		if logEntryStart.MatchString(line) {
+			dropping = strings.Contains(line, "[TRACE] sdk.helper_resource: Setting Terraform configuration:")
+		}
+		if !dropping {
+			kept.WriteString(line)
+		}
+	}
+	return kept.String()
 }

@@ -8,20 +8,14 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
 )
 
-// guidPattern is the canonical 8-4-4-4-12 form Partner Center uses in paths.
-// Upper-case hex digits are accepted and sent as written: GUIDs compare
-// case-insensitively, and Partner Center matches them so. Braces and URN
-// forms are refused rather than rewritten, so that the value a user writes
-// is the value in state and in Partner Center's URLs.
-var guidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-
-func isGUID(s string) bool {
-	return guidPattern.MatchString(s)
-}
-
-// guidValidator accepts a GUID such as 47021739-3426-40bf-9601-61b4b6d7c793.
+// guidValidator accepts a GUID such as 47021739-3426-40bf-9601-61b4b6d7c793,
+// by the client's check, so that plan time and the client agree. Braces are
+// refused rather than rewritten, so that the value a user writes is the
+// value in state.
 type guidValidator struct{}
 
 var _ validator.String = guidValidator{}
@@ -43,8 +37,8 @@ func (v guidValidator) ValidateString(ctx context.Context, req validator.StringR
 	}
 	value := req.ConfigValue.ValueString()
 	switch {
-	case isGUID(value):
-	case strings.HasPrefix(value, "{") && strings.HasSuffix(value, "}") && isGUID(value[1:len(value)-1]):
+	case partnercenter.IsGUID(value):
+	case strings.HasPrefix(value, "{") && strings.HasSuffix(value, "}") && partnercenter.IsGUID(value[1:len(value)-1]):
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid GUID",
 			fmt.Sprintf("%s is %q; write the GUID without braces: %q.", req.Path, value, value[1:len(value)-1]))
 	default:
