@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -285,17 +286,33 @@ func checkEverySignInUsed(t *testing.T, em *testEmulator, providers int) {
 
 // TestExamplesPipelineStopsOnFailedDevices applies examples/pipeline to the
 // emulator's scheduled batch, two of whose devices fail: the postcondition
-// stops the run.
+// stops the run and names them; with stop_on_failed_devices = false the run
+// completes, the check block warns and the output lists them.
 func TestExamplesPipelineStopsOnFailedDevices(t *testing.T) {
 	examples := newExampleRunner(t)
 	em := newWaitingEmulator(t)
 	location := "/customers/" + emulator.SeedCustomerID + "/batchJobStatus/" + emulator.ScheduledBatchTrackingID
-	out, err := examples.run(t, copyExample(t, filepath.Join(examples.root, "examples", "pipeline")),
-		append(credentialFreeEnvironment(), em.clientSecretEnvironment()...),
+	work := copyExample(t, filepath.Join(examples.root, "examples", "pipeline"))
+	env := append(credentialFreeEnvironment(), em.clientSecretEnvironment()...)
+	out, err := examples.run(t, work, env,
 		"apply", "-auto-approve", "-input=false", "-no-color", "-var", "upload_location="+location)
 	want := errorPattern(`Resource postcondition failed.*2 of 4 devices of batch ` + emulator.ScheduledBatchTrackingID +
-		` failed to upload: {"finished":2,"finished_with_errors":2}\.`)
+		` failed to upload: SCHED-0002 \(error 806\), SCHED-0004 \(error 808\)\.`)
 	if err == nil || !want.MatchString(out) {
 		t.Errorf("apply: %v, want the postcondition to fail with %s\n%s", err, want, out)
+	}
+
+	out, err = examples.run(t, work, env, "apply", "-auto-approve", "-input=false", "-no-color",
+		"-var", "upload_location="+location, "-var", "stop_on_failed_devices=false")
+	if err != nil || !strings.Contains(out, "Apply complete!") {
+		t.Fatalf("apply with stop_on_failed_devices=false: %v\n%s", err, out)
+	}
+	for _, want := range []*regexp.Regexp{
+		errorPattern(`Warning: Check block assertion failed.*Devices failed to upload: SCHED-0002 \(error 806: ZtdDeviceAlreadyAssigned\), SCHED-0004 \(error 808: ZtdDeviceAssignedToOtherTenant\)\.`),
+		errorPattern(`failed_serial_numbers = (tolist\()?\[\s*"SCHED-0002",\s*"SCHED-0004",\s*\]`),
+	} {
+		if !want.MatchString(out) {
+			t.Errorf("apply with stop_on_failed_devices=false: want %s\n%s", want, out)
+		}
 	}
 }
