@@ -105,6 +105,8 @@ type ScheduledDevice struct {
 type scheduledBatch struct {
 	schedule BatchSchedule
 	start    time.Time
+	// reads counts the answers served, for SetStepPerRead.
+	reads int
 }
 
 // ScheduleBatch stores a batch of customerID that progresses on the
@@ -137,6 +139,17 @@ func (e *Emulator) SetClock(c Clock) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.clock = c
+}
+
+// SetStepPerRead makes scheduled batches ignore the clock and move on by
+// step at every read instead: the n-th read of a batch sees it as it is
+// (n-1)*step after its first read. Tests use it to see every state of a
+// schedule in a known number of polls, however fast or slow they poll;
+// zero (the default) restores the clock.
+func (e *Emulator) SetStepPerRead(step time.Duration) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.stepPerRead = max(step, 0)
 }
 
 // SetPollRetryAfter makes the answers for batches still queued or
@@ -183,6 +196,10 @@ func (e *Emulator) batchAnswer(customerID, trackingID string) (body []byte, unfi
 			scheduled.start = now
 		}
 		elapsed = now.Sub(scheduled.start)
+		if e.stepPerRead > 0 {
+			elapsed = time.Duration(scheduled.reads) * e.stepPerRead
+		}
+		scheduled.reads++
 	}
 	e.mu.Unlock()
 	if scheduled == nil {

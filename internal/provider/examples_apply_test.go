@@ -39,7 +39,7 @@ func TestExamplesApply(t *testing.T) {
 			if !ok {
 				t.Fatalf("no setup to apply %s with: add one to exampleSetups", name)
 			}
-			em := newWaitingEmulator(t)
+			em := newExampleEmulator(t)
 			work := copyExample(t, dir)
 			env, args := setup(t, em, work)
 			out, err := examples.run(t, work, append(credentialFreeEnvironment(), env...),
@@ -52,6 +52,17 @@ func TestExamplesApply(t *testing.T) {
 			}
 		})
 	}
+}
+
+// newExampleEmulator is newWaitingEmulator for a provider run as its own
+// process, which polls at the default pace: the emulator asks it to come
+// back after 1 s, so that the four polls take about 3 s, and the batch moves
+// one step per read, so that a slow machine sees the same states.
+func newExampleEmulator(t *testing.T) *testEmulator {
+	t.Helper()
+	em := newWaitingEmulator(t)
+	em.SetPollRetryAfter(time.Second)
+	return em
 }
 
 // copyExample copies the .tf files of dir into a new directory, so that
@@ -133,7 +144,7 @@ func setupSeedBatchWithoutFailures(t *testing.T, em *testEmulator, _ string) (en
 // pipeline's postcondition requires.
 func setupPipeline(t *testing.T, em *testEmulator, _ string) (env, args []string) {
 	t.Helper()
-	schedule := emulator.DemoBatchSchedule(time.Second, 100*time.Millisecond)
+	schedule := emulator.DemoBatchSchedule(time.Second, 500*time.Millisecond)
 	for i := range schedule.Devices {
 		schedule.Devices[i].ErrorCode, schedule.Devices[i].ErrorDescription = "", ""
 	}
@@ -290,7 +301,7 @@ func checkEverySignInUsed(t *testing.T, em *testEmulator, providers int) {
 // completes, the check block warns and the output lists them.
 func TestExamplesPipelineStopsOnFailedDevices(t *testing.T) {
 	examples := newExampleRunner(t)
-	em := newWaitingEmulator(t)
+	em := newExampleEmulator(t)
 	location := "/customers/" + emulator.SeedCustomerID + "/batchJobStatus/" + emulator.ScheduledBatchTrackingID
 	work := copyExample(t, filepath.Join(examples.root, "examples", "pipeline"))
 	env := append(credentialFreeEnvironment(), em.clientSecretEnvironment()...)
