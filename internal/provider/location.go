@@ -70,7 +70,10 @@ func batchIDs(cfg deviceBatchStatusModel) (customerID, batchTrackingID string, d
 	}
 	customerID, batchTrackingID, err := partnercenter.ParseBatchLocation(cfg.Location.ValueString())
 	if err != nil {
-		// Reached when location was unknown at plan time.
+		// The location validator runs again once the value is known (at
+		// apply when it was unknown at plan time), so Read should not get
+		// here; if it does, it reports the error instead of reading a batch
+		// of empty IDs.
 		diags.AddAttributeError(path.Root("location"), "Invalid batch location", fmt.Sprintf("location: %s.", err))
 	}
 	return customerID, batchTrackingID, diags
