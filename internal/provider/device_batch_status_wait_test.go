@@ -294,6 +294,8 @@ func TestAccDeviceBatchStatus_locationRefusedAtPlanTime(t *testing.T) {
 		{`location = "` + path + `"
   customer_id = "` + emulator.SeedCustomerID + `"`, `Invalid Attribute Combination.*Exactly one of these attributes must be configured: \[location,customer_id\]`},
 		{`customer_id = "` + emulator.SeedCustomerID + `"`, `Missing Attribute Configuration.*Exactly one of these attributes must be configured: \[location,batch_tracking_id\]`},
+		{`customer_id = "` + emulator.SeedCustomerID + `"`, `Invalid Attribute Combination.*customer_id = .*These attributes must be configured together: \[customer_id,batch_tracking_id\]`},
+		{`batch_tracking_id = "` + emulator.SeedBatchTrackingID + `"`, `Invalid Attribute Combination.*batch_tracking_id = .*These attributes must be configured together: \[customer_id,batch_tracking_id\]`},
 		{``, `Missing Attribute Configuration.*Exactly one of these attributes must be configured: \[location,customer_id\]`},
 	} {
 		steps = append(steps, resource.TestStep{

@@ -34,6 +34,9 @@ func (d *deviceBatchStatusDataSource) ConfigValidators(context.Context) []dataso
 	return []datasource.ConfigValidator{
 		datasourcevalidator.ExactlyOneOf(location, path.MatchRoot("customer_id")),
 		datasourcevalidator.ExactlyOneOf(location, path.MatchRoot("batch_tracking_id")),
+		// Alone, the two above tell a user who set one ID to choose between
+		// location and the other; this names the ID that is missing.
+		datasourcevalidator.RequiredTogether(path.MatchRoot("customer_id"), path.MatchRoot("batch_tracking_id")),
 	}
 }
 
