@@ -113,6 +113,20 @@ type scheduledBatch struct {
 // emulator's clock as s describes, replacing any batch stored under the same
 // IDs. A batch with no devices finishes as soon as it leaves the queue.
 func (e *Emulator) ScheduleBatch(customerID string, s BatchSchedule) error {
+	if err := validateSchedule(customerID, s); err != nil {
+		return err
+	}
+	s.Devices = append([]ScheduledDevice(nil), s.Devices...)
+	key := batchKey{strings.ToLower(customerID), strings.ToLower(s.BatchTrackingID)}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	delete(e.batches, key)
+	e.scheduled[key] = &scheduledBatch{schedule: s}
+	return nil
+}
+
+// validateSchedule checks what ScheduleBatch and LoadFixtures store.
+func validateSchedule(customerID string, s BatchSchedule) error {
 	switch {
 	case customerID == "":
 		return errors.New("scheduled batch without a customer ID")
@@ -121,12 +135,6 @@ func (e *Emulator) ScheduleBatch(customerID string, s BatchSchedule) error {
 	case s.QueuedFor < 0 || s.DeviceEvery < 0:
 		return fmt.Errorf("scheduled batch %s has a negative duration", s.BatchTrackingID)
 	}
-	s.Devices = append([]ScheduledDevice(nil), s.Devices...)
-	key := batchKey{strings.ToLower(customerID), strings.ToLower(s.BatchTrackingID)}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	delete(e.batches, key)
-	e.scheduled[key] = &scheduledBatch{schedule: s}
 	return nil
 }
 
