@@ -117,7 +117,7 @@ func (c *Client) WaitForBatch(ctx context.Context, customerID, batchTrackingID s
 			switch {
 			case ctx.Err() != nil:
 				return nil, timedOut(err, 0, ctx.Err())
-			case errors.As(err, &respErr) && respErr.RetryAbandoned:
+			case errors.As(err, &respErr) && respErr.RetryAbandoned && passesDeadline(ctx, respErr.RetryAfter):
 				return nil, timedOut(err, 0, context.DeadlineExceeded)
 			case last != nil:
 				return nil, fmt.Errorf("polling the batch after %d poll(s), whose last status was %q: %w", polls, last.Status, err)
@@ -137,7 +137,7 @@ func (c *Client) WaitForBatch(ctx context.Context, customerID, batchTrackingID s
 			wait = max(d, o.MinRetryAfter)
 			// Sleeping past the deadline would only end in a timeout
 			// later, without the reason.
-			if deadline, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(deadline) {
+			if passesDeadline(ctx, wait) {
 				return nil, timedOut(nil, d, context.DeadlineExceeded)
 			}
 		}
@@ -150,6 +150,13 @@ func (c *Client) WaitForBatch(ctx context.Context, customerID, batchTrackingID s
 		case <-timer.C:
 		}
 	}
+}
+
+// passesDeadline reports whether waiting d from now would pass ctx's
+// deadline.
+func passesDeadline(ctx context.Context, d time.Duration) bool {
+	deadline, ok := ctx.Deadline()
+	return ok && time.Now().Add(d).After(deadline)
 }
 
 func (o WaitOptions) withDefaults() WaitOptions {

@@ -268,3 +268,26 @@ func TestDeviceUploadDetailsDone(t *testing.T) {
 		}
 	}
 }
+
+// A Retry-After over the pipeline's longest retry delay, yet within the
+// wait's deadline, is no timeout: the wait ends with the 429, and the last
+// status.
+func TestWaitForBatchThrottledBeyondTheRetryDelayIsNoTimeout(t *testing.T) {
+	rec := &recorder{responses: []func(http.ResponseWriter){
+		answer(http.StatusOK, queuedBody),
+		answer(http.StatusTooManyRequests, `{"code":"429","description":"Too many requests"}`, "Retry-After", "60"),
+	}}
+	client := newTestClient(t, rec, &countingCredential{})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+
+	_, err := client.WaitForBatch(ctx, customerID, trackingID, fastPolling)
+	var timeout *partnercenter.WaitTimeoutError
+	var respErr *partnercenter.ResponseError
+	if errors.As(err, &timeout) || !errors.As(err, &respErr) || !respErr.RetryAbandoned {
+		t.Fatalf("error %v, want the abandoned 429 and no *WaitTimeoutError", err)
+	}
+	if want := `whose last status was "queued": Partner Center answered HTTP 429`; !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v, want it to contain %q", err, want)
+	}
+}
