@@ -1,8 +1,12 @@
 # A pipeline step after a device upload: wait until Partner Center has
-# processed the batch, warn about failed devices, and stop the run when any
-# device failed, so that nothing depending on the upload goes ahead.
+# processed the batch and stop the run when any device failed, naming the
+# failed devices, so that nothing depending on the upload goes ahead.
 #
 #   terraform apply -var "upload_location=$LOCATION"
+#
+# A pipeline that tolerates failed devices adds
+# -var stop_on_failed_devices=false: the run goes on, a check block warns
+# about the failed devices and the failed_serial_numbers output lists them.
 #
 # where $LOCATION is the Location header the upload was answered with, such
 # as /customers/{customer-id}/batchJobStatus/{batch-tracking-id}.
@@ -23,6 +27,12 @@ variable "upload_location" {
   description = "The Location header Partner Center answered the device upload with."
 }
 
+variable "stop_on_failed_devices" {
+  type        = bool
+  default     = true
+  description = "Whether a failed device stops the run; false only warns, and the outputs list the failed devices."
+}
+
 data "partnercenter_device_batch_status" "upload" {
   location            = var.upload_location
   wait_for_completion = true
@@ -33,18 +43,18 @@ data "partnercenter_device_batch_status" "upload" {
   }
 
   lifecycle {
-    # Stops the run: the error names the failed devices' count, and the
-    # failed_serial_numbers output of the previous run lists them.
+    # Stops the run before anything that depends on the upload, naming the
+    # failed devices: the outputs are not written when it fails.
     postcondition {
-      condition     = self.failed_device_count == 0
-      error_message = "${self.failed_device_count} of ${self.device_count} devices of batch ${self.batch_tracking_id} failed to upload: ${jsonencode(self.device_status_counts)}."
+      condition     = !var.stop_on_failed_devices || self.failed_device_count == 0
+      error_message = "${self.failed_device_count} of ${self.device_count} devices of batch ${self.batch_tracking_id} failed to upload: ${join(", ", [for device in self.devices_status : "${coalesce(device.serial_number, device.product_key, "unidentified device")} (error ${coalesce(device.error_code, "none")})" if device.error_code != null || device.status == "finished_with_errors"])}."
     }
   }
 }
 
-# Warns on every plan and apply, without stopping the run. Kept next to the
-# postcondition here to show both; a pipeline that tolerates failed devices
-# keeps only this.
+# Warns without stopping the run: with stop_on_failed_devices = false, the
+# apply completes, this warning names the failed devices and the outputs
+# list them for the next step of the pipeline.
 check "no_failed_devices" {
   assert {
     condition     = data.partnercenter_device_batch_status.upload.failed_device_count == 0

@@ -29,7 +29,8 @@
 // Tests drive it through RegisterApp, RegisterCertificate,
 // RegisterFederatedCredential, RegisterManagedIdentity, NewRefreshToken,
 // IssueFederatedToken, NewOIDCRequestToken, SetTokenLifetime, PutBatch,
-// LoadFixtures, ScheduleBatch, SetClock, SetPollRetryAfter, NewAccessToken
+// LoadFixtures (fixed answers or schedules), ScheduleBatch, SetClock,
+// SetStepPerRead, SetPollRetryAfter, NewAccessToken
 // and InjectFaults (per route: status sequences, Retry-After, bodies, delays,
 // truncated or oversized bodies, dropped connections), and inspect what
 // clients sent with Requests, Attempts (per MS-RequestId) and TokenRequests.

@@ -40,6 +40,8 @@ type Emulator struct {
 	// scheduled holds the batches that progress on clock.
 	scheduled map[batchKey]*scheduledBatch
 	clock     Clock
+	// stepPerRead, when positive, replaces clock for scheduled batches.
+	stepPerRead time.Duration
 	// pollRetryAfter is the Retry-After of answers for unfinished batches.
 	pollRetryAfter time.Duration
 	// requests logs every request received, in order.

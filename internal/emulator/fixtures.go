@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 )
 
 // The fixture batches New loads, all for the seed page's customer.
@@ -48,7 +49,46 @@ type fixtureFile struct {
 		CustomerID string `json:"customerId"`
 		// Response is a BatchUploadDetails, kept raw to be served verbatim.
 		Response json.RawMessage `json:"response"`
+		// Schedule, instead of Response, makes the batch move on.
+		Schedule *fixtureSchedule `json:"schedule"`
 	} `json:"batches"`
+}
+
+// fixtureSchedule is a BatchSchedule as a fixture file writes it, with
+// durations such as "2s".
+type fixtureSchedule struct {
+	BatchTrackingID string `json:"batchTrackingId"`
+	QueuedFor       string `json:"queuedFor"`
+	DeviceEvery     string `json:"deviceEvery"`
+	Devices         []struct {
+		DeviceID         string `json:"deviceId"`
+		SerialNumber     string `json:"serialNumber"`
+		ProductKey       string `json:"productKey"`
+		ErrorCode        string `json:"errorCode"`
+		ErrorDescription string `json:"errorDescription"`
+	} `json:"devices"`
+}
+
+// batchSchedule converts f, whose durations are optional (zero).
+func (f *fixtureSchedule) batchSchedule() (BatchSchedule, error) {
+	s := BatchSchedule{BatchTrackingID: f.BatchTrackingID}
+	for _, d := range []struct {
+		name, value string
+		to          *time.Duration
+	}{{"queuedFor", f.QueuedFor, &s.QueuedFor}, {"deviceEvery", f.DeviceEvery, &s.DeviceEvery}} {
+		if d.value == "" {
+			continue
+		}
+		v, err := time.ParseDuration(d.value)
+		if err != nil {
+			return BatchSchedule{}, fmt.Errorf("%s: %w", d.name, err)
+		}
+		*d.to = v
+	}
+	for _, d := range f.Devices {
+		s.Devices = append(s.Devices, ScheduledDevice(d))
+	}
+	return s, nil
 }
 
 // PutBatch stores body, a BatchUploadDetails JSON object, as the batch status
@@ -68,10 +108,16 @@ func (e *Emulator) PutBatch(customerID string, body []byte) error {
 
 // LoadFixtures reads batches from r in the format
 //
-//	{"batches": [{"customerId": "...", "response": {BatchUploadDetails}}]}
+//	{"batches": [
+//	  {"customerId": "...", "response": {BatchUploadDetails}},
+//	  {"customerId": "...", "schedule": {"batchTrackingId": "...", "queuedFor": "2s", "deviceEvery": "1s",
+//	    "devices": [{"serialNumber": "...", "productKey": "...", "deviceId": "...", "errorCode": "806", "errorDescription": "..."}]}}
+//	]}
 //
-// and stores each as PutBatch does, each response served verbatim. It stores
-// none of them when any is invalid.
+// and stores each response as PutBatch does, served verbatim, and each
+// schedule as ScheduleBatch does, moving from queued through processing to
+// finished (finished_with_errors when a device has an errorCode) from its
+// first read. It stores none of them when any is invalid.
 func (e *Emulator) LoadFixtures(r io.Reader) error {
 	var file fixtureFile
 	dec := json.NewDecoder(r)
@@ -84,16 +130,36 @@ func (e *Emulator) LoadFixtures(r io.Reader) error {
 		return errors.New("reading fixtures: data after the fixture object")
 	}
 	keys := make([]batchKey, len(file.Batches))
+	schedules := make([]*BatchSchedule, len(file.Batches))
 	for i, b := range file.Batches {
-		key, err := newBatchKey(b.CustomerID, b.Response)
-		if err != nil {
-			return fmt.Errorf("fixture batch %d: %w", i, err)
+		switch {
+		case b.Schedule != nil && b.Response != nil:
+			return fmt.Errorf("fixture batch %d has both a response and a schedule", i)
+		case b.Schedule != nil:
+			s, err := b.Schedule.batchSchedule()
+			if err == nil {
+				err = validateSchedule(b.CustomerID, s)
+			}
+			if err != nil {
+				return fmt.Errorf("fixture batch %d: %w", i, err)
+			}
+			keys[i], schedules[i] = batchKey{strings.ToLower(b.CustomerID), strings.ToLower(s.BatchTrackingID)}, &s
+		default:
+			key, err := newBatchKey(b.CustomerID, b.Response)
+			if err != nil {
+				return fmt.Errorf("fixture batch %d: %w", i, err)
+			}
+			keys[i] = key
 		}
-		keys[i] = key
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for i, key := range keys {
+		if schedules[i] != nil {
+			delete(e.batches, key)
+			e.scheduled[key] = &scheduledBatch{schedule: *schedules[i]}
+			continue
+		}
 		delete(e.scheduled, key)
 		e.batches[key] = file.Batches[i].Response
 	}

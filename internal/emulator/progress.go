@@ -105,12 +105,28 @@ type ScheduledDevice struct {
 type scheduledBatch struct {
 	schedule BatchSchedule
 	start    time.Time
+	// reads counts the answers served, for SetStepPerRead.
+	reads int
 }
 
 // ScheduleBatch stores a batch of customerID that progresses on the
 // emulator's clock as s describes, replacing any batch stored under the same
 // IDs. A batch with no devices finishes as soon as it leaves the queue.
 func (e *Emulator) ScheduleBatch(customerID string, s BatchSchedule) error {
+	if err := validateSchedule(customerID, s); err != nil {
+		return err
+	}
+	s.Devices = append([]ScheduledDevice(nil), s.Devices...)
+	key := batchKey{strings.ToLower(customerID), strings.ToLower(s.BatchTrackingID)}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	delete(e.batches, key)
+	e.scheduled[key] = &scheduledBatch{schedule: s}
+	return nil
+}
+
+// validateSchedule checks what ScheduleBatch and LoadFixtures store.
+func validateSchedule(customerID string, s BatchSchedule) error {
 	switch {
 	case customerID == "":
 		return errors.New("scheduled batch without a customer ID")
@@ -119,12 +135,6 @@ func (e *Emulator) ScheduleBatch(customerID string, s BatchSchedule) error {
 	case s.QueuedFor < 0 || s.DeviceEvery < 0:
 		return fmt.Errorf("scheduled batch %s has a negative duration", s.BatchTrackingID)
 	}
-	s.Devices = append([]ScheduledDevice(nil), s.Devices...)
-	key := batchKey{strings.ToLower(customerID), strings.ToLower(s.BatchTrackingID)}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	delete(e.batches, key)
-	e.scheduled[key] = &scheduledBatch{schedule: s}
 	return nil
 }
 
@@ -137,6 +147,17 @@ func (e *Emulator) SetClock(c Clock) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.clock = c
+}
+
+// SetStepPerRead makes scheduled batches ignore the clock and move on by
+// step at every read instead: the n-th read of a batch sees it as it is
+// (n-1)*step after its first read. Tests use it to see every state of a
+// schedule in a known number of polls, however fast or slow they poll;
+// zero (the default) restores the clock.
+func (e *Emulator) SetStepPerRead(step time.Duration) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.stepPerRead = max(step, 0)
 }
 
 // SetPollRetryAfter makes the answers for batches still queued or
@@ -183,6 +204,10 @@ func (e *Emulator) batchAnswer(customerID, trackingID string) (body []byte, unfi
 			scheduled.start = now
 		}
 		elapsed = now.Sub(scheduled.start)
+		if e.stepPerRead > 0 {
+			elapsed = time.Duration(scheduled.reads) * e.stepPerRead
+		}
+		scheduled.reads++
 	}
 	e.mu.Unlock()
 	if scheduled == nil {

@@ -45,6 +45,13 @@ func (d DeviceUploadDetails) Failed() bool {
 	return d.Status == StatusFinishedWithErrors || d.ErrorCode != ""
 }
 
+// Done reports whether Partner Center is through with the device: its
+// status is terminal, or it carries an error code, which only a failed
+// device does.
+func (d DeviceUploadDetails) Done() bool {
+	return d.Status.Terminal() || d.ErrorCode != ""
+}
+
 // FailedDeviceCount counts the devices that failed to upload.
 func (b *BatchUploadDetails) FailedDeviceCount() int {
 	n := 0

@@ -2,8 +2,10 @@ package partnercenter
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 )
 
@@ -32,7 +34,8 @@ type WaitOptions struct {
 }
 
 // WaitTimeoutError is returned by WaitForBatch when its context ends before
-// the batch reaches a terminal status.
+// the batch reaches a terminal status, or would end before the next poll
+// Partner Center allows.
 type WaitTimeoutError struct {
 	// Last is the last answer seen; nil when no poll completed.
 	Last *BatchUploadDetails
@@ -40,52 +43,84 @@ type WaitTimeoutError struct {
 	Waited time.Duration
 	// Polls counts the answers received.
 	Polls int
-	// Err is the context's error.
+	// LastErr is why the poll in flight when the time ran out failed, such
+	// as the 503s it was retrying; nil when the time ran out between polls.
+	LastErr error
+	// RetryAfter is the delay Partner Center asked for before the next poll
+	// when that delay would have passed the deadline; zero otherwise.
+	RetryAfter time.Duration
+	// Err is the context's error, context.DeadlineExceeded when the wait
+	// ended early because the next poll would be too late.
 	Err error
 }
 
 // Error says how far the batch got: its last status, how many devices had
-// finished and how long the wait lasted.
+// finished and how long the wait lasted, and why the last poll failed or
+// was not made.
 func (e *WaitTimeoutError) Error() string {
+	var b strings.Builder
 	waited := e.Waited.Round(100 * time.Millisecond)
 	if e.Last == nil {
-		return fmt.Sprintf("gave up waiting for the batch after %s: no status was read (%v)", waited, e.Err)
-	}
-	done := 0
-	for _, d := range e.Last.DevicesStatus {
-		if d.Status.Terminal() || d.ErrorCode != "" {
-			done++
+		fmt.Fprintf(&b, "gave up waiting for the batch after %s: no status was read (%v)", waited, e.Err)
+	} else {
+		done := 0
+		for _, d := range e.Last.DevicesStatus {
+			if d.Done() {
+				done++
+			}
 		}
+		fmt.Fprintf(&b, "gave up waiting for the batch after %s and %d poll(s): its last status was %q, with %d of %d device(s) finished",
+			waited, e.Polls, e.Last.Status, done, len(e.Last.DevicesStatus))
 	}
-	return fmt.Sprintf("gave up waiting for the batch after %s and %d poll(s): its last status was %q, with %d of %d device(s) finished",
-		waited, e.Polls, e.Last.Status, done, len(e.Last.DevicesStatus))
+	if e.RetryAfter > 0 {
+		fmt.Fprintf(&b, "; Partner Center asked to wait %s before the next poll, longer than the time left", e.RetryAfter)
+	}
+	if e.LastErr != nil {
+		fmt.Fprintf(&b, "; the last poll failed: %v", e.LastErr)
+	}
+	return b.String()
 }
 
-// Unwrap returns the context's error, so that errors.Is(err,
-// context.DeadlineExceeded) holds for a timeout.
-func (e *WaitTimeoutError) Unwrap() error { return e.Err }
+// Unwrap returns the last poll's error, when there is one, and the
+// context's error, so that errors.Is(err, context.DeadlineExceeded) holds
+// for a timeout and errors.As finds the poll's *ResponseError or *CallError.
+func (e *WaitTimeoutError) Unwrap() []error {
+	if e.LastErr == nil {
+		return []error{e.Err}
+	}
+	return []error{e.LastErr, e.Err}
+}
 
 // WaitForBatch polls the status of a device batch upload until it is
 // terminal (finished or finished_with_errors) and returns that answer. The
 // delay between polls starts at InitialDelay and doubles up to MaxDelay, with
 // jitter so that many waiting clients spread out; a Retry-After header on an
-// answer replaces the computed delay, as azcore's pollers do. A failed poll
-// (after the pipeline's own retries) ends the wait with its error. When ctx
-// ends first, the error is a *WaitTimeoutError.
+// answer replaces the computed delay, as azcore's pollers do. When ctx ends
+// first, or a Retry-After (on an answer, or on a fault the pipeline would
+// not wait for) asks for longer than ctx has left, the error is a
+// *WaitTimeoutError with the last status and the last poll's error. Any
+// other failed poll (after the pipeline's own retries) ends the wait with its
+// error, wrapped with the last status when a poll had succeeded.
 func (c *Client) WaitForBatch(ctx context.Context, customerID, batchTrackingID string, o WaitOptions) (*BatchUploadDetails, error) {
 	o = o.withDefaults()
 	start := time.Now()
 	var last *BatchUploadDetails
 	polls := 0
-	timedOut := func(err error) error {
-		return &WaitTimeoutError{Last: last, Waited: time.Since(start), Polls: polls, Err: err}
+	timedOut := func(lastErr error, retryAfter time.Duration, ctxErr error) error {
+		return &WaitTimeoutError{Last: last, Waited: time.Since(start), Polls: polls, LastErr: lastErr, RetryAfter: retryAfter, Err: ctxErr}
 	}
 	delay := o.InitialDelay
 	for {
 		details, header, err := c.getBatchStatus(ctx, customerID, batchTrackingID)
 		if err != nil {
-			if ctxErr := ctx.Err(); ctxErr != nil {
-				return nil, timedOut(ctxErr)
+			var respErr *ResponseError
+			switch {
+			case ctx.Err() != nil:
+				return nil, timedOut(err, 0, ctx.Err())
+			case errors.As(err, &respErr) && respErr.RetryAbandoned && passesDeadline(ctx, respErr.RetryAfter):
+				return nil, timedOut(err, 0, context.DeadlineExceeded)
+			case last != nil:
+				return nil, fmt.Errorf("polling the batch after %d poll(s), whose last status was %q: %w", polls, last.Status, err)
 			}
 			return nil, err
 		}
@@ -100,16 +135,28 @@ func (c *Client) WaitForBatch(ctx context.Context, customerID, batchTrackingID s
 		wait := jitter(delay)
 		if d, ok := retryAfter(header, time.Now()); ok {
 			wait = max(d, o.MinRetryAfter)
+			// Sleeping past the deadline would only end in a timeout
+			// later, without the reason.
+			if passesDeadline(ctx, wait) {
+				return nil, timedOut(nil, d, context.DeadlineExceeded)
+			}
 		}
 		delay = min(2*delay, o.MaxDelay)
 		timer := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			timer.Stop()
-			return nil, timedOut(ctx.Err())
+			return nil, timedOut(nil, 0, ctx.Err())
 		case <-timer.C:
 		}
 	}
+}
+
+// passesDeadline reports whether waiting d from now would pass ctx's
+// deadline.
+func passesDeadline(ctx context.Context, d time.Duration) bool {
+	deadline, ok := ctx.Deadline()
+	return ok && time.Now().Add(d).After(deadline)
 }
 
 func (o WaitOptions) withDefaults() WaitOptions {

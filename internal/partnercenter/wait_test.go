@@ -162,3 +162,132 @@ func TestWaitForBatchBacksOffByDoubling(t *testing.T) {
 		}
 	}
 }
+
+// slowUnavailable answers 503 after a delay, as an overloaded gateway does.
+func slowUnavailable(w http.ResponseWriter) {
+	time.Sleep(150 * time.Millisecond)
+	answer(http.StatusServiceUnavailable, `{"code":"3000","description":"Service unavailable"}`)(w)
+}
+
+func TestWaitForBatchTimeoutKeepsWhyThePollFailed(t *testing.T) {
+	rec := &recorder{responses: []func(http.ResponseWriter){answer(http.StatusOK, processingBody), slowUnavailable}}
+	client := newTestClient(t, rec, &countingCredential{})
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+
+	_, err := client.WaitForBatch(ctx, customerID, trackingID, fastPolling)
+	var timeout *partnercenter.WaitTimeoutError
+	if !errors.As(err, &timeout) || timeout.LastErr == nil {
+		t.Fatalf("error %v, want a *WaitTimeoutError with the last poll's error", err)
+	}
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("errors.Is(%v, context.DeadlineExceeded) is false", err)
+	}
+	var callErr *partnercenter.CallError
+	if !errors.As(err, &callErr) || callErr.LastStatus != http.StatusServiceUnavailable {
+		t.Errorf("error %v, want the poll's *CallError with its last answer, 503", err)
+	}
+	for _, want := range []string{`its last status was "processing"`, "; the last poll failed: ", "HTTP 503 Service Unavailable", "MS-RequestId: "} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v, want it to contain %q", err, want)
+		}
+	}
+}
+
+func TestWaitForBatchEndsAtOnceWhenRetryAfterPassesTheDeadline(t *testing.T) {
+	rec := &recorder{responses: []func(http.ResponseWriter){answer(http.StatusOK, processingBody, "Retry-After", "60")}}
+	client := newTestClient(t, rec, &countingCredential{})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	_, err := client.WaitForBatch(ctx, customerID, trackingID, fastPolling)
+	var timeout *partnercenter.WaitTimeoutError
+	if !errors.As(err, &timeout) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("error %v, want a *WaitTimeoutError that is context.DeadlineExceeded", err)
+	}
+	// Sleeping 60 s would have ended at the 30 s deadline instead.
+	if timeout.RetryAfter != time.Minute || ctx.Err() != nil {
+		t.Errorf("RetryAfter %v, context error %v: want 1m and the wait ended before the deadline", timeout.RetryAfter, ctx.Err())
+	}
+	want := `its last status was "processing", with 2 of 3 device(s) finished; Partner Center asked to wait 1m0s before the next poll, longer than the time left`
+	if !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v, want it to contain %q", err, want)
+	}
+}
+
+func TestWaitForBatchKeepsTheLastStatusWhenThePipelineGivesUp(t *testing.T) {
+	rec := &recorder{responses: []func(http.ResponseWriter){
+		answer(http.StatusOK, queuedBody),
+		answer(http.StatusTooManyRequests, `{"code":"429","description":"Too many requests"}`, "Retry-After", "60"),
+	}}
+	client := newTestClient(t, rec, &countingCredential{})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	_, err := client.WaitForBatch(ctx, customerID, trackingID, fastPolling)
+	var timeout *partnercenter.WaitTimeoutError
+	var respErr *partnercenter.ResponseError
+	if !errors.As(err, &timeout) || !errors.As(err, &respErr) || !respErr.RetryAbandoned {
+		t.Fatalf("error %v, want a *WaitTimeoutError with the abandoned 429", err)
+	}
+	if timeout.Last == nil || timeout.Last.Status != partnercenter.StatusQueued || timeout.Polls != 1 {
+		t.Errorf("last status %+v after %d poll(s), want queued after 1", timeout.Last, timeout.Polls)
+	}
+}
+
+func TestWaitForBatchWrapsAFailedPollWithTheLastStatus(t *testing.T) {
+	rec := &recorder{responses: []func(http.ResponseWriter){
+		answer(http.StatusOK, queuedBody),
+		answer(http.StatusForbidden, `{"code":"403","description":"Forbidden"}`),
+	}}
+	client := newTestClient(t, rec, &countingCredential{})
+
+	_, err := client.WaitForBatch(context.Background(), customerID, trackingID, fastPolling)
+	var respErr *partnercenter.ResponseError
+	if !errors.As(err, &respErr) || respErr.StatusCode != http.StatusForbidden {
+		t.Fatalf("error %v, want Partner Center's 403", err)
+	}
+	if want := `after 1 poll(s), whose last status was "queued": Partner Center answered HTTP 403`; !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v, want it to contain %q", err, want)
+	}
+}
+
+func TestDeviceUploadDetailsDone(t *testing.T) {
+	for _, tc := range []struct {
+		device partnercenter.DeviceUploadDetails
+		want   bool
+	}{
+		{partnercenter.DeviceUploadDetails{Status: partnercenter.StatusFinished}, true},
+		{partnercenter.DeviceUploadDetails{Status: partnercenter.StatusFinishedWithErrors}, true},
+		{partnercenter.DeviceUploadDetails{Status: partnercenter.StatusProcessing, ErrorCode: "806"}, true},
+		{partnercenter.DeviceUploadDetails{Status: partnercenter.StatusProcessing}, false},
+		{partnercenter.DeviceUploadDetails{Status: partnercenter.StatusQueued}, false},
+	} {
+		if got := tc.device.Done(); got != tc.want {
+			t.Errorf("%+v.Done() = %v, want %v", tc.device, got, tc.want)
+		}
+	}
+}
+
+// A Retry-After over the pipeline's longest retry delay, yet within the
+// wait's deadline, is no timeout: the wait ends with the 429, and the last
+// status.
+func TestWaitForBatchThrottledBeyondTheRetryDelayIsNoTimeout(t *testing.T) {
+	rec := &recorder{responses: []func(http.ResponseWriter){
+		answer(http.StatusOK, queuedBody),
+		answer(http.StatusTooManyRequests, `{"code":"429","description":"Too many requests"}`, "Retry-After", "60"),
+	}}
+	client := newTestClient(t, rec, &countingCredential{})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+
+	_, err := client.WaitForBatch(ctx, customerID, trackingID, fastPolling)
+	var timeout *partnercenter.WaitTimeoutError
+	var respErr *partnercenter.ResponseError
+	if errors.As(err, &timeout) || !errors.As(err, &respErr) || !respErr.RetryAbandoned {
+		t.Fatalf("error %v, want the abandoned 429 and no *WaitTimeoutError", err)
+	}
+	if want := `whose last status was "queued": Partner Center answered HTTP 429`; !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v, want it to contain %q", err, want)
+	}
+}

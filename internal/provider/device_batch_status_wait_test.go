@@ -14,20 +14,32 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/emulator"
+	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
 )
 
-// newWaitingEmulator is an emulator whose scheduled batch is queued for 1 s
-// after its first read and then finishes its devices 100 ms apart, and which
-// asks pollers to come back after 1 s, so that a wait sees queued,
-// processing and finished_with_errors in about 2 s.
+// newWaitingEmulator is an emulator whose scheduled batch moves on one step
+// per read, for a provider that polls every few milliseconds (see
+// useFastPolling): the first poll sees it queued, the second and third
+// processing (no device done, then two) and the fourth finished_with_errors,
+// however long the polls take.
 func newWaitingEmulator(t *testing.T) *testEmulator {
 	t.Helper()
+	useFastPolling(t)
 	em := newTestEmulator(t)
-	em.SetPollRetryAfter(time.Second)
-	if err := em.ScheduleBatch(emulator.SeedCustomerID, emulator.DemoBatchSchedule(time.Second, 100*time.Millisecond)); err != nil {
+	em.SetStepPerRead(time.Second)
+	if err := em.ScheduleBatch(emulator.SeedCustomerID, emulator.DemoBatchSchedule(time.Second, 500*time.Millisecond)); err != nil {
 		t.Fatal(err)
 	}
 	return em
+}
+
+// useFastPolling makes wait_for_completion poll every few milliseconds for
+// the rest of the test, in the provider this process runs.
+func useFastPolling(t *testing.T) {
+	t.Helper()
+	saved := waitOptions
+	waitOptions = partnercenter.WaitOptions{InitialDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond, MinRetryAfter: time.Millisecond}
+	t.Cleanup(func() { waitOptions = saved })
 }
 
 // batchReads counts the Partner Center requests for a batch.
@@ -71,10 +83,11 @@ func TestAccDeviceBatchStatus_waitForCompletion(t *testing.T) {
 				expect("wait_for_completion", knownvalue.Bool(true)),
 				expect("location", knownvalue.Null()),
 			},
-			// queued, processing, then finished: one read would not get here.
+			// queued, processing twice, then finished: one read per state
+			// (and one more for the refresh before the plan's check).
 			Check: func(*terraform.State) error {
-				if n := em.batchReads(emulator.ScheduledBatchTrackingID); n < 3 {
-					return fmt.Errorf("%d reads of the batch, want at least 3 (queued, processing, finished)", n)
+				if n := em.batchReads(emulator.ScheduledBatchTrackingID); n < 4 {
+					return fmt.Errorf("%d reads of the batch, want at least 4 (queued, processing twice, finished)", n)
 				}
 				return nil
 			},
@@ -211,8 +224,8 @@ data "partnercenter_device_batch_status" "test" {
 
 func TestAccDeviceBatchStatus_waitTimesOutWithTheLastStatus(t *testing.T) {
 	unsetCredentialEnv(t)
+	useFastPolling(t)
 	em := newTestEmulator(t)
-	em.SetPollRetryAfter(time.Second)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -224,12 +237,12 @@ data "partnercenter_device_batch_status" "test" {
   wait_for_completion = true
 
   timeouts {
-    read = "3s"
+    read = "1s"
   }
 }
 `, emulator.SeedCustomerID, emulator.ProcessingBatchTrackingID),
 			ExpectError: errorPattern(`(?s)Timed out waiting for the device batch to finish.*` + emulator.ProcessingBatchTrackingID +
-				`.*did not finish within timeouts \{ read \}\s+=\s+3s: gave up waiting for the batch after [23](\.\d)?s and \d+ poll\(s\): its last\s+status was "processing", with 1 of 2 device\(s\) finished`),
+				`.*did not finish within timeouts \{ read \}\s+=\s+1s: gave up waiting for the batch after 1(\.\d)?s and \d+ poll\(s\): its last\s+status was "processing", with 1 of 2 device\(s\) finished`),
 		}},
 	})
 }
@@ -281,6 +294,8 @@ func TestAccDeviceBatchStatus_locationRefusedAtPlanTime(t *testing.T) {
 		{`location = "` + path + `"
   customer_id = "` + emulator.SeedCustomerID + `"`, `Invalid Attribute Combination.*Exactly one of these attributes must be configured: \[location,customer_id\]`},
 		{`customer_id = "` + emulator.SeedCustomerID + `"`, `Missing Attribute Configuration.*Exactly one of these attributes must be configured: \[location,batch_tracking_id\]`},
+		{`customer_id = "` + emulator.SeedCustomerID + `"`, `Invalid Attribute Combination.*customer_id = .*These attributes must be configured together: \[customer_id,batch_tracking_id\]`},
+		{`batch_tracking_id = "` + emulator.SeedBatchTrackingID + `"`, `Invalid Attribute Combination.*batch_tracking_id = .*These attributes must be configured together: \[customer_id,batch_tracking_id\]`},
 		{``, `Missing Attribute Configuration.*Exactly one of these attributes must be configured: \[location,customer_id\]`},
 	} {
 		steps = append(steps, resource.TestStep{

@@ -57,10 +57,20 @@ func batchStatusErrorDiagnostic(err error, customerID, batchTrackingID string, r
 	reading := fmt.Sprintf("Reading batch %s of customer %s", batchTrackingID, customerID)
 	var waitTimeout *partnercenter.WaitTimeoutError
 	if errors.As(err, &waitTimeout) {
+		hint := "Partner Center may still be processing it. Raise read in the timeouts block, or read the status without " +
+			"wait_for_completion and assert on it later."
+		switch {
+		case waitTimeout.LastErr != nil:
+			// The batch's progress is unknown: the reads were failing.
+			hint = "The last poll failed, so whether Partner Center is still processing the batch is unknown; " +
+				"give Microsoft support the request IDs above if it keeps failing. Try again later, or raise read in the timeouts block."
+		case waitTimeout.RetryAfter > 0:
+			hint = "Partner Center asked the provider to come back later than the read may last, so it stopped waiting. " +
+				"Raise read in the timeouts block, or read the status without wait_for_completion and assert on it later."
+		}
 		return diag.NewErrorDiagnostic("Timed out waiting for the device batch to finish",
-			fmt.Sprintf("Batch %s of customer %s did not finish within timeouts { read } = %s: %s.\n\n"+
-				"Partner Center may still be processing it. Raise read in the timeouts block, or read the status without "+
-				"wait_for_completion and assert on it later.", batchTrackingID, customerID, readTimeout, waitTimeout))
+			fmt.Sprintf("Batch %s of customer %s did not finish within timeouts { read } = %s: %s.\n\n%s",
+				batchTrackingID, customerID, readTimeout, waitTimeout, hint))
 	}
 	var signIn *partnercenter.SignInError
 	if errors.As(err, &signIn) {

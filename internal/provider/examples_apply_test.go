@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -38,7 +39,7 @@ func TestExamplesApply(t *testing.T) {
 			if !ok {
 				t.Fatalf("no setup to apply %s with: add one to exampleSetups", name)
 			}
-			em := newWaitingEmulator(t)
+			em := newExampleEmulator(t)
 			work := copyExample(t, dir)
 			env, args := setup(t, em, work)
 			out, err := examples.run(t, work, append(credentialFreeEnvironment(), env...),
@@ -51,6 +52,17 @@ func TestExamplesApply(t *testing.T) {
 			}
 		})
 	}
+}
+
+// newExampleEmulator is newWaitingEmulator for a provider run as its own
+// process, which polls at the default pace: the emulator asks it to come
+// back after 1 s, so that the four polls take about 3 s, and the batch moves
+// one step per read, so that a slow machine sees the same states.
+func newExampleEmulator(t *testing.T) *testEmulator {
+	t.Helper()
+	em := newWaitingEmulator(t)
+	em.SetPollRetryAfter(time.Second)
+	return em
 }
 
 // copyExample copies the .tf files of dir into a new directory, so that
@@ -132,7 +144,7 @@ func setupSeedBatchWithoutFailures(t *testing.T, em *testEmulator, _ string) (en
 // pipeline's postcondition requires.
 func setupPipeline(t *testing.T, em *testEmulator, _ string) (env, args []string) {
 	t.Helper()
-	schedule := emulator.DemoBatchSchedule(time.Second, 100*time.Millisecond)
+	schedule := emulator.DemoBatchSchedule(time.Second, 500*time.Millisecond)
 	for i := range schedule.Devices {
 		schedule.Devices[i].ErrorCode, schedule.Devices[i].ErrorDescription = "", ""
 	}
@@ -285,17 +297,33 @@ func checkEverySignInUsed(t *testing.T, em *testEmulator, providers int) {
 
 // TestExamplesPipelineStopsOnFailedDevices applies examples/pipeline to the
 // emulator's scheduled batch, two of whose devices fail: the postcondition
-// stops the run.
+// stops the run and names them; with stop_on_failed_devices = false the run
+// completes, the check block warns and the output lists them.
 func TestExamplesPipelineStopsOnFailedDevices(t *testing.T) {
 	examples := newExampleRunner(t)
-	em := newWaitingEmulator(t)
+	em := newExampleEmulator(t)
 	location := "/customers/" + emulator.SeedCustomerID + "/batchJobStatus/" + emulator.ScheduledBatchTrackingID
-	out, err := examples.run(t, copyExample(t, filepath.Join(examples.root, "examples", "pipeline")),
-		append(credentialFreeEnvironment(), em.clientSecretEnvironment()...),
+	work := copyExample(t, filepath.Join(examples.root, "examples", "pipeline"))
+	env := append(credentialFreeEnvironment(), em.clientSecretEnvironment()...)
+	out, err := examples.run(t, work, env,
 		"apply", "-auto-approve", "-input=false", "-no-color", "-var", "upload_location="+location)
 	want := errorPattern(`Resource postcondition failed.*2 of 4 devices of batch ` + emulator.ScheduledBatchTrackingID +
-		` failed to upload: {"finished":2,"finished_with_errors":2}\.`)
+		` failed to upload: SCHED-0002 \(error 806\), SCHED-0004 \(error 808\)\.`)
 	if err == nil || !want.MatchString(out) {
 		t.Errorf("apply: %v, want the postcondition to fail with %s\n%s", err, want, out)
+	}
+
+	out, err = examples.run(t, work, env, "apply", "-auto-approve", "-input=false", "-no-color",
+		"-var", "upload_location="+location, "-var", "stop_on_failed_devices=false")
+	if err != nil || !strings.Contains(out, "Apply complete!") {
+		t.Fatalf("apply with stop_on_failed_devices=false: %v\n%s", err, out)
+	}
+	for _, want := range []*regexp.Regexp{
+		errorPattern(`Warning: Check block assertion failed.*Devices failed to upload: SCHED-0002 \(error 806: ZtdDeviceAlreadyAssigned\), SCHED-0004 \(error 808: ZtdDeviceAssignedToOtherTenant\)\.`),
+		errorPattern(`failed_serial_numbers = (tolist\()?\[\s*"SCHED-0002",\s*"SCHED-0004",\s*\]`),
+	} {
+		if !want.MatchString(out) {
+			t.Errorf("apply with stop_on_failed_devices=false: want %s\n%s", want, out)
+		}
 	}
 }

@@ -34,6 +34,9 @@ func (d *deviceBatchStatusDataSource) ConfigValidators(context.Context) []dataso
 	return []datasource.ConfigValidator{
 		datasourcevalidator.ExactlyOneOf(location, path.MatchRoot("customer_id")),
 		datasourcevalidator.ExactlyOneOf(location, path.MatchRoot("batch_tracking_id")),
+		// Alone, the two above tell a user who set one ID to choose between
+		// location and the other; this names the ID that is missing.
+		datasourcevalidator.RequiredTogether(path.MatchRoot("customer_id"), path.MatchRoot("batch_tracking_id")),
 	}
 }
 
@@ -70,7 +73,10 @@ func batchIDs(cfg deviceBatchStatusModel) (customerID, batchTrackingID string, d
 	}
 	customerID, batchTrackingID, err := partnercenter.ParseBatchLocation(cfg.Location.ValueString())
 	if err != nil {
-		// Reached when location was unknown at plan time.
+		// The location validator runs again once the value is known (at
+		// apply when it was unknown at plan time), so Read should not get
+		// here; if it does, it reports the error instead of reading a batch
+		// of empty IDs.
 		diags.AddAttributeError(path.Root("location"), "Invalid batch location", fmt.Sprintf("location: %s.", err))
 	}
 	return customerID, batchTrackingID, diags

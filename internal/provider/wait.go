@@ -20,20 +20,26 @@ func waitForCompletionAttribute() schema.BoolAttribute {
 	}
 }
 
+// waitOptions paces wait_for_completion. Only tests change it: the
+// acceptance tests run the provider in this process and poll every few
+// milliseconds, so that waiting through a batch's states takes no real
+// time; partnercenter's unit tests cover the default pacing.
+var waitOptions = partnercenter.WaitOptions{}
+
 // readBatch reads the batch once or, when wait is set, until it is terminal.
 func readBatch(ctx context.Context, client *partnercenter.Client, customerID, trackingID string, wait bool) (*partnercenter.BatchUploadDetails, error) {
 	if !wait {
 		return client.GetBatchStatus(ctx, customerID, trackingID)
 	}
-	return client.WaitForBatch(ctx, customerID, trackingID, partnercenter.WaitOptions{
-		OnPoll: func(details *partnercenter.BatchUploadDetails) {
-			tflog.Info(ctx, "Polled device batch status", map[string]any{
-				"customer_id":       customerID,
-				"batch_tracking_id": trackingID,
-				"status":            string(details.Status),
-				"device_count":      len(details.DevicesStatus),
-				"failed_devices":    details.FailedDeviceCount(),
-			})
-		},
-	})
+	o := waitOptions
+	o.OnPoll = func(details *partnercenter.BatchUploadDetails) {
+		tflog.Info(ctx, "Polled device batch status", map[string]any{
+			"customer_id":       customerID,
+			"batch_tracking_id": trackingID,
+			"status":            string(details.Status),
+			"device_count":      len(details.DevicesStatus),
+			"failed_devices":    details.FailedDeviceCount(),
+		})
+	}
+	return client.WaitForBatch(ctx, customerID, trackingID, o)
 }

@@ -17,7 +17,8 @@
 //
 // points the provider at the emulator. The file appears whole, so a script
 // may poll for it. -fixtures adds batches from a file in the format
-// Emulator.LoadFixtures reads. Batches still queued or processing are
+// Emulator.LoadFixtures reads: fixed answers, or schedules that move from
+// queued through processing to a terminal status. Batches still queued or processing are
 // answered with Retry-After: -poll-retry-after (rounded up to seconds; 0 sends
 // none), so that a waiting provider polls at that pace. -faults makes the
 // first batch status requests fail in turn, such as "429:57,503,drop" (see
