@@ -269,17 +269,21 @@ func TestDeviceUploadDetailsDone(t *testing.T) {
 	}
 }
 
-// A Retry-After over the pipeline's longest retry delay, yet within the
-// wait's deadline, is no timeout: the wait ends with the 429, and the last
-// status.
+// A wait without a deadline ends on a Retry-After over the pipeline's
+// longest retry delay with the 429 and the last status, not as a timeout.
+// (With a deadline it is waited out while it fits: see
+// TestRetryAfterOverMaxRetryDelayIsWaitedWithinDeadline.)
 func TestWaitForBatchThrottledBeyondTheRetryDelayIsNoTimeout(t *testing.T) {
 	rec := &recorder{responses: []func(http.ResponseWriter){
 		answer(http.StatusOK, queuedBody),
-		answer(http.StatusTooManyRequests, `{"code":"429","description":"Too many requests"}`, "Retry-After", "60"),
+		answer(http.StatusTooManyRequests, `{"code":"429","description":"Too many requests"}`, "Retry-After", "120"),
 	}}
 	client := newTestClient(t, rec, &countingCredential{})
-	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	// Without a deadline the pipeline refuses a Retry-After over its 60 s
+	// cap; the watchdog cancels (it sets no deadline) should it wait instead.
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	time.AfterFunc(10*time.Second, cancel)
 
 	_, err := client.WaitForBatch(ctx, customerID, trackingID, fastPolling)
 	var timeout *partnercenter.WaitTimeoutError
