@@ -438,6 +438,18 @@ func TestLoadFixtures(t *testing.T) {
 			"fixture batch 1: batch of customer c3 has no batchTrackingId"},
 		{"missing response", `{"batches": [{"customerId": "c3"}]}`, "fixture batch 0: batch of customer c3 is not a BatchUploadDetails object"},
 		{"trailing data", `{"batches": [{"customerId": "c3", "response": {"batchTrackingId": "t3"}}]} {}`, "data after the fixture object"},
+		{"both", `{"batches": [{"customerId": "c3", "response": {"batchTrackingId": "t3"}, "schedule": {"batchTrackingId": "t3"}}]}`,
+			"fixture batch 0 has both a response and a schedule"},
+		{"bad duration", `{"batches": [{"customerId": "c3", "schedule": {"batchTrackingId": "t3", "queuedFor": "soon"}}]}`,
+			`fixture batch 0: queuedFor: time: invalid duration "soon"`},
+		{"negative", `{"batches": [{"customerId": "c3", "schedule": {"batchTrackingId": "t3", "deviceEvery": "-1s"}}]}`,
+			"fixture batch 0: scheduled batch t3 has a negative duration"},
+		{"no tracking ID", `{"batches": [{"customerId": "c3", "schedule": {"queuedFor": "1s"}}]}`,
+			"fixture batch 0: scheduled batch of customer c3 has no batch tracking ID"},
+		{"misspelt device field", `{"batches": [{"customerId": "c3", "schedule": {"batchTrackingId": "t3", "devices": [{"serial": "A"}]}}]}`,
+			`unknown field "serial"`},
+		{"one invalid of two", `{"batches": [{"customerId": "c3", "schedule": {"batchTrackingId": "t3"}}, {"customerId": "", "schedule": {"batchTrackingId": "t4"}}]}`,
+			"fixture batch 1: scheduled batch without a customer ID"},
 	}
 	for _, tt := range invalid {
 		t.Run(tt.name, func(t *testing.T) {

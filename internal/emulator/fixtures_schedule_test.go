@@ -41,30 +41,4 @@ func TestLoadFixturesSchedule(t *testing.T) {
 			}
 		}
 	}
-
-	invalid := []struct{ name, file, wantErr string }{
-		{"both", `{"batches": [{"customerId": "c3", "response": {"batchTrackingId": "t3"}, "schedule": {"batchTrackingId": "t3"}}]}`,
-			"fixture batch 0 has both a response and a schedule"},
-		{"bad duration", `{"batches": [{"customerId": "c3", "schedule": {"batchTrackingId": "t3", "queuedFor": "soon"}}]}`,
-			`fixture batch 0: queuedFor: time: invalid duration "soon"`},
-		{"negative", `{"batches": [{"customerId": "c3", "schedule": {"batchTrackingId": "t3", "deviceEvery": "-1s"}}]}`,
-			"fixture batch 0: scheduled batch t3 has a negative duration"},
-		{"no tracking ID", `{"batches": [{"customerId": "c3", "schedule": {"queuedFor": "1s"}}]}`,
-			"fixture batch 0: scheduled batch of customer c3 has no batch tracking ID"},
-		{"misspelt device field", `{"batches": [{"customerId": "c3", "schedule": {"batchTrackingId": "t3", "devices": [{"serial": "A"}]}}]}`,
-			`unknown field "serial"`},
-		{"one invalid of two", `{"batches": [{"customerId": "c3", "schedule": {"batchTrackingId": "t3"}}, {"customerId": "", "schedule": {"batchTrackingId": "t4"}}]}`,
-			"fixture batch 1: scheduled batch without a customer ID"},
-	}
-	for _, tt := range invalid {
-		t.Run(tt.name, func(t *testing.T) {
-			err := e.LoadFixtures(strings.NewReader(tt.file))
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Fatalf("error %v, want one containing %q", err, tt.wantErr)
-			}
-			if got := getBatch(e, batchPath("c3", "t3"), token); got.status != http.StatusNotFound {
-				t.Errorf("batch t3 of an invalid file was stored: status %d", got.status)
-			}
-		})
-	}
 }
