@@ -65,11 +65,9 @@ func retryOptions(o Options) policy.RetryOptions {
 // call is what the policies learn about one call across its attempts. The
 // attempts of a call run one after the other, so it needs no lock.
 type call struct {
-	deadline    time.Time
-	hasDeadline bool
-	// done is the call's context's Done, not an attempt's, which
-	// RequestTimeout ends sooner.
-	done <-chan struct{}
+	// ctx is the call's context, whose deadline bounds all attempts and
+	// their waits; an attempt's own context ends sooner, at RequestTimeout.
+	ctx context.Context
 
 	attempts      int
 	lastStatus    int
@@ -98,8 +96,7 @@ type callKey struct{}
 
 // withCall starts tracking a call made with ctx.
 func withCall(ctx context.Context) (context.Context, *call) {
-	c := &call{done: ctx.Done()}
-	c.deadline, c.hasDeadline = ctx.Deadline()
+	c := &call{ctx: ctx}
 	return context.WithValue(ctx, callKey{}, c), c
 }
 
@@ -109,7 +106,7 @@ func callOf(req *policy.Request) *call {
 	if c, ok := req.Raw().Context().Value(callKey{}).(*call); ok {
 		return c
 	}
-	return &call{}
+	return &call{ctx: context.Background()}
 }
 
 // nonRetriable stops azcore's retry policy: it does not retry an error with
@@ -175,13 +172,14 @@ func (p attemptPolicy) Do(req *policy.Request) (*http.Response, error) {
 	if c.retryAfter <= 0 || c.attempts > p.maxRetries || !runtime.HasStatusCode(resp, retryStatusCodes...) {
 		return resp, nil
 	}
+	deadline, hasDeadline := c.ctx.Deadline()
 	switch {
-	case c.hasDeadline && time.Now().Add(c.retryAfter).After(c.deadline):
-		c.abandoned, c.timeLeft = true, max(time.Until(c.deadline), 0)
+	case passesDeadline(c.ctx, c.retryAfter):
+		c.abandoned, c.timeLeft = true, max(time.Until(deadline), 0)
 		return resp, nonRetriable{errRetryAfterTooLong}
 	case c.retryAfter <= p.maxRetryDelay:
 		return resp, nil
-	case !c.hasDeadline:
+	case !hasDeadline:
 		c.abandoned, c.maxRetryDelay = true, p.maxRetryDelay
 		return resp, nonRetriable{errRetryAfterTooLong}
 	}
@@ -190,7 +188,7 @@ func (p attemptPolicy) Do(req *policy.Request) (*http.Response, error) {
 	runtime.Drain(resp)
 	select {
 	case <-time.After(c.retryAfter):
-	case <-c.done:
+	case <-c.ctx.Done():
 		// azcore sees the call's context ended and returns its error.
 		return resp, nil
 	}
