@@ -43,6 +43,11 @@ type batchKey struct {
 	customerID, trackingID string
 }
 
+// newKey is the key of a batch, however its IDs are written.
+func newKey(customerID, trackingID string) batchKey {
+	return batchKey{strings.ToLower(customerID), strings.ToLower(trackingID)}
+}
+
 // fixtureFile is the format LoadFixtures reads.
 type fixtureFile struct {
 	Batches []struct {
@@ -57,16 +62,10 @@ type fixtureFile struct {
 // fixtureSchedule is a BatchSchedule as a fixture file writes it, with
 // durations such as "2s".
 type fixtureSchedule struct {
-	BatchTrackingID string `json:"batchTrackingId"`
-	QueuedFor       string `json:"queuedFor"`
-	DeviceEvery     string `json:"deviceEvery"`
-	Devices         []struct {
-		DeviceID         string `json:"deviceId"`
-		SerialNumber     string `json:"serialNumber"`
-		ProductKey       string `json:"productKey"`
-		ErrorCode        string `json:"errorCode"`
-		ErrorDescription string `json:"errorDescription"`
-	} `json:"devices"`
+	BatchTrackingID string            `json:"batchTrackingId"`
+	QueuedFor       string            `json:"queuedFor"`
+	DeviceEvery     string            `json:"deviceEvery"`
+	Devices         []ScheduledDevice `json:"devices"`
 }
 
 // batchSchedule converts f, whose durations are optional (zero).
@@ -85,9 +84,7 @@ func (f *fixtureSchedule) batchSchedule() (BatchSchedule, error) {
 		}
 		*d.to = v
 	}
-	for _, d := range f.Devices {
-		s.Devices = append(s.Devices, ScheduledDevice(d))
-	}
+	s.Devices = f.Devices
 	return s, nil
 }
 
@@ -143,7 +140,7 @@ func (e *Emulator) LoadFixtures(r io.Reader) error {
 			if err != nil {
 				return fmt.Errorf("fixture batch %d: %w", i, err)
 			}
-			keys[i], schedules[i] = batchKey{strings.ToLower(b.CustomerID), strings.ToLower(s.BatchTrackingID)}, &s
+			keys[i], schedules[i] = newKey(b.CustomerID, s.BatchTrackingID), &s
 		default:
 			key, err := newBatchKey(b.CustomerID, b.Response)
 			if err != nil {
@@ -182,7 +179,7 @@ func (e *Emulator) loadEmbeddedFixtures() {
 func (e *Emulator) batch(customerID, trackingID string) ([]byte, bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	body, ok := e.batches[batchKey{strings.ToLower(customerID), strings.ToLower(trackingID)}]
+	body, ok := e.batches[newKey(customerID, trackingID)]
 	return body, ok
 }
 
@@ -201,5 +198,5 @@ func newBatchKey(customerID string, body []byte) (batchKey, error) {
 	if details.BatchTrackingID == "" {
 		return batchKey{}, fmt.Errorf("batch of customer %s has no batchTrackingId", customerID)
 	}
-	return batchKey{strings.ToLower(customerID), strings.ToLower(details.BatchTrackingID)}, nil
+	return newKey(customerID, details.BatchTrackingID), nil
 }

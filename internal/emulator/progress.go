@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 )
@@ -93,11 +92,11 @@ type BatchSchedule struct {
 // ScheduledDevice is one device of a scheduled batch. A device with an
 // ErrorCode fails when its turn comes.
 type ScheduledDevice struct {
-	DeviceID         string
-	SerialNumber     string
-	ProductKey       string
-	ErrorCode        string
-	ErrorDescription string
+	DeviceID         string `json:"deviceId"`
+	SerialNumber     string `json:"serialNumber"`
+	ProductKey       string `json:"productKey"`
+	ErrorCode        string `json:"errorCode"`
+	ErrorDescription string `json:"errorDescription"`
 }
 
 // scheduledBatch is a BatchSchedule and when it started; the zero start
@@ -117,7 +116,7 @@ func (e *Emulator) ScheduleBatch(customerID string, s BatchSchedule) error {
 		return err
 	}
 	s.Devices = append([]ScheduledDevice(nil), s.Devices...)
-	key := batchKey{strings.ToLower(customerID), strings.ToLower(s.BatchTrackingID)}
+	key := newKey(customerID, s.BatchTrackingID)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	delete(e.batches, key)
@@ -194,7 +193,7 @@ func (e *Emulator) scheduleDemoBatch() {
 // queued or processing, matching IDs case-insensitively. A scheduled batch
 // starts its schedule on its first read.
 func (e *Emulator) batchAnswer(customerID, trackingID string) (body []byte, unfinished bool, ok bool) {
-	key := batchKey{strings.ToLower(customerID), strings.ToLower(trackingID)}
+	key := newKey(customerID, trackingID)
 	e.mu.Lock()
 	scheduled := e.scheduled[key]
 	now := e.clock.Now()
