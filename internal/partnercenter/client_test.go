@@ -211,8 +211,8 @@ func TestGetBatchStatusErrors(t *testing.T) {
 			if !strings.Contains(err.Error(), tt.wantText) {
 				t.Errorf("error text %q does not contain %q", err.Error(), tt.wantText)
 			}
-			if got.NotFound() != (want.StatusCode == http.StatusNotFound) {
-				t.Errorf("NotFound() = %v for status %d", got.NotFound(), want.StatusCode)
+			if notFound := partnercenter.KindOf(got) == partnercenter.KindNotFound; notFound != (want.StatusCode == http.StatusNotFound) {
+				t.Errorf("KindOf() is not found: %v, for status %d", notFound, want.StatusCode)
 			}
 		})
 	}

@@ -67,13 +67,13 @@ func (e *ResponseError) Error() string {
 	case e.RetryAbandoned && e.MaxRetryDelay > 0:
 		fmt.Fprintf(&b, "; it asked to retry after %s, longer than the longest wait between attempts (%s) of a call without a time limit, so the call ended without waiting", e.RetryAfter, e.MaxRetryDelay)
 	case e.RetryAbandoned:
-		fmt.Fprintf(&b, "; it asked to retry after %s, longer than the %s the call had left, so the call ended without waiting", e.RetryAfter, roundTimeLeft(e.TimeLeft))
+		fmt.Fprintf(&b, "; it asked to retry after %s, longer than the %s the call had left, so the call ended without waiting", e.RetryAfter, RoundTimeLeft(e.TimeLeft))
 	}
 	return b.String()
 }
 
-// roundTimeLeft shows a time left as a person reads it: 29.98s as 30s.
-func roundTimeLeft(d time.Duration) time.Duration {
+// RoundTimeLeft shows a time left as a person reads it: 29.98s as 30s.
+func RoundTimeLeft(d time.Duration) time.Duration {
 	if d >= time.Second {
 		return d.Round(time.Second)
 	}
@@ -87,11 +87,6 @@ func (e *ResponseError) Status() string {
 
 func (e *ResponseError) requestIDs() string {
 	return headerRequestID + ": " + e.RequestID + ", " + headerCorrelationID + ": " + e.CorrelationID
-}
-
-// NotFound reports whether Partner Center answered 404.
-func (e *ResponseError) NotFound() bool {
-	return e.StatusCode == http.StatusNotFound
 }
 
 // apiFault is the error body of Partner Center. A throttled call answers with
@@ -117,9 +112,9 @@ func newResponseError(resp *http.Response, c *call) *ResponseError {
 		return e
 	}
 	e.Code = string(fault.Code)
-	e.Description = fault.Description
+	e.Description = cutText(fault.Description)
 	if e.Description == "" {
-		e.Description = fault.Message
+		e.Description = cutText(fault.Message)
 	}
 	return e
 }
@@ -161,6 +156,9 @@ type CallError struct {
 	// TimedOut is set when the time allowed for the whole call (the
 	// caller's context deadline) ran out, rather than the retries.
 	TimedOut bool
+	// Cancelled is set when the caller cancelled the call, as Terraform
+	// does when it is interrupted.
+	Cancelled bool
 	// Err is the last failure.
 	Err error
 }
@@ -168,9 +166,12 @@ type CallError struct {
 // Error says what failed, after how many attempts, and what was last seen.
 func (e *CallError) Error() string {
 	var b strings.Builder
-	if e.TimedOut {
+	switch {
+	case e.Cancelled:
+		b.WriteString("the call was cancelled")
+	case e.TimedOut:
 		b.WriteString("the time allowed for the call ran out")
-	} else {
+	default:
 		b.WriteString("Partner Center could not be reached")
 	}
 	fmt.Fprintf(&b, " after %d attempt", e.Attempts)
@@ -205,13 +206,8 @@ func newCallError(ctx context.Context, c *call, err error) *CallError {
 	return &CallError{
 		Attempts: c.attempts, LastStatus: c.lastStatus, RetryAfter: c.retryAfter,
 		RequestID: c.requestID, CorrelationID: c.correlationID,
-		TimedOut: errors.Is(ctx.Err(), context.DeadlineExceeded), Err: err,
+		TimedOut:  errors.Is(ctx.Err(), context.DeadlineExceeded),
+		Cancelled: errors.Is(ctx.Err(), context.Canceled),
+		Err:       err,
 	}
-}
-
-// invalidResponse is the error of an answer that is not what Partner Center
-// documents, with the IDs Microsoft support asks for.
-func invalidResponse(resp *http.Response, reason string) error {
-	requestID, correlationID := callIDs(resp)
-	return fmt.Errorf("%w: %s (%s: %s, %s: %s)", ErrInvalidResponse, reason, headerRequestID, requestID, headerCorrelationID, correlationID)
 }

@@ -3,14 +3,12 @@ package partnercenter
 import (
 	"context"
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 )
@@ -21,10 +19,6 @@ const (
 	DefaultMaxRetries = 5
 	// DefaultRequestTimeout bounds one attempt by default.
 	DefaultRequestTimeout = 60 * time.Second
-	// MaxResponseBytes caps a response body. A batch of thousands of devices
-	// is a few MiB; anything far larger is not a Partner Center answer, and
-	// reading it whole could exhaust memory.
-	MaxResponseBytes = 64 << 20
 )
 
 // retryStatusCodes are the answers worth another attempt: throttling and
@@ -38,6 +32,12 @@ var retryStatusCodes = []int{
 	http.StatusBadGateway,
 	http.StatusServiceUnavailable,
 	http.StatusGatewayTimeout,
+}
+
+// RetriedStatuses returns the HTTP statuses a request is retried on, in
+// ascending order.
+func RetriedStatuses() []int {
+	return slices.Clone(retryStatusCodes)
 }
 
 // LogFunc receives one message per attempt of a call, with the request and
@@ -60,53 +60,6 @@ func retryOptions(o Options) policy.RetryOptions {
 	r.StatusCodes = retryStatusCodes
 	r.ShouldRetry = nil
 	return r
-}
-
-// call is what the policies learn about one call across its attempts. The
-// attempts of a call run one after the other, so it needs no lock.
-type call struct {
-	// ctx is the call's context, whose deadline bounds all attempts and
-	// their waits; an attempt's own context ends sooner, at RequestTimeout.
-	ctx context.Context
-
-	attempts      int
-	lastStatus    int
-	retryAfter    time.Duration
-	requestID     string
-	correlationID string
-	// renewed is set once a 401 has been retried with a new token.
-	renewed bool
-	// renewing is set while that retry asks for the new token.
-	renewing bool
-	// tokenFetched is set when the current attempt asked the credential for
-	// a token rather than using the pipeline's cached one. It is per call,
-	// not a count on the shared credential: another call fetching a token
-	// at the same time says nothing about this one.
-	tokenFetched bool
-	// abandoned is set when Partner Center asked to wait longer than the
-	// call may, so the call ended without waiting; timeLeft is then what was
-	// left before its deadline, or zero when it had none and the wait was
-	// over maxRetryDelay.
-	abandoned     bool
-	timeLeft      time.Duration
-	maxRetryDelay time.Duration
-}
-
-type callKey struct{}
-
-// withCall starts tracking a call made with ctx.
-func withCall(ctx context.Context) (context.Context, *call) {
-	c := &call{ctx: ctx}
-	return context.WithValue(ctx, callKey{}, c), c
-}
-
-// callOf returns the call req belongs to; a request made without withCall
-// gets a call of its own, so the policies never see nil.
-func callOf(req *policy.Request) *call {
-	if c, ok := req.Raw().Context().Value(callKey{}).(*call); ok {
-		return c
-	}
-	return &call{ctx: context.Background()}
 }
 
 // nonRetriable stops azcore's retry policy: it does not retry an error with
@@ -228,106 +181,4 @@ func retryAfter(h http.Header, now time.Time) (d time.Duration, ok bool) {
 		return max(t.Sub(now), 0), true
 	}
 	return 0, false
-}
-
-// renewTokenPolicy retries a call once when Partner Center refuses a cached
-// token with 401: the token may have been revoked or rotated before its
-// expiry. azcore's bearer token policy forgets its token on a 401, so the
-// retry signs in again. A 401 for a token this attempt just fetched is
-// final: a new token would be refused for the same reason.
-type renewTokenPolicy struct{}
-
-// Do implements policy.Policy.
-func (renewTokenPolicy) Do(req *policy.Request) (*http.Response, error) {
-	c := callOf(req)
-	c.tokenFetched = false
-	resp, err := req.Next()
-	if err != nil || resp.StatusCode != http.StatusUnauthorized || c.tokenFetched || c.renewed {
-		return resp, err
-	}
-	c.renewed = true
-	runtime.Drain(resp)
-	if err := req.RewindBody(); err != nil {
-		return nil, err
-	}
-	c.renewing = true
-	defer func() { c.renewing = false }()
-	return req.Next()
-}
-
-// renewing reports whether a token is asked for to replace one Partner
-// Center refused, so that a credential with a cache must not answer from it.
-func renewing(ctx context.Context) bool {
-	c, ok := ctx.Value(callKey{}).(*call)
-	return ok && c.renewing
-}
-
-// fetchMarkingCredential marks the call a token is asked for, so that
-// renewTokenPolicy knows whether that call's attempt used a cached token.
-// azcore's bearer token policy asks with the request's context, in the
-// goroutine of the call.
-type fetchMarkingCredential struct {
-	azcore.TokenCredential
-}
-
-// GetToken implements azcore.TokenCredential.
-func (c fetchMarkingCredential) GetToken(ctx context.Context, o policy.TokenRequestOptions) (azcore.AccessToken, error) {
-	if state, ok := ctx.Value(callKey{}).(*call); ok {
-		state.tokenFetched = true
-	}
-	return c.TokenCredential.GetToken(ctx, o)
-}
-
-// limitedTransport caps every response body at MaxResponseBytes, below
-// azcore, which otherwise reads a body whole whatever its size.
-type limitedTransport struct {
-	next policy.Transporter
-}
-
-// Do implements policy.Transporter.
-func (t limitedTransport) Do(req *http.Request) (*http.Response, error) {
-	resp, err := t.next.Do(req)
-	if err == nil && resp.Body != nil {
-		resp.Body = &limitedBody{body: resp.Body, left: MaxResponseBytes}
-	}
-	return resp, err
-}
-
-// errBodyTooLarge is the error of a body over MaxResponseBytes.
-var errBodyTooLarge = fmt.Errorf("%w: the body is larger than %d MiB", ErrInvalidResponse, MaxResponseBytes>>20)
-
-// limitedBody reads at most left more bytes and fails when there are more.
-type limitedBody struct {
-	body io.ReadCloser
-	left int64
-}
-
-func (b *limitedBody) Read(p []byte) (int, error) {
-	if b.left <= 0 {
-		var probe [1]byte
-		n, err := b.body.Read(probe[:])
-		if n > 0 {
-			return 0, errBodyTooLarge
-		}
-		return 0, err
-	}
-	if int64(len(p)) > b.left {
-		p = p[:b.left]
-	}
-	n, err := b.body.Read(p)
-	b.left -= int64(n)
-	return n, err
-}
-
-func (b *limitedBody) Close() error {
-	return b.body.Close()
-}
-
-// defaultTransport is used when Options names none: net/http's default
-// transport (proxy from the environment, HTTP/2, keep-alive), as azcore's.
-func defaultTransport() policy.Transporter {
-	if t, ok := http.DefaultTransport.(*http.Transport); ok {
-		return &http.Client{Transport: t.Clone()}
-	}
-	return http.DefaultClient
 }

@@ -133,7 +133,7 @@ func TestWaitForBatchStopsOnAFailedPoll(t *testing.T) {
 
 	_, err := client.WaitForBatch(context.Background(), customerID, trackingID, fastPolling)
 	var respErr *partnercenter.ResponseError
-	if !errors.As(err, &respErr) || !respErr.NotFound() {
+	if !errors.As(err, &respErr) || partnercenter.KindOf(err) != partnercenter.KindNotFound {
 		t.Errorf("error %v, want Partner Center's 404", err)
 	}
 }

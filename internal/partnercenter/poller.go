@@ -9,7 +9,8 @@ import (
 	"time"
 )
 
-// Polling defaults of WaitForBatch. Partner Center's PowerShell module polls
+// Polling defaults of WaitForBatch, which follows every batch job: device
+// uploads and device policy updates alike are read through batchJobStatus. Partner Center's PowerShell module polls
 // every 5 s; starting faster finds small batches done sooner, and backing off
 // keeps a long wait from using up the partner's request quota.
 const (
@@ -33,9 +34,9 @@ type WaitOptions struct {
 	OnPoll func(*BatchUploadDetails)
 }
 
-// WaitTimeoutError is returned by WaitForBatch when its context ends before
-// the batch reaches a terminal status, or would end before the next poll
-// Partner Center allows.
+// WaitTimeoutError is returned by WaitForBatch when its context ends (its
+// deadline passes, or the caller cancels it) before the batch reaches a
+// terminal status, or would end before the next poll Partner Center allows.
 type WaitTimeoutError struct {
 	// Last is the last answer seen; nil when no poll completed.
 	Last *BatchUploadDetails
@@ -60,8 +61,12 @@ type WaitTimeoutError struct {
 func (e *WaitTimeoutError) Error() string {
 	var b strings.Builder
 	waited := e.Waited.Round(100 * time.Millisecond)
+	verb := "gave up waiting"
+	if errors.Is(e.Err, context.Canceled) {
+		verb = "stopped waiting, cancelled,"
+	}
 	if e.Last == nil {
-		fmt.Fprintf(&b, "gave up waiting for the batch after %s: no status was read (%v)", waited, e.Err)
+		fmt.Fprintf(&b, "%s for the batch after %s: no status was read (%v)", verb, waited, e.Err)
 	} else {
 		done := 0
 		for _, d := range e.Last.DevicesStatus {
@@ -69,8 +74,8 @@ func (e *WaitTimeoutError) Error() string {
 				done++
 			}
 		}
-		fmt.Fprintf(&b, "gave up waiting for the batch after %s and %d poll(s): its last status was %q, with %d of %d device(s) finished",
-			waited, e.Polls, e.Last.Status, done, len(e.Last.DevicesStatus))
+		fmt.Fprintf(&b, "%s for the batch after %s and %d poll(s): its last status was %q, with %d of %d device(s) finished",
+			verb, waited, e.Polls, e.Last.Status, done, len(e.Last.DevicesStatus))
 	}
 	if e.RetryAfter > 0 {
 		fmt.Fprintf(&b, "; Partner Center asked to wait %s before the next poll, longer than the time left", e.RetryAfter)

@@ -1,0 +1,272 @@
+package partnercenter
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// A batch job is Partner Center's asynchronous work: a device upload (#1,
+// #2) or a device policy update (#8) answers 202 with a Location naming the
+// job, whose status is then read with GetBatchStatus and followed with
+// WaitForBatch.
+
+// BatchJob names an asynchronous job Partner Center accepted.
+type BatchJob struct {
+	// CustomerID and TrackingID are the IDs in Location, as written there.
+	CustomerID string
+	TrackingID string
+	// Location is the header (or the body's status link) as Partner Center
+	// sent it.
+	Location string
+}
+
+// startJob sends r, an operation Partner Center answers with 202 (or 200,
+// which the REST reference lists too) and the job's status link: the
+// Location header, or a link in the body, which the reference also allows.
+func (c *Client) startJob(ctx context.Context, r request) (*BatchJob, error) {
+	var link statusLink
+	r.success = []int{http.StatusAccepted, http.StatusOK}
+	r.out, r.bodyOptional = &link, true
+	a, err := c.do(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	location := strings.TrimSpace(a.header.Get("Location"))
+	if location == "" {
+		location = string(link)
+	}
+	if location == "" {
+		return nil, a.invalid(r.what + " has neither a Location header nor a status link in its body")
+	}
+	customerID, trackingID, err := ParseBatchLocation(location)
+	if err != nil {
+		return nil, a.invalid("the status link of " + r.what + ": " + err.Error())
+	}
+	return &BatchJob{CustomerID: customerID, TrackingID: trackingID, Location: location}, nil
+}
+
+// statusLink is the status link a 202's body may carry. Its shape is not
+// documented beyond "an object", so the first string anywhere in it that
+// reads as a batch job location is taken.
+type statusLink string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (l *statusLink) UnmarshalJSON(data []byte) error {
+	var v any
+	if err := json.Unmarshal(data, &v); err != nil {
+		return err
+	}
+	*l = statusLink(findLocation(v))
+	return nil
+}
+
+func findLocation(v any) string {
+	switch v := v.(type) {
+	case string:
+		if _, _, err := ParseBatchLocation(v); err == nil {
+			return v
+		}
+	case []any:
+		for _, item := range v {
+			if found := findLocation(item); found != "" {
+				return found
+			}
+		}
+	case map[string]any:
+		for _, item := range v {
+			if found := findLocation(item); found != "" {
+				return found
+			}
+		}
+	}
+	return ""
+}
+
+// UploadStatus is Partner Center's DeviceUploadStatusType, used for a batch
+// job and for each device in it. Values Partner Center may add later (or the
+// "in-progress" its docs mention) are kept as sent.
+type UploadStatus string
+
+// The documented upload statuses.
+const (
+	StatusUnknown            UploadStatus = "unknown"
+	StatusQueued             UploadStatus = "queued"
+	StatusProcessing         UploadStatus = "processing"
+	StatusFinished           UploadStatus = "finished"
+	StatusFinishedWithErrors UploadStatus = "finished_with_errors"
+)
+
+// Terminal reports whether processing is over: the status will not change again.
+func (s UploadStatus) Terminal() bool {
+	return s == StatusFinished || s == StatusFinishedWithErrors
+}
+
+// BatchUploadDetails is the processing status of a batch job.
+type BatchUploadDetails struct {
+	// BatchTrackingID is the GUID returned in the Location header of the upload.
+	BatchTrackingID string
+	// Status is the batch's status as Partner Center sent it.
+	Status UploadStatus
+	// StartedTime and CompletedTime are in UTC; the zero time means not set.
+	StartedTime   time.Time
+	CompletedTime time.Time
+	// DevicesStatus lists each device's result in the order Partner Center sent them.
+	DevicesStatus []DeviceUploadDetails
+}
+
+// DeviceUploadDetails is the result of one device in a batch job. Every
+// field may be empty: Partner Center omits what does not apply.
+type DeviceUploadDetails struct {
+	DeviceID         string
+	SerialNumber     string
+	ProductKey       string
+	Status           UploadStatus
+	ErrorCode        string
+	ErrorDescription string
+}
+
+// Failed reports whether the device was not uploaded: its status says so, or
+// Partner Center attached an error code to it.
+func (d DeviceUploadDetails) Failed() bool {
+	return d.Status == StatusFinishedWithErrors || d.ErrorCode != ""
+}
+
+// Done reports whether Partner Center is through with the device: its
+// status is terminal, or it carries an error code, which only a failed
+// device does.
+func (d DeviceUploadDetails) Done() bool {
+	return d.Status.Terminal() || d.ErrorCode != ""
+}
+
+// FailedDeviceCount counts the devices that failed.
+func (b *BatchUploadDetails) FailedDeviceCount() int {
+	n := 0
+	for _, d := range b.DevicesStatus {
+		if d.Failed() {
+			n++
+		}
+	}
+	return n
+}
+
+// GetBatchStatus reads the status of a batch job (operation #3):
+// GET {baseURL}/v1/customers/{customerID}/batchJobStatus/{batchTrackingID},
+// with GUIDs in the path in lower case (see canonicalID).
+// A non-2xx answer is returned as a *ResponseError, a call that got no
+// answer as a *CallError, and an answer that is not a BatchUploadDetails for
+// this batch as an error wrapping ErrInvalidResponse.
+func (c *Client) GetBatchStatus(ctx context.Context, customerID, batchTrackingID string) (*BatchUploadDetails, error) {
+	details, _, err := c.getBatchStatus(ctx, customerID, batchTrackingID)
+	return details, err
+}
+
+// getBatchStatus is GetBatchStatus that also returns the headers of the 200
+// answer, whose Retry-After paces WaitForBatch.
+func (c *Client) getBatchStatus(ctx context.Context, customerID, batchTrackingID string) (*BatchUploadDetails, http.Header, error) {
+	var details BatchUploadDetails
+	a, err := c.do(ctx, request{
+		method:  http.MethodGet,
+		path:    batchStatusPath(customerID, batchTrackingID),
+		success: []int{http.StatusOK},
+		out:     &details,
+		what:    batchStatusAnswer,
+		check:   func() string { return details.checkFor(batchTrackingID) },
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return &details, a.header, nil
+}
+
+// batchStatusAnswer names the answer of operation #3 in messages.
+const batchStatusAnswer = "the batch status answer"
+
+// batchStatusPath is the path of a batch job's status below the base URL.
+func batchStatusPath(customerID, batchTrackingID string) string {
+	return customerPath(customerID) + "/batchJobStatus/" + url.PathEscape(canonicalID(batchTrackingID))
+}
+
+// customerPath is the path below the base URL of a customer, under which
+// every device deployment operation lives.
+func customerPath(customerID string) string {
+	return "/v1/customers/" + url.PathEscape(canonicalID(customerID))
+}
+
+// checkFor says why details is not the status of batchTrackingID, or
+// returns "".
+func (b *BatchUploadDetails) checkFor(batchTrackingID string) string {
+	switch {
+	case b.BatchTrackingID == "":
+		return batchStatusAnswer + " has no batchTrackingId"
+	case !strings.EqualFold(b.BatchTrackingID, batchTrackingID):
+		return fmt.Sprintf("%s is for batch %q, not %q", batchStatusAnswer, cutText(b.BatchTrackingID), batchTrackingID)
+	}
+	return ""
+}
+
+// decodeBatchStatus decodes a 200 answer for batchTrackingID, or says in
+// words why it is not one: do's decoding and checks, without the HTTP.
+func decodeBatchStatus(contentType string, body []byte, batchTrackingID string) (*BatchUploadDetails, string) {
+	var details BatchUploadDetails
+	reason := decodeJSON(contentType, body, batchStatusAnswer, &details)
+	if reason == "" {
+		reason = details.checkFor(batchTrackingID)
+	}
+	if reason != "" {
+		return nil, reason
+	}
+	return &details, ""
+}
+
+// UnmarshalJSON decodes Partner Center's BatchUploadDetails, accepting every
+// documented variant of its date-times.
+func (b *BatchUploadDetails) UnmarshalJSON(data []byte) error {
+	var wire struct {
+		BatchTrackingID string                `json:"batchTrackingId"`
+		Status          UploadStatus          `json:"status"`
+		StartedTime     dateTime              `json:"startedTime"`
+		CompletedTime   dateTime              `json:"completedTime"`
+		DevicesStatus   []DeviceUploadDetails `json:"devicesStatus"`
+	}
+	if err := json.Unmarshal(data, &wire); err != nil {
+		return err
+	}
+	*b = BatchUploadDetails{
+		BatchTrackingID: wire.BatchTrackingID,
+		Status:          wire.Status,
+		StartedTime:     time.Time(wire.StartedTime),
+		CompletedTime:   time.Time(wire.CompletedTime),
+		DevicesStatus:   wire.DevicesStatus,
+	}
+	return nil
+}
+
+// UnmarshalJSON decodes Partner Center's DeviceUploadDetails; errorCode is
+// documented as a string but may arrive as a number.
+func (d *DeviceUploadDetails) UnmarshalJSON(data []byte) error {
+	var wire struct {
+		DeviceID         string         `json:"deviceId"`
+		SerialNumber     string         `json:"serialNumber"`
+		ProductKey       string         `json:"productKey"`
+		Status           UploadStatus   `json:"status"`
+		ErrorCode        stringOrNumber `json:"errorCode"`
+		ErrorDescription string         `json:"errorDescription"`
+	}
+	if err := json.Unmarshal(data, &wire); err != nil {
+		return err
+	}
+	*d = DeviceUploadDetails{
+		DeviceID:         wire.DeviceID,
+		SerialNumber:     wire.SerialNumber,
+		ProductKey:       wire.ProductKey,
+		Status:           wire.Status,
+		ErrorCode:        string(wire.ErrorCode),
+		ErrorDescription: wire.ErrorDescription,
+	}
+	return nil
+}

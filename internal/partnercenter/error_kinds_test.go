@@ -1,0 +1,86 @@
+package partnercenter_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
+)
+
+func TestKindOf(t *testing.T) {
+	respErr := func(status int, code string) error {
+		return fmt.Errorf("wrapped: %w", &partnercenter.ResponseError{StatusCode: status, Code: code})
+	}
+	tests := []struct {
+		name string
+		err  error
+		want partnercenter.Kind
+	}{
+		{"404", respErr(404, "1000"), partnercenter.KindNotFound},
+		{"401", respErr(401, "400"), partnercenter.KindAccessDenied},
+		{"403", respErr(403, "2032"), partnercenter.KindAccessDenied},
+		{"no relationship", respErr(403, "20002"), partnercenter.KindNoRelationship},
+		{"429", respErr(429, ""), partnercenter.KindThrottled},
+		{"408", respErr(408, ""), partnercenter.KindUnavailable},
+		{"500", respErr(500, "800003"), partnercenter.KindUnavailable},
+		{"504", respErr(504, ""), partnercenter.KindUnavailable},
+		{"409", respErr(409, ""), partnercenter.KindConflict},
+		{"400", respErr(400, "900118"), partnercenter.KindInvalidRequest},
+		{"412", respErr(412, ""), partnercenter.KindInvalidRequest},
+		{"an unexpected redirect", respErr(302, ""), partnercenter.KindInvalidResponse},
+		{"invalid response", fmt.Errorf("%w: an HTML page", partnercenter.ErrInvalidResponse), partnercenter.KindInvalidResponse},
+		{"unreachable", &partnercenter.CallError{Attempts: 6, Err: errors.New("connection refused")}, partnercenter.KindUnavailable},
+		{"timed out, no answer", &partnercenter.CallError{TimedOut: true, Err: context.DeadlineExceeded}, partnercenter.KindTimedOut},
+		{"timed out retrying 503", &partnercenter.CallError{TimedOut: true, LastStatus: 503, Err: context.DeadlineExceeded}, partnercenter.KindUnavailable},
+		{"timed out retrying 429", &partnercenter.CallError{TimedOut: true, LastStatus: 429, Err: context.DeadlineExceeded}, partnercenter.KindThrottled},
+		{"cancelled", &partnercenter.CallError{Cancelled: true, LastStatus: 503, Err: context.Canceled}, partnercenter.KindCancelled},
+		{"wait timed out", &partnercenter.WaitTimeoutError{Err: context.DeadlineExceeded, LastErr: respErr(503, "")}, partnercenter.KindTimedOut},
+		{"wait cancelled", &partnercenter.WaitTimeoutError{Err: context.Canceled}, partnercenter.KindCancelled},
+		{"sign-in", &partnercenter.SignInError{}, partnercenter.KindSignIn},
+		{"other", errors.New("boom"), partnercenter.KindOther},
+	}
+	for _, tt := range tests {
+		if got := partnercenter.KindOf(tt.err); got != tt.want {
+			t.Errorf("%s: KindOf(%v) = %d, want %d", tt.name, tt.err, got, tt.want)
+		}
+	}
+}
+
+func TestACancelledCallSaysSo(t *testing.T) {
+	// The batch stays queued, so only the cancellation ends the wait.
+	queued := `{"batchTrackingId":"` + trackingID + `","status":"queued"}`
+	client := retryClient(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		answer(http.StatusOK, queued)(w)
+	}), &countingCredential{}, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	deadline, stop := context.WithTimeout(ctx, 30*time.Second)
+	defer stop()
+	_, err := client.WaitForBatch(deadline, customerID, trackingID, partnercenter.WaitOptions{InitialDelay: time.Millisecond})
+	if partnercenter.KindOf(err) != partnercenter.KindCancelled {
+		t.Fatalf("err = %v, want a cancelled wait", err)
+	}
+	if want := "stopped waiting, cancelled, for the batch"; !strings.Contains(err.Error(), want) {
+		t.Errorf("err = %q, want it to say %q", err, want)
+	}
+
+	// A call cancelled while Partner Center has not answered.
+	client = retryClient(t, http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { <-r.Context().Done() }), &countingCredential{}, nil)
+	ctx, cancel = context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	deadline, stop = context.WithTimeout(ctx, 30*time.Second)
+	defer stop()
+	_, err = client.GetBatchStatus(deadline, customerID, trackingID)
+	var callErr *partnercenter.CallError
+	if !errors.As(err, &callErr) || !callErr.Cancelled || partnercenter.KindOf(err) != partnercenter.KindCancelled {
+		t.Fatalf("err = %v, want a cancelled call", err)
+	}
+	if want := "the call was cancelled after 1 attempt"; !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("err = %q, want it to start with %q", err, want)
+	}
+}
