@@ -17,6 +17,8 @@ import (
 // reason there is none, reported only when a data source needs one.
 type providerData struct {
 	client *partnercenter.Client
+	// wait paces the reads that wait for a batch job to finish.
+	wait partnercenter.WaitOptions
 	// missingCredential explains, when set, why client is nil.
 	missingCredential string
 }
@@ -40,43 +42,43 @@ func (d *providerData) partnerCenter() (*partnercenter.Client, diag.Diagnostics)
 // newProviderData resolves the configuration against the environment and
 // builds the client. A value that is set but invalid fails here, naming the
 // attribute or environment variable it came from.
-func newProviderData(cfg providerModel, ua string) (*providerData, diag.Diagnostics) {
+func newProviderData(cfg providerModel, ua string, env environment, wait partnercenter.WaitOptions) (*providerData, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	invalid := func(s setting, source string, err error) {
 		diags.AddAttributeError(path.Root(s.attribute), "Invalid provider configuration",
 			fmt.Sprintf("The %s is invalid: %s.", source, err))
 	}
 
-	envName, envSource := settingEnvironment.resolve(cfg.Environment)
+	envName, envSource := settingEnvironment.resolve(cfg.Environment, env)
 	if envName == "" {
 		envName = partnercenter.DefaultEnvironment
 	}
-	env, ok := partnercenter.LookupEnvironment(envName)
+	cloud, ok := partnercenter.LookupEnvironment(envName)
 	if !ok {
 		invalid(settingEnvironment, envSource, fmt.Errorf("%q is not one of %s", envName, strings.Join(partnercenter.EnvironmentNames(), ", ")))
 	}
 
-	baseURL, source := settingBaseURL.resolve(cfg.BaseURL)
+	baseURL, source := settingBaseURL.resolve(cfg.BaseURL, env)
 	if baseURL == "" {
-		baseURL = env.BaseURL
+		baseURL = cloud.BaseURL
 	} else if err := partnercenter.ValidateBaseURL(baseURL); err != nil {
 		invalid(settingBaseURL, source, err)
 	}
 
-	authorityHost, source := settingAuthorityHost.resolve(cfg.AuthorityHost)
+	authorityHost, source := settingAuthorityHost.resolve(cfg.AuthorityHost, env)
 	customAuthority := authorityHost != ""
 	if !customAuthority {
-		authorityHost = env.AuthorityHost
+		authorityHost = cloud.AuthorityHost
 	} else if err := partnercenter.ValidateAuthorityHost(authorityHost); err != nil {
 		invalid(settingAuthorityHost, source, err)
 	}
 
-	locale, source := settingLocale.resolve(cfg.Locale)
+	locale, source := settingLocale.resolve(cfg.Locale, env)
 	if locale != "" && !localePattern.MatchString(locale) {
 		invalid(settingLocale, source, fmt.Errorf("%q is not a locale such as en-US", locale))
 	}
 
-	clientID, source := settingClientID.resolve(cfg.ClientID)
+	clientID, source := settingClientID.resolve(cfg.ClientID, env)
 	if clientID != "" && !partnercenter.IsGUID(clientID) {
 		invalid(settingClientID, source, fmt.Errorf("%q is not a GUID", clientID))
 	}
@@ -84,8 +86,8 @@ func newProviderData(cfg providerModel, ua string) (*providerData, diag.Diagnost
 		return nil, diags
 	}
 
-	maxRetries, requestTimeout := retrySettings(cfg, invalid)
-	options, tokenScope := credentialOptions(cfg, invalid)
+	maxRetries, requestTimeout := retrySettings(cfg, env, invalid)
+	options, tokenScope := credentialOptions(cfg, env, invalid)
 	if diags.HasError() {
 		return nil, diags
 	}
@@ -116,19 +118,19 @@ func newProviderData(cfg providerModel, ua string) (*providerData, diag.Diagnost
 		diags.AddError("Invalid provider configuration", "The Partner Center client could not be set up: "+err.Error())
 		return nil, diags
 	}
-	return &providerData{client: client}, diags
+	return &providerData{client: client, wait: wait}, diags
 }
 
 // credentialOptions resolves every sign-in setting but the client ID and
 // authority, which newProviderData resolves and checks itself, and the token
 // scope. A setting that is set but unusable is reported through invalid.
-func credentialOptions(cfg providerModel, invalid func(setting, string, error)) (partnercenter.CredentialOptions, string) {
+func credentialOptions(cfg providerModel, env environment, invalid func(setting, string, error)) (partnercenter.CredentialOptions, string) {
 	str := func(s setting, v types.String) string {
-		value, _ := s.resolve(v)
+		value, _ := s.resolve(v, env)
 		return value
 	}
 	boolean := func(s setting, v types.Bool, def bool) bool {
-		value, source, err := s.resolveBool(v, def)
+		value, source, err := s.resolveBool(v, def, env)
 		if err != nil {
 			invalid(s, source, err)
 		}
@@ -151,7 +153,7 @@ func credentialOptions(cfg providerModel, invalid func(setting, string, error)) 
 		UseManagedIdentity:        boolean(settingUseMSI, cfg.UseMSI, false),
 		UseAzureCLI:               boolean(settingUseCLI, cfg.UseCLI, true),
 	}
-	if encoded, source := settingClientCertificate.resolve(cfg.ClientCertificate); encoded != "" {
+	if encoded, source := settingClientCertificate.resolve(cfg.ClientCertificate, env); encoded != "" {
 		certificate, err := base64.StdEncoding.DecodeString(strings.TrimSpace(encoded))
 		if err != nil {
 			// The decoder's error would quote the offending bytes of a secret.
@@ -159,7 +161,7 @@ func credentialOptions(cfg providerModel, invalid func(setting, string, error)) 
 		}
 		o.ClientCertificate = certificate
 	}
-	if endpoint, source := settingMSIEndpoint.resolve(cfg.MSIEndpoint); endpoint != "" {
+	if endpoint, source := settingMSIEndpoint.resolve(cfg.MSIEndpoint, env); endpoint != "" {
 		if err := partnercenter.ValidateManagedIdentityEndpoint(endpoint); err != nil {
 			invalid(settingMSIEndpoint, source, err)
 		}

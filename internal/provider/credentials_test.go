@@ -36,11 +36,12 @@ const testPFXPassword = "test-pfx-password"
 const federatedSubject = "repo:contoso/autopilot:environment:production"
 
 // signInTest plans and applies the seed batch read with providerBlock and
-// checks that it signed in to Partner Center through clientID's tokens.
-func signInTest(t *testing.T, em *testEmulator, providerBlock, clientID string) {
+// the environment env, and checks that it signed in to Partner Center
+// through clientID's tokens.
+func signInTest(t *testing.T, em *testEmulator, env map[string]string, providerBlock, clientID string) {
 	t.Helper()
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(env),
 		Steps: []resource.TestStep{{
 			Config:            providerBlock + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
 			ConfigStateChecks: []statecheck.StateCheck{expect("status", knownvalue.StringExact("finished"))},
@@ -52,12 +53,6 @@ func signInTest(t *testing.T, em *testEmulator, providerBlock, clientID string) 
 			},
 		}},
 	})
-}
-
-// emulatorEndpoints points the provider at em, with no credential.
-func (e *testEmulator) emulatorEndpoints() string {
-	return fmt.Sprintf("  base_url       = %q\n  authority_host = \"%s/\"\n  tenant_id      = %q\n  client_id      = %q\n",
-		e.URL, e.URL, emulator.DefaultTenantID, emulator.DefaultClientID)
 }
 
 // newClientCertificate registers a new certificate for the default
@@ -114,67 +109,67 @@ func registerTestCertificate(t *testing.T, em *testEmulator) []byte {
 }
 
 func TestAccSignIn_clientCertificatePKCS12(t *testing.T) {
-	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
 	pfx := registerTestCertificate(t, em)
-	signInTest(t, em, fmt.Sprintf("provider \"partnercenter\" {\n%s  client_certificate = %q\n  client_certificate_password = %q\n}\n",
-		em.emulatorEndpoints(), base64.StdEncoding.EncodeToString(pfx), testPFXPassword), emulator.DefaultClientID)
+	signInTest(t, em, nil, providerBlock(em.endpoints(), attrs{
+		"client_certificate": base64.StdEncoding.EncodeToString(pfx), "client_certificate_password": testPFXPassword,
+	}), emulator.DefaultClientID)
 }
 
 func TestAccSignIn_clientCertificatePathFromEnvironment(t *testing.T) {
-	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
 	// The default application has a secret too: the certificate comes first.
-	t.Setenv("ARM_CLIENT_SECRET", "not-the-secret")
-	t.Setenv("ARM_CLIENT_CERTIFICATE_PATH", writeFile(t, "client.pem", newClientCertificate(t, em)))
-	signInTest(t, em, "provider \"partnercenter\" {\n"+em.emulatorEndpoints()+"}\n", emulator.DefaultClientID)
+	env := map[string]string{
+		"ARM_CLIENT_SECRET":           "not-the-secret",
+		"ARM_CLIENT_CERTIFICATE_PATH": writeFile(t, "client.pem", newClientCertificate(t, em)),
+	}
+	signInTest(t, em, env, providerBlock(em.endpoints()), emulator.DefaultClientID)
 }
 
 func TestAccSignIn_clientSecretFile(t *testing.T) {
-	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
 	path := writeFile(t, "secret", []byte(emulator.DefaultClientSecret+"\n"))
-	signInTest(t, em, fmt.Sprintf("provider \"partnercenter\" {\n%s  client_secret_file_path = %q\n}\n", em.emulatorEndpoints(), path),
-		emulator.DefaultClientID)
+	signInTest(t, em, nil, providerBlock(em.endpoints(), attrs{"client_secret_file_path": path}), emulator.DefaultClientID)
 }
 
 func TestAccSignIn_oidcToken(t *testing.T) {
-	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
 	em.RegisterFederatedCredential(emulator.DefaultTenantID, emulator.DefaultClientID, federatedSubject)
-	signInTest(t, em, fmt.Sprintf("provider \"partnercenter\" {\n%s  use_oidc   = true\n  oidc_token = %q\n  client_secret = \"not-the-secret\"\n}\n",
-		em.emulatorEndpoints(), em.IssueFederatedToken(federatedSubject, time.Hour)), emulator.DefaultClientID)
+	signInTest(t, em, nil, providerBlock(em.endpoints(), attrs{
+		"use_oidc": true, "oidc_token": em.IssueFederatedToken(federatedSubject, time.Hour), "client_secret": "not-the-secret",
+	}), emulator.DefaultClientID)
 }
 
 func TestAccSignIn_oidcTokenFileFromWorkloadIdentity(t *testing.T) {
-	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
 	em.RegisterFederatedCredential(emulator.DefaultTenantID, emulator.DefaultClientID, federatedSubject)
 	// What Kubernetes workload identity sets, with ARM_USE_OIDC.
-	t.Setenv("AZURE_FEDERATED_TOKEN_FILE", writeFile(t, "token", []byte(em.IssueFederatedToken(federatedSubject, time.Hour))))
-	t.Setenv("ARM_USE_OIDC", "true")
-	signInTest(t, em, "provider \"partnercenter\" {\n"+em.emulatorEndpoints()+"}\n", emulator.DefaultClientID)
+	env := map[string]string{
+		"AZURE_FEDERATED_TOKEN_FILE": writeFile(t, "token", []byte(em.IssueFederatedToken(federatedSubject, time.Hour))),
+		"ARM_USE_OIDC":               "true",
+	}
+	signInTest(t, em, env, providerBlock(em.endpoints()), emulator.DefaultClientID)
 }
 
 func TestAccSignIn_oidcGitHubActions(t *testing.T) {
-	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
 	em.RegisterFederatedCredential(emulator.DefaultTenantID, emulator.DefaultClientID, federatedSubject)
 	// What a GitHub Actions job with id-token: write sets.
-	t.Setenv("ACTIONS_ID_TOKEN_REQUEST_URL", em.URL+"/oidc/token?api-version=2.0")
-	t.Setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", em.NewOIDCRequestToken(federatedSubject))
-	signInTest(t, em, "provider \"partnercenter\" {\n"+em.emulatorEndpoints()+"  use_oidc = true\n}\n", emulator.DefaultClientID)
+	env := map[string]string{
+		"ACTIONS_ID_TOKEN_REQUEST_URL":   em.URL + "/oidc/token?api-version=2.0",
+		"ACTIONS_ID_TOKEN_REQUEST_TOKEN": em.NewOIDCRequestToken(federatedSubject),
+	}
+	signInTest(t, em, env, providerBlock(em.endpoints(), attrs{"use_oidc": true}), emulator.DefaultClientID)
 }
 
 func TestAccSignIn_oidcAzureDevOps(t *testing.T) {
-	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
 	em.RegisterFederatedCredential(emulator.DefaultTenantID, emulator.DefaultClientID, federatedSubject)
 	// What an Azure DevOps pipeline step maps into its environment.
-	t.Setenv("SYSTEM_OIDCREQUESTURI", em.URL+"/oidc/token")
-	t.Setenv("SYSTEM_ACCESSTOKEN", em.NewOIDCRequestToken(federatedSubject))
-	signInTest(t, em, "provider \"partnercenter\" {\n"+em.emulatorEndpoints()+
-		"  use_oidc = true\n  ado_pipeline_service_connection_id = \"c0ffee00-0000-4000-8000-000000000001\"\n}\n", emulator.DefaultClientID)
+	env := map[string]string{"SYSTEM_OIDCREQUESTURI": em.URL + "/oidc/token", "SYSTEM_ACCESSTOKEN": em.NewOIDCRequestToken(federatedSubject)}
+	signInTest(t, em, env, providerBlock(em.endpoints(), attrs{
+		"use_oidc": true, "ado_pipeline_service_connection_id": "c0ffee00-0000-4000-8000-000000000001",
+	}), emulator.DefaultClientID)
 	var posted bool
 	for _, r := range em.Requests() {
 		posted = posted || (r.Path == "/oidc/token" && r.Method == "POST" && strings.Contains(r.RawQuery, "serviceConnectionId=c0ffee00-0000-4000-8000-000000000001"))
@@ -185,11 +180,9 @@ func TestAccSignIn_oidcAzureDevOps(t *testing.T) {
 }
 
 func TestAccSignIn_refreshToken(t *testing.T) {
-	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
 	refreshToken := em.NewRefreshToken(emulator.DefaultTenantID, emulator.DefaultClientID)
-	t.Setenv("PARTNERCENTER_REFRESH_TOKEN", refreshToken)
-	signInTest(t, em, em.providerConfig(), emulator.DefaultClientID)
+	signInTest(t, em, map[string]string{"PARTNERCENTER_REFRESH_TOKEN": refreshToken}, em.providerConfig(), emulator.DefaultClientID)
 	var delegated int
 	for _, r := range em.Requests() {
 		if r.Form.Get("grant_type") == "refresh_token" && r.Form.Get("scope") == "https://api.partnercenter.microsoft.com/user_impersonation offline_access" {
@@ -205,22 +198,20 @@ func TestAccSignIn_refreshToken(t *testing.T) {
 }
 
 func TestAccSignIn_refreshTokenWithCertificate(t *testing.T) {
-	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
 	path := writeFile(t, "client.pem", newClientCertificate(t, em))
-	signInTest(t, em, fmt.Sprintf("provider \"partnercenter\" {\n%s  client_certificate_path = %q\n  refresh_token = %q\n}\n",
-		em.emulatorEndpoints(), path, em.NewRefreshToken(emulator.DefaultTenantID, emulator.DefaultClientID)), emulator.DefaultClientID)
+	signInTest(t, em, nil, providerBlock(em.endpoints(), attrs{
+		"client_certificate_path": path, "refresh_token": em.NewRefreshToken(emulator.DefaultTenantID, emulator.DefaultClientID),
+	}), emulator.DefaultClientID)
 }
 
 func TestAccSignIn_wrongRefreshToken(t *testing.T) {
-	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
 	const refreshToken = "0.not-a-refresh-token"
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{{
-			Config: strings.Replace(em.providerConfig(), "provider \"partnercenter\" {", "provider \"partnercenter\" {\n  refresh_token = \""+refreshToken+"\"", 1) +
-				batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+			Config: em.providerConfig(attrs{"refresh_token": refreshToken}) + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
 			ExpectError: regexp.MustCompile(`(?s)Failed to sign in to Partner Center.*refresh token.*invalid_grant:\s+AADSTS9002313.*` +
 				`client\s+secret.*not\s+tried,\s+because\s+the\s+refresh\s+token\s+was\s+rejected`),
 		}},
@@ -231,26 +222,20 @@ func TestAccSignIn_wrongRefreshToken(t *testing.T) {
 }
 
 func TestAccSignIn_managedIdentityEndpoint(t *testing.T) {
-	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
 	const identity = "6a1f0e2d-3c4b-4a59-8d7e-1f2a3b4c5d6e"
 	em.RegisterManagedIdentity(emulator.DefaultTenantID, identity)
-	signInTest(t, em, fmt.Sprintf(`
-provider "partnercenter" {
-  base_url     = %q
-  client_id    = %q
-  use_msi      = true
-  msi_endpoint = "%s/metadata/identity/oauth2/token"
-}
-`, em.URL, identity, em.PlainURL), identity)
+	signInTest(t, em, nil, providerBlock(attrs{
+		"base_url": em.URL, "client_id": identity, "use_msi": true, "msi_endpoint": em.PlainURL + "/metadata/identity/oauth2/token",
+	}), identity)
 }
 
-// fakeAzureCLI puts an az first on PATH that prints token as `az account
-// get-access-token` does and records its arguments in the returned file.
-func fakeAzureCLI(t *testing.T, token string) string {
+// fakeAzureCLI writes an az into dir that prints token as `az account
+// get-access-token` does and records its arguments in the file args.
+func fakeAzureCLI(t *testing.T, token string) (dir, args string) {
 	t.Helper()
-	dir := t.TempDir()
-	args := filepath.Join(dir, "args")
+	dir = t.TempDir()
+	args = filepath.Join(dir, "args")
 	output, err := json.Marshal(map[string]any{
 		"accessToken": token, "expiresOn": time.Now().Add(time.Hour).Format("2006-01-02 15:04:05.000000"),
 		"expires_on": time.Now().Add(time.Hour).Unix(), "subscription": "00000000-0000-4000-8000-000000000000",
@@ -263,18 +248,19 @@ func fakeAzureCLI(t *testing.T, token string) string {
 	if err := os.WriteFile(filepath.Join(dir, "az"), []byte(script), 0o700); err != nil { //nolint:gosec // An executable script.
 		t.Fatal(err)
 	}
-	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
-	return args
+	return dir, args
 }
 
+// TestAccSignIn_azureCLI runs alone: azidentity runs az from the process's
+// PATH, which the test must change.
 func TestAccSignIn_azureCLI(t *testing.T) {
-	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
-	args := fakeAzureCLI(t, em.NewAccessToken(emulator.DefaultTenantID, time.Hour))
+	dir, args := fakeAzureCLI(t, em.NewAccessToken(emulator.DefaultTenantID, time.Hour))
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf("provider \"partnercenter\" {\n  base_url  = %q\n  tenant_id = %q\n}\n", em.URL, emulator.DefaultTenantID) +
+			Config: providerBlock(attrs{"base_url": em.URL, "tenant_id": emulator.DefaultTenantID}) +
 				batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
 			ConfigStateChecks: []statecheck.StateCheck{expect("status", knownvalue.StringExact("finished"))},
 		}},
@@ -289,15 +275,16 @@ func TestAccSignIn_azureCLI(t *testing.T) {
 	}
 }
 
+// TestAccSignIn_nothingConfiguredListsEverySource runs alone: it takes az
+// off the process's PATH.
 func TestAccSignIn_nothingConfiguredListsEverySource(t *testing.T) {
-	unsetCredentialEnv(t)
 	t.Setenv("PATH", t.TempDir()) // no az
 	em := newTestEmulator(t)
 	const secret = "incomplete-secret-value"
-	config := fmt.Sprintf("provider \"partnercenter\" {\n  base_url = %q\n  client_secret = %q\n}\n", em.URL, secret) +
+	config := providerBlock(attrs{"base_url": em.URL, "client_secret": secret}) +
 		batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID)
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{{
 			Config: config,
 			ExpectError: regexp.MustCompile(`(?s)Failed to sign in to Partner Center.*tried them\s+in\s+this\s+order:` +
@@ -318,13 +305,11 @@ func TestAccSignIn_nothingConfiguredListsEverySource(t *testing.T) {
 }
 
 func TestAccSignIn_nothingConfiguredWithoutAzureCLI(t *testing.T) {
-	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
-	t.Setenv("ARM_USE_CLI", "false")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(map[string]string{"ARM_USE_CLI": "false"}),
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf("provider \"partnercenter\" {\n  base_url = %q\n}\n", em.URL) +
+			Config: providerBlock(attrs{"base_url": em.URL}) +
 				batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
 			ExpectError: regexp.MustCompile(`(?s)Missing Partner Center credentials.*no\s+credential\s+to\s+call\s+Partner\s+Center.*` +
 				`7\. Azure CLI, set by use_cli \(PARTNERCENTER_USE_CLI or ARM_USE_CLI\):\s+skipped,\s+disabled`),
@@ -333,12 +318,10 @@ func TestAccSignIn_nothingConfiguredWithoutAzureCLI(t *testing.T) {
 }
 
 func TestAccSignIn_tokenScope(t *testing.T) {
-	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
-	config := strings.Replace(em.providerConfig(), "provider \"partnercenter\" {",
-		"provider \"partnercenter\" {\n  token_scope = \"https://partnercenter.contoso.example/.default\"", 1)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+	config := em.providerConfig(attrs{"token_scope": "https://partnercenter.contoso.example/.default"})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{{
 			Config:      config + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
 			ExpectError: regexp.MustCompile(`(?s)invalid_scope.*AADSTS70011.*The\s+scope\s+https://partnercenter.contoso.example/.default`),
@@ -351,7 +334,7 @@ func TestAccSignIn_tokenScope(t *testing.T) {
 // provider once, so both must cost the same number of token requests, one
 // per command.
 func TestAccSignIn_fiftyDataSourcesOneToken(t *testing.T) {
-	unsetCredentialEnv(t)
+	t.Parallel()
 	tokensFor := func(reads int) (tokens, partnerCenterCalls int) {
 		em := newTestEmulator(t)
 		config := em.providerConfig()
@@ -360,7 +343,7 @@ func TestAccSignIn_fiftyDataSourcesOneToken(t *testing.T) {
 				`"test"`, fmt.Sprintf(`"read_%d"`, i), 1)
 		}
 		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			ProtoV6ProviderFactories: providerFactories(nil),
 			Steps:                    []resource.TestStep{{Config: config}},
 		})
 		return em.TokenRequests(emulator.DefaultClientID), len(partnerCenterRequests(em.Emulator))
@@ -381,7 +364,6 @@ func TestAccSignIn_fiftyDataSourcesOneToken(t *testing.T) {
 // every read after the first finds the token expired and must get a new one,
 // or Partner Center refuses it.
 func TestAccSignIn_tokenExpiringMidRunIsRenewed(t *testing.T) {
-	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
 	em.SetTokenLifetime(time.Second)
 	em.InjectFaults(batchRoute, emulator.Fault{Delay: 1100 * time.Millisecond, Times: -1})
@@ -397,8 +379,8 @@ data "partnercenter_device_batch_status" "second" {
   depends_on        = [data.partnercenter_device_batch_status.first]
 }
 `, emulator.SeedCustomerID, emulator.SeedBatchTrackingID)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
 		// One plan: a Partner Center refusal would fail it.
 		Steps: []resource.TestStep{{Config: config, PlanOnly: true}},
 	})
@@ -408,7 +390,6 @@ data "partnercenter_device_batch_status" "second" {
 }
 
 func TestAccProvider_conflictingSignInSettingsAtPlanTime(t *testing.T) {
-	unsetCredentialEnv(t)
 	tests := []struct {
 		name, settings, wantErr string
 	}{
@@ -433,8 +414,8 @@ func TestAccProvider_conflictingSignInSettingsAtPlanTime(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: providerFactories(nil),
 				Steps: []resource.TestStep{{
 					Config:      "provider \"partnercenter\" {\n  " + tt.settings + "\n}\n" + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
 					PlanOnly:    true,
@@ -446,10 +427,8 @@ func TestAccProvider_conflictingSignInSettingsAtPlanTime(t *testing.T) {
 }
 
 func TestAccProvider_oidcFromEnvironmentWithoutTokenAtPlanTime(t *testing.T) {
-	unsetCredentialEnv(t)
-	t.Setenv("ARM_USE_OIDC", "true")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(map[string]string{"ARM_USE_OIDC": "true"}),
 		Steps: []resource.TestStep{{
 			Config:      `provider "partnercenter" {}` + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
 			PlanOnly:    true,
@@ -462,21 +441,15 @@ func TestAccProvider_oidcFromEnvironmentWithoutTokenAtPlanTime(t *testing.T) {
 // value known only after apply: ValidateConfig must count it as set rather
 // than fail the plan for a missing federated token.
 func TestAccProvider_signInSettingsUnknownAtPlanTime(t *testing.T) {
-	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
 	em.RegisterFederatedCredential(emulator.DefaultTenantID, emulator.DefaultClientID, federatedSubject)
 	config := fmt.Sprintf(`
 resource "terraform_data" "token" {
   input = %q
 }
-
-provider "partnercenter" {
-%s  use_oidc   = true
-  oidc_token = terraform_data.token.output
-}
-`, em.IssueFederatedToken(federatedSubject, time.Hour), em.emulatorEndpoints())
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+`, em.IssueFederatedToken(federatedSubject, time.Hour)) + providerBlock(em.endpoints(), attrs{"use_oidc": true, "oidc_token": expr("terraform_data.token.output")})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps:                    []resource.TestStep{{Config: config}},
 	})
 }

@@ -8,8 +8,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/emulator"
@@ -66,6 +69,8 @@ func BenchmarkReadBatchStatus10000Devices(b *testing.B) {
 			b.Fatal(err)
 		}
 		model := newDeviceBatchStatusModel(emulator.SeedCustomerID, benchmarkTrackingID, details)
+		// Read copies the timeouts block from the configuration: none here.
+		model.Timeouts = timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"read": types.StringType})}
 		state := tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(stateType, nil)}
 		if diags := state.Set(ctx, &model); diags.HasError() {
 			b.Fatal(diags)

@@ -186,9 +186,9 @@ func (d *deviceBatchStatusDataSource) Read(ctx context.Context, req datasource.R
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	details, err := readBatch(ctx, client, customerID, trackingID, cfg.WaitForCompletion.ValueBool())
+	details, err := readBatch(ctx, client, customerID, trackingID, cfg.WaitForCompletion.ValueBool(), d.data.wait)
 	if err != nil {
-		resp.Diagnostics.Append(batchStatusErrorDiagnostic(err, customerID, trackingID, readTimeout))
+		resp.Diagnostics.Append(readBatchStatusOperation(customerID, trackingID, readTimeout).errorDiagnostic(err))
 		return
 	}
 	if cfg.FailOnDeviceErrors.ValueBool() {
@@ -200,6 +200,28 @@ func (d *deviceBatchStatusDataSource) Read(ctx context.Context, req datasource.R
 	state := newDeviceBatchStatusModel(customerID, trackingID, details)
 	state.Location, state.WaitForCompletion, state.FailOnDeviceErrors, state.Timeouts = cfg.Location, cfg.WaitForCompletion, cfg.FailOnDeviceErrors, cfg.Timeouts
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// readBatchStatusOperation describes the data source's read for its
+// diagnostics.
+func readBatchStatusOperation(customerID, trackingID string, readTimeout time.Duration) operation {
+	return operation{
+		doing:              fmt.Sprintf("Reading batch %s of customer %s", trackingID, customerID),
+		failed:             "Failed to read device batch status",
+		timedOut:           "Timed out reading the device batch status",
+		act:                "read",
+		timeout:            "read",
+		limit:              readTimeout,
+		notFound:           "Device batch not found",
+		notFoundDetail:     fmt.Sprintf("Partner Center has no device batch with tracking ID %s for customer %s", trackingID, customerID),
+		notFoundHint:       "Check both IDs: the tracking ID is the last segment of the Location header returned by the upload.",
+		invalidRequestHint: "Check customer_id and batch_tracking_id.",
+		wait: waitDescription{
+			summary:     "Timed out waiting for the device batch to finish",
+			subject:     fmt.Sprintf("Batch %s of customer %s", trackingID, customerID),
+			alternative: "read the status without wait_for_completion and assert on it later",
+		},
+	}
 }
 
 // newDeviceBatchStatusModel maps Partner Center's answer to the data source's

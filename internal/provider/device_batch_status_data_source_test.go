@@ -33,10 +33,9 @@ func expect(attribute string, value knownvalue.Check) statecheck.StateCheck {
 }
 
 func TestAccDeviceBatchStatus_seedExample(t *testing.T) {
-	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{{
 			Config: em.providerConfig() + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -72,10 +71,9 @@ func TestAccDeviceBatchStatus_seedExample(t *testing.T) {
 }
 
 func TestAccDeviceBatchStatus_stillProcessing(t *testing.T) {
-	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{
 			{
 				Config: em.providerConfig() + batchStatusConfig(emulator.SeedCustomerID, emulator.ProcessingBatchTrackingID),
@@ -104,18 +102,12 @@ func TestAccDeviceBatchStatus_stillProcessing(t *testing.T) {
 }
 
 func TestAccDeviceBatchStatus_accessToken(t *testing.T) {
-	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
 	token := em.NewAccessToken(emulator.DefaultTenantID, time.Hour)
 	// Plain http to loopback: the one place base_url may skip TLS.
-	config := fmt.Sprintf(`
-provider "partnercenter" {
-  base_url     = %q
-  access_token = %q
-}
-`, em.PlainURL, token) + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+	config := providerBlock(attrs{"base_url": em.PlainURL, "access_token": token}) + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{{
 			Config:            config,
 			ConfigStateChecks: []statecheck.StateCheck{expect("status", knownvalue.StringExact("finished"))},
@@ -135,18 +127,19 @@ provider "partnercenter" {
 }
 
 func TestAccDeviceBatchStatus_environmentVariables(t *testing.T) {
-	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
 	// The Azure providers' variables sign in when no PARTNERCENTER_* one is set.
-	t.Setenv("PARTNERCENTER_BASE_URL", em.URL)
-	t.Setenv("PARTNERCENTER_AUTHORITY_HOST", em.URL+"/")
-	t.Setenv("ARM_TENANT_ID", emulator.DefaultTenantID)
-	t.Setenv("ARM_CLIENT_ID", emulator.DefaultClientID)
-	t.Setenv("ARM_CLIENT_SECRET", "wrong secret that PARTNERCENTER_CLIENT_SECRET overrides")
-	t.Setenv("PARTNERCENTER_CLIENT_SECRET", emulator.DefaultClientSecret)
-	t.Setenv("PARTNERCENTER_LOCALE", "de-DE")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+	env := map[string]string{
+		"PARTNERCENTER_BASE_URL":       em.URL,
+		"PARTNERCENTER_AUTHORITY_HOST": em.URL + "/",
+		"ARM_TENANT_ID":                emulator.DefaultTenantID,
+		"ARM_CLIENT_ID":                emulator.DefaultClientID,
+		"ARM_CLIENT_SECRET":            "wrong secret that PARTNERCENTER_CLIENT_SECRET overrides",
+		"PARTNERCENTER_CLIENT_SECRET":  emulator.DefaultClientSecret,
+		"PARTNERCENTER_LOCALE":         "de-DE",
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(env),
 		Steps: []resource.TestStep{{
 			Config:            `provider "partnercenter" {}` + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
 			ConfigStateChecks: []statecheck.StateCheck{expect("status", knownvalue.StringExact("finished"))},
@@ -158,12 +151,11 @@ func TestAccDeviceBatchStatus_environmentVariables(t *testing.T) {
 }
 
 func TestAccDeviceBatchStatus_requestHeaders(t *testing.T) {
-	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
-	config := strings.Replace(em.providerConfig(), "provider \"partnercenter\" {", "provider \"partnercenter\" {\n  locale = \"fr-FR\"", 1)
+	config := em.providerConfig(attrs{"locale": "fr-FR"})
 	guid := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{{
 			Config: config + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
 			Check: func(*terraform.State) error {
@@ -187,10 +179,9 @@ func TestAccDeviceBatchStatus_requestHeaders(t *testing.T) {
 }
 
 func TestAccDeviceBatchStatus_invalidGUIDAtPlanTime(t *testing.T) {
-	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{
 			{
 				Config:      em.providerConfig() + batchStatusConfig("not-a-guid", emulator.SeedBatchTrackingID),
@@ -210,7 +201,6 @@ func TestAccDeviceBatchStatus_invalidGUIDAtPlanTime(t *testing.T) {
 }
 
 func TestAccDeviceBatchStatus_idsUnknownAtPlanTime(t *testing.T) {
-	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
 	config := em.providerConfig() + fmt.Sprintf(`
 resource "terraform_data" "ids" {
@@ -222,8 +212,8 @@ data "partnercenter_device_batch_status" "test" {
   batch_tracking_id = terraform_data.ids.output.batch
 }
 `, emulator.SeedCustomerID, emulator.SeedBatchTrackingID)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{{
 			Config:            config,
 			ConfigStateChecks: []statecheck.StateCheck{expect("status", knownvalue.StringExact("finished"))},
@@ -232,11 +222,10 @@ data "partnercenter_device_batch_status" "test" {
 }
 
 func TestAccDeviceBatchStatus_notFound(t *testing.T) {
-	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
 	const missing = "11111111-2222-4333-8444-555555555555"
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{{
 			Config: em.providerConfig() + batchStatusConfig(emulator.SeedCustomerID, missing),
 			ExpectError: regexp.MustCompile(`(?s)Device batch not found.*no device batch with tracking ID\s+` + missing +
@@ -246,15 +235,14 @@ func TestAccDeviceBatchStatus_notFound(t *testing.T) {
 }
 
 func TestAccDeviceBatchStatus_partnerCenterFault(t *testing.T) {
-	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
 	em.InjectFaults("/v1/customers/*/batchJobStatus/*", emulator.Fault{Times: -1,
 		Status: http.StatusForbidden,
 		Header: http.Header{"MS-RequestId": {"aaaaaaaa-0000-4000-8000-000000000001"}, "MS-CorrelationId": {"bbbbbbbb-0000-4000-8000-000000000002"}},
 		Body:   []byte(`{"code":20002,"description":"partner id 1 has no commerce relationship with the customer id 2","data":[],"source":"PartnerFD"}`),
 	})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{{
 			Config: em.providerConfig() + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
 			ExpectError: regexp.MustCompile(`(?s)Access denied by Partner Center.*HTTP status: 403 Forbidden.*Partner Center code: 20002.*` +
@@ -265,11 +253,10 @@ func TestAccDeviceBatchStatus_partnerCenterFault(t *testing.T) {
 }
 
 func TestAccDeviceBatchStatus_wrongClientSecret(t *testing.T) {
-	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
-	config := strings.Replace(em.providerConfig(), emulator.DefaultClientSecret, "not-the-secret", 1)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+	config := em.providerConfig(attrs{"client_secret": "not-the-secret"})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{{
 			Config:      config + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
 			ExpectError: regexp.MustCompile(`(?s)invalid_client.*AADSTS7000215: Invalid client secret provided`),
@@ -281,7 +268,6 @@ func TestAccDeviceBatchStatus_wrongClientSecret(t *testing.T) {
 }
 
 func TestAccProvider_invalidConfigurationAtPlanTime(t *testing.T) {
-	unsetCredentialEnv(t)
 	tests := []struct {
 		attribute, value, wantErr string
 	}{
@@ -294,10 +280,10 @@ func TestAccProvider_invalidConfigurationAtPlanTime(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.attribute, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: providerFactories(nil),
 				Steps: []resource.TestStep{{
-					Config:      fmt.Sprintf("provider \"partnercenter\" {\n  %s = %q\n}\n", tt.attribute, tt.value) + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+					Config:      providerBlock(attrs{tt.attribute: tt.value}) + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
 					PlanOnly:    true,
 					ExpectError: regexp.MustCompile(`(?s)` + tt.wantErr),
 				}},
@@ -307,10 +293,8 @@ func TestAccProvider_invalidConfigurationAtPlanTime(t *testing.T) {
 }
 
 func TestAccProvider_invalidEnvironmentVariable(t *testing.T) {
-	unsetCredentialEnv(t)
-	t.Setenv("PARTNERCENTER_BASE_URL", "http://partner.example.com")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(map[string]string{"PARTNERCENTER_BASE_URL": "http://partner.example.com"}),
 		Steps: []resource.TestStep{{
 			Config:      `provider "partnercenter" {}` + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
 			ExpectError: regexp.MustCompile(`(?s)Invalid provider configuration.*environment variable PARTNERCENTER_BASE_URL is invalid`),

@@ -14,32 +14,21 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/emulator"
-	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
 )
 
 // newWaitingEmulator is an emulator whose scheduled batch moves on one step
 // per read, for a provider that polls every few milliseconds (see
-// useFastPolling): the first poll sees it queued, the second and third
+// fastPolling): the first poll sees it queued, the second and third
 // processing (no device done, then two) and the fourth finished_with_errors,
 // however long the polls take.
 func newWaitingEmulator(t *testing.T) *testEmulator {
 	t.Helper()
-	useFastPolling(t)
 	em := newTestEmulator(t)
 	em.SetStepPerRead(time.Second)
 	if err := em.ScheduleBatch(emulator.SeedCustomerID, emulator.DemoBatchSchedule(time.Second, 500*time.Millisecond)); err != nil {
 		t.Fatal(err)
 	}
 	return em
-}
-
-// useFastPolling makes wait_for_completion poll every few milliseconds for
-// the rest of the test, in the provider this process runs.
-func useFastPolling(t *testing.T) {
-	t.Helper()
-	saved := waitOptions
-	waitOptions = partnercenter.WaitOptions{InitialDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond, MinRetryAfter: time.Millisecond}
-	t.Cleanup(func() { waitOptions = saved })
 }
 
 // batchReads counts the Partner Center requests for a batch.
@@ -65,10 +54,9 @@ data "partnercenter_device_batch_status" "test" {
 }
 
 func TestAccDeviceBatchStatus_waitForCompletion(t *testing.T) {
-	unsetCredentialEnv(t)
 	em := newWaitingEmulator(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{{
 			Config: em.providerConfig() + waitConfig(""),
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -98,15 +86,14 @@ func TestAccDeviceBatchStatus_waitForCompletion(t *testing.T) {
 // A poll that meets throttling or an outage is retried within the poll,
 // and the wait goes on to the batch's final status.
 func TestAccDeviceBatchStatus_waitRidesOutThrottling(t *testing.T) {
-	unsetCredentialEnv(t)
 	em := newWaitingEmulator(t)
 	em.InjectFaults(batchRoute,
 		emulator.Fault{}, // the first poll sees the batch queued
 		emulator.Fault{Status: http.StatusTooManyRequests, Header: fastRetry},
 		emulator.Fault{Status: http.StatusServiceUnavailable, Header: fastRetry},
 	)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{{
 			Config: em.providerConfig() + waitConfig(""),
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -133,10 +120,9 @@ func TestAccDeviceBatchStatus_waitRidesOutThrottling(t *testing.T) {
 }
 
 func TestAccDeviceBatchStatus_deviceStatusCountsWhileProcessing(t *testing.T) {
-	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{
 			{
 				Config: em.providerConfig() + batchStatusConfig(emulator.SeedCustomerID, emulator.ProcessingBatchTrackingID),
@@ -158,10 +144,9 @@ func TestAccDeviceBatchStatus_deviceStatusCountsWhileProcessing(t *testing.T) {
 }
 
 func TestAccDeviceBatchStatus_failOnDeviceErrors(t *testing.T) {
-	unsetCredentialEnv(t)
 	em := newWaitingEmulator(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{
 			{
 				Config: em.providerConfig() + waitConfig("  fail_on_device_errors = true"),
@@ -193,7 +178,6 @@ data "partnercenter_device_batch_status" "test" {
 }
 
 func TestAccDeviceBatchStatus_failOnDeviceErrorsListsTenThenCounts(t *testing.T) {
-	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
 	const tracking = "6c1f0e2d-3b4a-4c5d-8e6f-7a8b9c0d1e2f"
 	// The first is identified by product key only, and listed by it.
@@ -206,8 +190,8 @@ func TestAccDeviceBatchStatus_failOnDeviceErrorsListsTenThenCounts(t *testing.T)
 	if err := em.PutBatch(emulator.SeedCustomerID, []byte(body)); err != nil {
 		t.Fatal(err)
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{{
 			Config: em.providerConfig() + fmt.Sprintf(`
 data "partnercenter_device_batch_status" "test" {
@@ -223,11 +207,9 @@ data "partnercenter_device_batch_status" "test" {
 }
 
 func TestAccDeviceBatchStatus_waitTimesOutWithTheLastStatus(t *testing.T) {
-	unsetCredentialEnv(t)
-	useFastPolling(t)
 	em := newTestEmulator(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{{
 			// The processing fixture never finishes.
 			Config: em.providerConfig() + fmt.Sprintf(`
@@ -248,7 +230,6 @@ data "partnercenter_device_batch_status" "test" {
 }
 
 func TestAccDeviceBatchStatus_location(t *testing.T) {
-	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
 	ids := emulator.SeedCustomerID + "/batchJobStatus/" + emulator.SeedBatchTrackingID
 	var steps []resource.TestStep
@@ -276,11 +257,10 @@ data "partnercenter_device_batch_status" "test" {
 			},
 		})
 	}
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: providerFactories(nil), Steps: steps})
 }
 
 func TestAccDeviceBatchStatus_locationRefusedAtPlanTime(t *testing.T) {
-	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
 	path := "/customers/" + emulator.SeedCustomerID + "/batchJobStatus/" + emulator.SeedBatchTrackingID
 	var steps []resource.TestStep
@@ -304,14 +284,13 @@ func TestAccDeviceBatchStatus_locationRefusedAtPlanTime(t *testing.T) {
 			ExpectError: errorPattern(`(?s)` + tc.wantErr),
 		})
 	}
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: providerFactories(nil), Steps: steps})
 	if n := em.batchReads(emulator.SeedBatchTrackingID); n != 0 {
 		t.Errorf("%d batch reads: a refused configuration reached Partner Center", n)
 	}
 }
 
 func TestAccDeviceBatchStatus_locationUnknownAtPlanTime(t *testing.T) {
-	unsetCredentialEnv(t)
 	em := newWaitingEmulator(t)
 	// As in a pipeline: the Location comes from the upload, known at apply.
 	config := em.providerConfig() + fmt.Sprintf(`
@@ -324,8 +303,8 @@ data "partnercenter_device_batch_status" "test" {
   wait_for_completion = true
 }
 `, emulator.SeedCustomerID, emulator.ScheduledBatchTrackingID)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{{
 			Config: config,
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -337,7 +316,6 @@ data "partnercenter_device_batch_status" "test" {
 }
 
 func TestAccDeviceBatchStatus_postconditionFailsThePlan(t *testing.T) {
-	unsetCredentialEnv(t)
 	em := newTestEmulator(t)
 	config := em.providerConfig() + fmt.Sprintf(`
 data "partnercenter_device_batch_status" "test" {
@@ -352,8 +330,8 @@ data "partnercenter_device_batch_status" "test" {
   }
 }
 `, emulator.SeedCustomerID, emulator.SeedBatchTrackingID)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{{
 			Config:      config,
 			PlanOnly:    true,

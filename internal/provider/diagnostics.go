@@ -11,136 +11,184 @@ import (
 	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
 )
 
-// HTTP statuses the mapping tells apart; net/http is the client's business.
-const (
-	statusRequestTimeout  = 408
-	statusBadRequest      = 400
-	statusUnauthorized    = 401
-	statusForbidden       = 403
-	statusNotFound        = 404
-	statusTooManyRequests = 429
-	statusInternalError   = 500
-)
+// operation is a Partner Center call as its failure is explained to a user:
+// what was being done, to which entity, and what to check. The client says
+// what kind of failure it was (partnercenter.KindOf); the operation turns
+// that into words.
+type operation struct {
+	// doing says what was attempted, naming the entity and its IDs, as the
+	// start of a sentence: "Reading batch b of customer c".
+	doing string
+	// failed is the summary of a failure of no other kind: "Failed to read
+	// device batch status".
+	failed string
+	// timedOut is the summary of a call that got no answer in time:
+	// "Timed out reading the device batch status".
+	timedOut string
+	// act names the operation as a noun for "the ..." ("read", "upload"),
+	// and timeout the attribute of the timeouts block that bounds it
+	// ("read", "create"), set to limit.
+	act, timeout string
+	limit        time.Duration
+	// notFound is the summary of a missing entity ("Device batch not
+	// found"), notFoundDetail says which one, and notFoundHint what to check.
+	notFound, notFoundDetail, notFoundHint string
+	// invalidRequestHint says what to check when Partner Center refuses the
+	// request as sent.
+	invalidRequestHint string
+	// accessHint, when set, comes first when access is denied, such as that
+	// the operation needs an app+user sign-in.
+	accessHint string
+	// wait describes the wait for a batch job to finish, when the
+	// operation waits for one.
+	wait waitDescription
+}
 
-// Diagnostic summaries: what failed, in words.
-const (
-	summaryNotFound        = "Device batch not found"
-	summaryAccessDenied    = "Access denied by Partner Center"
-	summaryThrottled       = "Throttled by Partner Center"
-	summaryUnavailable     = "Partner Center unavailable"
-	summaryInvalidRequest  = "Invalid request to Partner Center"
-	summaryInvalidResponse = "Invalid response from Partner Center"
-	summaryReadFailed      = "Failed to read device batch status"
-	summaryReadTimedOut    = "Timed out reading the device batch status"
-)
+// waitDescription is how an operation's wait for a batch job is explained
+// when it runs out of time.
+type waitDescription struct {
+	// summary is the summary of a wait that timed out: "Timed out waiting
+	// for the device batch to finish".
+	summary string
+	// subject names what was waited for: "Batch b of customer c".
+	subject string
+	// alternative is a way to do without waiting: "read the status without
+	// wait_for_completion and assert on it later".
+	alternative string
+}
 
-// Hints: what to do about a failure.
+// Diagnostic summaries of the kinds of failure no operation words its own way.
+var kindSummaries = map[partnercenter.Kind]string{
+	partnercenter.KindAccessDenied:    "Access denied by Partner Center",
+	partnercenter.KindNoRelationship:  "Access denied by Partner Center",
+	partnercenter.KindThrottled:       "Throttled by Partner Center",
+	partnercenter.KindUnavailable:     "Partner Center unavailable",
+	partnercenter.KindInvalidRequest:  "Invalid request to Partner Center",
+	partnercenter.KindConflict:        "Conflict with Partner Center's state",
+	partnercenter.KindInvalidResponse: "Invalid response from Partner Center",
+	partnercenter.KindCancelled:       "Partner Center call cancelled",
+}
+
+// Hints: what to do about a kind of failure.
 const (
 	hintAccess = "Check that the application has access to the Partner Center API (its permissions in Partner Center) " +
 		"and that the token is for the partner's tenant (tenant_id)."
-	hintNoRelationship = "Partner Center code 20002: the partner has no relationship with that customer. Check customer_id, " +
+	hintNoRelationship = "The partner has no relationship with that customer. Check customer_id, " +
 		"and that the customer is one of the partner's customers."
 	hintThrottled = "Partner Center limits how often a partner may call it. Reduce parallelism (terraform -parallelism) and how " +
-		"often batches are polled, or allow more time with the data source's timeouts { read }."
+		"often batches are polled, or allow more time with the timeouts block."
 	hintUnavailable = "Partner Center or the network between failed; the provider retried as max_retries allows. Try again " +
-		"later, or allow more attempts (max_retries) or more time (timeouts { read })."
+		"later, or allow more attempts (max_retries) or more time (the timeouts block)."
 	hintNoAnswer = "No answer came from Partner Center in time. Check that base_url can be reached from here (proxy, firewall), " +
-		"or allow more time (timeouts { read }) or shorter attempts that are retried sooner (request_timeout)."
+		"or allow more time (the timeouts block) or shorter attempts that are retried sooner (request_timeout)."
 	hintInvalidResponse = "Something other than Partner Center may have answered, such as a proxy or gateway, or base_url " +
 		"may point at the wrong server."
+	hintConflict = "Partner Center's state changed since it was read, or another change to it is under way. Run terraform plan " +
+		"to see the current state, then apply again."
+	hintCancelled = "Terraform was interrupted before Partner Center answered. Run the command again to finish; " +
+		"Partner Center recognises a repeated request by its MS-RequestId only within one run."
 )
 
-// batchStatusErrorDiagnostic is the one place a failed batch status read
-// becomes a diagnostic: a summary saying what failed in words, and a detail
-// with the IDs read, the facts Microsoft support asks for, and a hint.
-func batchStatusErrorDiagnostic(err error, customerID, batchTrackingID string, readTimeout time.Duration) diag.Diagnostic {
-	reading := fmt.Sprintf("Reading batch %s of customer %s", batchTrackingID, customerID)
+// errorDiagnostic is the one place a failed Partner Center call becomes a
+// diagnostic: a summary saying what failed in words, and a detail with the
+// entity and IDs, the facts Microsoft support asks for, and a hint.
+func (op operation) errorDiagnostic(err error) diag.Diagnostic {
+	kind := partnercenter.KindOf(err)
 	var waitTimeout *partnercenter.WaitTimeoutError
-	if errors.As(err, &waitTimeout) {
-		hint := "Partner Center may still be processing it. Raise read in the timeouts block, or read the status without " +
-			"wait_for_completion and assert on it later."
-		switch {
-		case waitTimeout.LastErr != nil:
-			// The batch's progress is unknown: the reads were failing.
-			hint = "The last poll failed, so whether Partner Center is still processing the batch is unknown; " +
-				"give Microsoft support the request IDs above if it keeps failing. Try again later, or raise read in the timeouts block."
-		case waitTimeout.RetryAfter > 0:
-			hint = "Partner Center asked the provider to come back later than the read may last, so it stopped waiting. " +
-				"Raise read in the timeouts block, or read the status without wait_for_completion and assert on it later."
-		}
-		return diag.NewErrorDiagnostic("Timed out waiting for the device batch to finish",
-			fmt.Sprintf("Batch %s of customer %s did not finish within timeouts { read } = %s: %s.\n\n%s",
-				batchTrackingID, customerID, readTimeout, waitTimeout, hint))
+	if errors.As(err, &waitTimeout) && kind == partnercenter.KindTimedOut {
+		return op.waitTimeoutDiagnostic(waitTimeout)
 	}
 	var signIn *partnercenter.SignInError
 	if errors.As(err, &signIn) {
 		return diag.NewErrorDiagnostic("Failed to sign in to Partner Center",
-			fmt.Sprintf("%s needs a Partner Center token.\n\n%s", reading, describeSignInError(signIn)))
+			fmt.Sprintf("%s needs a Partner Center token.\n\n%s", op.doing, describeSignInError(signIn)))
 	}
+	summary, hint := op.summaryAndHint(kind)
 	var respErr *partnercenter.ResponseError
 	if errors.As(err, &respErr) {
-		summary, hint := classifyStatus(respErr.StatusCode, respErr.Code)
-		if respErr.NotFound() {
-			hint = "Check both IDs: the tracking ID is the last segment of the Location header returned by the upload."
-			reading = fmt.Sprintf("Partner Center has no device batch with tracking ID %s for customer %s", batchTrackingID, customerID)
+		doing := op.doing
+		if kind == partnercenter.KindNotFound {
+			doing = op.notFoundDetail
 		}
-		switch {
-		case respErr.RetryAbandoned && respErr.MaxRetryDelay > 0:
-			hint = fmt.Sprintf("Partner Center asked to wait %s before retrying, longer than the longest wait between attempts (%s), "+
-				"so the provider did not wait. %s", respErr.RetryAfter, respErr.MaxRetryDelay, hint)
-		case respErr.RetryAbandoned:
-			hint = fmt.Sprintf("Partner Center asked to wait %s before retrying, longer than the %s left of the read (timeouts { read } = %s), "+
-				"so the provider did not wait. %s", respErr.RetryAfter, roundTimeLeft(respErr.TimeLeft), readTimeout, hint)
+		if respErr.RetryAbandoned {
+			hint = op.retryAbandonedHint(respErr) + " " + hint
 		}
-		return diag.NewErrorDiagnostic(summary, fmt.Sprintf("%s failed.\n\n%s\n\n%s", reading, describeResponseError(respErr), hint))
+		return diag.NewErrorDiagnostic(summary, fmt.Sprintf("%s failed.\n\n%s\n\n%s", doing, describeResponseError(respErr), hint))
 	}
 	var callErr *partnercenter.CallError
 	if errors.As(err, &callErr) {
-		summary, hint := summaryUnavailable, hintUnavailable
-		switch {
-		case callErr.LastStatus == statusTooManyRequests:
-			summary, hint = summaryThrottled, hintThrottled
-		case callErr.TimedOut && callErr.LastStatus == 0:
-			// Nothing says Partner Center is down: it may never have been reached.
-			summary, hint = summaryReadTimedOut, hintNoAnswer
-		}
 		what := "Partner Center could not be reached"
-		if callErr.TimedOut {
-			what = fmt.Sprintf("The read did not complete within timeouts { read } = %s", readTimeout)
+		switch {
+		case callErr.Cancelled:
+			what = "The call was cancelled"
+		case callErr.TimedOut:
+			what = fmt.Sprintf("The %s did not complete within %s", op.act, op.bound())
 		}
-		return diag.NewErrorDiagnostic(summary, fmt.Sprintf("%s failed. %s.\n\n%s\n\n%s", reading, what, describeCallError(callErr), hint))
+		return diag.NewErrorDiagnostic(summary, fmt.Sprintf("%s failed. %s.\n\n%s\n\n%s", op.doing, what, describeCallError(callErr), hint))
 	}
-	if errors.Is(err, partnercenter.ErrInvalidResponse) {
-		return diag.NewErrorDiagnostic(summaryInvalidResponse, fmt.Sprintf("%s failed: %s\n\n%s", reading, err, hintInvalidResponse))
+	if hint != "" {
+		hint = "\n\n" + hint
 	}
-	return diag.NewErrorDiagnostic(summaryReadFailed, fmt.Sprintf("%s failed: %s", reading, err))
+	return diag.NewErrorDiagnostic(summary, fmt.Sprintf("%s failed: %s%s", op.doing, err, hint))
 }
 
-// roundTimeLeft shows a time left as a person reads it: 29.98s as 30s.
-func roundTimeLeft(d time.Duration) time.Duration {
-	if d >= time.Second {
-		return d.Round(time.Second)
+// summaryAndHint words a kind of failure for this operation.
+func (op operation) summaryAndHint(kind partnercenter.Kind) (summary, hint string) {
+	switch kind {
+	case partnercenter.KindNotFound:
+		return op.notFound, op.notFoundHint
+	case partnercenter.KindTimedOut:
+		return op.timedOut, hintNoAnswer
+	case partnercenter.KindAccessDenied:
+		if op.accessHint != "" {
+			return kindSummaries[kind], op.accessHint + " " + hintAccess
+		}
+		return kindSummaries[kind], hintAccess
+	case partnercenter.KindNoRelationship:
+		return kindSummaries[kind], hintNoRelationship
+	case partnercenter.KindThrottled:
+		return kindSummaries[kind], hintThrottled
+	case partnercenter.KindUnavailable:
+		return kindSummaries[kind], hintUnavailable
+	case partnercenter.KindConflict:
+		return kindSummaries[kind], hintConflict
+	case partnercenter.KindInvalidRequest:
+		return kindSummaries[kind], "Partner Center refused the request as sent. " + op.invalidRequestHint
+	case partnercenter.KindInvalidResponse:
+		return kindSummaries[kind], hintInvalidResponse
+	case partnercenter.KindCancelled:
+		return kindSummaries[kind], hintCancelled
 	}
-	return d.Round(time.Millisecond)
+	return op.failed, ""
 }
 
-// classifyStatus names what an HTTP status says went wrong, with a hint.
-func classifyStatus(status int, code string) (summary, hint string) {
+// retryAbandonedHint says why the provider did not wait as Partner Center
+// asked.
+func (op operation) retryAbandonedHint(e *partnercenter.ResponseError) string {
+	if e.MaxRetryDelay > 0 {
+		return fmt.Sprintf("Partner Center asked to wait %s before retrying, longer than the longest wait between attempts (%s), "+
+			"so the provider did not wait.", e.RetryAfter, e.MaxRetryDelay)
+	}
+	return fmt.Sprintf("Partner Center asked to wait %s before retrying, longer than the %s left of the %s (%s), so the provider did not wait.",
+		e.RetryAfter, partnercenter.RoundTimeLeft(e.TimeLeft), op.act, op.bound())
+}
+
+// waitTimeoutDiagnostic explains a wait for a batch job that ran out of
+// time: how far the job got, and why the last poll failed or was not made.
+func (op operation) waitTimeoutDiagnostic(e *partnercenter.WaitTimeoutError) diag.Diagnostic {
+	raise := "Raise " + op.timeout + " in the timeouts block"
+	hint := "Partner Center may still be processing it. " + raise + ", or " + op.wait.alternative + "."
 	switch {
-	case code == "20002":
-		return summaryAccessDenied, hintNoRelationship
-	case status == statusNotFound:
-		return summaryNotFound, ""
-	case status == statusUnauthorized, status == statusForbidden:
-		return summaryAccessDenied, hintAccess
-	case status == statusTooManyRequests:
-		return summaryThrottled, hintThrottled
-	case status == statusRequestTimeout, status >= statusInternalError:
-		return summaryUnavailable, hintUnavailable
-	case status >= statusBadRequest:
-		return summaryInvalidRequest, "Partner Center refused the request as sent. Check customer_id and batch_tracking_id."
+	case e.LastErr != nil:
+		// The job's progress is unknown: the reads were failing.
+		hint = "The last poll failed, so whether Partner Center is still processing the batch is unknown; " +
+			"give Microsoft support the request IDs above if it keeps failing. Try again later, or " + strings.ToLower(raise[:1]) + raise[1:] + "."
+	case e.RetryAfter > 0:
+		hint = "Partner Center asked the provider to come back later than the " + op.act + " may last, so it stopped waiting. " +
+			raise + ", or " + op.wait.alternative + "."
 	}
-	return summaryReadFailed, ""
+	return diag.NewErrorDiagnostic(op.wait.summary,
+		fmt.Sprintf("%s did not finish within %s: %s.\n\n%s", op.wait.subject, op.bound(), e, hint))
 }
 
 // describeResponseError lists a Partner Center failure one fact per line.
@@ -171,4 +219,10 @@ func describeCallError(e *partnercenter.CallError) string {
 		fmt.Fprintf(&b, "\nRetry-After: %s", e.RetryAfter)
 	}
 	return b.String()
+}
+
+// bound names the operation's time limit and its value for messages:
+// "timeouts { read } = 5m0s".
+func (op operation) bound() string {
+	return fmt.Sprintf("timeouts { %s } = %s", op.timeout, op.limit)
 }

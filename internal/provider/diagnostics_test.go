@@ -44,7 +44,8 @@ func TestBatchStatusErrorDiagnostic(t *testing.T) {
 		{"request timeout status", ids(partnercenter.ResponseError{StatusCode: 408, Attempts: 6}), "Partner Center unavailable", []string{"408 Request Timeout"}},
 		{"bad request", ids(partnercenter.ResponseError{StatusCode: 400, Code: "900118", Description: "Invalid Customer Id", Attempts: 1}),
 			"Invalid request to Partner Center", []string{"Partner Center code: 900118", "Description: Invalid Customer Id", "customer_id"}},
-		{"conflict", ids(partnercenter.ResponseError{StatusCode: 409, Attempts: 1}), "Invalid request to Partner Center", []string{"409 Conflict"}},
+		{"conflict", ids(partnercenter.ResponseError{StatusCode: 409, Attempts: 1}), "Conflict with Partner Center's state",
+			[]string{"409 Conflict", "Run terraform plan to see the current state"}},
 		{"timed out", &partnercenter.CallError{Attempts: 3, LastStatus: 503, RetryAfter: time.Second, RequestID: "req-1", CorrelationID: "corr-1",
 			TimedOut: true, Err: context.DeadlineExceeded},
 			"Partner Center unavailable", []string{"did not complete within timeouts { read } = 30s", "Last HTTP status: 503 Service Unavailable",
@@ -53,6 +54,11 @@ func TestBatchStatusErrorDiagnostic(t *testing.T) {
 			"Timed out reading the device batch status", []string{"did not complete within timeouts { read } = 30s", "Attempts: 2", "No answer came from Partner Center in time"}},
 		{"timed out while throttled", &partnercenter.CallError{Attempts: 2, LastStatus: 429, TimedOut: true, Err: context.DeadlineExceeded},
 			"Throttled by Partner Center", []string{"Last HTTP status: 429 Too Many Requests", "-parallelism"}},
+		{"cancelled", &partnercenter.CallError{Attempts: 1, Cancelled: true, RequestID: "req-1", Err: context.Canceled},
+			"Partner Center call cancelled", []string{"Reading batch b of customer c failed. The call was cancelled.", "MS-RequestId: req-1",
+				"Terraform was interrupted before Partner Center answered"}},
+		{"cancelled wait", &partnercenter.WaitTimeoutError{Err: context.Canceled, Polls: 2}, "Partner Center call cancelled",
+			[]string{"Reading batch b of customer c failed: stopped waiting, cancelled, for the batch", "Terraform was interrupted"}},
 		{"unreachable", &partnercenter.CallError{Attempts: 6, RequestID: "req-1", Err: errors.New("connection reset by peer")},
 			"Partner Center unavailable", []string{"Partner Center could not be reached", "Last error: connection reset by peer", "Attempts: 6"}},
 		{"invalid response", fmt.Errorf("%w: the batch status answer is an HTML page (MS-RequestId: req-1)", partnercenter.ErrInvalidResponse),
@@ -62,7 +68,7 @@ func TestBatchStatusErrorDiagnostic(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := batchStatusErrorDiagnostic(tt.err, "c", "b", 30*time.Second)
+			d := readBatchStatusOperation("c", "b", 30*time.Second).errorDiagnostic(tt.err)
 			if d.Summary() != tt.summary {
 				t.Errorf("summary %q, want %q", d.Summary(), tt.summary)
 			}

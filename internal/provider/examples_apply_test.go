@@ -35,6 +35,7 @@ func TestExamplesApply(t *testing.T) {
 	for _, dir := range examples.dirs {
 		name := examples.name(dir)
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			setup, ok := exampleSetups[name]
 			if !ok {
 				t.Fatalf("no setup to apply %s with: add one to exampleSetups", name)
@@ -170,7 +171,7 @@ func setupEverySignIn(t *testing.T, em *testEmulator, dir string) (env, args []s
 	if err := os.WriteFile(filepath.Join(dir, "partner-center.pfx"), pfx, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	fakeAzureCLI(t, em.NewAccessToken(emulator.DefaultTenantID, time.Hour)) // sets PATH for this test
+	azDir, _ := fakeAzureCLI(t, em.NewAccessToken(emulator.DefaultTenantID, time.Hour))
 
 	secretFile := writeFile(t, "client-secret", []byte(emulator.DefaultClientSecret))
 	tokenFile := writeFile(t, "azure-identity-token", []byte(em.IssueFederatedToken(federatedSubject, time.Hour)))
@@ -210,7 +211,7 @@ provider "partnercenter" {
 	env = append(em.endpointEnvironment(),
 		"ACTIONS_ID_TOKEN_REQUEST_URL="+em.URL+"/oidc/token",
 		"ACTIONS_ID_TOKEN_REQUEST_TOKEN="+em.NewOIDCRequestToken(federatedSubject),
-		"PATH="+os.Getenv("PATH"))
+		"PATH="+azDir+string(os.PathListSeparator)+os.Getenv("PATH"))
 	vars := map[string]string{
 		"tenant_id":                  emulator.DefaultTenantID,
 		"client_id":                  emulator.DefaultClientID,

@@ -19,6 +19,7 @@ func TestExamplesValidate(t *testing.T) {
 	examples := newExampleRunner(t)
 	for _, dir := range examples.dirs {
 		t.Run(examples.name(dir), func(t *testing.T) {
+			t.Parallel()
 			// TF_DATA_DIR keeps the CLI's working files out of examples/.
 			out, err := examples.run(t, dir, os.Environ(), "validate", "-no-color")
 			if err != nil || !strings.Contains(out, "The configuration is valid") {

@@ -5,6 +5,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
+	"os"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -33,12 +36,17 @@ var (
 // release time and reported in the User-Agent.
 type partnerCenterProvider struct {
 	version string
+	// env is where unset settings are read from: the process's environment.
+	env environment
+	// wait paces the reads that wait for a batch job; the zero value is the
+	// client's documented pacing. Tests poll every few milliseconds.
+	wait partnercenter.WaitOptions
 }
 
 // New returns a constructor of the provider, as providerserver.Serve wants.
 func New(version string) func() provider.Provider {
 	return func() provider.Provider {
-		return &partnerCenterProvider{version: version}
+		return &partnerCenterProvider{version: version, env: os.Getenv}
 	}
 }
 
@@ -240,15 +248,15 @@ func (p *partnerCenterProvider) Schema(_ context.Context, _ provider.SchemaReque
 			},
 			settingMaxRetries.attribute: schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How often a failed request is retried, from 0 to %d: after a dropped connection or a timeout, "+
-					"or an answer of 408, 429, 500, 502, 503 or 504, waiting as `Retry-After` asks or backing off exponentially with jitter. "+
-					"Defaults to `%d`. A data source's `timeouts { read }` bounds the retries by time as well.", maxMaxRetries, partnercenter.DefaultMaxRetries) +
+					"or an answer of %s, waiting as `Retry-After` asks or backing off exponentially with jitter. "+
+					"Defaults to `%d`. A data source's `timeouts { read }` bounds the retries by time as well.", maxMaxRetries, retriedStatuses, partnercenter.DefaultMaxRetries) +
 					settingMaxRetries.envDescription(),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, maxMaxRetries)},
 			},
 			settingRequestTimeout.attribute: schema.StringAttribute{
 				MarkdownDescription: "How long one request may take before it is abandoned and retried, a duration such as `60s` or `2m`. " +
-					"Defaults to `60s`." + settingRequestTimeout.envDescription(),
+					"Defaults to `" + defaultRequestTimeout + "`." + settingRequestTimeout.envDescription(),
 				Optional:   true,
 				CustomType: requestTimeoutType,
 				Validators: []validator.String{positiveDuration{}},
@@ -265,8 +273,10 @@ func (p *partnerCenterProvider) Configure(ctx context.Context, req provider.Conf
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	for name, v := range cfg.values() {
-		if v.IsUnknown() {
+	values := cfg.values()
+	// Sorted, so that the diagnostics come in the same order every run.
+	for _, name := range slices.Sorted(maps.Keys(values)) {
+		if values[name].IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown provider configuration",
 				"The provider cannot read Partner Center until "+name+" is known. Set it to a value known at plan time, "+
 					"or apply the resources it depends on first with -target.")
@@ -277,7 +287,7 @@ func (p *partnerCenterProvider) Configure(ctx context.Context, req provider.Conf
 	}
 
 	routeSDKLogs(ctx)
-	data, diags := newProviderData(cfg, userAgent(p.version, req.TerraformVersion))
+	data, diags := newProviderData(cfg, userAgent(p.version, req.TerraformVersion), p.env, p.wait)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -308,19 +318,20 @@ func (p *partnerCenterProvider) ValidateConfig(ctx context.Context, req provider
 		return
 	}
 	// An unknown use_oidc resolves to false here, so it is not checked.
-	useOIDC, _, _ := settingUseOIDC.resolveBool(cfg.UseOIDC, false)
-	if useOIDC && !cfg.UseOIDC.IsUnknown() && !settingOIDCToken.isSet(cfg.OIDCToken) && !settingOIDCTokenFilePath.isSet(cfg.OIDCTokenFilePath) &&
-		!settingOIDCRequestURL.isSet(cfg.OIDCRequestURL) {
+	env := p.env
+	useOIDC, _, _ := settingUseOIDC.resolveBool(cfg.UseOIDC, false, env)
+	if useOIDC && !cfg.UseOIDC.IsUnknown() && !settingOIDCToken.isSet(cfg.OIDCToken, env) && !settingOIDCTokenFilePath.isSet(cfg.OIDCTokenFilePath, env) &&
+		!settingOIDCRequestURL.isSet(cfg.OIDCRequestURL, env) {
 		resp.Diagnostics.AddAttributeError(path.Root(settingUseOIDC.attribute), "Invalid provider configuration",
 			"use_oidc is true, but no federated token is configured. Set one of "+settingOIDCToken.describe()+", "+
 				settingOIDCTokenFilePath.describe()+", or "+settingOIDCRequestURL.describe()+" with "+settingOIDCRequestToken.describe()+".")
 	}
-	if !cfg.OIDCRequestURL.IsNull() && !settingOIDCRequestToken.isSet(cfg.OIDCRequestToken) {
+	if !cfg.OIDCRequestURL.IsNull() && !settingOIDCRequestToken.isSet(cfg.OIDCRequestToken, env) {
 		resp.Diagnostics.AddAttributeError(path.Root(settingOIDCRequestURL.attribute), "Invalid provider configuration",
 			"oidc_request_url is set, but no token to request with. Set "+settingOIDCRequestToken.describe()+".")
 	}
-	if !cfg.RefreshToken.IsNull() && !settingClientSecret.isSet(cfg.ClientSecret) && !settingClientSecretFilePath.isSet(cfg.ClientSecretFilePath) &&
-		!settingClientCertificate.isSet(cfg.ClientCertificate) && !settingClientCertificatePath.isSet(cfg.ClientCertificatePath) {
+	if !cfg.RefreshToken.IsNull() && !settingClientSecret.isSet(cfg.ClientSecret, env) && !settingClientSecretFilePath.isSet(cfg.ClientSecretFilePath, env) &&
+		!settingClientCertificate.isSet(cfg.ClientCertificate, env) && !settingClientCertificatePath.isSet(cfg.ClientCertificatePath, env) {
 		resp.Diagnostics.AddAttributeError(path.Root(settingRefreshToken.attribute), "Invalid provider configuration",
 			"refresh_token is exchanged with the application's own credential, and none is configured. Set one of "+
 				settingClientSecret.describe()+", "+settingClientSecretFilePath.describe()+", "+settingClientCertificate.describe()+" or "+
@@ -346,3 +357,7 @@ func userAgent(providerVersion, terraformVersion string) string {
 	}
 	return ua
 }
+
+// requestTimeoutType is request_timeout's type: a Go duration string,
+// checked at plan time.
+var requestTimeoutType = timetypes.GoDurationType{}

@@ -5,19 +5,17 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/emulator"
+	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
 )
-
-// testAccProtoV6ProviderFactories runs the provider in the test process, so
-// the emulators below are reachable and trusted.
-var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"partnercenter": providerserver.NewProtocol6WithError(New("test")()),
-}
 
 // testCA signs every emulator's certificate. Go reads SSL_CERT_FILE once per
 // process, so one authority serves all tests.
@@ -51,6 +49,23 @@ func runTests(m *testing.M) int {
 	return m.Run()
 }
 
+// fastPolling is how the tests' provider waits for a batch job: every few
+// milliseconds, so that waiting through a batch's states takes no real
+// time. partnercenter's unit tests cover the default pacing, and
+// TestExamplesApply runs the real binary at that pacing.
+var fastPolling = partnercenter.WaitOptions{InitialDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond, MinRetryAfter: time.Millisecond}
+
+// providerFactories runs a provider in the test process, so that the
+// emulators below are reachable and trusted. It reads env (nil for none)
+// where the real provider reads the process's environment, so that no test
+// changes the process and tests run in parallel.
+func providerFactories(env map[string]string) map[string]func() (tfprotov6.ProviderServer, error) {
+	p := &partnerCenterProvider{version: "test", env: func(name string) string { return env[name] }, wait: fastPolling}
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"partnercenter": providerserver.NewProtocol6WithError(p),
+	}
+}
+
 // testEmulator is one test's own Partner Center and Entra ID.
 type testEmulator struct {
 	*emulator.Emulator
@@ -76,24 +91,54 @@ func newTestEmulator(t *testing.T) *testEmulator {
 	return &testEmulator{Emulator: em, URL: secure.URL, PlainURL: plain.URL}
 }
 
-// providerConfig signs in to the emulator with its registered client secret.
-func (e *testEmulator) providerConfig() string {
-	return fmt.Sprintf(`
-provider "partnercenter" {
-  base_url       = %q
-  authority_host = "%s/"
-  tenant_id      = %q
-  client_id      = %q
-  client_secret  = %q
-}
-`, e.URL, e.URL, emulator.DefaultTenantID, emulator.DefaultClientID, emulator.DefaultClientSecret)
-}
+// attrs are the attributes of a provider block. A string value is written
+// quoted, an expr as is, any other value with %v; nil leaves the attribute
+// out, so that an override can remove one.
+type attrs map[string]any
 
-// unsetCredentialEnv keeps the runner's own environment out of a test.
-func unsetCredentialEnv(t *testing.T) {
-	for _, s := range allSettings {
-		for _, name := range s.env {
-			t.Setenv(name, "")
+// expr is an HCL expression written as is, such as terraform_data.x.output.
+type expr string
+
+// providerBlock writes a provider "partnercenter" block with every attribute
+// of the attrs in order, a later one replacing an earlier one of the same
+// name.
+func providerBlock(all ...attrs) string {
+	merged := attrs{}
+	for _, a := range all {
+		for name, value := range a {
+			merged[name] = value
 		}
 	}
+	var b strings.Builder
+	b.WriteString("provider \"partnercenter\" {\n")
+	names := make([]string, 0, len(merged))
+	for name := range merged {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		switch v := merged[name].(type) {
+		case nil:
+		case string:
+			fmt.Fprintf(&b, "  %s = %q\n", name, v)
+		case expr:
+			fmt.Fprintf(&b, "  %s = %s\n", name, v)
+		default:
+			fmt.Fprintf(&b, "  %s = %v\n", name, v)
+		}
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+// endpoints point the provider at e and name the registered application,
+// with no credential.
+func (e *testEmulator) endpoints() attrs {
+	return attrs{"base_url": e.URL, "authority_host": e.URL + "/", "tenant_id": emulator.DefaultTenantID, "client_id": emulator.DefaultClientID}
+}
+
+// providerConfig signs in to e with its registered client secret, with
+// overrides applied in order.
+func (e *testEmulator) providerConfig(overrides ...attrs) string {
+	return providerBlock(append([]attrs{e.endpoints(), {"client_secret": emulator.DefaultClientSecret}}, overrides...)...)
 }

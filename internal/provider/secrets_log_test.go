@@ -2,7 +2,6 @@ package provider
 
 import (
 	"encoding/base64"
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -25,58 +24,52 @@ import (
 // every log entry but the one terraform-plugin-testing writes the test's
 // configuration in.
 func TestAccReliability_noSecretInTraceLogs(t *testing.T) {
-	tests := map[string]func(t *testing.T, em *testEmulator) (config string, secrets []string){
-		"client secret": func(t *testing.T, em *testEmulator) (string, []string) {
+	tests := map[string]func(t *testing.T, em *testEmulator) (config string, env map[string]string, secrets []string){
+		"client secret": func(t *testing.T, em *testEmulator) (string, map[string]string, []string) {
 			secret := "client-secret-" + uuid.NewString()
 			em.RegisterApp(emulator.DefaultTenantID, emulator.DefaultClientID, secret)
-			t.Setenv("PARTNERCENTER_CLIENT_SECRET", secret)
-			return "provider \"partnercenter\" {\n" + em.emulatorEndpoints() + "}\n", []string{secret}
+			return providerBlock(em.endpoints()), map[string]string{"PARTNERCENTER_CLIENT_SECRET": secret}, []string{secret}
 		},
-		"client secret as a provider attribute": func(t *testing.T, em *testEmulator) (string, []string) {
+		"client secret as a provider attribute": func(t *testing.T, em *testEmulator) (string, map[string]string, []string) {
 			secret := "client-secret-" + uuid.NewString()
 			em.RegisterApp(emulator.DefaultTenantID, emulator.DefaultClientID, secret)
-			return fmt.Sprintf("provider \"partnercenter\" {\n%s  client_secret = %q\n}\n", em.emulatorEndpoints(), secret), []string{secret}
+			return providerBlock(em.endpoints(), attrs{"client_secret": secret}), nil, []string{secret}
 		},
-		"access token": func(t *testing.T, em *testEmulator) (string, []string) {
+		"access token": func(t *testing.T, em *testEmulator) (string, map[string]string, []string) {
 			token := em.NewAccessToken(emulator.DefaultTenantID, time.Hour)
-			t.Setenv("PARTNERCENTER_ACCESS_TOKEN", token)
-			return "provider \"partnercenter\" {\n  base_url = \"" + em.URL + "\"\n}\n", []string{token}
+			return providerBlock(attrs{"base_url": em.URL}), map[string]string{"PARTNERCENTER_ACCESS_TOKEN": token}, []string{token}
 		},
-		"refresh token": func(t *testing.T, em *testEmulator) (string, []string) {
+		"refresh token": func(t *testing.T, em *testEmulator) (string, map[string]string, []string) {
 			secret := "client-secret-" + uuid.NewString()
 			em.RegisterApp(emulator.DefaultTenantID, emulator.DefaultClientID, secret)
 			refreshToken := em.NewRefreshToken(emulator.DefaultTenantID, emulator.DefaultClientID)
-			t.Setenv("PARTNERCENTER_CLIENT_SECRET", secret)
-			t.Setenv("PARTNERCENTER_REFRESH_TOKEN", refreshToken)
-			return "provider \"partnercenter\" {\n" + em.emulatorEndpoints() + "}\n", []string{secret, refreshToken}
+			env := map[string]string{"PARTNERCENTER_CLIENT_SECRET": secret, "PARTNERCENTER_REFRESH_TOKEN": refreshToken}
+			return providerBlock(em.endpoints()), env, []string{secret, refreshToken}
 		},
-		"certificate password": func(t *testing.T, em *testEmulator) (string, []string) {
+		"certificate password": func(t *testing.T, em *testEmulator) (string, map[string]string, []string) {
 			pfx := registerTestCertificate(t, em)
 			encoded := base64.StdEncoding.EncodeToString(pfx)
-			t.Setenv("PARTNERCENTER_CLIENT_CERTIFICATE", encoded)
-			t.Setenv("PARTNERCENTER_CLIENT_CERTIFICATE_PASSWORD", testPFXPassword)
-			return "provider \"partnercenter\" {\n" + em.emulatorEndpoints() + "}\n", []string{testPFXPassword, encoded}
+			env := map[string]string{"PARTNERCENTER_CLIENT_CERTIFICATE": encoded, "PARTNERCENTER_CLIENT_CERTIFICATE_PASSWORD": testPFXPassword}
+			return providerBlock(em.endpoints()), env, []string{testPFXPassword, encoded}
 		},
-		"OIDC token": func(t *testing.T, em *testEmulator) (string, []string) {
+		"OIDC token": func(t *testing.T, em *testEmulator) (string, map[string]string, []string) {
 			em.RegisterFederatedCredential(emulator.DefaultTenantID, emulator.DefaultClientID, federatedSubject)
 			token := em.IssueFederatedToken(federatedSubject, time.Hour)
-			t.Setenv("PARTNERCENTER_USE_OIDC", "true")
-			t.Setenv("PARTNERCENTER_OIDC_TOKEN", token)
-			return "provider \"partnercenter\" {\n" + em.emulatorEndpoints() + "}\n", []string{token}
+			return providerBlock(em.endpoints()), map[string]string{"PARTNERCENTER_USE_OIDC": "true", "PARTNERCENTER_OIDC_TOKEN": token}, []string{token}
 		},
 	}
 	for name, setUp := range tests {
 		t.Run(name, func(t *testing.T) {
-			unsetCredentialEnv(t)
 			em := newTestEmulator(t)
-			config, secrets := setUp(t, em)
+			config, env, secrets := setUp(t, em)
 			logFile := filepath.Join(t.TempDir(), "trace.log")
 			t.Setenv("TF_LOG", "TRACE")
 			t.Setenv("TF_LOG_PATH", logFile)
 			// A throttled first attempt: the retry is logged too.
 			em.InjectFaults(batchRoute, emulator.Fault{Status: 429, Header: fastRetry})
+			// Alone: Terraform's log settings are the process's.
 			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				ProtoV6ProviderFactories: providerFactories(env),
 				Steps: []resource.TestStep{{
 					Config:            config + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
 					ConfigStateChecks: []statecheck.StateCheck{expect("status", knownvalue.StringExact("finished"))},

@@ -2,13 +2,24 @@ package provider
 
 import (
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
 )
+
+// environment reads the variables settings fall back to: os.Getenv when
+// serving Terraform, a test's own map in tests, so that tests need not
+// change the process's environment and can run in parallel.
+type environment func(name string) string
+
+// maxMaxRetries bounds max_retries: with exponential backoff, ten retries
+// already wait minutes, and timeouts.read bounds a read by time.
+const maxMaxRetries = 10
 
 // setting is a provider attribute and the environment variables it falls back
 // to, in order of precedence.
@@ -50,25 +61,19 @@ var (
 	settingUseMSI      = setting{"use_msi", []string{"PARTNERCENTER_USE_MSI", "ARM_USE_MSI"}}
 	settingMSIEndpoint = setting{"msi_endpoint", []string{"PARTNERCENTER_MSI_ENDPOINT", "ARM_MSI_ENDPOINT"}}
 	settingUseCLI      = setting{"use_cli", []string{"PARTNERCENTER_USE_CLI", "ARM_USE_CLI"}}
-)
 
-// allSettings lists every setting, for tests that clear the environment.
-var allSettings = []setting{
-	settingEnvironment, settingBaseURL, settingAuthorityHost, settingTenantID, settingClientID, settingClientSecret,
-	settingAccessToken, settingLocale, settingTokenScope, settingClientSecretFilePath, settingClientCertificate,
-	settingClientCertificatePath, settingClientCertificatePassword, settingRefreshToken, settingUseOIDC, settingOIDCToken,
-	settingOIDCTokenFilePath, settingOIDCRequestURL, settingOIDCRequestToken, settingADOServiceConnID, settingUseMSI,
-	settingMSIEndpoint, settingUseCLI, settingMaxRetries, settingRequestTimeout,
-}
+	settingMaxRetries     = setting{"max_retries", []string{"PARTNERCENTER_MAX_RETRIES"}}
+	settingRequestTimeout = setting{"request_timeout", []string{"PARTNERCENTER_REQUEST_TIMEOUT"}}
+)
 
 // resolve returns the configured value, else the first environment variable
 // that is set, together with where it came from for error messages.
-func (s setting) resolve(v types.String) (value, source string) {
+func (s setting) resolve(v types.String, env environment) (value, source string) {
 	if !v.IsNull() && !v.IsUnknown() {
 		return v.ValueString(), "attribute " + s.attribute
 	}
 	for _, name := range s.env {
-		if value := os.Getenv(name); value != "" {
+		if value := env(name); value != "" {
 			return value, "environment variable " + name
 		}
 	}
@@ -78,12 +83,12 @@ func (s setting) resolve(v types.String) (value, source string) {
 // resolveBool is resolve for a boolean setting: the configured value, else
 // the first environment variable set, which must parse as a boolean, else
 // def.
-func (s setting) resolveBool(v types.Bool, def bool) (value bool, source string, err error) {
+func (s setting) resolveBool(v types.Bool, def bool, env environment) (value bool, source string, err error) {
 	if !v.IsNull() && !v.IsUnknown() {
 		return v.ValueBool(), "attribute " + s.attribute, nil
 	}
 	for _, name := range s.env {
-		if raw := os.Getenv(name); raw != "" {
+		if raw := env(name); raw != "" {
 			value, err := strconv.ParseBool(raw)
 			if err != nil {
 				return def, "environment variable " + name, fmt.Errorf("%q is not true or false", raw)
@@ -96,12 +101,12 @@ func (s setting) resolveBool(v types.Bool, def bool) (value bool, source string,
 
 // isSet reports whether the setting has a value in the configuration or the
 // environment. An unknown value counts as set: it will be known at apply.
-func (s setting) isSet(v attr.Value) bool {
+func (s setting) isSet(v attr.Value, env environment) bool {
 	if !v.IsNull() {
 		return true
 	}
 	for _, name := range s.env {
-		if os.Getenv(name) != "" {
+		if env(name) != "" {
 			return true
 		}
 	}
@@ -117,4 +122,30 @@ func (s setting) describe() string {
 // envDescription is the sentence every attribute description ends with.
 func (s setting) envDescription() string {
 	return " Falls back to the `" + strings.Join(s.env, "` then `") + "` environment variable when unset."
+}
+
+// retrySettings resolves max_retries and request_timeout against the
+// environment. A value that is set but invalid is reported through invalid.
+func retrySettings(cfg providerModel, env environment, invalid func(setting, string, error)) (maxRetries int, requestTimeout time.Duration) {
+	maxRetries = partnercenter.DefaultMaxRetries
+	if !cfg.MaxRetries.IsNull() && !cfg.MaxRetries.IsUnknown() {
+		maxRetries = int(cfg.MaxRetries.ValueInt64())
+	} else if raw, source := settingMaxRetries.resolve(types.StringNull(), env); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 0 || n > maxMaxRetries {
+			invalid(settingMaxRetries, source, fmt.Errorf("%q is not a whole number from 0 to %d", raw, maxMaxRetries))
+		}
+		maxRetries = n
+	}
+
+	requestTimeout = partnercenter.DefaultRequestTimeout
+	raw, source := settingRequestTimeout.resolve(cfg.RequestTimeout.StringValue, env)
+	if raw == "" {
+		return maxRetries, requestTimeout
+	}
+	d, err := time.ParseDuration(raw)
+	if err != nil || d <= 0 {
+		invalid(settingRequestTimeout, source, fmt.Errorf("%q is not a positive duration such as 60s or 2m", raw))
+	}
+	return maxRetries, d
 }

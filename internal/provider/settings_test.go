@@ -7,26 +7,41 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
+// allSettings lists every setting, for tests that set or clear them all.
+var allSettings = []setting{
+	settingEnvironment, settingBaseURL, settingAuthorityHost, settingTenantID, settingClientID, settingClientSecret,
+	settingAccessToken, settingLocale, settingTokenScope, settingClientSecretFilePath, settingClientCertificate,
+	settingClientCertificatePath, settingClientCertificatePassword, settingRefreshToken, settingUseOIDC, settingOIDCToken,
+	settingOIDCTokenFilePath, settingOIDCRequestURL, settingOIDCRequestToken, settingADOServiceConnID, settingUseMSI,
+	settingMSIEndpoint, settingUseCLI, settingMaxRetries, settingRequestTimeout,
+}
+
+// mapEnvironment reads variables from vars, as a test's provider does.
+func mapEnvironment(vars map[string]string) environment {
+	return func(name string) string { return vars[name] }
+}
+
 // TestSettingsFallBackInOrder sets every variable of every setting, then
 // takes them away one by one: the attribute wins, then each variable in
 // turn, PARTNERCENTER_* first.
 func TestSettingsFallBackInOrder(t *testing.T) {
 	for _, s := range allSettings {
 		t.Run(s.attribute, func(t *testing.T) {
-			unsetCredentialEnv(t)
+			vars := map[string]string{}
+			env := mapEnvironment(vars)
 			for _, name := range s.env {
-				t.Setenv(name, "from "+name)
+				vars[name] = "from " + name
 			}
-			if value, source := s.resolve(types.StringValue("configured")); value != "configured" || source != "attribute "+s.attribute {
+			if value, source := s.resolve(types.StringValue("configured"), env); value != "configured" || source != "attribute "+s.attribute {
 				t.Errorf("with the attribute set: %q from %s", value, source)
 			}
 			for _, name := range s.env {
-				if value, source := s.resolve(types.StringNull()); value != "from "+name || source != "environment variable "+name {
+				if value, source := s.resolve(types.StringNull(), env); value != "from "+name || source != "environment variable "+name {
 					t.Errorf("%q from %s, want %s", value, source, name)
 				}
-				t.Setenv(name, "")
+				delete(vars, name)
 			}
-			if value, source := s.resolve(types.StringNull()); value != "" || source != "" {
+			if value, source := s.resolve(types.StringNull(), env); value != "" || source != "" {
 				t.Errorf("with nothing set: %q from %s", value, source)
 			}
 		})
@@ -56,19 +71,20 @@ func TestSettingsVariables(t *testing.T) {
 }
 
 func TestResolveBool(t *testing.T) {
-	unsetCredentialEnv(t)
-	if value, _, err := settingUseCLI.resolveBool(types.BoolNull(), true); !value || err != nil {
+	vars := map[string]string{}
+	env := mapEnvironment(vars)
+	if value, _, err := settingUseCLI.resolveBool(types.BoolNull(), true, env); !value || err != nil {
 		t.Errorf("default: %v, %v; want true", value, err)
 	}
-	t.Setenv("ARM_USE_CLI", "false")
-	if value, source, err := settingUseCLI.resolveBool(types.BoolNull(), true); value || err != nil || source != "environment variable ARM_USE_CLI" {
+	vars["ARM_USE_CLI"] = "false"
+	if value, source, err := settingUseCLI.resolveBool(types.BoolNull(), true, env); value || err != nil || source != "environment variable ARM_USE_CLI" {
 		t.Errorf("ARM_USE_CLI=false: %v from %s, %v", value, source, err)
 	}
-	if value, _, err := settingUseCLI.resolveBool(types.BoolValue(true), true); !value || err != nil {
+	if value, _, err := settingUseCLI.resolveBool(types.BoolValue(true), true, env); !value || err != nil {
 		t.Errorf("the attribute must win over the environment: %v, %v", value, err)
 	}
-	t.Setenv("PARTNERCENTER_USE_CLI", "maybe")
-	if _, source, err := settingUseCLI.resolveBool(types.BoolNull(), true); err == nil || err.Error() != `"maybe" is not true or false` ||
+	vars["PARTNERCENTER_USE_CLI"] = "maybe"
+	if _, source, err := settingUseCLI.resolveBool(types.BoolNull(), true, env); err == nil || err.Error() != `"maybe" is not true or false` ||
 		source != "environment variable PARTNERCENTER_USE_CLI" {
 		t.Errorf("PARTNERCENTER_USE_CLI=maybe: error %v from %s", err, source)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -79,3 +80,56 @@ func (v endpointValidator) ValidateString(_ context.Context, req validator.Strin
 var localePattern = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
 
 var localeValidator = stringvalidator.RegexMatches(localePattern, "must be a locale such as en-US")
+
+// positiveDuration accepts a Go duration string greater than zero; the
+// attribute's type already refuses what does not parse.
+type positiveDuration struct{}
+
+var _ validator.String = positiveDuration{}
+
+// Description implements validator.Describer.
+func (positiveDuration) Description(context.Context) string {
+	return "value must be a positive duration such as 60s or 2m"
+}
+
+// MarkdownDescription implements validator.Describer.
+func (v positiveDuration) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+// ValidateString implements validator.String; unknown values wait for apply.
+func (v positiveDuration) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if d, err := time.ParseDuration(req.ConfigValue.ValueString()); err == nil && d <= 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
+			fmt.Sprintf("%s is %q; the %s", req.Path, req.ConfigValue.ValueString(), v.Description(ctx)))
+	}
+}
+
+// locationValidator checks location at plan time with the parser Read uses,
+// so the rule lives in one place.
+type locationValidator struct{}
+
+var _ validator.String = locationValidator{}
+
+// Description implements validator.Describer.
+func (locationValidator) Description(context.Context) string {
+	return "value must be a Location header such as /customers/{customer-id}/batchJobStatus/{batch-tracking-id}"
+}
+
+// MarkdownDescription implements validator.Describer.
+func (v locationValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+// ValidateString implements validator.String; unknown values wait for apply.
+func (locationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, _, err := partnercenter.ParseBatchLocation(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid batch location", fmt.Sprintf("%s: %s.", req.Path, err))
+	}
+}

@@ -30,7 +30,7 @@ func TestWaitTimeoutDiagnostic(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := batchStatusErrorDiagnostic(tt.err, "c", "b", 30*time.Second)
+			d := readBatchStatusOperation("c", "b", 30*time.Second).errorDiagnostic(tt.err)
 			if d.Summary() != "Timed out waiting for the device batch to finish" {
 				t.Errorf("summary %q", d.Summary())
 			}

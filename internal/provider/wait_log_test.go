@@ -16,15 +16,15 @@ import (
 
 // TestAccDeviceBatchStatus_waitLogsEveryPoll runs a wait with TF_LOG=INFO
 // and finds each poll's status in the log, as the wait_for_completion
-// description promises.
+// description promises. It runs alone: Terraform's log settings are the
+// process's.
 func TestAccDeviceBatchStatus_waitLogsEveryPoll(t *testing.T) {
-	unsetCredentialEnv(t)
 	em := newWaitingEmulator(t)
 	logFile := filepath.Join(t.TempDir(), "info.log")
 	t.Setenv("TF_LOG", "INFO")
 	t.Setenv("TF_LOG_PATH", logFile)
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{{
 			Config:            em.providerConfig() + waitConfig(""),
 			ConfigStateChecks: []statecheck.StateCheck{expect("status", knownvalue.StringExact("finished_with_errors"))},

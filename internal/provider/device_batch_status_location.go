@@ -40,32 +40,6 @@ func (d *deviceBatchStatusDataSource) ConfigValidators(context.Context) []dataso
 	}
 }
 
-// locationValidator checks location at plan time with the parser Read uses,
-// so the rule lives in one place.
-type locationValidator struct{}
-
-var _ validator.String = locationValidator{}
-
-// Description implements validator.Describer.
-func (locationValidator) Description(context.Context) string {
-	return "value must be a Location header such as /customers/{customer-id}/batchJobStatus/{batch-tracking-id}"
-}
-
-// MarkdownDescription implements validator.Describer.
-func (v locationValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-// ValidateString implements validator.String; unknown values wait for apply.
-func (locationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, _, err := partnercenter.ParseBatchLocation(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid batch location", fmt.Sprintf("%s: %s.", req.Path, err))
-	}
-}
-
 // batchIDs returns the IDs of the batch cfg names, from location when set.
 func batchIDs(cfg deviceBatchStatusModel) (customerID, batchTrackingID string, diags diag.Diagnostics) {
 	if cfg.Location.IsNull() {

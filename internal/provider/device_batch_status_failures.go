@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -19,7 +20,8 @@ const maxListedFailedDevices = 10
 func failOnDeviceErrorsAttribute() schema.BoolAttribute {
 	return schema.BoolAttribute{
 		MarkdownDescription: "When `true` and devices of the batch failed to upload, the read fails with an error listing them " +
-			"(serial number, or product key when there is none, with error code and description; the first 10, then a count of the rest). " +
+			"(serial number, or product key when there is none, with error code and description; the first " +
+			strconv.Itoa(maxListedFailedDevices) + ", then a count of the rest). " +
 			"A batch still queued or processing is checked as far as it got: devices that already failed fail the read, and a warning says " +
 			"the rest is unknown; set `wait_for_completion` to check the final result. Defaults to `false`.",
 		Optional: true,
