@@ -23,13 +23,26 @@ type providerData struct {
 	missingCredential string
 }
 
+// configuredProviderData is what the provider handed a data source or
+// resource: nil before the provider is configured, as during validation.
+func configuredProviderData(data any, diags *diag.Diagnostics) *providerData {
+	if data == nil {
+		return nil
+	}
+	d, ok := data.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. Please report this issue to the provider developers.", data))
+	}
+	return d
+}
+
 // partnerCenter returns the client, or a diagnostic saying why there is none.
 func (d *providerData) partnerCenter() (*partnercenter.Client, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	switch {
 	case d == nil:
 		diags.AddError("Provider not configured",
-			"The partnercenter provider was not configured before a data source read. Please report this issue to the provider developers.")
+			"The partnercenter provider was not configured before Partner Center was called. Please report this issue to the provider developers.")
 	case d.client == nil:
 		diags.AddError("Missing Partner Center credentials", d.missingCredential)
 	}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -51,20 +50,6 @@ type deviceBatchStatusModel struct {
 	DevicesStatus      types.List        `tfsdk:"devices_status"`
 	DeviceStatusCounts types.Map         `tfsdk:"device_status_counts"`
 }
-
-// deviceUploadAttributeTypes is the element type of devices_status. The list
-// is built from it by hand: the framework's reflection costs more than the
-// rest of a read for a batch of thousands of devices.
-var deviceUploadAttributeTypes = map[string]attr.Type{
-	"device_id":         types.StringType,
-	"serial_number":     types.StringType,
-	"product_key":       types.StringType,
-	"status":            types.StringType,
-	"error_code":        types.StringType,
-	"error_description": types.StringType,
-}
-
-var deviceUploadType = types.ObjectType{AttrTypes: deviceUploadAttributeTypes}
 
 // Metadata implements datasource.DataSource.
 func (d *deviceBatchStatusDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -150,15 +135,7 @@ func (d *deviceBatchStatusDataSource) Schema(ctx context.Context, _ datasource.S
 
 // Configure implements datasource.DataSourceWithConfigure.
 func (d *deviceBatchStatusDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return // the provider is not configured yet, as during validation
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. Please report this issue to the provider developers.", req.ProviderData))
-		return
-	}
-	d.data = data
+	d.data = configuredProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
 // Read implements datasource.DataSource.
@@ -228,19 +205,6 @@ func readBatchStatusOperation(customerID, trackingID string, readTimeout time.Du
 // state. Empty strings and unset times become null, so that configurations can
 // test for absence with `== null`.
 func newDeviceBatchStatusModel(customerID, batchTrackingID string, details *partnercenter.BatchUploadDetails) deviceBatchStatusModel {
-	devices := make([]attr.Value, len(details.DevicesStatus))
-	for i, dev := range details.DevicesStatus {
-		// The attribute names and types match deviceUploadAttributeTypes, so
-		// the Must constructors cannot fail.
-		devices[i] = types.ObjectValueMust(deviceUploadAttributeTypes, map[string]attr.Value{
-			"device_id":         nullableString(dev.DeviceID),
-			"serial_number":     nullableString(dev.SerialNumber),
-			"product_key":       nullableString(dev.ProductKey),
-			"status":            nullableString(string(dev.Status)),
-			"error_code":        nullableString(dev.ErrorCode),
-			"error_description": nullableString(dev.ErrorDescription),
-		})
-	}
 	return deviceBatchStatusModel{
 		ID:                 types.StringValue(customerID + "/" + batchTrackingID),
 		CustomerID:         types.StringValue(customerID),
@@ -251,21 +215,7 @@ func newDeviceBatchStatusModel(customerID, batchTrackingID string, details *part
 		Completed:          types.BoolValue(details.Status.Terminal()),
 		DeviceCount:        types.Int64Value(int64(len(details.DevicesStatus))),
 		FailedDeviceCount:  types.Int64Value(int64(details.FailedDeviceCount())),
-		DevicesStatus:      types.ListValueMust(deviceUploadType, devices),
+		DevicesStatus:      devicesStatusList(details),
 		DeviceStatusCounts: deviceStatusCounts(details),
 	}
-}
-
-func nullableString(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
-}
-
-func nullableTime(t time.Time) timetypes.RFC3339 {
-	if t.IsZero() {
-		return timetypes.NewRFC3339Null()
-	}
-	return timetypes.NewRFC3339TimeValue(t)
 }

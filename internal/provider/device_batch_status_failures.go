@@ -3,7 +3,6 @@ package provider
 import (
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -12,10 +11,6 @@ import (
 
 	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
 )
-
-// maxListedFailedDevices caps the devices a diagnostic lists, so that a batch
-// of thousands stays readable; devices_status has them all.
-const maxListedFailedDevices = 10
 
 func failOnDeviceErrorsAttribute() schema.BoolAttribute {
 	return schema.BoolAttribute{
@@ -64,49 +59,12 @@ func deviceErrorDiagnostics(details *partnercenter.BatchUploadDetails, customerI
 			fmt.Sprintf("Batch %s of customer %s is %s, so fail_on_device_errors could check only the devices that finished so far. "+
 				"Set wait_for_completion = true to check the final result.", trackingID, customerID, details.Status))
 	}
-	var failed []partnercenter.DeviceUploadDetails
-	for _, d := range details.DevicesStatus {
-		if d.Failed() {
-			failed = append(failed, d)
-		}
-	}
-	if len(failed) == 0 {
+	failed, list := listFailedDevices(details)
+	if failed == 0 {
 		return diags
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "Batch %s of customer %s is %s: %d of %d device(s) failed to upload.\n\n",
-		trackingID, customerID, details.Status, len(failed), len(details.DevicesStatus))
-	for _, d := range failed[:min(len(failed), maxListedFailedDevices)] {
-		fmt.Fprintf(&b, "  - %s\n", describeFailedDevice(d))
-	}
-	if rest := len(failed) - maxListedFailedDevices; rest > 0 {
-		fmt.Fprintf(&b, "  and %d more\n", rest)
-	}
-	b.WriteString("\nEvery device's result is in devices_status. Set fail_on_device_errors = false to read the batch without failing.")
-	diags.AddError("Devices failed to upload", b.String())
+	diags.AddError("Devices failed to upload", fmt.Sprintf("Batch %s of customer %s is %s: %d of %d device(s) failed to upload.\n\n%s\n"+
+		"Every device's result is in devices_status. Set fail_on_device_errors = false to read the batch without failing.",
+		trackingID, customerID, details.Status, failed, len(details.DevicesStatus), list))
 	return diags
-}
-
-// describeFailedDevice names a device by its serial number, else its product
-// key, else its ID, with Partner Center's error.
-func describeFailedDevice(d partnercenter.DeviceUploadDetails) string {
-	var name string
-	switch {
-	case d.SerialNumber != "":
-		name = "serial number " + d.SerialNumber
-	case d.ProductKey != "":
-		name = "product key " + d.ProductKey
-	case d.DeviceID != "":
-		name = "device " + d.DeviceID
-	default:
-		name = "a device Partner Center did not identify"
-	}
-	reason := "status " + string(d.Status)
-	switch {
-	case d.ErrorCode != "" && d.ErrorDescription != "":
-		reason = "error " + d.ErrorCode + " " + d.ErrorDescription
-	case d.ErrorCode != "":
-		reason = "error " + d.ErrorCode
-	}
-	return name + ": " + reason
 }

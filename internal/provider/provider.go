@@ -293,6 +293,7 @@ func (p *partnerCenterProvider) Configure(ctx context.Context, req provider.Conf
 		return
 	}
 	resp.DataSourceData = data
+	resp.ResourceData = data
 }
 
 // ConfigValidators implements provider.ProviderWithConfigValidators: pairs of
@@ -341,7 +342,7 @@ func (p *partnerCenterProvider) ValidateConfig(ctx context.Context, req provider
 
 // Resources implements provider.Provider.
 func (p *partnerCenterProvider) Resources(context.Context) []func() resource.Resource {
-	return nil
+	return []func() resource.Resource{newDeviceBatchResource}
 }
 
 // DataSources implements provider.Provider.
