@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
+	"net/http"
 	"sync"
 	"time"
 )
@@ -36,43 +36,6 @@ const (
 	statusFinishedWithErrors = "finished_with_errors"
 )
 
-// Clock tells the emulator the time that moves scheduled batches on. Tests
-// replace it (see SetClock) to step a batch through its states without
-// waiting; it does not affect token lifetimes.
-type Clock interface {
-	Now() time.Time
-}
-
-type realClock struct{}
-
-func (realClock) Now() time.Time { return time.Now() }
-
-// ManualClock is a Clock that moves only when Advance is called. It is safe
-// for concurrent use.
-type ManualClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-// NewManualClock returns a clock stopped at now.
-func NewManualClock(now time.Time) *ManualClock {
-	return &ManualClock{now: now}
-}
-
-// Now implements Clock.
-func (c *ManualClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Advance moves the clock forward by d.
-func (c *ManualClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // BatchSchedule is how a scheduled batch progresses, counted from the first
 // time a client reads it (the upload it stands for happened just before):
 // queued for QueuedFor, then processing while its devices finish one every
@@ -99,9 +62,40 @@ type ScheduledDevice struct {
 	ErrorDescription string `json:"errorDescription"`
 }
 
-// scheduledBatch is a BatchSchedule and when it started; the zero start
-// means nobody has read it yet.
-type scheduledBatch struct {
+// jobStore holds the batch jobs that GET batchJobStatus reports on: fixed
+// answers, served verbatim, and jobs that progress on the emulator's clock.
+// A tracking ID names one or the other, never both.
+type jobStore struct {
+	mu sync.Mutex
+	// fixed holds each BatchUploadDetails body as it is served.
+	fixed map[batchKey][]byte
+	// jobs holds the jobs that progress.
+	jobs map[batchKey]*job
+}
+
+func newJobStore() jobStore {
+	return jobStore{fixed: map[batchKey][]byte{}, jobs: map[batchKey]*job{}}
+}
+
+// put stores a job, replacing whatever was stored under key.
+func (s *jobStore) put(key batchKey, j *job) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.fixed, key)
+	s.jobs[key] = j
+}
+
+// putFixed stores a fixed answer, replacing whatever was stored under key.
+func (s *jobStore) putFixed(key batchKey, body []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.jobs, key)
+	s.fixed[key] = body
+}
+
+// job is a BatchSchedule and when it started; the zero start means nobody
+// has read it yet.
+type job struct {
 	schedule BatchSchedule
 	start    time.Time
 	// reads counts the answers served, for SetStepPerRead.
@@ -116,11 +110,8 @@ func (e *Emulator) ScheduleBatch(customerID string, s BatchSchedule) error {
 		return err
 	}
 	s.Devices = append([]ScheduledDevice(nil), s.Devices...)
-	key := newKey(customerID, s.BatchTrackingID)
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	delete(e.batches, key)
-	e.scheduled[key] = &scheduledBatch{schedule: s}
+	e.jobs.put(newKey(customerID, s.BatchTrackingID), &job{schedule: s})
+	e.customers.add(customerID)
 	return nil
 }
 
@@ -135,38 +126,6 @@ func validateSchedule(customerID string, s BatchSchedule) error {
 		return fmt.Errorf("scheduled batch %s has a negative duration", s.BatchTrackingID)
 	}
 	return nil
-}
-
-// SetClock replaces the clock scheduled batches progress on; nil restores
-// the real time.
-func (e *Emulator) SetClock(c Clock) {
-	if c == nil {
-		c = realClock{}
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.clock = c
-}
-
-// SetStepPerRead makes scheduled batches ignore the clock and move on by
-// step at every read instead: the n-th read of a batch sees it as it is
-// (n-1)*step after its first read. Tests use it to see every state of a
-// schedule in a known number of polls, however fast or slow they poll;
-// zero (the default) restores the clock.
-func (e *Emulator) SetStepPerRead(step time.Duration) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.stepPerRead = max(step, 0)
-}
-
-// SetPollRetryAfter makes the answers for batches still queued or
-// processing carry Retry-After, in whole seconds rounded up, so that a
-// polling client comes back after d; zero (the default, as Partner Center
-// documents none on these answers) sends no header.
-func (e *Emulator) SetPollRetryAfter(d time.Duration) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.pollRetryAfter = max(d, 0)
 }
 
 // DemoBatchSchedule is the schedule of ScheduledBatchTrackingID with other
@@ -189,28 +148,32 @@ func (e *Emulator) scheduleDemoBatch() {
 	_ = e.ScheduleBatch(SeedCustomerID, DemoBatchSchedule(2*time.Second, time.Second))
 }
 
-// batchAnswer returns the body to serve for a batch and whether it is still
-// queued or processing, matching IDs case-insensitively. A scheduled batch
-// starts its schedule on its first read.
-func (e *Emulator) batchAnswer(customerID, trackingID string) (body []byte, unfinished bool, ok bool) {
-	key := newKey(customerID, trackingID)
-	e.mu.Lock()
-	scheduled := e.scheduled[key]
-	now := e.clock.Now()
-	var elapsed time.Duration
-	if scheduled != nil {
-		if scheduled.start.IsZero() {
-			scheduled.start = now
-		}
-		elapsed = now.Sub(scheduled.start)
-		if e.stepPerRead > 0 {
-			elapsed = time.Duration(scheduled.reads) * e.stepPerRead
-		}
-		scheduled.reads++
+// getBatchStatus answers GET /v1/customers/{cid}/batchJobStatus/{tid}.
+func (e *Emulator) getBatchStatus(c *call) answer {
+	body, unfinished, ok := e.jobs.status(newKey(c.params[0], c.params[1]), e.pacing.current())
+	if !ok {
+		return notFound()
 	}
-	e.mu.Unlock()
-	if scheduled == nil {
-		body, ok := e.batch(customerID, trackingID)
+	a := answer{status: http.StatusOK, body: body}
+	if unfinished {
+		// A fault that changes the status drops it: pacing advice for an
+		// unfinished batch is not part of another answer.
+		if retryAfter := e.retryAfterHeader(); retryAfter != "" {
+			a.header = http.Header{"Retry-After": {retryAfter}}
+		}
+	}
+	return a
+}
+
+// status returns the body to serve for the batch job key names and whether
+// it is still queued or processing. A scheduled batch starts its schedule
+// on its first read; every read counts for a step per read.
+func (s *jobStore) status(key batchKey, p pace) (body []byte, unfinished bool, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	j := s.jobs[key]
+	if j == nil {
+		body, ok := s.fixed[key]
 		if !ok {
 			return nil, false, false
 		}
@@ -220,25 +183,16 @@ func (e *Emulator) batchAnswer(customerID, trackingID string) (body []byte, unfi
 		_ = json.Unmarshal(body, &details) // stored bodies are JSON objects
 		return body, details.Status == statusQueued || details.Status == statusProcessing, true
 	}
-	// The schedule and, once set, start never change: detailsAt needs no lock.
-	details := scheduled.detailsAt(elapsed)
-	body, err := json.Marshal(details)
-	if err != nil {
-		// Only the emulator's own types reach here, and they all marshal.
-		panic(err)
+	if j.start.IsZero() {
+		j.start = p.now
 	}
-	return body, details.Status == statusQueued || details.Status == statusProcessing, true
-}
-
-// retryAfterHeader is the Retry-After value for an unfinished batch, empty
-// for none.
-func (e *Emulator) retryAfterHeader() string {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.pollRetryAfter <= 0 {
-		return ""
+	elapsed := p.now.Sub(j.start)
+	if p.step > 0 {
+		elapsed = time.Duration(j.reads) * p.step
 	}
-	return strconv.FormatInt(int64((e.pollRetryAfter+time.Second-1)/time.Second), 10)
+	j.reads++
+	details := j.detailsAt(elapsed)
+	return mustMarshal(details), details.Status == statusQueued || details.Status == statusProcessing, true
 }
 
 // batchUploadDetails and deviceUploadDetails are the JSON Partner Center
@@ -268,7 +222,7 @@ type objectType struct {
 
 // detailsAt is the batch's status elapsed after its first read. Devices are
 // listed from the start: queued, then processing until their turn is over.
-func (b *scheduledBatch) detailsAt(elapsed time.Duration) batchUploadDetails {
+func (b *job) detailsAt(elapsed time.Duration) batchUploadDetails {
 	s := b.schedule
 	details := batchUploadDetails{
 		BatchTrackingID: s.BatchTrackingID,
