@@ -6,10 +6,12 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"io"
 	"log"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -207,5 +209,75 @@ func TestBaseURL(t *testing.T) {
 		if got := baseURL(tcp); got != want {
 			t.Errorf("baseURL(%s) = %s, want %s", addr, got, want)
 		}
+	}
+}
+
+// Every -faults keyword works through the command's handler, whose request
+// logger must let the emulator flush and hijack the connection.
+func TestFaultKeywordsThroughTheCommandsHandler(t *testing.T) {
+	em := emulator.New()
+	faults, err := emulator.ParseFaults("drop,reset,drop-mid-body,truncate,html,malformed,429:7,503,200")
+	if err != nil {
+		t.Fatal(err)
+	}
+	em.InjectFaults(emulator.BatchStatusRoute, faults...)
+	var logged bytes.Buffer
+	server := httptest.NewServer(logRequests(em, log.New(&logged, "", 0)))
+	defer server.Close()
+	// A new connection for each request: Go's transport would silently
+	// retry a GET whose reused connection is dropped, using two faults.
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	token := em.NewAccessToken(emulator.DefaultTenantID, time.Hour)
+	seed, err := os.ReadFile("../../emulator/fixtures/seed-batch-status.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func() (*http.Response, []byte, error) {
+		req, err := http.NewRequest(http.MethodGet, server.URL+"/v1/customers/"+emulator.SeedCustomerID+"/batchJobStatus/"+emulator.SeedBatchTrackingID, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := client.Do(req)
+		if err != nil {
+			return nil, nil, err
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		return resp, body, err
+	}
+
+	if _, _, err := get(); err == nil || !errors.Is(err, io.EOF) {
+		t.Errorf("drop: error %v, want EOF", err)
+	}
+	if _, _, err := get(); err == nil || !strings.Contains(err.Error(), "connection reset by peer") {
+		t.Errorf("reset: error %v, want a connection reset", err)
+	}
+	if resp, body, err := get(); !errors.Is(err, io.ErrUnexpectedEOF) || resp.ContentLength != int64(len(seed)) || !bytes.Equal(body, seed[:len(seed)/2]) {
+		t.Errorf("drop-mid-body: %d bytes, error %v; want the first half of the seed and an unexpected EOF", len(body), err)
+	}
+	if resp, body, err := get(); err != nil || resp.StatusCode != http.StatusOK || !bytes.Equal(body, seed[:len(seed)/2]) {
+		t.Errorf("truncate: %d bytes, error %v", len(body), err)
+	}
+	if resp, body, err := get(); err != nil || resp.Header.Get("Content-Type") != "text/html" || !bytes.HasPrefix(body, []byte("<html>")) {
+		t.Errorf("html: %v %q", err, body)
+	}
+	if resp, body, err := get(); err != nil || resp.StatusCode != http.StatusOK || json.Valid(body) {
+		t.Errorf("malformed: %v %q", err, body)
+	}
+	if resp, body, err := get(); err != nil || resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "7" ||
+		!strings.Contains(string(body), "Try again in 7 seconds") {
+		t.Errorf("429:7: %v, %q", err, body)
+	}
+	if resp, _, err := get(); err != nil || resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("503: %v", err)
+	}
+	for i := range 2 {
+		if resp, body, err := get(); err != nil || resp.StatusCode != http.StatusOK || !bytes.Equal(body, seed) {
+			t.Errorf("200 and after the faults (%d): %v", i, err)
+		}
+	}
+	if n := strings.Count(logged.String(), "\n"); n != 10 {
+		t.Errorf("%d requests logged, want 10:\n%s", n, logged.String())
 	}
 }
