@@ -52,25 +52,51 @@ type pacing struct {
 	stepPerRead time.Duration
 	// pollRetryAfter is the Retry-After of answers for unfinished jobs.
 	pollRetryAfter time.Duration
+	// jobQueuedFor and jobPerDevice time the jobs that uploads and policy
+	// updates make.
+	jobQueuedFor, jobPerDevice time.Duration
 }
 
+// The default timing of the jobs that uploads and policy updates make:
+// quick enough for tests on the real clock, slow enough for a client to
+// see them queued and processing.
+const (
+	DefaultJobQueuedFor = time.Second
+	DefaultJobPerDevice = 100 * time.Millisecond
+)
+
 func newPacing() pacing {
-	return pacing{clock: realClock{}}
+	return pacing{clock: realClock{}, jobQueuedFor: DefaultJobQueuedFor, jobPerDevice: DefaultJobPerDevice}
 }
 
 // pace is the pacing as one request sees it.
 type pace struct {
 	now  time.Time
 	step time.Duration
+	// queuedFor and perDevice time the jobs the request makes.
+	queuedFor, perDevice time.Duration
 }
 
-// current returns the time and step per read in force.
+// current returns the pacing in force.
 func (p *pacing) current() pace {
 	p.mu.Lock()
-	clock, step := p.clock, p.stepPerRead
+	clock := p.clock
+	pc := pace{step: p.stepPerRead, queuedFor: p.jobQueuedFor, perDevice: p.jobPerDevice}
 	p.mu.Unlock()
 	// Read outside the lock: a test's Clock may take locks of its own.
-	return pace{now: clock.Now(), step: step}
+	pc.now = clock.Now()
+	return pc
+}
+
+// SetJobTiming times the jobs that uploads and policy updates make from
+// now on: queued for queuedFor, then processing one device every
+// perDevice, on the emulator's clock or, under SetStepPerRead, one step per
+// status read. Negative durations count as zero; the defaults are
+// DefaultJobQueuedFor and DefaultJobPerDevice.
+func (e *Emulator) SetJobTiming(queuedFor, perDevice time.Duration) {
+	e.pacing.mu.Lock()
+	defer e.pacing.mu.Unlock()
+	e.pacing.jobQueuedFor, e.pacing.jobPerDevice = max(queuedFor, 0), max(perDevice, 0)
 }
 
 // SetClock replaces the clock scheduled batches and jobs progress on; nil

@@ -25,7 +25,7 @@ const (
 // Its state lives in stores, each under its own lock, so that requests on
 // different resources do not wait for each other. A store's method may take
 // another store's lock only in this order, which rules out deadlocks:
-// jobs, then customers, then the others. The request log, the pacing, the
+// jobs, then customers, batches and devices. The request log, the pacing, the
 // faults, the idempotency and page stores and Entra ID's state take no
 // other lock while holding theirs.
 type Emulator struct {
@@ -50,6 +50,8 @@ type Emulator struct {
 	// Partner Center's resources.
 	customers customerStore
 	jobs      jobStore
+	batches   batchStore
+	devices   deviceStore
 }
 
 // Request is one HTTP request the emulator received, as recorded before it
@@ -78,6 +80,8 @@ func New() *Emulator {
 		pages:       pageStore{cursors: map[string]pageCursor{}, size: defaultPageSize},
 		customers:   customerStore{known: map[string]string{}},
 		jobs:        newJobStore(),
+		batches:     newBatchStore(),
+		devices:     newDeviceStore(),
 	}
 	e.routes = e.partnerCenterRoutes()
 	e.RegisterApp(DefaultTenantID, DefaultClientID, DefaultClientSecret)
@@ -90,6 +94,12 @@ func New() *Emulator {
 func (e *Emulator) partnerCenterRoutes() routeTable {
 	var t routeTable
 	t.add(http.MethodGet, BatchStatusRoute, e.getBatchStatus)
+	t.add(http.MethodGet, DeviceBatchesRoute, e.listDeviceBatches)
+	t.add(http.MethodPost, DeviceBatchesRoute, e.createDeviceBatch)
+	t.add(http.MethodGet, DevicesRoute, e.listDevices)
+	t.add(http.MethodPost, DevicesRoute, e.addDevices)
+	t.add(http.MethodPut, DeviceRoute, e.updateDevice)
+	t.add(http.MethodDelete, DeviceRoute, e.deleteDevice)
 	return t
 }
 

@@ -156,13 +156,17 @@ func (e *Emulator) serveToken(w http.ResponseWriter, r *http.Request, tenantID s
 		writeEntraError(w, r, fail.status, fail.code, fail.cause)
 		return
 	}
+	grant := accessToken{principal: clientID}
+	if grantType == "refresh_token" {
+		// The refresh token grant signs a user in with the application: its
+		// tokens are app+user, the others app-only.
+		grant = accessToken{appUser: true, principal: UserPrincipalName}
+	}
 	resp := tokenResponse{
 		TokenType:    "Bearer",
 		ExpiresIn:    int(lifetime.Seconds()),
 		ExtExpiresIn: int(lifetime.Seconds()),
-		// The refresh token grant signs a user in with the application:
-		// its tokens are app+user, the others app-only.
-		AccessToken: e.newAccessToken(t.id, lifetime, grantType == "refresh_token"),
+		AccessToken:  e.newAccessToken(t.id, lifetime, grant),
 	}
 	if grantType == "refresh_token" {
 		// Entra ID rotates refresh tokens: each use returns a new one.

@@ -78,10 +78,6 @@ type Fault struct {
 	Times int
 }
 
-// BatchStatusRoute is the route of every batch status request, for
-// InjectFaults.
-const BatchStatusRoute = "/v1/customers/*/batchJobStatus/*"
-
 // faultStore holds the injected faults pending, per route.
 type faultStore struct {
 	mu     sync.Mutex

@@ -151,11 +151,9 @@ func (e *Emulator) LoadFixtures(r io.Reader) error {
 	defer e.jobs.mu.Unlock()
 	for i, key := range keys {
 		if schedules[i] != nil {
-			delete(e.jobs.fixed, key)
-			e.jobs.jobs[key] = &job{schedule: *schedules[i]}
+			e.jobs.putLocked(key, scheduledJob(*schedules[i]))
 		} else {
-			delete(e.jobs.jobs, key)
-			e.jobs.fixed[key] = file.Batches[i].Response
+			e.jobs.putFixedLocked(key, file.Batches[i].Response)
 		}
 		// Customers come after jobs in the lock order.
 		e.customers.add(file.Batches[i].CustomerID)

@@ -73,7 +73,7 @@ func (e *Emulator) serveIMDS(w http.ResponseWriter, r *http.Request) {
 	default:
 		now := time.Now()
 		writeJSON(w, http.StatusOK, imdsToken{
-			AccessToken:  e.NewAccessToken(tenantID, lifetime),
+			AccessToken:  e.newAccessToken(tenantID, lifetime, accessToken{principal: clientID}),
 			ClientID:     clientID,
 			ExpiresIn:    strconv.Itoa(int(lifetime.Seconds())),
 			ExpiresOn:    strconv.FormatInt(now.Add(lifetime).Unix(), 10),

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 )
@@ -63,43 +64,104 @@ type ScheduledDevice struct {
 }
 
 // jobStore holds the batch jobs that GET batchJobStatus reports on: fixed
-// answers, served verbatim, and jobs that progress on the emulator's clock.
-// A tracking ID names one or the other, never both.
+// answers, served verbatim, and jobs that progress on the emulator's clock,
+// scheduled by tests and fixtures or made by uploads and policy updates. A
+// tracking ID names one or the other, never both.
 type jobStore struct {
 	mu sync.Mutex
 	// fixed holds each BatchUploadDetails body as it is served.
 	fixed map[batchKey][]byte
 	// jobs holds the jobs that progress.
 	jobs map[batchKey]*job
+	// pending holds the jobs with changes still to make, which settle
+	// makes as they fall due.
+	pending map[*job]struct{}
+	// made counts the jobs stored, to number them.
+	made int
 }
 
 func newJobStore() jobStore {
-	return jobStore{fixed: map[batchKey][]byte{}, jobs: map[batchKey]*job{}}
+	return jobStore{fixed: map[batchKey][]byte{}, jobs: map[batchKey]*job{}, pending: map[*job]struct{}{}}
 }
 
 // put stores a job, replacing whatever was stored under key.
 func (s *jobStore) put(key batchKey, j *job) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.putLocked(key, j)
+}
+
+// putLocked is put for a caller holding s.mu.
+func (s *jobStore) putLocked(key batchKey, j *job) {
 	delete(s.fixed, key)
+	if old := s.jobs[key]; old != nil {
+		delete(s.pending, old)
+	}
 	s.jobs[key] = j
+	s.made++
+	j.seq = s.made
+	if j.apply != nil && j.applied < len(j.items) {
+		s.pending[j] = struct{}{}
+	}
 }
 
 // putFixed stores a fixed answer, replacing whatever was stored under key.
 func (s *jobStore) putFixed(key batchKey, body []byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.putFixedLocked(key, body)
+}
+
+// putFixedLocked is putFixed for a caller holding s.mu.
+func (s *jobStore) putFixedLocked(key batchKey, body []byte) {
+	if old := s.jobs[key]; old != nil {
+		delete(s.pending, old)
+	}
 	delete(s.jobs, key)
 	s.fixed[key] = body
 }
 
-// job is a BatchSchedule and when it started; the zero start means nobody
-// has read it yet.
+// job is a batch job: queued for queuedFor from its start, then processing
+// its items one every perDevice in order, then finished, or
+// finished_with_errors when an item failed.
 type job struct {
-	schedule BatchSchedule
-	start    time.Time
-	// reads counts the answers served, for SetStepPerRead.
+	trackingID           string
+	queuedFor, perDevice time.Duration
+	items                []jobItem
+	// start is when the job was made, or for a scheduled batch, which
+	// stands for an upload made just before it is first read, that first
+	// read; zero until then.
+	start time.Time
+	// reads counts the status answers served, for SetStepPerRead.
 	reads int
+	// apply, when set, processes item i as its turn comes: it makes the
+	// item's changes (a device joins its batch, a policy is set) and
+	// returns the item with its result. A scheduled batch has none: its
+	// results are set from the start.
+	apply func(i int) jobItem
+	// applied counts the items apply has processed, in order.
+	applied int
+	// seq numbers the jobs in the order they were stored.
+	seq int
+}
+
+// jobItem is one device of a job and, once processed, its result.
+type jobItem struct {
+	deviceID, serialNumber, productKey string
+	errorCode, errorDescription        string
+	// failed marks a device that failed, with or without an error code:
+	// Partner Center's public material names some errors without a number.
+	failed bool
+}
+
+// scheduledJob is the job that s describes.
+func scheduledJob(s BatchSchedule) *job {
+	j := &job{trackingID: s.BatchTrackingID, queuedFor: s.QueuedFor, perDevice: s.DeviceEvery, items: make([]jobItem, len(s.Devices))}
+	for i, d := range s.Devices {
+		j.items[i] = jobItem{deviceID: d.DeviceID, serialNumber: d.SerialNumber, productKey: d.ProductKey,
+			errorCode: d.ErrorCode, errorDescription: d.ErrorDescription, failed: d.ErrorCode != ""}
+	}
+	return j
 }
 
 // ScheduleBatch stores a batch of customerID that progresses on the
@@ -109,8 +171,7 @@ func (e *Emulator) ScheduleBatch(customerID string, s BatchSchedule) error {
 	if err := validateSchedule(customerID, s); err != nil {
 		return err
 	}
-	s.Devices = append([]ScheduledDevice(nil), s.Devices...)
-	e.jobs.put(newKey(customerID, s.BatchTrackingID), &job{schedule: s})
+	e.jobs.put(newKey(customerID, s.BatchTrackingID), scheduledJob(s))
 	e.customers.add(customerID)
 	return nil
 }
@@ -191,8 +252,59 @@ func (s *jobStore) status(key batchKey, p pace) (body []byte, unfinished bool, o
 		elapsed = time.Duration(j.reads) * p.step
 	}
 	j.reads++
+	s.process(j, elapsed)
 	details := j.detailsAt(elapsed)
 	return mustMarshal(details), details.Status == statusQueued || details.Status == statusProcessing, true
+}
+
+// settle processes what is due of every job with changes to make, so that
+// whoever reads devices or policies sees the jobs' progress, not only
+// whoever reads their status. Under a step per read, a job is as far as its
+// last status read saw it. Jobs are processed in the order they were made,
+// so that the same uploads always give the same results.
+func (s *jobStore) settle(p pace) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.pending) == 0 {
+		return
+	}
+	jobs := make([]*job, 0, len(s.pending))
+	for j := range s.pending {
+		jobs = append(jobs, j)
+	}
+	slices.SortFunc(jobs, func(a, b *job) int { return a.seq - b.seq })
+	for _, j := range jobs {
+		elapsed := p.now.Sub(j.start)
+		if p.step > 0 {
+			elapsed = time.Duration(max(j.reads-1, 0)) * p.step
+		}
+		s.process(j, elapsed)
+	}
+}
+
+// process applies the items of j due elapsed after its start. The caller
+// holds s.mu, which apply may nest other stores' locks under.
+func (s *jobStore) process(j *job, elapsed time.Duration) {
+	if j.apply == nil {
+		return
+	}
+	for due := j.doneAt(elapsed); j.applied < due; j.applied++ {
+		j.items[j.applied] = j.apply(j.applied)
+	}
+	if j.applied == len(j.items) {
+		delete(s.pending, j)
+	}
+}
+
+// doneAt is how many items of j are processed elapsed after its start.
+func (j *job) doneAt(elapsed time.Duration) int {
+	switch {
+	case elapsed < j.queuedFor:
+		return 0
+	case j.perDevice <= 0:
+		return len(j.items)
+	}
+	return min(len(j.items), int((elapsed-j.queuedFor)/j.perDevice))
 }
 
 // batchUploadDetails and deviceUploadDetails are the JSON Partner Center
@@ -220,50 +332,48 @@ type objectType struct {
 	ObjectType string `json:"objectType"`
 }
 
-// detailsAt is the batch's status elapsed after its first read. Devices are
+// detailsAt is the job's status elapsed after its start. Devices are
 // listed from the start: queued, then processing until their turn is over.
-func (b *job) detailsAt(elapsed time.Duration) batchUploadDetails {
-	s := b.schedule
+// Items already applied count as done even when elapsed says otherwise,
+// such as after SetStepPerRead(0) hands a job back to a clock that is
+// behind: what was applied cannot be undone.
+func (j *job) detailsAt(elapsed time.Duration) batchUploadDetails {
 	details := batchUploadDetails{
-		BatchTrackingID: s.BatchTrackingID,
+		BatchTrackingID: j.trackingID,
 		Status:          statusQueued,
 		StartedTime:     dotNetUnsetTime,
 		CompletedTime:   dotNetUnsetTime,
-		DevicesStatus:   make([]deviceUploadDetails, len(s.Devices)),
+		DevicesStatus:   make([]deviceUploadDetails, len(j.items)),
 		Attributes:      objectType{"BatchUploadDetails"},
 	}
-	done := 0
-	if elapsed >= s.QueuedFor {
+	done := max(j.doneAt(elapsed), j.applied)
+	if elapsed >= j.queuedFor || done > 0 {
 		details.Status = statusProcessing
-		details.StartedTime = b.start.Add(s.QueuedFor).UTC().Format(partnerCenterTimeLayout)
-		done = len(s.Devices)
-		if s.DeviceEvery > 0 {
-			done = min(done, int((elapsed-s.QueuedFor)/s.DeviceEvery))
-		}
+		details.StartedTime = j.start.Add(j.queuedFor).UTC().Format(partnerCenterTimeLayout)
 	}
 	failed := false
-	for i, d := range s.Devices {
+	for i, d := range j.items {
 		status := details.Status
 		code, description := "", ""
 		if i < done {
-			status, code, description = statusFinished, d.ErrorCode, d.ErrorDescription
-			if code != "" {
+			status, code, description = statusFinished, d.errorCode, d.errorDescription
+			if d.failed {
 				status, failed = statusFinishedWithErrors, true
 			}
 		}
 		details.DevicesStatus[i] = deviceUploadDetails{
-			DeviceID: d.DeviceID, SerialNumber: d.SerialNumber, ProductKey: d.ProductKey,
+			DeviceID: d.deviceID, SerialNumber: d.serialNumber, ProductKey: d.productKey,
 			Status: status, ErrorCode: code, ErrorDescription: description,
 			Attributes: objectType{"DeviceUploadDetails"},
 		}
 	}
-	if details.Status == statusProcessing && done == len(s.Devices) {
+	if details.Status == statusProcessing && done == len(j.items) {
 		details.Status = statusFinished
 		if failed {
 			details.Status = statusFinishedWithErrors
 		}
-		completed := s.QueuedFor + time.Duration(len(s.Devices))*s.DeviceEvery
-		details.CompletedTime = b.start.Add(completed).UTC().Format(partnerCenterTimeLayout)
+		completed := j.queuedFor + time.Duration(len(j.items))*j.perDevice
+		details.CompletedTime = j.start.Add(completed).UTC().Format(partnerCenterTimeLayout)
 	}
 	return details
 }

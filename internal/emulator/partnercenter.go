@@ -1,8 +1,11 @@
 package emulator
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -110,6 +113,8 @@ func (e *Emulator) answer(rt *route, allow []string, c *call) answer {
 		return notFound()
 	}
 	serve := func() answer {
+		// Jobs make their changes when they fall due, whoever asks next.
+		e.jobs.settle(e.pacing.current())
 		a := rt.handle(c)
 		if (rt.bom || e.bom.Load()) && a.status/100 == 2 && len(a.body) > 0 {
 			a.body = append(append([]byte(nil), byteOrderMark...), a.body...)
@@ -153,6 +158,41 @@ func writeFault(w http.ResponseWriter, status, code int, description string) {
 // faultAnswer is an ApiFault answer with Partner Center's code and description.
 func faultAnswer(status, code int, description string) answer {
 	return answer{status: status, body: mustMarshal(apiFault{Code: code, Description: description, Data: []string{}, Source: "PartnerFD"})}
+}
+
+// invalidInput is Partner Center's answer for a request body it refuses:
+// 400 with code 800002, "Invalid request input", and detail, which says
+// what is wrong, as the fault's data.
+func invalidInput(detail string) answer {
+	return answer{status: http.StatusBadRequest, body: mustMarshal(apiFault{Code: codeInvalidInput, Description: "Invalid request input",
+		Data: []string{detail}, Source: "PartnerFD"})}
+}
+
+// maxBodyBytes bounds a request body: 5,000 devices with 4 KB hardware
+// hashes take about 25 MB.
+const maxBodyBytes = 64 << 20
+
+// decodeBody reads the request's JSON body into v, or returns the 400 to
+// answer. Field names match case-insensitively, so that the SDKs'
+// PascalCase and other clients' camelCase are both understood, and
+// unknown fields, such as the SDKs' Attributes, are ignored. A leading
+// byte order mark is skipped.
+func decodeBody(c *call, v any) (answer, bool) {
+	body, err := io.ReadAll(io.LimitReader(c.r.Body, maxBodyBytes+1))
+	switch {
+	case err != nil:
+		return invalidInput("The request body could not be read."), false
+	case len(body) > maxBodyBytes:
+		return invalidInput("The request body is too large."), false
+	}
+	dec := json.NewDecoder(bytes.NewReader(bytes.TrimPrefix(body, byteOrderMark)))
+	if err := dec.Decode(v); err != nil {
+		return invalidInput("The request body is not the JSON expected: " + err.Error()), false
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return invalidInput("The request body holds data after its JSON value."), false
+	}
+	return answer{}, true
 }
 
 // notFound is Partner Center's answer for an unknown path or resource.

@@ -7,6 +7,23 @@ import (
 	"strings"
 )
 
+// The routes of Partner Center's operations, for InjectFaults. A route
+// names a path, not a method: see Fault.Method.
+const (
+	// BatchStatusRoute is the route of every batch status request (GET,
+	// operation 3).
+	BatchStatusRoute = "/v1/customers/*/batchJobStatus/*"
+	// DeviceBatchesRoute is the route of the batch list (GET, operation 4)
+	// and of batch creation (POST, operation 1).
+	DeviceBatchesRoute = "/v1/customers/*/deviceBatches"
+	// DevicesRoute is the route of a batch's device list (GET, operation 5)
+	// and of uploads into a batch (POST, operation 2).
+	DevicesRoute = "/v1/customers/*/deviceBatches/*/devices"
+	// DeviceRoute is the route of one device's update (PUT, operation 6)
+	// and deletion (DELETE, operation 7).
+	DeviceRoute = "/v1/customers/*/deviceBatches/*/devices/*"
+)
+
 // route is one Partner Center operation: a method, a path pattern and the
 // handler that answers it.
 type route struct {

@@ -15,7 +15,15 @@ type accessToken struct {
 	// grant issues, from an app-only one: some Partner Center operations
 	// accept only the former.
 	appUser bool
+	// principal is who the token signs in, as Partner Center records it in
+	// createdBy and uploadedBy: UserPrincipalName for app+user tokens, the
+	// application's client ID for app-only ones, empty when unknown.
+	principal string
 }
+
+// UserPrincipalName is the user that app+user tokens sign in, as batches
+// and devices they create record in createdBy and uploadedBy.
+const UserPrincipalName = "admin@partner-emulator.onmicrosoft.com"
 
 // NewAccessToken mints an app-only access token for tenantID that expires
 // after lifetime, as if the token endpoint had issued it, for tests that
@@ -25,7 +33,7 @@ type accessToken struct {
 // it does not know. A lifetime of zero or less yields an already expired
 // token.
 func (e *Emulator) NewAccessToken(tenantID string, lifetime time.Duration) string {
-	return e.newAccessToken(tenantID, lifetime, false)
+	return e.newAccessToken(tenantID, lifetime, accessToken{})
 }
 
 // NewUserAccessToken mints an app+user access token for tenantID, as the
@@ -33,16 +41,19 @@ func (e *Emulator) NewAccessToken(tenantID string, lifetime time.Duration) strin
 // otherwise as NewAccessToken does. Operations that Partner Center allows
 // to app+user callers only, such as creating a device batch, accept it.
 func (e *Emulator) NewUserAccessToken(tenantID string, lifetime time.Duration) string {
-	return e.newAccessToken(tenantID, lifetime, true)
+	return e.newAccessToken(tenantID, lifetime, accessToken{appUser: true, principal: UserPrincipalName})
 }
 
-func (e *Emulator) newAccessToken(tenantID string, lifetime time.Duration, appUser bool) string {
+// newAccessToken mints a token for tenantID that expires after lifetime,
+// granting what grant says of its caller.
+func (e *Emulator) newAccessToken(tenantID string, lifetime time.Duration, grant accessToken) string {
 	// Real tokens are JWTs, but Partner Center clients must treat them as
 	// opaque, so random text keeps clients honest.
 	token := rand.Text() + rand.Text()
 	e.entra.mu.Lock()
 	defer e.entra.mu.Unlock()
-	e.entra.tokens[token] = accessToken{tenantKey: strings.ToLower(tenantID), expires: time.Now().Add(lifetime), appUser: appUser}
+	grant.tenantKey, grant.expires = strings.ToLower(tenantID), time.Now().Add(lifetime)
+	e.entra.tokens[token] = grant
 	return token
 }
 
