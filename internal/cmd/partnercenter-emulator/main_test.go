@@ -281,3 +281,106 @@ func TestFaultKeywordsThroughTheCommandsHandler(t *testing.T) {
 		t.Errorf("%d requests logged, want 10:\n%s", n, logged.String())
 	}
 }
+
+// The command serves uploads to an app+user sign-in with the refresh token
+// it writes, timed by its flags.
+func TestRunServesUploads(t *testing.T) {
+	dir := t.TempDir()
+	envFile, tokenFile := filepath.Join(dir, "emulator.env"), filepath.Join(dir, "refresh-token")
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout bytes.Buffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, options{addr: "127.0.0.1:0", stateDir: dir, envFile: envFile, refreshTokenFile: tokenFile, jobQueuedFor: 100 * time.Millisecond, jobPerDevice: time.Millisecond},
+			&stdout, log.New(io.Discard, "", 0))
+	}()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	}()
+	var env []byte
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		var err error
+		if env, err = os.ReadFile(envFile); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no env file after 10 s: %v", err)
+		}
+	}
+	baseURL := regexp.MustCompile(`PARTNERCENTER_BASE_URL=(\S+)`).FindSubmatch(env)[1]
+	refreshToken, err := os.ReadFile(tokenFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info, err := os.Stat(tokenFile); err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("refresh token file mode %v, %v", info.Mode(), err)
+	}
+	pem, err := os.ReadFile(filepath.Join(dir, "ca.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AppendCertsFromPEM(pem)
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}}
+
+	resp, err := client.PostForm(string(baseURL)+"/"+emulator.DefaultTenantID+"/oauth2/v2.0/token", url.Values{
+		"grant_type":    {"refresh_token"},
+		"client_id":     {emulator.DefaultClientID},
+		"client_secret": {emulator.DefaultClientSecret},
+		"refresh_token": {strings.TrimSpace(string(refreshToken))},
+		"scope":         {"https://api.partnercenter.microsoft.com/user_impersonation"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var token struct {
+		AccessToken string `json:"access_token"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&token)
+	resp.Body.Close()
+	if err != nil || token.AccessToken == "" {
+		t.Fatalf("refresh token grant: %d %v", resp.StatusCode, err)
+	}
+	do := func(method, path, body string) (*http.Response, []byte) {
+		t.Helper()
+		req, err := http.NewRequest(method, string(baseURL)+path, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+token.AccessToken)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, b
+	}
+	const customer = "c0c0c0c0-0000-4000-8000-000000000000"
+	resp, _ = do(http.MethodPost, "/v1/customers/"+customer+"/deviceBatches", `{"batchId":"demo","devices":[{"productKey":"PK-1"},{"productKey":"PK-2"}]}`)
+	location := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusAccepted || !strings.HasPrefix(location, "/customers/"+customer+"/batchJobStatus/") {
+		t.Fatalf("create: %d Location %q", resp.StatusCode, location)
+	}
+	// Queued for 100 ms, then a millisecond a device.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		_, body := do(http.MethodGet, "/v1"+location, "")
+		if bytes.Contains(body, []byte(`"status":"finished"`)) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("upload not finished after 10 s: %s", body)
+		}
+	}
+	if _, body := do(http.MethodGet, "/v1/customers/"+customer+"/deviceBatches/demo/devices", ""); !bytes.Contains(body, []byte(`"totalCount":2`)) {
+		t.Errorf("devices: %s", body)
+	}
+	for _, want := range []string{"refresh token   " + tokenFile, "queued for 100ms, then take 1ms a device"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout.String())
+		}
+	}
+}
