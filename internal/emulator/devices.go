@@ -329,9 +329,10 @@ func (e *Emulator) listDevices(c *call) answer {
 // updateDevice answers PUT
 // /v1/customers/{cid}/deviceBatches/{bid}/devices/{did} (operation 6) with
 // the device updated. Partner Center documents the operation for a
-// device's policies: those are what it changes. Its identification cannot
-// change (the documentation is silent; a device uploaded wrongly is deleted
-// and uploaded again), so a body that changes it is refused with 400.
+// device's policies: those are what it changes, to one of the customer's
+// policies or none (null). Its identification cannot change (the
+// documentation is silent; a device uploaded wrongly is deleted and
+// uploaded again), so a body that changes it is refused with 400.
 func (e *Emulator) updateDevice(c *call) answer {
 	var update Device
 	if a, ok := decodeBody(c, &update); !ok {
@@ -343,6 +344,10 @@ func (e *Emulator) updateDevice(c *call) answer {
 		return notFound()
 	}
 	ref := newBatchRef(customerID, batch.id)
+	// Policies come before devices in the lock order, so that no policy is
+	// deleted while it is being assigned.
+	e.policies.mu.Lock()
+	defer e.policies.mu.Unlock()
 	e.devices.mu.Lock()
 	defer e.devices.mu.Unlock()
 	d := e.devices.find(ref, deviceID)
@@ -352,11 +357,18 @@ func (e *Emulator) updateDevice(c *call) answer {
 	if problem := checkDeviceUpdate(d.Device, update); problem != "" {
 		return invalidInput(problem)
 	}
-	for _, p := range update.Policies {
-		var policyID string
-		if p.Value != nil {
-			policyID = *p.Value
+	policyIDs := make([]string, len(update.Policies))
+	for i, p := range update.Policies {
+		if p.Value == nil {
+			continue
 		}
+		policy := e.policies.findLocked(customerID, *p.Value)
+		if policy == nil {
+			return invalidInput(fmt.Sprintf("The policy %s is not a configuration policy of this customer.", *p.Value))
+		}
+		policyIDs[i] = policy.ID
+	}
+	for _, policyID := range policyIDs {
 		d.setOOBEPolicy(policyID)
 	}
 	return answer{status: http.StatusOK, body: mustMarshal(newDeviceResource(customerID, batch.id, d.clone()))}

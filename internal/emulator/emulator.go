@@ -25,7 +25,7 @@ const (
 // Its state lives in stores, each under its own lock, so that requests on
 // different resources do not wait for each other. A store's method may take
 // another store's lock only in this order, which rules out deadlocks:
-// jobs, then customers, batches and devices. The request log, the pacing, the
+// jobs, then customers, batches, policies and devices. The request log, the pacing, the
 // faults, the idempotency and page stores and Entra ID's state take no
 // other lock while holding theirs.
 type Emulator struct {
@@ -51,6 +51,7 @@ type Emulator struct {
 	customers customerStore
 	jobs      jobStore
 	batches   batchStore
+	policies  policyStore
 	devices   deviceStore
 }
 
@@ -81,6 +82,7 @@ func New() *Emulator {
 		customers:   customerStore{known: map[string]string{}},
 		jobs:        newJobStore(),
 		batches:     newBatchStore(),
+		policies:    newPolicyStore(),
 		devices:     newDeviceStore(),
 	}
 	e.routes = e.partnerCenterRoutes()
@@ -100,6 +102,13 @@ func (e *Emulator) partnerCenterRoutes() routeTable {
 	t.add(http.MethodPost, DevicesRoute, e.addDevices)
 	t.add(http.MethodPut, DeviceRoute, e.updateDevice)
 	t.add(http.MethodDelete, DeviceRoute, e.deleteDevice)
+	t.add(http.MethodPatch, DevicePolicyUpdatesRoute, e.updateDevicePolicies)
+	t.add(http.MethodGet, PoliciesRoute, e.listPolicies)
+	t.add(http.MethodPost, PoliciesRoute, e.createPolicy)
+	// Microsoft's sample of reading a policy starts with a byte order mark.
+	t.addWithBOM(http.MethodGet, PolicyRoute, e.getPolicy)
+	t.add(http.MethodPut, PolicyRoute, e.updatePolicy)
+	t.add(http.MethodDelete, PolicyRoute, e.deletePolicy)
 	return t
 }
 

@@ -22,6 +22,16 @@ const (
 	// DeviceRoute is the route of one device's update (PUT, operation 6)
 	// and deletion (DELETE, operation 7).
 	DeviceRoute = "/v1/customers/*/deviceBatches/*/devices/*"
+	// DevicePolicyUpdatesRoute is the route of device policy updates
+	// (PATCH, operation 8). Fixed segments match case-insensitively, as
+	// everywhere: Microsoft writes this one DevicePolicyUpdates.
+	DevicePolicyUpdatesRoute = "/v1/customers/*/DevicePolicyUpdates"
+	// PoliciesRoute is the route of the policy list (GET, operation 9) and
+	// of policy creation (POST, operation 11).
+	PoliciesRoute = "/v1/customers/*/policies"
+	// PolicyRoute is the route of one policy's reading (GET, operation 10),
+	// update (PUT, operation 12) and deletion (DELETE, operation 13).
+	PolicyRoute = "/v1/customers/*/policies/*"
 )
 
 // route is one Partner Center operation: a method, a path pattern and the

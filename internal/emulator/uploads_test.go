@@ -449,8 +449,9 @@ func TestUpdateDevice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	e.PutPolicy(customerA, ConfigurationPolicy{ID: "policy-1", Name: "P", Category: PolicyCategoryOOBE})
 	path := devicesPath(customerA, "b") + "/" + ids[0]
-	r := request(e, token, http.MethodPut, path, `{"Id":"`+ids[0]+`","ProductKey":"PK-1","Policies":[{"Key":"o_o_b_e","Value":"policy-1"}]}`)
+	r := request(e, token, http.MethodPut, path, `{"Id":"`+ids[0]+`","ProductKey":"PK-1","Policies":[{"Key":"o_o_b_e","Value":"POLICY-1"}]}`)
 	var d deviceResource
 	if err := json.Unmarshal([]byte(r.body), &d); r.status != http.StatusOK || err != nil || d.ID != ids[0] || d.OOBEPolicyID() != "policy-1" ||
 		d.SerialNumber != "SN-1" || d.Attributes.ObjectType != "Device" {
@@ -471,6 +472,7 @@ func TestUpdateDevice(t *testing.T) {
 		"a hardware hash":     {path, `{"hardwareHash":"` + hash("x") + `"}`, http.StatusBadRequest},
 		"another ID":          {path, `{"id":"1234"}`, http.StatusBadRequest},
 		"unknown category":    {path, `{"policies":[{"key":"other","value":"x"}]}`, http.StatusBadRequest},
+		"unknown policy":      {path, `{"policies":[{"key":"o_o_b_e","value":"policy-2"}]}`, http.StatusBadRequest},
 		"unknown device":      {devicesPath(customerA, "b") + "/0000", `{}`, http.StatusNotFound},
 		"not JSON":            {path, `{`, http.StatusBadRequest},
 	} {
