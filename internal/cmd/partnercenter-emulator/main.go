@@ -5,7 +5,7 @@
 // Usage:
 //
 //	partnercenter-emulator [-addr 127.0.0.1:8443] [-fixtures FILE] [-state-dir DIR] [-env-file FILE] [-refresh-token-file FILE]
-//	                       [-poll-retry-after 1s] [-job-queued-for 1s] [-job-per-device 100ms] [-faults SEQUENCE]
+//	                       [-poll-retry-after 1s] [-job-queued-for 1s] [-job-per-device 100ms] [-faults SEQUENCE [-faults-route ROUTE]]
 //
 // One https listener serves both Entra ID (the authority host) and Partner
 // Center (the base URL). The certificate authority it creates is written to
@@ -28,11 +28,14 @@
 // -job-per-device for each device. Creating a device batch takes an
 // app+user sign-in: -refresh-token-file writes a refresh token of the
 // registered application (0600), for the provider's refresh_token setting
-// (PARTNERCENTER_REFRESH_TOKEN). -faults makes the
-// first batch status requests fail in turn, such as "429:57,503,drop" (see
-// emulator.ParseFaults), to try a client's retries by hand. The command logs
-// each request to stderr and
-// stops on SIGINT or SIGTERM.
+// (PARTNERCENTER_REFRESH_TOKEN).
+//
+// -faults makes the first batch status requests fail in turn, such as
+// "429:57,503,drop" (see emulator.ParseFaults), to try a client's retries by
+// hand; -faults-route gives them to another route instead, such as
+// /v1/customers/*/deviceBatches (see emulator.InjectFaults), whatever the
+// method. The command logs each request to stderr and stops on SIGINT or
+// SIGTERM.
 package main
 
 import (
@@ -60,6 +63,8 @@ type options struct {
 	stateDir string
 	envFile  string
 	faults   string
+	// faultsRoute is the route that gets the faults.
+	faultsRoute string
 	// refreshTokenFile receives a refresh token for app+user sign-in.
 	refreshTokenFile string
 	// pollRetryAfter is the Retry-After of answers for unfinished batches.
@@ -75,6 +80,7 @@ func main() {
 	flag.StringVar(&o.stateDir, "state-dir", "", "`directory` to write ca.pem to (default: a new temporary directory, removed on exit)")
 	flag.StringVar(&o.envFile, "env-file", "", "`file` to write shell exports for the provider to, once listening")
 	flag.StringVar(&o.faults, "faults", "", "`sequence` of faults for the first batch status requests, such as 429:57,503,drop,truncate")
+	flag.StringVar(&o.faultsRoute, "faults-route", emulator.BatchStatusRoute, "`route` that gets the -faults, such as /v1/customers/*/deviceBatches")
 	flag.StringVar(&o.refreshTokenFile, "refresh-token-file", "", "`file` to write a refresh token for app+user sign-in to, once listening")
 	flag.DurationVar(&o.pollRetryAfter, "poll-retry-after", time.Second, "Retry-After `duration` for batches still queued or processing; 0 sends none")
 	flag.DurationVar(&o.jobQueuedFor, "job-queued-for", emulator.DefaultJobQueuedFor, "`duration` uploads and policy updates stay queued")
@@ -109,7 +115,11 @@ func run(ctx context.Context, o options, stdout io.Writer, logger *log.Logger) e
 		if err != nil {
 			return fmt.Errorf("-faults: %w", err)
 		}
-		em.InjectFaults(emulator.BatchStatusRoute, faults...)
+		route := o.faultsRoute
+		if route == "" {
+			route = emulator.BatchStatusRoute
+		}
+		em.InjectFaults(route, faults...)
 	}
 
 	stateDir, cleanup, err := prepareStateDir(o.stateDir)
@@ -250,9 +260,13 @@ Fixture batches of customer %s:
 	if o.fixtures != "" {
 		fmt.Fprintf(w, "and the batches of %s\n", o.fixtures)
 	}
-	fmt.Fprintf(w, "\nDevice batches and devices start empty. Uploads are queued for %s, then take %s a device.\n",
+	fmt.Fprintf(w, "\nDevice batches, devices and configuration policies start empty. Uploads and policy updates are queued for %s, then take %s a device.\n",
 		o.jobQueuedFor, o.jobPerDevice)
-	if o.faults != "" {
+	switch {
+	case o.faults == "":
+	case o.faultsRoute == "" || o.faultsRoute == emulator.BatchStatusRoute:
 		fmt.Fprintf(w, "\nThe first batch status requests get these faults in turn: %s\n", o.faults)
+	default:
+		fmt.Fprintf(w, "\nThe first requests to %s get these faults in turn: %s\n", o.faultsRoute, o.faults)
 	}
 }

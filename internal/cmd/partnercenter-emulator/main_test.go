@@ -291,7 +291,8 @@ func TestRunServesUploads(t *testing.T) {
 	var stdout bytes.Buffer
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, options{addr: "127.0.0.1:0", stateDir: dir, envFile: envFile, refreshTokenFile: tokenFile, jobQueuedFor: 100 * time.Millisecond, jobPerDevice: time.Millisecond},
+		done <- run(ctx, options{addr: "127.0.0.1:0", stateDir: dir, envFile: envFile, refreshTokenFile: tokenFile, jobQueuedFor: 100 * time.Millisecond, jobPerDevice: time.Millisecond,
+			faults: "503", faultsRoute: emulator.DeviceBatchesRoute},
 			&stdout, log.New(io.Discard, "", 0))
 	}()
 	defer func() {
@@ -360,7 +361,12 @@ func TestRunServesUploads(t *testing.T) {
 		return resp, b
 	}
 	const customer = "c0c0c0c0-0000-4000-8000-000000000000"
-	resp, _ = do(http.MethodPost, "/v1/customers/"+customer+"/deviceBatches", `{"batchId":"demo","devices":[{"productKey":"PK-1"},{"productKey":"PK-2"}]}`)
+	// -faults-route sends the fault to the batch creation.
+	create := `{"batchId":"demo","devices":[{"productKey":"PK-1"},{"productKey":"PK-2"}]}`
+	if resp, _ = do(http.MethodPost, "/v1/customers/"+customer+"/deviceBatches", create); resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("first create: %d, want the injected 503", resp.StatusCode)
+	}
+	resp, _ = do(http.MethodPost, "/v1/customers/"+customer+"/deviceBatches", create)
 	location := resp.Header.Get("Location")
 	if resp.StatusCode != http.StatusAccepted || !strings.HasPrefix(location, "/customers/"+customer+"/batchJobStatus/") {
 		t.Fatalf("create: %d Location %q", resp.StatusCode, location)
@@ -378,7 +384,8 @@ func TestRunServesUploads(t *testing.T) {
 	if _, body := do(http.MethodGet, "/v1/customers/"+customer+"/deviceBatches/demo/devices", ""); !bytes.Contains(body, []byte(`"totalCount":2`)) {
 		t.Errorf("devices: %s", body)
 	}
-	for _, want := range []string{"refresh token   " + tokenFile, "queued for 100ms, then take 1ms a device"} {
+	for _, want := range []string{"refresh token   " + tokenFile, "queued for 100ms, then take 1ms a device",
+		"The first requests to /v1/customers/*/deviceBatches get these faults in turn: 503"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("stdout lacks %q:\n%s", want, stdout.String())
 		}
