@@ -31,8 +31,8 @@ const signingKeyBits = 2048
 // federated identity credential does, registering the application without a
 // secret if it is new.
 func (e *Emulator) RegisterFederatedCredential(tenantID, clientID, subject string) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+	e.entra.mu.Lock()
+	defer e.entra.mu.Unlock()
 	a := e.app(tenantID, clientID)
 	a.federatedSubjects = append(a.federatedSubjects, subject)
 }
@@ -66,14 +66,14 @@ func (e *Emulator) issueFederatedToken(subject, audience string, lifetime time.D
 // signingKey returns the key federated tokens are signed with, generated on
 // first use because most emulators never issue one.
 func (e *Emulator) signingKey() *rsa.PrivateKey {
-	e.signerOnce.Do(func() {
+	e.entra.signerOnce.Do(func() {
 		key, err := rsa.GenerateKey(rand.Reader, signingKeyBits)
 		if err != nil {
 			panic(err)
 		}
-		e.signer = key
+		e.entra.signer = key
 	})
-	return e.signer
+	return e.entra.signer
 }
 
 // verifyAssertion checks a client assertion for clientID: signed by one of

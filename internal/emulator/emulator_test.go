@@ -136,7 +136,7 @@ func TestBatchStatus(t *testing.T) {
 			wantStatus: http.StatusNotFound, wantBody: notFoundBody},
 		{name: "batch of another customer", method: http.MethodGet, path: batchPath("00000000-0000-4000-8000-000000000000", SeedBatchTrackingID),
 			wantStatus: http.StatusNotFound, wantBody: notFoundBody},
-		{name: "unknown path", method: http.MethodGet, path: "/v1/customers/" + SeedCustomerID + "/deviceBatches",
+		{name: "unknown path", method: http.MethodGet, path: "/v1/customers/" + SeedCustomerID + "/devices",
 			wantStatus: http.StatusNotFound, wantBody: notFoundBody},
 		{name: "trailing slash", method: http.MethodGet, path: batchPath(SeedCustomerID, SeedBatchTrackingID) + "/",
 			wantStatus: http.StatusNotFound, wantBody: notFoundBody},

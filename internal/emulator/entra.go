@@ -114,15 +114,15 @@ func (e *Emulator) serveDiscovery(w http.ResponseWriter, r *http.Request, tenant
 // Entra ID does: the request, the client, its credential, then the grant.
 func (e *Emulator) serveToken(w http.ResponseWriter, r *http.Request, tenantID string, form url.Values) {
 	clientID, grantType := form.Get("client_id"), form.Get("grant_type")
-	e.mu.Lock()
-	e.tokenRequests[strings.ToLower(clientID)]++
-	t := e.tenants[strings.ToLower(tenantID)]
+	e.entra.mu.Lock()
+	e.entra.tokenRequests[strings.ToLower(clientID)]++
+	t := e.entra.tenants[strings.ToLower(tenantID)]
 	var a *app
 	if t != nil {
 		a = t.apps[strings.ToLower(clientID)]
 	}
-	lifetime := e.tokenLifetime
-	e.mu.Unlock()
+	lifetime := e.entra.tokenLifetime
+	e.entra.mu.Unlock()
 
 	var fail *entraFailure
 	switch {
@@ -156,11 +156,17 @@ func (e *Emulator) serveToken(w http.ResponseWriter, r *http.Request, tenantID s
 		writeEntraError(w, r, fail.status, fail.code, fail.cause)
 		return
 	}
+	grant := accessToken{principal: clientID}
+	if grantType == "refresh_token" {
+		// The refresh token grant signs a user in with the application: its
+		// tokens are app+user, the others app-only.
+		grant = accessToken{appUser: true, principal: UserPrincipalName}
+	}
 	resp := tokenResponse{
 		TokenType:    "Bearer",
 		ExpiresIn:    int(lifetime.Seconds()),
 		ExtExpiresIn: int(lifetime.Seconds()),
-		AccessToken:  e.NewAccessToken(t.id, lifetime),
+		AccessToken:  e.newAccessToken(t.id, lifetime, grant),
 	}
 	if grantType == "refresh_token" {
 		// Entra ID rotates refresh tokens: each use returns a new one.
@@ -194,10 +200,10 @@ func (e *Emulator) authenticateClient(r *http.Request, a *app, form url.Values) 
 			return &entraFailure{http.StatusBadRequest, "invalid_request", aadsts{50027, fmt.Sprintf(
 				"Invalid JWT token. The client_assertion_type must be '%s'.", clientAssertionType)}}
 		}
-		e.mu.Lock()
+		e.entra.mu.Lock()
 		certificates := slices.Clone(a.certificates)
 		subjects := slices.Clone(a.federatedSubjects)
-		e.mu.Unlock()
+		e.entra.mu.Unlock()
 		if cause := e.verifyAssertion(assertion, clientID, tokenEndpointURL(r), certificates, subjects); cause != nil {
 			return &entraFailure{http.StatusUnauthorized, "invalid_client", *cause}
 		}
@@ -235,9 +241,9 @@ func tokenEndpointURL(r *http.Request) string {
 
 // tenant returns the registered tenant tenantID names, ignoring case, or nil.
 func (e *Emulator) tenant(tenantID string) *tenant {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.tenants[strings.ToLower(tenantID)]
+	e.entra.mu.Lock()
+	defer e.entra.mu.Unlock()
+	return e.entra.tenants[strings.ToLower(tenantID)]
 }
 
 // isPartnerCenterScope reports whether scope asks for Partner Center's

@@ -2,10 +2,13 @@ package emulator
 
 import (
 	"bytes"
+	"crypto/tls"
 	"fmt"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -28,12 +31,31 @@ const (
 	// FaultOversize streams a JSON body for the requested batch that grows
 	// past Fault.Size bytes, as a runaway server or proxy would.
 	FaultOversize
+	// FaultResetConnection aborts the connection without answering, with a
+	// TCP reset rather than an orderly close, so that the client reads
+	// "connection reset by peer".
+	FaultResetConnection
 )
 
 // Fault is an injected answer to one Partner Center request, replacing or
 // altering the emulator's own. Zero fields keep the emulator's answer: a
 // Fault with only a Delay slows a correct answer down.
+//
+// A fault that replaces the answer (it drops the connection or sets an
+// error status) keeps a POST, PUT, PATCH or DELETE from being
+// applied, as a failure before the request reached Partner Center would,
+// unless AfterApply is set. Any other fault needs the emulator's answer, so
+// the request is applied. A GET is always served, then altered.
 type Fault struct {
+	// Method restricts the fault to requests with this HTTP method, such as
+	// POST; empty matches any. A request with another method passes without
+	// using the fault up.
+	Method string
+	// AfterApply applies the request (its changes made, its answer stored
+	// under its MS-RequestId) before the fault replaces the answer: the
+	// request succeeded, but the client never learns it, so its retry with
+	// the same MS-RequestId must not apply it again.
+	AfterApply bool
 	// Status is the HTTP status; zero keeps the emulator's. With an error
 	// status and no Body, the body is Partner Center's for that status:
 	// its throttling message for 429, an ApiFault otherwise.
@@ -56,9 +78,11 @@ type Fault struct {
 	Times int
 }
 
-// BatchStatusRoute is the route of every batch status request, for
-// InjectFaults.
-const BatchStatusRoute = "/v1/customers/*/batchJobStatus/*"
+// faultStore holds the injected faults pending, per route.
+type faultStore struct {
+	mu     sync.Mutex
+	queues []*faultQueue
+}
 
 // faultQueue is the faults pending for one route.
 type faultQueue struct {
@@ -70,11 +94,13 @@ type faultQueue struct {
 // InjectFaults makes the next Partner Center requests whose path matches
 // route get faults in order, one request each (see Fault.Times), then the
 // emulator's own answers again. route is a path such as
-// /v1/customers/*/batchJobStatus/*, where "*" matches any segment; fixed
-// segments match case-insensitively. Requests refused for their token and
-// Entra ID requests never get a fault. InjectFaults replaces the faults
-// pending for the same route, and no faults clears them. It panics on a
-// status that the server could not send.
+// /v1/customers/*/deviceBatches, where "*" matches any segment; fixed
+// segments match the path's unescaped segments case-insensitively, and
+// the route says nothing of the method (see Fault.Method). Any path under
+// /v1/ can get a fault, even one that no operation serves. Requests
+// refused for their token and Entra ID requests never get a fault.
+// InjectFaults replaces the faults pending for the same route, and no
+// faults clears them. It panics on a status that the server could not send.
 func (e *Emulator) InjectFaults(route string, faults ...Fault) {
 	copied := make([]Fault, len(faults))
 	for i, f := range faults {
@@ -87,50 +113,40 @@ func (e *Emulator) InjectFaults(route string, faults ...Fault) {
 		}
 		copied[i] = f
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for i, q := range e.faults {
+	e.faults.mu.Lock()
+	defer e.faults.mu.Unlock()
+	for i, q := range e.faults.queues {
 		if strings.EqualFold(strings.Join(q.segments, "/"), route) {
-			e.faults = append(e.faults[:i], e.faults[i+1:]...)
+			e.faults.queues = append(e.faults.queues[:i], e.faults.queues[i+1:]...)
 			break
 		}
 	}
 	if len(copied) > 0 {
-		e.faults = append(e.faults, &faultQueue{segments: strings.Split(route, "/"), faults: copied})
+		e.faults.queues = append(e.faults.queues, &faultQueue{segments: strings.Split(route, "/"), faults: copied})
 	}
 }
 
 // ClearFaults drops every pending fault.
 func (e *Emulator) ClearFaults() {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.faults = nil
+	e.faults.mu.Lock()
+	defer e.faults.mu.Unlock()
+	e.faults.queues = nil
 }
 
-// Attempts counts the Partner Center requests received with the given
-// MS-RequestId: a client retrying one call sends the same ID each time.
-func (e *Emulator) Attempts(requestID string) int {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	n := 0
-	for _, r := range e.requests {
-		if kind, _ := route(r.Path); kind == endpointPartnerCenter && r.Header.Get("MS-RequestId") == requestID {
-			n++
-		}
-	}
-	return n
-}
-
-// nextFault consumes the fault pending for path, if any.
-func (e *Emulator) nextFault(path string) (Fault, bool) {
-	segments := strings.Split(path, "/")
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for _, q := range e.faults {
+// next consumes the fault pending for a request with method and path
+// segments, if any. Only the first fault of a queue is considered, so that
+// faults come in the order given.
+func (s *faultStore) next(method string, segments []string) (Fault, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, q := range s.queues {
 		if !matchSegments(segments, q.segments...) || len(q.faults) == 0 {
 			continue
 		}
 		f := &q.faults[0]
+		if f.Method != "" && !strings.EqualFold(f.Method, method) {
+			continue
+		}
 		switch {
 		case f.Times < 0:
 		case f.Times > 1:
@@ -143,15 +159,17 @@ func (e *Emulator) nextFault(path string) (Fault, bool) {
 	return Fault{}, false
 }
 
-// answer is the emulator's own answer to a Partner Center request, before
-// any fault alters it.
-type answer struct {
-	status int
-	body   []byte
+// replacesAnswer reports whether f answers without the emulator's answer:
+// it drops the connection or sends an error status. A success status with
+// a body of the fault's own still says the request was applied.
+func (f Fault) replacesAnswer() bool {
+	return f.Mode == FaultDropConnection || f.Mode == FaultResetConnection || f.Status >= http.StatusBadRequest
 }
 
-// writeFaulty writes own as f alters it, over the headers already set.
-func writeFaulty(w http.ResponseWriter, r *http.Request, own answer, f Fault, trackingID string) {
+// writeFaulty writes own as f alters it, over the headers already set,
+// own's among them. lastSegment is the path's last segment, the ID an
+// oversize batch status names.
+func writeFaulty(w http.ResponseWriter, r *http.Request, own answer, f Fault, lastSegment string) {
 	if f.Delay > 0 {
 		select {
 		case <-time.After(f.Delay):
@@ -159,8 +177,8 @@ func writeFaulty(w http.ResponseWriter, r *http.Request, own answer, f Fault, tr
 			return
 		}
 	}
-	if f.Mode == FaultDropConnection {
-		dropConnection(w, nil)
+	if f.Mode == FaultDropConnection || f.Mode == FaultResetConnection {
+		dropConnection(w, nil, f.Mode == FaultResetConnection)
 		return
 	}
 	status, body := own.status, own.body
@@ -175,8 +193,12 @@ func writeFaulty(w http.ResponseWriter, r *http.Request, own answer, f Fault, tr
 	}
 	h := w.Header()
 	if status != own.status {
-		// Pacing advice for an unfinished batch is not part of another answer.
-		h.Del("Retry-After")
+		// The answer's own headers, such as the pacing advice for an
+		// unfinished batch or the Location of an accepted upload, are not
+		// part of another answer.
+		for name := range own.header {
+			h.Del(name)
+		}
 	}
 	// Deleted first, then added, so that names differing only in case in
 	// f.Header add up instead of replacing each other.
@@ -198,11 +220,11 @@ func writeFaulty(w http.ResponseWriter, r *http.Request, own answer, f Fault, tr
 		h.Set("Content-Length", strconv.Itoa(len(body)))
 		w.WriteHeader(status)
 		_, _ = w.Write(body[:len(body)/2])
-		dropConnection(w, http.NewResponseController(w).Flush)
+		dropConnection(w, http.NewResponseController(w).Flush, false)
 		return
 	case FaultOversize:
 		w.WriteHeader(status)
-		writeOversize(w, trackingID, f.Size)
+		writeOversize(w, lastSegment, f.Size)
 		return
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
@@ -238,15 +260,26 @@ func writeOversize(w http.ResponseWriter, trackingID string, size int64) {
 }
 
 // dropConnection closes the client's connection without finishing the
-// answer, after flush when given. Over HTTP/2, where a connection cannot be
-// hijacked, it resets the stream instead.
-func dropConnection(w http.ResponseWriter, flush func() error) {
+// answer, after flush when given, with a TCP reset when reset is set. Over
+// HTTP/2, where a connection cannot be hijacked, it resets the stream
+// instead.
+func dropConnection(w http.ResponseWriter, flush func() error, reset bool) {
 	if flush != nil {
 		_ = flush()
 	}
 	conn, _, err := http.NewResponseController(w).Hijack()
 	if err != nil {
 		panic(http.ErrAbortHandler)
+	}
+	if reset {
+		raw := conn
+		if tlsConn, ok := conn.(*tls.Conn); ok {
+			raw = tlsConn.NetConn()
+		}
+		// A zero linger makes close send RST instead of FIN.
+		if tcp, ok := raw.(*net.TCPConn); ok {
+			_ = tcp.SetLinger(0)
+		}
 	}
 	_ = conn.Close()
 }

@@ -10,6 +10,7 @@ import (
 // faultKeywords are the faults ParseFaults knows by name.
 var faultKeywords = map[string]Fault{
 	"drop":          {Mode: FaultDropConnection},
+	"reset":         {Mode: FaultResetConnection},
 	"drop-mid-body": {Mode: FaultDropMidBody},
 	"truncate":      {Mode: FaultTruncate},
 	"html": {Status: http.StatusOK, Header: http.Header{"Content-Type": {"text/html"}},
@@ -20,8 +21,9 @@ var faultKeywords = map[string]Fault{
 // ParseFaults reads a fault sequence such as "429:57,503,drop,200", one
 // request each, as the partnercenter-emulator command takes it: an HTTP
 // status, optionally with the Retry-After seconds to send after a colon, or
-// one of the keywords drop (close the connection), drop-mid-body, truncate,
-// html (a 200 with an HTML page) and malformed (a 200 with broken JSON).
+// one of the keywords drop (close the connection), reset (abort it with a TCP
+// reset), drop-mid-body, truncate, html (a 200 with an HTML page) and
+// malformed (a 200 with broken JSON).
 // 200 is the emulator's own answer.
 func ParseFaults(sequence string) ([]Fault, error) {
 	var faults []Fault
@@ -34,7 +36,7 @@ func ParseFaults(sequence string) ([]Fault, error) {
 		status, retryAfter, hasRetryAfter := strings.Cut(item, ":")
 		code, err := strconv.Atoi(status)
 		if err != nil || code < 100 || code > 599 {
-			return nil, fmt.Errorf("fault %q is neither an HTTP status nor one of drop, drop-mid-body, truncate, html, malformed", item)
+			return nil, fmt.Errorf("fault %q is neither an HTTP status nor one of drop, reset, drop-mid-body, truncate, html, malformed", item)
 		}
 		f := Fault{Status: code}
 		if hasRetryAfter {

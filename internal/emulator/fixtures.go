@@ -96,10 +96,8 @@ func (e *Emulator) PutBatch(customerID string, body []byte) error {
 	if err != nil {
 		return err
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	delete(e.scheduled, key)
-	e.batches[key] = bytes.Clone(body)
+	e.jobs.putFixed(key, bytes.Clone(body))
+	e.customers.add(customerID)
 	return nil
 }
 
@@ -149,16 +147,16 @@ func (e *Emulator) LoadFixtures(r io.Reader) error {
 			keys[i] = key
 		}
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
+	e.jobs.mu.Lock()
+	defer e.jobs.mu.Unlock()
 	for i, key := range keys {
 		if schedules[i] != nil {
-			delete(e.batches, key)
-			e.scheduled[key] = &scheduledBatch{schedule: *schedules[i]}
-			continue
+			e.jobs.putLocked(key, scheduledJob(*schedules[i]))
+		} else {
+			e.jobs.putFixedLocked(key, file.Batches[i].Response)
 		}
-		delete(e.scheduled, key)
-		e.batches[key] = file.Batches[i].Response
+		// Customers come after jobs in the lock order.
+		e.customers.add(file.Batches[i].CustomerID)
 	}
 	return nil
 }
@@ -172,15 +170,6 @@ func (e *Emulator) loadEmbeddedFixtures() {
 	if err := e.LoadFixtures(bytes.NewReader(fixtureBatches)); err != nil {
 		panic(err)
 	}
-}
-
-// batch returns the body stored for the batch, matching IDs
-// case-insensitively.
-func (e *Emulator) batch(customerID, trackingID string) ([]byte, bool) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	body, ok := e.batches[newKey(customerID, trackingID)]
-	return body, ok
 }
 
 // newBatchKey checks that body is a JSON object with a batchTrackingId and

@@ -16,9 +16,9 @@ const partnerCenterResource = "https://api.partnercenter.microsoft.com"
 // managed identity of tenantID: a user-assigned one with clientID, or the
 // system-assigned one when clientID is empty.
 func (e *Emulator) RegisterManagedIdentity(tenantID, clientID string) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.managedIdentities[strings.ToLower(clientID)] = strings.ToLower(tenantID)
+	e.entra.mu.Lock()
+	defer e.entra.mu.Unlock()
+	e.entra.managedIdentities[strings.ToLower(clientID)] = strings.ToLower(tenantID)
 }
 
 // imdsToken is the instance metadata service's token response: every number
@@ -47,15 +47,15 @@ type imdsError struct {
 func (e *Emulator) serveIMDS(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	clientID := q.Get("client_id")
-	e.mu.Lock()
-	e.tokenRequests[strings.ToLower(clientID)]++
-	tenantKey, ok := e.managedIdentities[strings.ToLower(clientID)]
+	e.entra.mu.Lock()
+	e.entra.tokenRequests[strings.ToLower(clientID)]++
+	tenantKey, ok := e.entra.managedIdentities[strings.ToLower(clientID)]
 	var tenantID string
-	if t := e.tenants[tenantKey]; t != nil {
+	if t := e.entra.tenants[tenantKey]; t != nil {
 		tenantID = t.id
 	}
-	lifetime := e.tokenLifetime
-	e.mu.Unlock()
+	lifetime := e.entra.tokenLifetime
+	e.entra.mu.Unlock()
 
 	resource := strings.TrimSuffix(q.Get("resource"), "/")
 	switch {
@@ -73,7 +73,7 @@ func (e *Emulator) serveIMDS(w http.ResponseWriter, r *http.Request) {
 	default:
 		now := time.Now()
 		writeJSON(w, http.StatusOK, imdsToken{
-			AccessToken:  e.NewAccessToken(tenantID, lifetime),
+			AccessToken:  e.newAccessToken(tenantID, lifetime, accessToken{principal: clientID}),
 			ClientID:     clientID,
 			ExpiresIn:    strconv.Itoa(int(lifetime.Seconds())),
 			ExpiresOn:    strconv.FormatInt(now.Add(lifetime).Unix(), 10),
@@ -90,9 +90,9 @@ func (e *Emulator) serveIMDS(w http.ResponseWriter, r *http.Request) {
 // Actions job or an Azure DevOps pipeline gets.
 func (e *Emulator) NewOIDCRequestToken(subject string) string {
 	token := rand.Text()
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.oidcRequestTokens[token] = subject
+	e.entra.mu.Lock()
+	defer e.entra.mu.Unlock()
+	e.entra.oidcRequestTokens[token] = subject
 	return token
 }
 
@@ -106,9 +106,9 @@ const federatedTokenLifetime = 5 * time.Minute
 // for the bearer request token of NewOIDCRequestToken.
 func (e *Emulator) serveOIDCRequest(w http.ResponseWriter, r *http.Request) {
 	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-	e.mu.Lock()
-	subject, ok := e.oidcRequestTokens[token]
-	e.mu.Unlock()
+	e.entra.mu.Lock()
+	subject, ok := e.entra.oidcRequestTokens[token]
+	e.entra.mu.Unlock()
 	if !ok || !strings.EqualFold(scheme, "Bearer") {
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "Bad credentials"})
 		return

@@ -1,18 +1,36 @@
 package emulator
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 )
 
 // serverID is the MS-ServerId the emulator answers with: one server.
 const serverID = "030020344"
+
+// Partner Center's ApiFault codes the emulator answers with.
+const (
+	// codeAccessDenied comes with 401 for a missing or invalid token.
+	codeAccessDenied = 400
+	// codeNotFound comes with 404 for an unknown path or resource.
+	codeNotFound = 1000
+	// codeInvalidInput comes with 400 for a request body Partner Center
+	// refuses.
+	codeInvalidInput = 800002
+)
+
+// byteOrderMark is the UTF-8 byte order mark some Partner Center answers
+// start with.
+var byteOrderMark = []byte{0xEF, 0xBB, 0xBF}
 
 // apiFault is Partner Center's error body.
 type apiFault struct {
@@ -22,68 +40,114 @@ type apiFault struct {
 	Source      string   `json:"source"`
 }
 
+// answer is the emulator's own answer to a Partner Center request, before
+// any fault alters it.
+type answer struct {
+	status int
+	// header holds the answer's own headers, such as Location or
+	// Retry-After, on top of those every answer carries.
+	header http.Header
+	// body is empty for 202 and 204.
+	body []byte
+}
+
+// call is one Partner Center request as a route's handler sees it.
+type call struct {
+	r *http.Request
+	// segments is the path split on "/" and unescaped.
+	segments []string
+	// params are the segments the route's "*" matched, in order.
+	params []string
+	// token is the caller's access token.
+	token accessToken
+}
+
 // servePartnerCenter answers a request under /v1/. Checks run in Partner
-// Center's order: the token, then the resource; an injected fault then
-// alters the answer.
-func (e *Emulator) servePartnerCenter(w http.ResponseWriter, r *http.Request) {
+// Center's order: the token, then the route; an injected fault then alters
+// or replaces the answer.
+func (e *Emulator) servePartnerCenter(w http.ResponseWriter, r *http.Request, segments []string) {
 	h := w.Header()
 	h.Set("MS-RequestId", headerOrNewID(r, "MS-RequestId"))
 	h.Set("MS-CorrelationId", headerOrNewID(r, "MS-CorrelationId"))
 	h.Set("MS-CV", newCorrelationVector())
 	h.Set("MS-ServerId", serverID)
+	h.Set("Date", time.Now().UTC().Format(http.TimeFormat))
 
-	if !e.authorized(r) {
+	token, ok := e.authorize(r)
+	if !ok {
 		h.Set("WWW-Authenticate", "Bearer")
-		writeFault(w, http.StatusUnauthorized, 400, "Access denied")
+		writeFault(w, http.StatusUnauthorized, codeAccessDenied, "Access denied")
 		return
 	}
-	// The token is checked on arrival; a fault's delay comes after.
-	own, trackingID := e.partnerCenterAnswer(w, r)
-	if f, ok := e.nextFault(r.URL.Path); ok {
-		writeFaulty(w, r, own, f, trackingID)
+	rt, params, allow := e.routes.match(r.Method, segments)
+	f, faulty := e.faults.next(r.Method, segments)
+	// A fault that replaces the answer keeps a change from being applied,
+	// unless it is to be lost after being applied; reads are always
+	// answered, as a read that a fault hides still counts for a step per
+	// read.
+	var own answer
+	if !faulty || !f.replacesAnswer() || f.AfterApply || !mutates(r.Method) {
+		own = e.answer(rt, allow, &call{r: r, segments: segments, params: params, token: token})
+	}
+	for name, values := range own.header {
+		h[name] = values
+	}
+	if faulty {
+		writeFaulty(w, r, own, f, segments[len(segments)-1])
 		return
 	}
-	if own.status == http.StatusOK {
-		h.Set("Content-Length", strconv.Itoa(len(own.body)))
-	}
-	h.Set("Content-Type", contentTypeJSON)
-	w.WriteHeader(own.status)
-	_, _ = w.Write(own.body)
+	writeAnswer(w, own)
 }
 
-// partnerCenterAnswer is the emulator's answer to an authorized request,
-// and the batch tracking ID it addresses, if any.
-func (e *Emulator) partnerCenterAnswer(w http.ResponseWriter, r *http.Request) (answer, string) {
-	customerID, trackingID, ok := batchStatusPath(r.URL.Path)
-	if !ok {
-		return faultAnswer(http.StatusNotFound, 1000, "Not found"), ""
+// answer is the emulator's answer to an authorized request for route rt,
+// nil when the path is unknown or allow lists the methods it takes
+// instead. A change with an MS-RequestId is applied once and its answer
+// stored; the same request again gets the stored answer.
+func (e *Emulator) answer(rt *route, allow []string, c *call) answer {
+	switch {
+	case rt == nil && len(allow) > 0:
+		a := faultAnswer(http.StatusMethodNotAllowed, http.StatusMethodNotAllowed, "Method not allowed")
+		a.header = http.Header{"Allow": {strings.Join(allow, ", ")}}
+		return a
+	case rt == nil:
+		return notFound()
 	}
-	if r.Method != http.MethodGet {
-		w.Header().Set("Allow", http.MethodGet)
-		return faultAnswer(http.StatusMethodNotAllowed, http.StatusMethodNotAllowed, "Method not allowed"), trackingID
-	}
-	body, unfinished, ok := e.batchAnswer(customerID, trackingID)
-	if !ok {
-		return faultAnswer(http.StatusNotFound, 1000, "Not found"), trackingID
-	}
-	if unfinished {
-		// Set before any fault, which drops it when it changes the status.
-		if retryAfter := e.retryAfterHeader(); retryAfter != "" {
-			w.Header().Set("Retry-After", retryAfter)
+	serve := func() answer {
+		// Jobs make their changes when they fall due, whoever asks next.
+		e.jobs.settle(e.pacing.current())
+		a := rt.handle(c)
+		if (rt.bom || e.bom.Load()) && a.status/100 == 2 && len(a.body) > 0 {
+			a.body = append(append([]byte(nil), byteOrderMark...), a.body...)
 		}
+		return a
 	}
-	return answer{status: http.StatusOK, body: body}, trackingID
+	if id := c.r.Header.Get("MS-RequestId"); id != "" && mutates(c.r.Method) {
+		return e.idempotency.do(idempotencyKey{requestID: id, method: c.r.Method, path: c.r.URL.EscapedPath()}, serve)
+	}
+	return serve()
 }
 
-// batchStatusPath returns the IDs in /v1/customers/{cid}/batchJobStatus/{tid},
-// whose fixed segments match case-insensitively: Microsoft's own example
-// spells it batchjobstatus.
-func batchStatusPath(path string) (customerID, trackingID string, ok bool) {
-	s := strings.Split(path, "/")
-	if !matchSegments(s, "", "v1", "customers", "*", "batchJobStatus", "*") {
-		return "", "", false
+// SetByteOrderMarks makes every successful Partner Center answer with a
+// body start with a UTF-8 byte order mark when on, as client libraries
+// report Partner Center sometimes does, not only the answers whose samples
+// in Microsoft's documentation carry one. Clients must strip it.
+func (e *Emulator) SetByteOrderMarks(on bool) {
+	e.bom.Store(on)
+}
+
+// writeAnswer writes a over the headers already set.
+func writeAnswer(w http.ResponseWriter, a answer) {
+	h := w.Header()
+	if len(a.body) > 0 {
+		h.Set("Content-Type", contentTypeJSON)
 	}
-	return s[3], s[5], true
+	// A 204 carries no Content-Length (RFC 9110, section 8.6); a 202 says
+	// 0, as Microsoft's examples do.
+	if a.status != http.StatusNoContent {
+		h.Set("Content-Length", strconv.Itoa(len(a.body)))
+	}
+	w.WriteHeader(a.status)
+	_, _ = w.Write(a.body)
 }
 
 // writeFault writes an ApiFault with Partner Center's code and description.
@@ -93,12 +157,47 @@ func writeFault(w http.ResponseWriter, status, code int, description string) {
 
 // faultAnswer is an ApiFault answer with Partner Center's code and description.
 func faultAnswer(status, code int, description string) answer {
-	body, err := json.Marshal(apiFault{Code: code, Description: description, Data: []string{}, Source: "PartnerFD"})
-	if err != nil {
-		// apiFault always marshals.
-		panic(err)
+	return answer{status: status, body: mustMarshal(apiFault{Code: code, Description: description, Data: []string{}, Source: "PartnerFD"})}
+}
+
+// invalidInput is Partner Center's answer for a request body it refuses:
+// 400 with code 800002, "Invalid request input", and detail, which says
+// what is wrong, as the fault's data.
+func invalidInput(detail string) answer {
+	return answer{status: http.StatusBadRequest, body: mustMarshal(apiFault{Code: codeInvalidInput, Description: "Invalid request input",
+		Data: []string{detail}, Source: "PartnerFD"})}
+}
+
+// maxBodyBytes bounds a request body: 5,000 devices with 4 KB hardware
+// hashes take about 25 MB.
+const maxBodyBytes = 64 << 20
+
+// decodeBody reads the request's JSON body into v, or returns the 400 to
+// answer. Field names match case-insensitively, so that the SDKs'
+// PascalCase and other clients' camelCase are both understood, and
+// unknown fields, such as the SDKs' Attributes, are ignored. A leading
+// byte order mark is skipped.
+func decodeBody(c *call, v any) (answer, bool) {
+	body, err := io.ReadAll(io.LimitReader(c.r.Body, maxBodyBytes+1))
+	switch {
+	case err != nil:
+		return invalidInput("The request body could not be read."), false
+	case len(body) > maxBodyBytes:
+		return invalidInput("The request body is too large."), false
 	}
-	return answer{status: status, body: body}
+	dec := json.NewDecoder(bytes.NewReader(bytes.TrimPrefix(body, byteOrderMark)))
+	if err := dec.Decode(v); err != nil {
+		return invalidInput("The request body is not the JSON expected: " + err.Error()), false
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return invalidInput("The request body holds data after its JSON value."), false
+	}
+	return answer{}, true
+}
+
+// notFound is Partner Center's answer for an unknown path or resource.
+func notFound() answer {
+	return faultAnswer(http.StatusNotFound, codeNotFound, "Not found")
 }
 
 // headerOrNewID returns r's header name, or a new GUID when r has none, as

@@ -13,9 +13,9 @@ import (
 // consent flow yields.
 func (e *Emulator) NewRefreshToken(tenantID, clientID string) string {
 	token := "0.emulator." + rand.Text() + rand.Text()
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.refreshTokens[token] = appKey{strings.ToLower(tenantID), strings.ToLower(clientID)}
+	e.entra.mu.Lock()
+	defer e.entra.mu.Unlock()
+	e.entra.refreshTokens[token] = appKey{strings.ToLower(tenantID), strings.ToLower(clientID)}
 	return token
 }
 
@@ -23,9 +23,9 @@ func (e *Emulator) NewRefreshToken(tenantID, clientID string) string {
 // grant by the already authenticated client.
 func (e *Emulator) checkRefreshGrant(client appKey, form url.Values) *entraFailure {
 	token := form.Get("refresh_token")
-	e.mu.Lock()
-	issuedTo, ok := e.refreshTokens[token]
-	e.mu.Unlock()
+	e.entra.mu.Lock()
+	issuedTo, ok := e.entra.refreshTokens[token]
+	e.entra.mu.Unlock()
 	switch {
 	case token == "":
 		return &entraFailure{http.StatusBadRequest, "invalid_request", missingParameter("refresh_token")}

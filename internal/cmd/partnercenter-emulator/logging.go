@@ -25,3 +25,10 @@ func (s *statusRecorder) WriteHeader(status int) {
 	s.status = status
 	s.ResponseWriter.WriteHeader(status)
 }
+
+// Unwrap returns the wrapped writer, so that http.ResponseController reaches
+// its Flush and Hijack: the emulator's faults that drop a connection, mid-body
+// or before answering, need them.
+func (s *statusRecorder) Unwrap() http.ResponseWriter {
+	return s.ResponseWriter
+}

@@ -4,7 +4,8 @@
 //
 // Usage:
 //
-//	partnercenter-emulator [-addr 127.0.0.1:8443] [-fixtures FILE] [-state-dir DIR] [-env-file FILE] [-poll-retry-after 1s] [-faults SEQUENCE]
+//	partnercenter-emulator [-addr 127.0.0.1:8443] [-fixtures FILE] [-state-dir DIR] [-env-file FILE] [-refresh-token-file FILE]
+//	                       [-poll-retry-after 1s] [-job-queued-for 1s] [-job-per-device 100ms] [-faults SEQUENCE [-faults-route ROUTE]]
 //
 // One https listener serves both Entra ID (the authority host) and Partner
 // Center (the base URL). The certificate authority it creates is written to
@@ -20,11 +21,21 @@
 // Emulator.LoadFixtures reads: fixed answers, or schedules that move from
 // queued through processing to a terminal status. Batches still queued or processing are
 // answered with Retry-After: -poll-retry-after (rounded up to seconds; 0 sends
-// none), so that a waiting provider polls at that pace. -faults makes the
-// first batch status requests fail in turn, such as "429:57,503,drop" (see
-// emulator.ParseFaults), to try a client's retries by hand. The command logs
-// each request to stderr and
-// stops on SIGINT or SIGTERM.
+// none), so that a waiting provider polls at that pace.
+//
+// It serves the whole device deployment API (see package emulator): uploads
+// and policy updates are queued for -job-queued-for, then take
+// -job-per-device for each device. Creating a device batch takes an
+// app+user sign-in: -refresh-token-file writes a refresh token of the
+// registered application (0600), for the provider's refresh_token setting
+// (PARTNERCENTER_REFRESH_TOKEN).
+//
+// -faults makes the first batch status requests fail in turn, such as
+// "429:57,503,drop" (see emulator.ParseFaults), to try a client's retries by
+// hand; -faults-route gives them to another route instead, such as
+// /v1/customers/*/deviceBatches (see emulator.InjectFaults), whatever the
+// method. The command logs each request to stderr and stops on SIGINT or
+// SIGTERM.
 package main
 
 import (
@@ -52,8 +63,14 @@ type options struct {
 	stateDir string
 	envFile  string
 	faults   string
+	// faultsRoute is the route that gets the faults.
+	faultsRoute string
+	// refreshTokenFile receives a refresh token for app+user sign-in.
+	refreshTokenFile string
 	// pollRetryAfter is the Retry-After of answers for unfinished batches.
 	pollRetryAfter time.Duration
+	// jobQueuedFor and jobPerDevice time uploads and policy updates.
+	jobQueuedFor, jobPerDevice time.Duration
 }
 
 func main() {
@@ -63,7 +80,11 @@ func main() {
 	flag.StringVar(&o.stateDir, "state-dir", "", "`directory` to write ca.pem to (default: a new temporary directory, removed on exit)")
 	flag.StringVar(&o.envFile, "env-file", "", "`file` to write shell exports for the provider to, once listening")
 	flag.StringVar(&o.faults, "faults", "", "`sequence` of faults for the first batch status requests, such as 429:57,503,drop,truncate")
+	flag.StringVar(&o.faultsRoute, "faults-route", emulator.BatchStatusRoute, "`route` that gets the -faults, such as /v1/customers/*/deviceBatches")
+	flag.StringVar(&o.refreshTokenFile, "refresh-token-file", "", "`file` to write a refresh token for app+user sign-in to, once listening")
 	flag.DurationVar(&o.pollRetryAfter, "poll-retry-after", time.Second, "Retry-After `duration` for batches still queued or processing; 0 sends none")
+	flag.DurationVar(&o.jobQueuedFor, "job-queued-for", emulator.DefaultJobQueuedFor, "`duration` uploads and policy updates stay queued")
+	flag.DurationVar(&o.jobPerDevice, "job-per-device", emulator.DefaultJobPerDevice, "`duration` uploads and policy updates take for each device")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		fmt.Fprintf(os.Stderr, "partnercenter-emulator: unexpected arguments %q\n", flag.Args())
@@ -83,6 +104,7 @@ func main() {
 func run(ctx context.Context, o options, stdout io.Writer, logger *log.Logger) error {
 	em := emulator.New()
 	em.SetPollRetryAfter(o.pollRetryAfter)
+	em.SetJobTiming(o.jobQueuedFor, o.jobPerDevice)
 	if o.fixtures != "" {
 		if err := loadFixtures(em, o.fixtures); err != nil {
 			return err
@@ -93,7 +115,11 @@ func run(ctx context.Context, o options, stdout io.Writer, logger *log.Logger) e
 		if err != nil {
 			return fmt.Errorf("-faults: %w", err)
 		}
-		em.InjectFaults(emulator.BatchStatusRoute, faults...)
+		route := o.faultsRoute
+		if route == "" {
+			route = emulator.BatchStatusRoute
+		}
+		em.InjectFaults(route, faults...)
 	}
 
 	stateDir, cleanup, err := prepareStateDir(o.stateDir)
@@ -131,6 +157,14 @@ func run(ctx context.Context, o options, stdout io.Writer, logger *log.Logger) e
 	s := settings{baseURL: baseURL(listener.Addr()), caFile: caFile}
 	// The banner comes first: scripts read stdout once the env file exists.
 	printBanner(stdout, s, o)
+	if o.refreshTokenFile != "" {
+		// Written before the env file, which scripts wait for.
+		token := em.NewRefreshToken(emulator.DefaultTenantID, emulator.DefaultClientID)
+		if err := os.WriteFile(o.refreshTokenFile, []byte(token+"\n"), 0o600); err != nil {
+			_ = server.Close()
+			return fmt.Errorf("writing the refresh token: %w", err)
+		}
+	}
 	if o.envFile != "" {
 		if err := writeEnvFile(o.envFile, s); err != nil {
 			_ = server.Close()
@@ -212,6 +246,9 @@ func printBanner(w io.Writer, s settings, o options) {
 	if o.envFile != "" {
 		fmt.Fprintf(w, "  env file        %s (source it: . %s)\n", o.envFile, shellQuote(o.envFile))
 	}
+	if o.refreshTokenFile != "" {
+		fmt.Fprintf(w, "  refresh token   %s (app+user sign-in, which creating a device batch needs)\n", o.refreshTokenFile)
+	}
 	fmt.Fprintf(w, `
 Fixture batches of customer %s:
   %s  finished, the example of "Get the status of a device batch upload"
@@ -223,7 +260,13 @@ Fixture batches of customer %s:
 	if o.fixtures != "" {
 		fmt.Fprintf(w, "and the batches of %s\n", o.fixtures)
 	}
-	if o.faults != "" {
+	fmt.Fprintf(w, "\nDevice batches, devices and configuration policies start empty. Uploads and policy updates are queued for %s, then take %s a device.\n",
+		o.jobQueuedFor, o.jobPerDevice)
+	switch {
+	case o.faults == "":
+	case o.faultsRoute == "" || o.faultsRoute == emulator.BatchStatusRoute:
 		fmt.Fprintf(w, "\nThe first batch status requests get these faults in turn: %s\n", o.faults)
+	default:
+		fmt.Fprintf(w, "\nThe first requests to %s get these faults in turn: %s\n", o.faultsRoute, o.faults)
 	}
 }

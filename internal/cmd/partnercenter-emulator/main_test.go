@@ -6,10 +6,12 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"io"
 	"log"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -206,6 +208,186 @@ func TestBaseURL(t *testing.T) {
 		}
 		if got := baseURL(tcp); got != want {
 			t.Errorf("baseURL(%s) = %s, want %s", addr, got, want)
+		}
+	}
+}
+
+// Every -faults keyword works through the command's handler, whose request
+// logger must let the emulator flush and hijack the connection.
+func TestFaultKeywordsThroughTheCommandsHandler(t *testing.T) {
+	em := emulator.New()
+	faults, err := emulator.ParseFaults("drop,reset,drop-mid-body,truncate,html,malformed,429:7,503,200")
+	if err != nil {
+		t.Fatal(err)
+	}
+	em.InjectFaults(emulator.BatchStatusRoute, faults...)
+	var logged bytes.Buffer
+	server := httptest.NewServer(logRequests(em, log.New(&logged, "", 0)))
+	defer server.Close()
+	// A new connection for each request: Go's transport would silently
+	// retry a GET whose reused connection is dropped, using two faults.
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	token := em.NewAccessToken(emulator.DefaultTenantID, time.Hour)
+	seed, err := os.ReadFile("../../emulator/fixtures/seed-batch-status.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func() (*http.Response, []byte, error) {
+		req, err := http.NewRequest(http.MethodGet, server.URL+"/v1/customers/"+emulator.SeedCustomerID+"/batchJobStatus/"+emulator.SeedBatchTrackingID, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := client.Do(req)
+		if err != nil {
+			return nil, nil, err
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		return resp, body, err
+	}
+
+	if _, _, err := get(); err == nil || !errors.Is(err, io.EOF) {
+		t.Errorf("drop: error %v, want EOF", err)
+	}
+	if _, _, err := get(); err == nil || !strings.Contains(err.Error(), "connection reset by peer") {
+		t.Errorf("reset: error %v, want a connection reset", err)
+	}
+	if resp, body, err := get(); !errors.Is(err, io.ErrUnexpectedEOF) || resp.ContentLength != int64(len(seed)) || !bytes.Equal(body, seed[:len(seed)/2]) {
+		t.Errorf("drop-mid-body: %d bytes, error %v; want the first half of the seed and an unexpected EOF", len(body), err)
+	}
+	if resp, body, err := get(); err != nil || resp.StatusCode != http.StatusOK || !bytes.Equal(body, seed[:len(seed)/2]) {
+		t.Errorf("truncate: %d bytes, error %v", len(body), err)
+	}
+	if resp, body, err := get(); err != nil || resp.Header.Get("Content-Type") != "text/html" || !bytes.HasPrefix(body, []byte("<html>")) {
+		t.Errorf("html: %v %q", err, body)
+	}
+	if resp, body, err := get(); err != nil || resp.StatusCode != http.StatusOK || json.Valid(body) {
+		t.Errorf("malformed: %v %q", err, body)
+	}
+	if resp, body, err := get(); err != nil || resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "7" ||
+		!strings.Contains(string(body), "Try again in 7 seconds") {
+		t.Errorf("429:7: %v, %q", err, body)
+	}
+	if resp, _, err := get(); err != nil || resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("503: %v", err)
+	}
+	for i := range 2 {
+		if resp, body, err := get(); err != nil || resp.StatusCode != http.StatusOK || !bytes.Equal(body, seed) {
+			t.Errorf("200 and after the faults (%d): %v", i, err)
+		}
+	}
+	if n := strings.Count(logged.String(), "\n"); n != 10 {
+		t.Errorf("%d requests logged, want 10:\n%s", n, logged.String())
+	}
+}
+
+// The command serves uploads to an app+user sign-in with the refresh token
+// it writes, timed by its flags.
+func TestRunServesUploads(t *testing.T) {
+	dir := t.TempDir()
+	envFile, tokenFile := filepath.Join(dir, "emulator.env"), filepath.Join(dir, "refresh-token")
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout bytes.Buffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, options{addr: "127.0.0.1:0", stateDir: dir, envFile: envFile, refreshTokenFile: tokenFile, jobQueuedFor: 100 * time.Millisecond, jobPerDevice: time.Millisecond,
+			faults: "503", faultsRoute: emulator.DeviceBatchesRoute},
+			&stdout, log.New(io.Discard, "", 0))
+	}()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	}()
+	var env []byte
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		var err error
+		if env, err = os.ReadFile(envFile); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no env file after 10 s: %v", err)
+		}
+	}
+	baseURL := regexp.MustCompile(`PARTNERCENTER_BASE_URL=(\S+)`).FindSubmatch(env)[1]
+	refreshToken, err := os.ReadFile(tokenFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info, err := os.Stat(tokenFile); err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("refresh token file mode %v, %v", info.Mode(), err)
+	}
+	pem, err := os.ReadFile(filepath.Join(dir, "ca.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AppendCertsFromPEM(pem)
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}}
+
+	resp, err := client.PostForm(string(baseURL)+"/"+emulator.DefaultTenantID+"/oauth2/v2.0/token", url.Values{
+		"grant_type":    {"refresh_token"},
+		"client_id":     {emulator.DefaultClientID},
+		"client_secret": {emulator.DefaultClientSecret},
+		"refresh_token": {strings.TrimSpace(string(refreshToken))},
+		"scope":         {"https://api.partnercenter.microsoft.com/user_impersonation"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var token struct {
+		AccessToken string `json:"access_token"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&token)
+	resp.Body.Close()
+	if err != nil || token.AccessToken == "" {
+		t.Fatalf("refresh token grant: %d %v", resp.StatusCode, err)
+	}
+	do := func(method, path, body string) (*http.Response, []byte) {
+		t.Helper()
+		req, err := http.NewRequest(method, string(baseURL)+path, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+token.AccessToken)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, b
+	}
+	const customer = "c0c0c0c0-0000-4000-8000-000000000000"
+	// -faults-route sends the fault to the batch creation.
+	create := `{"batchId":"demo","devices":[{"productKey":"PK-1"},{"productKey":"PK-2"}]}`
+	if resp, _ = do(http.MethodPost, "/v1/customers/"+customer+"/deviceBatches", create); resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("first create: %d, want the injected 503", resp.StatusCode)
+	}
+	resp, _ = do(http.MethodPost, "/v1/customers/"+customer+"/deviceBatches", create)
+	location := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusAccepted || !strings.HasPrefix(location, "/customers/"+customer+"/batchJobStatus/") {
+		t.Fatalf("create: %d Location %q", resp.StatusCode, location)
+	}
+	// Queued for 100 ms, then a millisecond a device.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		_, body := do(http.MethodGet, "/v1"+location, "")
+		if bytes.Contains(body, []byte(`"status":"finished"`)) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("upload not finished after 10 s: %s", body)
+		}
+	}
+	if _, body := do(http.MethodGet, "/v1/customers/"+customer+"/deviceBatches/demo/devices", ""); !bytes.Contains(body, []byte(`"totalCount":2`)) {
+		t.Errorf("devices: %s", body)
+	}
+	for _, want := range []string{"refresh token   " + tokenFile, "queued for 100ms, then take 1ms a device",
+		"The first requests to /v1/customers/*/deviceBatches get these faults in turn: 503"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout.String())
 		}
 	}
 }

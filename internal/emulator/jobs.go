@@ -1,0 +1,379 @@
+package emulator
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+)
+
+// The per-device error codes Partner Center's public material names with a
+// number, with the description it sends alongside.
+const (
+	ErrorCodeDeviceAlreadyAssigned              = "806"
+	ErrorDescriptionDeviceAlreadyAssigned       = "ZtdDeviceAlreadyAssigned"
+	ErrorCodeDeviceAssignedToOtherTenant        = "808"
+	ErrorDescriptionDeviceAssignedToOtherTenant = "ZtdDeviceAssignedToOtherTenant"
+)
+
+// ScheduledBatchTrackingID is a batch of SeedCustomerID that New schedules:
+// queued for 2 s after its first read, then processing while its four
+// devices (serial numbers SCHED-0001 to SCHED-0004) finish one a second,
+// the second failing with 806 and the fourth with 808; then
+// finished_with_errors.
+const ScheduledBatchTrackingID = "d2c4e6f8-1a3b-4c5d-9e7f-8a9b0c1d2e3f"
+
+const (
+	// dotNetUnsetTime is how .NET's non-nullable DateTime says "not set".
+	dotNetUnsetTime         = "0001-01-01T00:00:00"
+	partnerCenterTimeLayout = "2006-01-02T15:04:05"
+
+	statusQueued             = "queued"
+	statusProcessing         = "processing"
+	statusFinished           = "finished"
+	statusFinishedWithErrors = "finished_with_errors"
+)
+
+// BatchSchedule is how a scheduled batch progresses, counted from the first
+// time a client reads it (the upload it stands for happened just before):
+// queued for QueuedFor, then processing while its devices finish one every
+// DeviceEvery in order, then finished, or finished_with_errors when a device
+// failed.
+type BatchSchedule struct {
+	// BatchTrackingID is the batch's GUID.
+	BatchTrackingID string
+	// QueuedFor is how long the batch stays queued.
+	QueuedFor time.Duration
+	// DeviceEvery is how long each device takes, one after the other.
+	DeviceEvery time.Duration
+	// Devices are the batch's devices in the order they finish.
+	Devices []ScheduledDevice
+}
+
+// ScheduledDevice is one device of a scheduled batch. A device with an
+// ErrorCode fails when its turn comes.
+type ScheduledDevice struct {
+	DeviceID         string `json:"deviceId"`
+	SerialNumber     string `json:"serialNumber"`
+	ProductKey       string `json:"productKey"`
+	ErrorCode        string `json:"errorCode"`
+	ErrorDescription string `json:"errorDescription"`
+}
+
+// jobStore holds the batch jobs that GET batchJobStatus reports on: fixed
+// answers, served verbatim, and jobs that progress on the emulator's clock,
+// scheduled by tests and fixtures or made by uploads and policy updates. A
+// tracking ID names one or the other, never both.
+type jobStore struct {
+	mu sync.Mutex
+	// fixed holds each BatchUploadDetails body as it is served.
+	fixed map[batchKey][]byte
+	// jobs holds the jobs that progress.
+	jobs map[batchKey]*job
+	// pending holds the jobs with changes still to make, which settle
+	// makes as they fall due.
+	pending map[*job]struct{}
+	// made counts the jobs stored, to number them.
+	made int
+}
+
+func newJobStore() jobStore {
+	return jobStore{fixed: map[batchKey][]byte{}, jobs: map[batchKey]*job{}, pending: map[*job]struct{}{}}
+}
+
+// put stores a job, replacing whatever was stored under key.
+func (s *jobStore) put(key batchKey, j *job) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.putLocked(key, j)
+}
+
+// putLocked is put for a caller holding s.mu.
+func (s *jobStore) putLocked(key batchKey, j *job) {
+	delete(s.fixed, key)
+	if old := s.jobs[key]; old != nil {
+		delete(s.pending, old)
+	}
+	s.jobs[key] = j
+	s.made++
+	j.seq = s.made
+	if j.apply != nil && j.applied < len(j.items) {
+		s.pending[j] = struct{}{}
+	}
+}
+
+// putFixed stores a fixed answer, replacing whatever was stored under key.
+func (s *jobStore) putFixed(key batchKey, body []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.putFixedLocked(key, body)
+}
+
+// putFixedLocked is putFixed for a caller holding s.mu.
+func (s *jobStore) putFixedLocked(key batchKey, body []byte) {
+	if old := s.jobs[key]; old != nil {
+		delete(s.pending, old)
+	}
+	delete(s.jobs, key)
+	s.fixed[key] = body
+}
+
+// job is a batch job: queued for queuedFor from its start, then processing
+// its items one every perDevice in order, then finished, or
+// finished_with_errors when an item failed.
+type job struct {
+	trackingID           string
+	queuedFor, perDevice time.Duration
+	items                []jobItem
+	// start is when the job was made, or for a scheduled batch, which
+	// stands for an upload made just before it is first read, that first
+	// read; zero until then.
+	start time.Time
+	// reads counts the status answers served, for SetStepPerRead.
+	reads int
+	// apply, when set, processes item i as its turn comes: it makes the
+	// item's changes (a device joins its batch, a policy is set) and
+	// returns the item with its result. A scheduled batch has none: its
+	// results are set from the start.
+	apply func(i int) jobItem
+	// applied counts the items apply has processed, in order.
+	applied int
+	// seq numbers the jobs in the order they were stored.
+	seq int
+}
+
+// jobItem is one device of a job and, once processed, its result.
+type jobItem struct {
+	deviceID, serialNumber, productKey string
+	errorCode, errorDescription        string
+	// failed marks a device that failed, with or without an error code:
+	// Partner Center's public material names some errors without a number.
+	failed bool
+}
+
+// scheduledJob is the job that s describes.
+func scheduledJob(s BatchSchedule) *job {
+	j := &job{trackingID: s.BatchTrackingID, queuedFor: s.QueuedFor, perDevice: s.DeviceEvery, items: make([]jobItem, len(s.Devices))}
+	for i, d := range s.Devices {
+		j.items[i] = jobItem{deviceID: d.DeviceID, serialNumber: d.SerialNumber, productKey: d.ProductKey,
+			errorCode: d.ErrorCode, errorDescription: d.ErrorDescription, failed: d.ErrorCode != ""}
+	}
+	return j
+}
+
+// ScheduleBatch stores a batch of customerID that progresses on the
+// emulator's clock as s describes, replacing any batch stored under the same
+// IDs. A batch with no devices finishes as soon as it leaves the queue.
+func (e *Emulator) ScheduleBatch(customerID string, s BatchSchedule) error {
+	if err := validateSchedule(customerID, s); err != nil {
+		return err
+	}
+	e.jobs.put(newKey(customerID, s.BatchTrackingID), scheduledJob(s))
+	e.customers.add(customerID)
+	return nil
+}
+
+// validateSchedule checks what ScheduleBatch and LoadFixtures store.
+func validateSchedule(customerID string, s BatchSchedule) error {
+	switch {
+	case customerID == "":
+		return errors.New("scheduled batch without a customer ID")
+	case s.BatchTrackingID == "":
+		return fmt.Errorf("scheduled batch of customer %s has no batch tracking ID", customerID)
+	case s.QueuedFor < 0 || s.DeviceEvery < 0:
+		return fmt.Errorf("scheduled batch %s has a negative duration", s.BatchTrackingID)
+	}
+	return nil
+}
+
+// DemoBatchSchedule is the schedule of ScheduledBatchTrackingID with other
+// durations, for tests that need it faster or slower.
+func DemoBatchSchedule(queuedFor, deviceEvery time.Duration) BatchSchedule {
+	devices := []ScheduledDevice{
+		{SerialNumber: "SCHED-0001", ProductKey: "40001-40001-40001-40001-40001"},
+		{SerialNumber: "SCHED-0002", ProductKey: "40002-40002-40002-40002-40002",
+			ErrorCode: ErrorCodeDeviceAlreadyAssigned, ErrorDescription: ErrorDescriptionDeviceAlreadyAssigned},
+		{SerialNumber: "SCHED-0003", ProductKey: "40003-40003-40003-40003-40003"},
+		{SerialNumber: "SCHED-0004", ProductKey: "40004-40004-40004-40004-40004",
+			ErrorCode: ErrorCodeDeviceAssignedToOtherTenant, ErrorDescription: ErrorDescriptionDeviceAssignedToOtherTenant},
+	}
+	return BatchSchedule{BatchTrackingID: ScheduledBatchTrackingID, QueuedFor: queuedFor, DeviceEvery: deviceEvery, Devices: devices}
+}
+
+// scheduleDemoBatch stores ScheduledBatchTrackingID for SeedCustomerID.
+func (e *Emulator) scheduleDemoBatch() {
+	// The schedule is valid by construction.
+	_ = e.ScheduleBatch(SeedCustomerID, DemoBatchSchedule(2*time.Second, time.Second))
+}
+
+// getBatchStatus answers GET /v1/customers/{cid}/batchJobStatus/{tid}.
+func (e *Emulator) getBatchStatus(c *call) answer {
+	body, unfinished, ok := e.jobs.status(newKey(c.params[0], c.params[1]), e.pacing.current())
+	if !ok {
+		return notFound()
+	}
+	a := answer{status: http.StatusOK, body: body}
+	if unfinished {
+		// A fault that changes the status drops it: pacing advice for an
+		// unfinished batch is not part of another answer.
+		if retryAfter := e.retryAfterHeader(); retryAfter != "" {
+			a.header = http.Header{"Retry-After": {retryAfter}}
+		}
+	}
+	return a
+}
+
+// status returns the body to serve for the batch job key names and whether
+// it is still queued or processing. A scheduled batch starts its schedule
+// on its first read; every read counts for a step per read.
+func (s *jobStore) status(key batchKey, p pace) (body []byte, unfinished bool, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	j := s.jobs[key]
+	if j == nil {
+		body, ok := s.fixed[key]
+		if !ok {
+			return nil, false, false
+		}
+		var details struct {
+			Status string `json:"status"`
+		}
+		_ = json.Unmarshal(body, &details) // stored bodies are JSON objects
+		return body, details.Status == statusQueued || details.Status == statusProcessing, true
+	}
+	if j.start.IsZero() {
+		j.start = p.now
+	}
+	elapsed := p.now.Sub(j.start)
+	if p.step > 0 {
+		elapsed = time.Duration(j.reads) * p.step
+	}
+	j.reads++
+	s.process(j, elapsed)
+	details := j.detailsAt(elapsed)
+	return mustMarshal(details), details.Status == statusQueued || details.Status == statusProcessing, true
+}
+
+// settle processes what is due of every job with changes to make, so that
+// whoever reads devices or policies sees the jobs' progress, not only
+// whoever reads their status. Under a step per read, a job is as far as its
+// last status read saw it. Jobs are processed in the order they were made,
+// so that the same uploads always give the same results.
+func (s *jobStore) settle(p pace) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.pending) == 0 {
+		return
+	}
+	jobs := make([]*job, 0, len(s.pending))
+	for j := range s.pending {
+		jobs = append(jobs, j)
+	}
+	slices.SortFunc(jobs, func(a, b *job) int { return a.seq - b.seq })
+	for _, j := range jobs {
+		elapsed := p.now.Sub(j.start)
+		if p.step > 0 {
+			elapsed = time.Duration(max(j.reads-1, 0)) * p.step
+		}
+		s.process(j, elapsed)
+	}
+}
+
+// process applies the items of j due elapsed after its start. The caller
+// holds s.mu, which apply may nest other stores' locks under.
+func (s *jobStore) process(j *job, elapsed time.Duration) {
+	if j.apply == nil {
+		return
+	}
+	for due := j.doneAt(elapsed); j.applied < due; j.applied++ {
+		j.items[j.applied] = j.apply(j.applied)
+	}
+	if j.applied == len(j.items) {
+		delete(s.pending, j)
+	}
+}
+
+// doneAt is how many items of j are processed elapsed after its start.
+func (j *job) doneAt(elapsed time.Duration) int {
+	switch {
+	case elapsed < j.queuedFor:
+		return 0
+	case j.perDevice <= 0:
+		return len(j.items)
+	}
+	return min(len(j.items), int((elapsed-j.queuedFor)/j.perDevice))
+}
+
+// batchUploadDetails and deviceUploadDetails are the JSON Partner Center
+// sends, with .NET's unset date-times.
+type batchUploadDetails struct {
+	BatchTrackingID string                `json:"batchTrackingId"`
+	Status          string                `json:"status"`
+	StartedTime     string                `json:"startedTime"`
+	CompletedTime   string                `json:"completedTime"`
+	DevicesStatus   []deviceUploadDetails `json:"devicesStatus"`
+	Attributes      objectType            `json:"attributes"`
+}
+
+type deviceUploadDetails struct {
+	DeviceID         string     `json:"deviceId,omitempty"`
+	SerialNumber     string     `json:"serialNumber,omitempty"`
+	ProductKey       string     `json:"productKey,omitempty"`
+	Status           string     `json:"status"`
+	ErrorCode        string     `json:"errorCode,omitempty"`
+	ErrorDescription string     `json:"errorDescription,omitempty"`
+	Attributes       objectType `json:"attributes"`
+}
+
+type objectType struct {
+	ObjectType string `json:"objectType"`
+}
+
+// detailsAt is the job's status elapsed after its start. Devices are
+// listed from the start: queued, then processing until their turn is over.
+// Items already applied count as done even when elapsed says otherwise,
+// such as after SetStepPerRead(0) hands a job back to a clock that is
+// behind: what was applied cannot be undone.
+func (j *job) detailsAt(elapsed time.Duration) batchUploadDetails {
+	details := batchUploadDetails{
+		BatchTrackingID: j.trackingID,
+		Status:          statusQueued,
+		StartedTime:     dotNetUnsetTime,
+		CompletedTime:   dotNetUnsetTime,
+		DevicesStatus:   make([]deviceUploadDetails, len(j.items)),
+		Attributes:      objectType{"BatchUploadDetails"},
+	}
+	done := max(j.doneAt(elapsed), j.applied)
+	if elapsed >= j.queuedFor || done > 0 {
+		details.Status = statusProcessing
+		details.StartedTime = j.start.Add(j.queuedFor).UTC().Format(partnerCenterTimeLayout)
+	}
+	failed := false
+	for i, d := range j.items {
+		status := details.Status
+		code, description := "", ""
+		if i < done {
+			status, code, description = statusFinished, d.errorCode, d.errorDescription
+			if d.failed {
+				status, failed = statusFinishedWithErrors, true
+			}
+		}
+		details.DevicesStatus[i] = deviceUploadDetails{
+			DeviceID: d.deviceID, SerialNumber: d.serialNumber, ProductKey: d.productKey,
+			Status: status, ErrorCode: code, ErrorDescription: description,
+			Attributes: objectType{"DeviceUploadDetails"},
+		}
+	}
+	if details.Status == statusProcessing && done == len(j.items) {
+		details.Status = statusFinished
+		if failed {
+			details.Status = statusFinishedWithErrors
+		}
+		completed := j.queuedFor + time.Duration(len(j.items))*j.perDevice
+		details.CompletedTime = j.start.Add(completed).UTC().Format(partnerCenterTimeLayout)
+	}
+	return details
+}

@@ -1,0 +1,121 @@
+package emulator
+
+import (
+	"crypto/rand"
+	"net/http"
+	"strings"
+	"sync"
+)
+
+// defaultPageSize is how many items a page of a collection holds: the
+// documentation of the device list says 100.
+const defaultPageSize = 100
+
+// continuationHeader is the request header that asks for the next page.
+const continuationHeader = "MS-ContinuationToken"
+
+// pageStore keeps the continuation tokens handed out with pages of
+// collections. A token names its collection and where the next page starts
+// in the collection as it is when asked: items deleted meanwhile shift the
+// rest, as a skip token does.
+type pageStore struct {
+	mu      sync.Mutex
+	cursors map[string]pageCursor
+	// size is the number of items a page holds.
+	size int
+}
+
+// pageCursor is where a continuation token resumes.
+type pageCursor struct {
+	// collection is the lower-case, unescaped path of the collection, so
+	// that a token only serves the collection it came from.
+	collection string
+	offset     int
+}
+
+// SetPageSize makes collections hold size items a page, so that tests can
+// see paging with a few items; zero or less restores Partner Center's 100.
+func (e *Emulator) SetPageSize(size int) {
+	if size <= 0 {
+		size = defaultPageSize
+	}
+	e.pages.mu.Lock()
+	defer e.pages.mu.Unlock()
+	e.pages.size = size
+}
+
+// collection is Partner Center's paged list of resources.
+type collection[T any] struct {
+	// TotalCount is the number of items in the whole collection, not only
+	// on this page.
+	TotalCount        int             `json:"totalCount"`
+	Items             []T             `json:"items"`
+	ContinuationToken string          `json:"continuationToken,omitempty"`
+	Links             collectionLinks `json:"links"`
+	Attributes        objectType      `json:"attributes"`
+}
+
+// collectionLinks are a collection's links: itself and, when there is one,
+// its next page.
+type collectionLinks struct {
+	Self link  `json:"self"`
+	Next *link `json:"next,omitempty"`
+}
+
+// link is a Partner Center link to a resource or a page.
+type link struct {
+	URI     string       `json:"uri"`
+	Method  string       `json:"method"`
+	Headers []linkHeader `json:"headers"`
+}
+
+// linkHeader is a header a link's request must carry.
+type linkHeader struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// getLink is a link to read uri.
+func getLink(uri string) link {
+	return link{URI: uri, Method: http.MethodGet, Headers: []linkHeader{}}
+}
+
+// page answers a GET of the collection items, served at selfURI (a path
+// without the base URL and /v1, as Partner Center's links are): the page
+// the request's MS-ContinuationToken asks for, or the first. A token the
+// emulator did not hand out for this collection is refused with 400.
+func page[T any](e *Emulator, c *call, selfURI string, items []T) answer {
+	collectionKey := strings.ToLower(strings.Join(c.segments, "/"))
+	e.pages.mu.Lock()
+	size := e.pages.size
+	offset := 0
+	if token := c.r.Header.Get(continuationHeader); token != "" {
+		cursor, ok := e.pages.cursors[token]
+		if !ok || cursor.collection != collectionKey {
+			e.pages.mu.Unlock()
+			// The documentation names no code for a bad token; 800002 is
+			// Partner Center's code for invalid request input.
+			return faultAnswer(http.StatusBadRequest, codeInvalidInput, "The continuation token is invalid or expired.")
+		}
+		offset = min(cursor.offset, len(items))
+	}
+	end := min(offset+size, len(items))
+	body := collection[T]{
+		TotalCount: len(items),
+		Items:      items[offset:end],
+		Links:      collectionLinks{Self: getLink(selfURI)},
+		Attributes: objectType{"Collection"},
+	}
+	if body.Items == nil {
+		body.Items = []T{}
+	}
+	if end < len(items) {
+		token := rand.Text()
+		e.pages.cursors[token] = pageCursor{collection: collectionKey, offset: end}
+		next := getLink(selfURI)
+		next.Headers = []linkHeader{{Key: continuationHeader, Value: token}}
+		body.ContinuationToken, body.Links.Next = token, &next
+	}
+	e.pages.mu.Unlock()
+	return answer{status: http.StatusOK, body: mustMarshal(body)}
+}

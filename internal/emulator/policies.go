@@ -1,0 +1,451 @@
+package emulator
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/google/uuid"
+)
+
+// ConfigurationPolicy is a configuration policy (a Windows Autopilot
+// profile) as Partner Center sends it, with the same JSON names.
+type ConfigurationPolicy struct {
+	// ID is the policy's GUID, which Partner Center generates.
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// Category is PolicyCategoryOOBE or "none"; it cannot change.
+	Category    string `json:"category"`
+	Description string `json:"description"`
+	// DevicesAssignedCount is the number of devices whose o_o_b_e policy
+	// this is, kept true as devices are assigned and unassigned. Some of
+	// Microsoft's samples call it devicesAssigned: see
+	// UseDevicesAssignedField.
+	DevicesAssignedCount int `json:"devicesAssignedCount"`
+	// PolicySettings are among PolicySettings.
+	PolicySettings []string `json:"policySettings"`
+	// CreatedDate and LastModifiedDate are in UTC without a zone, as
+	// Partner Center writes date-times: 2026-01-02T15:04:05.
+	CreatedDate      string `json:"createdDate"`
+	LastModifiedDate string `json:"lastModifiedDate"`
+}
+
+// PolicySettings are the settings a configuration policy may hold.
+var PolicySettings = []string{"none", "remove_oem_preinstalls", "oobe_user_not_local_admin", "skip_express_settings", "skip_oem_registration", "skip_eula"}
+
+// policyCategories are the categories of configuration policies.
+var policyCategories = []string{"none", PolicyCategoryOOBE}
+
+// policyStore holds each customer's configuration policies.
+type policyStore struct {
+	mu sync.Mutex
+	// policies maps lower-case customer IDs to their policies in the order
+	// they were created.
+	policies map[string][]*ConfigurationPolicy
+	// devicesAssigned names the count devicesAssigned in bodies.
+	devicesAssigned atomic.Bool
+}
+
+func newPolicyStore() policyStore {
+	return policyStore{policies: map[string][]*ConfigurationPolicy{}}
+}
+
+// findLocked returns the policy policyID of customerID, nil when there is
+// none. The caller holds s.mu.
+func (s *policyStore) findLocked(customerID, policyID string) *ConfigurationPolicy {
+	for _, p := range s.policies[strings.ToLower(customerID)] {
+		if strings.EqualFold(p.ID, policyID) {
+			return p
+		}
+	}
+	return nil
+}
+
+// UseDevicesAssignedField makes policy bodies name the count of assigned
+// devices devicesAssigned when on, as some of Microsoft's samples do,
+// instead of devicesAssignedCount, so that clients can be tried with both.
+func (e *Emulator) UseDevicesAssignedField(on bool) {
+	e.policies.devicesAssigned.Store(on)
+}
+
+// policyResource is a policy as Partner Center sends it, its count under
+// one name or the other.
+type policyResource struct {
+	ID                   string     `json:"id"`
+	Name                 string     `json:"name"`
+	Category             string     `json:"category"`
+	Description          string     `json:"description"`
+	DevicesAssignedCount *int       `json:"devicesAssignedCount,omitempty"`
+	DevicesAssigned      *int       `json:"devicesAssigned,omitempty"`
+	PolicySettings       []string   `json:"policySettings"`
+	CreatedDate          string     `json:"createdDate"`
+	LastModifiedDate     string     `json:"lastModifiedDate"`
+	Attributes           objectType `json:"attributes"`
+}
+
+// resource is p as Partner Center sends it.
+func (s *policyStore) resource(p ConfigurationPolicy) policyResource {
+	r := policyResource{ID: p.ID, Name: p.Name, Category: p.Category, Description: p.Description, PolicySettings: p.PolicySettings,
+		CreatedDate: p.CreatedDate, LastModifiedDate: p.LastModifiedDate, Attributes: objectType{"ConfigurationPolicy"}}
+	if r.PolicySettings == nil {
+		r.PolicySettings = []string{}
+	}
+	if s.devicesAssigned.Load() {
+		r.DevicesAssigned = &p.DevicesAssignedCount
+	} else {
+		r.DevicesAssignedCount = &p.DevicesAssignedCount
+	}
+	return r
+}
+
+// policiesOf returns copies of the policies of customerID, with their
+// device counts, in the order they were created.
+func (e *Emulator) policiesOf(customerID string) []ConfigurationPolicy {
+	e.policies.mu.Lock()
+	defer e.policies.mu.Unlock()
+	counts := e.devices.policyCounts(customerID)
+	stored := e.policies.policies[strings.ToLower(customerID)]
+	out := make([]ConfigurationPolicy, len(stored))
+	for i, p := range stored {
+		out[i] = p.withCount(counts)
+	}
+	return out
+}
+
+// withCount returns a copy of p with its count from counts, which maps
+// lower-case policy IDs to the number of devices assigned.
+func (p *ConfigurationPolicy) withCount(counts map[string]int) ConfigurationPolicy {
+	c := *p
+	c.PolicySettings = slices.Clone(p.PolicySettings)
+	c.DevicesAssignedCount = counts[strings.ToLower(p.ID)]
+	return c
+}
+
+// policyCounts maps the lower-case IDs of the policies assigned to devices
+// of customerID to the number of those devices.
+func (s *deviceStore) policyCounts(customerID string) map[string]int {
+	customer := strings.ToLower(customerID)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	counts := map[string]int{}
+	for ref, devices := range s.batches {
+		if ref.customer != customer {
+			continue
+		}
+		for _, d := range devices {
+			if id := d.OOBEPolicyID(); id != "" {
+				counts[strings.ToLower(id)]++
+			}
+		}
+	}
+	return counts
+}
+
+// policyBody is the body of operations 11 and 12. PolicySettings is a
+// pointer so that a missing list tells from an empty one.
+type policyBody struct {
+	ID             string    `json:"id"`
+	Name           string    `json:"name"`
+	Category       string    `json:"category"`
+	Description    string    `json:"description"`
+	PolicySettings *[]string `json:"policySettings"`
+}
+
+// check returns why b is not a policy Partner Center accepts, empty when
+// it is.
+func (b policyBody) check() string {
+	switch {
+	case b.Name == "":
+		return "The name of the policy is required."
+	case b.Category == "":
+		return "The category of the policy is required."
+	case !slices.Contains(policyCategories, b.Category):
+		return fmt.Sprintf("Unknown policy category %q: it is one of %s.", b.Category, strings.Join(policyCategories, ", "))
+	case b.PolicySettings == nil:
+		return "The policySettings of the policy are required."
+	}
+	for _, setting := range *b.PolicySettings {
+		if !slices.Contains(PolicySettings, setting) {
+			return fmt.Sprintf("Unknown policy setting %q: each is one of %s.", setting, strings.Join(PolicySettings, ", "))
+		}
+	}
+	return ""
+}
+
+// listPolicies answers GET /v1/customers/{cid}/policies (operation 9).
+func (e *Emulator) listPolicies(c *call) answer {
+	customerID := c.params[0]
+	policies := e.policiesOf(customerID)
+	out := make([]policyResource, len(policies))
+	for i, p := range policies {
+		out[i] = e.policies.resource(p)
+	}
+	return page(e, c, "/customers/"+customerID+"/policies", out)
+}
+
+// getPolicy answers GET /v1/customers/{cid}/policies/{pid} (operation 10).
+// Its route starts the body with a byte order mark, as Microsoft's sample
+// of the operation does.
+func (e *Emulator) getPolicy(c *call) answer {
+	for _, p := range e.policiesOf(c.params[0]) {
+		if strings.EqualFold(p.ID, c.params[1]) {
+			return answer{status: http.StatusOK, body: mustMarshal(e.policies.resource(p))}
+		}
+	}
+	return notFound()
+}
+
+// createPolicy answers POST /v1/customers/{cid}/policies (operation 11)
+// with 200, not 201, and the new policy, as Microsoft documents it.
+func (e *Emulator) createPolicy(c *call) answer {
+	var body policyBody
+	if a, ok := decodeBody(c, &body); !ok {
+		return a
+	}
+	if problem := body.check(); problem != "" {
+		return invalidInput(problem)
+	}
+	customerID := c.params[0]
+	now := e.pacing.current().now.UTC().Format(partnerCenterTimeLayout)
+	p := &ConfigurationPolicy{ID: uuid.NewString(), Name: body.Name, Category: body.Category, Description: body.Description,
+		PolicySettings: slices.Clone(*body.PolicySettings), CreatedDate: now, LastModifiedDate: now}
+	e.customers.add(customerID)
+	e.policies.mu.Lock()
+	key := strings.ToLower(customerID)
+	e.policies.policies[key] = append(e.policies.policies[key], p)
+	created := *p
+	e.policies.mu.Unlock()
+	return answer{status: http.StatusOK, body: mustMarshal(e.policies.resource(created))}
+}
+
+// updatePolicy answers PUT /v1/customers/{cid}/policies/{pid} (operation
+// 12): the body's name, description and settings, as a whole, replace the
+// policy's. Its id must be the path's and its category the policy's, which
+// cannot change.
+func (e *Emulator) updatePolicy(c *call) answer {
+	var body policyBody
+	if a, ok := decodeBody(c, &body); !ok {
+		return a
+	}
+	customerID, policyID := c.params[0], c.params[1]
+	now := e.pacing.current().now.UTC().Format(partnerCenterTimeLayout)
+	e.policies.mu.Lock()
+	defer e.policies.mu.Unlock()
+	p := e.policies.findLocked(customerID, policyID)
+	if p == nil {
+		return notFound()
+	}
+	switch problem := body.check(); {
+	case body.ID == "":
+		return invalidInput("The id of the policy is required.")
+	case !strings.EqualFold(body.ID, p.ID):
+		return invalidInput(fmt.Sprintf("The id %q in the body is not the policy %s of the path.", body.ID, p.ID))
+	case problem != "":
+		return invalidInput(problem)
+	case body.Category != p.Category:
+		return faultAnswer(http.StatusBadRequest, codeInvalidInput, fmt.Sprintf(
+			"The category of a configuration policy cannot be changed: policy %s is %s, not %s. Create a policy of category %s instead.",
+			p.ID, p.Category, body.Category, body.Category))
+	}
+	p.Name, p.Description, p.PolicySettings, p.LastModifiedDate = body.Name, body.Description, slices.Clone(*body.PolicySettings), now
+	return answer{status: http.StatusOK, body: mustMarshal(e.policies.resource(p.withCount(e.devices.policyCounts(customerID))))}
+}
+
+// deletePolicy answers DELETE /v1/customers/{cid}/policies/{pid}
+// (operation 13) with 204. The documentation does not say what becomes of
+// devices whose policy it is; the emulator refuses to leave them with a
+// policy that no longer exists, with 409 (code 409: none is documented).
+func (e *Emulator) deletePolicy(c *call) answer {
+	customerID, policyID := c.params[0], c.params[1]
+	e.policies.mu.Lock()
+	defer e.policies.mu.Unlock()
+	p := e.policies.findLocked(customerID, policyID)
+	if p == nil {
+		return notFound()
+	}
+	if n := e.devices.policyCounts(customerID)[strings.ToLower(p.ID)]; n > 0 {
+		return faultAnswer(http.StatusConflict, codeConflict, fmt.Sprintf(
+			"The configuration policy %s is assigned to %d device(s). Assign those devices another policy, or none, before deleting it.", p.ID, n))
+	}
+	e.policies.removeLocked(customerID, p)
+	return answer{status: http.StatusNoContent}
+}
+
+// removeLocked deletes p from the policies of customerID. The caller holds
+// s.mu.
+func (s *policyStore) removeLocked(customerID string, p *ConfigurationPolicy) {
+	key := strings.ToLower(customerID)
+	s.policies[key] = slices.DeleteFunc(s.policies[key], func(other *ConfigurationPolicy) bool { return other == p })
+}
+
+// Policies returns the configuration policies of customerID, with their
+// device counts, in the order they were created, after the jobs due have
+// made their changes.
+func (e *Emulator) Policies(customerID string) []ConfigurationPolicy {
+	e.jobs.settle(e.pacing.current())
+	return e.policiesOf(customerID)
+}
+
+// PutPolicy stores p as a configuration policy of customerID behind any
+// client's back, as a change in Partner Center's portal would, and returns
+// its ID: it replaces the policy with p's ID, or adds p, with a new ID
+// when it has none. Nothing is checked, not even that the category stays:
+// tests may store what Partner Center would refuse. Empty dates are set
+// to now, and the count of assigned devices is always computed.
+func (e *Emulator) PutPolicy(customerID string, p ConfigurationPolicy) string {
+	p.PolicySettings = slices.Clone(p.PolicySettings)
+	if p.ID == "" {
+		p.ID = uuid.NewString()
+	}
+	now := e.pacing.current().now.UTC().Format(partnerCenterTimeLayout)
+	if p.CreatedDate == "" {
+		p.CreatedDate = now
+	}
+	if p.LastModifiedDate == "" {
+		p.LastModifiedDate = now
+	}
+	e.customers.add(customerID)
+	e.policies.mu.Lock()
+	defer e.policies.mu.Unlock()
+	if old := e.policies.findLocked(customerID, p.ID); old != nil {
+		*old = p
+		return p.ID
+	}
+	key := strings.ToLower(customerID)
+	e.policies.policies[key] = append(e.policies.policies[key], &p)
+	return p.ID
+}
+
+// DeletePolicy deletes a configuration policy of customerID behind any
+// client's back, even one still assigned to devices, which keep it.
+func (e *Emulator) DeletePolicy(customerID, policyID string) error {
+	e.policies.mu.Lock()
+	defer e.policies.mu.Unlock()
+	p := e.policies.findLocked(customerID, policyID)
+	if p == nil {
+		return fmt.Errorf("emulator: no policy %s of customer %s", policyID, customerID)
+	}
+	e.policies.removeLocked(customerID, p)
+	return nil
+}
+
+// The per-device errors of device policy updates. The documentation names
+// none, so these descriptions are the emulator's, without a code.
+const (
+	// ErrorDescriptionDeviceNotFound fails a device that is none of the
+	// customer's.
+	ErrorDescriptionDeviceNotFound = "DeviceNotFound"
+	// ErrorDescriptionPolicyNotFound fails a device whose new policy is
+	// none of the customer's.
+	ErrorDescriptionPolicyNotFound = "PolicyNotFound"
+)
+
+// updateDevicePolicies answers PATCH /v1/customers/{cid}/DevicePolicyUpdates
+// (operation 8), {"devices": [{"id": "...", "policies": [{"key":
+// "o_o_b_e", "value": "<policy ID>"}]}]}: it starts a job that sets each
+// device's policy as its turn comes and answers 202 with the Location of
+// the job's status. A device that is not the customer's, or a policy that
+// is not, fails that device alone. A null value takes the device's policy
+// away: Partner Center documents no way to do that, so this is the
+// emulator's convenience, not Partner Center's documented behaviour.
+func (e *Emulator) updateDevicePolicies(c *call) answer {
+	var body struct {
+		Devices []Device `json:"devices"`
+	}
+	if a, ok := decodeBody(c, &body); !ok {
+		return a
+	}
+	if len(body.Devices) == 0 {
+		return invalidInput("The request holds no device.")
+	}
+	policyIDs := make([]string, len(body.Devices))
+	for i, d := range body.Devices {
+		if d.ID == "" {
+			return invalidInput("Device " + strconv.Itoa(i) + " has no id.")
+		}
+		if len(d.Policies) == 0 {
+			return invalidInput("Device " + d.ID + " has no policy to apply.")
+		}
+		for _, p := range d.Policies {
+			if !strings.EqualFold(p.Key, PolicyCategoryOOBE) {
+				return invalidInput(fmt.Sprintf("Unknown policy category %q: the only one is %s.", p.Key, PolicyCategoryOOBE))
+			}
+			policyIDs[i] = ""
+			if p.Value != nil {
+				policyIDs[i] = *p.Value
+			}
+		}
+	}
+	customerID := c.params[0]
+	p := e.pacing.current()
+	e.customers.add(customerID)
+	j := &job{trackingID: uuid.NewString(), queuedFor: p.queuedFor, perDevice: p.perDevice, items: make([]jobItem, len(body.Devices)), start: p.now}
+	for i, d := range body.Devices {
+		j.items[i] = jobItem{deviceID: d.ID}
+		if known := e.devices.byCustomerAndID(customerID, d.ID); known != nil {
+			j.items[i].serialNumber, j.items[i].productKey = known.SerialNumber, known.ProductKey
+		}
+	}
+	j.apply = func(i int) jobItem {
+		item := j.items[i]
+		if description := e.assignPolicy(customerID, item.deviceID, policyIDs[i]); description != "" {
+			item.failed, item.errorDescription = true, description
+		}
+		return item
+	}
+	e.jobs.put(newKey(customerID, j.trackingID), j)
+	return accepted(customerID, j.trackingID)
+}
+
+// assignPolicy sets the o_o_b_e policy of device deviceID of customerID to
+// policyID, none when empty, and returns the error description of a
+// failure, empty on success. Policies come before devices in the lock
+// order, so that no policy is deleted while it is being assigned.
+func (e *Emulator) assignPolicy(customerID, deviceID, policyID string) string {
+	e.policies.mu.Lock()
+	defer e.policies.mu.Unlock()
+	var policy *ConfigurationPolicy
+	if policyID != "" {
+		policy = e.policies.findLocked(customerID, policyID)
+	}
+	e.devices.mu.Lock()
+	defer e.devices.mu.Unlock()
+	d := e.devices.byCustomerAndIDLocked(customerID, deviceID)
+	switch {
+	case d == nil:
+		return ErrorDescriptionDeviceNotFound
+	case policyID != "" && policy == nil:
+		return ErrorDescriptionPolicyNotFound
+	case policy != nil:
+		d.setOOBEPolicy(policy.ID)
+	default:
+		d.setOOBEPolicy("")
+	}
+	return ""
+}
+
+// byCustomerAndID returns a copy of the device deviceID of customerID, in
+// any of its batches, nil when there is none.
+func (s *deviceStore) byCustomerAndID(customerID, deviceID string) *Device {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if d := s.byCustomerAndIDLocked(customerID, deviceID); d != nil {
+		c := d.clone()
+		return &c
+	}
+	return nil
+}
+
+// byCustomerAndIDLocked is byCustomerAndID for a caller holding s.mu,
+// returning the stored device.
+func (s *deviceStore) byCustomerAndIDLocked(customerID, deviceID string) *storedDevice {
+	d := s.byID[strings.ToLower(deviceID)]
+	if d == nil || d.ref.customer != strings.ToLower(customerID) {
+		return nil
+	}
+	return d
+}
