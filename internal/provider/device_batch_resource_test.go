@@ -1,0 +1,591 @@
+package provider
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/emulator"
+)
+
+const batchAddress = "partnercenter_device_batch.test"
+
+// otherCustomerID is a customer that already holds devices the tests upload
+// for SeedCustomerID, so that those fail with 808.
+const otherCustomerID = "0f1e2d3c-4b5a-4697-8887-a6b5c4d3e2f1"
+
+// testDevice is a device of the tests, identified by a hardware hash made
+// from its serial number.
+type testDevice struct {
+	serial string
+	// fields are HCL attributes beyond hardware_hash, such as
+	// `serial_number = "SN-1"`; nil means serial_number only.
+	fields []string
+}
+
+// hardwareHash is a base64 hardware hash unique to serial.
+func hardwareHash(serial string) string {
+	return base64.StdEncoding.EncodeToString([]byte("hardware hash of " + serial))
+}
+
+// emulatorDevice is d as the emulator holds it.
+func emulatorDevice(serial string) emulator.Device {
+	return emulator.Device{HardwareHash: hardwareHash(serial), SerialNumber: serial}
+}
+
+// newUploadEmulator is an emulator whose uploads finish at their first
+// status read, for a provider signed in as a user (uploads need app+user).
+func newUploadEmulator(t *testing.T) *testEmulator {
+	t.Helper()
+	em := newTestEmulator(t)
+	em.SetJobTiming(0, 0)
+	return em
+}
+
+// userProviderConfig signs in to em as a user, with a refresh token.
+func (e *testEmulator) userProviderConfig() string {
+	return e.providerConfig(attrs{"refresh_token": e.NewRefreshToken(emulator.DefaultTenantID, emulator.DefaultClientID)})
+}
+
+// batchConfig declares partnercenter_device_batch.test with the devices of
+// serials, identified by hardware hash and serial number, and extra
+// arguments.
+func batchConfig(batchID string, serials []string, extra string) string {
+	var devices strings.Builder
+	for _, s := range serials {
+		fmt.Fprintf(&devices, "    { hardware_hash = %q, serial_number = %q },\n", hardwareHash(s), s)
+	}
+	return fmt.Sprintf(`
+resource "partnercenter_device_batch" "test" {
+  customer_id = %q
+  batch_id    = %q
+  devices = [
+%s  ]
+%s
+}
+`, emulator.SeedCustomerID, batchID, devices.String(), extra)
+}
+
+// serialsOf lists the serial numbers of the devices em holds in a batch.
+func serialsOf(em *testEmulator, batchID string) []string {
+	var serials []string
+	for _, d := range em.Devices(emulator.SeedCustomerID, batchID) {
+		serials = append(serials, d.SerialNumber)
+	}
+	slices.Sort(serials)
+	return serials
+}
+
+// expectHeld checks that the batch holds exactly the devices of serials.
+func expectHeld(em *testEmulator, batchID string, serials ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		want := slices.Sorted(slices.Values(serials))
+		if got := serialsOf(em, batchID); !slices.Equal(got, want) {
+			return fmt.Errorf("batch %q holds %v, want %v", batchID, got, want)
+		}
+		return nil
+	}
+}
+
+func expectBatch(attribute string, value knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(batchAddress, tfjsonpath.New(attribute), value)
+}
+
+// uploadedSerials checks uploaded_devices lists the devices of serials.
+func uploadedSerials(serials ...string) statecheck.StateCheck {
+	checks := make([]knownvalue.Check, len(serials))
+	for i, s := range serials {
+		checks[i] = knownvalue.ObjectPartial(map[string]knownvalue.Check{"serial_number": knownvalue.StringExact(s)})
+	}
+	return expectBatch("uploaded_devices", knownvalue.SetExact(checks))
+}
+
+// requestsTo counts the Partner Center requests of method whose path ends
+// with suffix, case-insensitively.
+func requestsTo(em *testEmulator, method, suffix string) int {
+	n := 0
+	for _, r := range partnerCenterRequests(em.Emulator) {
+		if r.Method == method && strings.HasSuffix(strings.ToLower(r.Path), strings.ToLower(suffix)) {
+			n++
+		}
+	}
+	return n
+}
+
+// TestAccDeviceBatch_lifecycle walks the resource through create, a plan
+// that shows no change, an update adding and removing devices, an update of
+// fail_on_device_errors alone that calls nothing, a replacement, and
+// destroy, which deletes every device and leaves the batches behind.
+func TestAccDeviceBatch_lifecycle(t *testing.T) {
+	em := newUploadEmulator(t)
+	config := em.userProviderConfig()
+	var deletesBefore int
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		CheckDestroy: func(*terraform.State) error {
+			for _, batch := range []string{"Contoso laptops", "Contoso tablets"} {
+				if held := serialsOf(em, batch); len(held) != 0 {
+					return fmt.Errorf("destroy left %v in batch %q", held, batch)
+				}
+			}
+			if n := len(em.Batches(emulator.SeedCustomerID)); n != 2 {
+				return fmt.Errorf("%d batches after destroy, want both left behind empty", n)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: config + batchConfig("Contoso laptops", []string{"SN-1", "SN-2"}, ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectBatch("id", knownvalue.StringExact(emulator.SeedCustomerID+"/Contoso laptops")),
+					expectBatch("device_count", knownvalue.Int64Exact(2)),
+					expectBatch("created_by", knownvalue.StringExact(emulator.UserPrincipalName)),
+					expectBatch("creation_date", knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`))),
+					expectBatch("fail_on_device_errors", knownvalue.Bool(true)),
+					uploadedSerials("SN-1", "SN-2"),
+					expectBatch("last_upload", knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"status":              knownvalue.StringExact("finished"),
+						"failed_device_count": knownvalue.Int64Exact(0),
+						"location":            knownvalue.StringRegexp(regexp.MustCompile(`^/customers/` + emulator.SeedCustomerID + `/batchJobStatus/[0-9a-f-]{36}$`)),
+						"devices_status":      knownvalue.ListSizeExact(2),
+					})),
+				},
+				Check: expectHeld(em, "Contoso laptops", "SN-1", "SN-2"),
+			},
+			{
+				Config:             config + batchConfig("Contoso laptops", []string{"SN-1", "SN-2"}, ""),
+				ConfigPlanChecks:   resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: false,
+			},
+			{
+				Config: config + batchConfig("Contoso laptops", []string{"SN-2", "SN-3"}, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(batchAddress, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectBatch("device_count", knownvalue.Int64Exact(2)),
+					uploadedSerials("SN-2", "SN-3"),
+					expectBatch("last_upload", knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"devices_status": knownvalue.ListExact([]knownvalue.Check{knownvalue.ObjectPartial(map[string]knownvalue.Check{
+							"serial_number": knownvalue.StringExact("SN-3"), "status": knownvalue.StringExact("finished"),
+						})}),
+					})),
+				},
+				Check: resource.ComposeTestCheckFunc(expectHeld(em, "Contoso laptops", "SN-2", "SN-3"), func(*terraform.State) error {
+					deletesBefore = requestsTo(em, http.MethodDelete, "")
+					return nil
+				}),
+			},
+			{
+				// Only the setting changes: nothing is uploaded or deleted.
+				Config: config + batchConfig("Contoso laptops", []string{"SN-2", "SN-3"}, "fail_on_device_errors = false"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(batchAddress, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(batchAddress, tfjsonpath.New("device_count"), knownvalue.Int64Exact(2)),
+				}},
+				Check: func(*terraform.State) error {
+					if n := requestsTo(em, http.MethodPost, "/devices") + requestsTo(em, http.MethodDelete, "") - deletesBefore; n != 1 {
+						return fmt.Errorf("%d uploads and deletions after the first update, want the one upload it made", n)
+					}
+					return nil
+				},
+			},
+			{
+				Config: config + batchConfig("Contoso tablets", []string{"SN-2", "SN-3"}, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(batchAddress, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check: resource.ComposeTestCheckFunc(expectHeld(em, "Contoso tablets", "SN-2", "SN-3"), expectHeld(em, "Contoso laptops")),
+			},
+		},
+	})
+}
+
+// TestAccDeviceBatch_failedDevices uploads three devices, one already held by
+// another customer: with fail_on_device_errors the apply fails naming it and
+// records nothing; the next apply adopts the batch and uploads only that
+// device again. With fail_on_device_errors = false the apply warns and the
+// plan after it offers the failed device again.
+func TestAccDeviceBatch_failedDevices(t *testing.T) {
+	em := newUploadEmulator(t)
+	if _, err := em.AddDevices(otherCustomerID, "Fabrikam", emulatorDevice("SN-808")); err != nil {
+		t.Fatal(err)
+	}
+	config := em.userProviderConfig() + batchConfig("Mixed", []string{"SN-1", "SN-808", "SN-2"}, "")
+	failed := `(?s)Devices failed to upload.*1 of 3 device\(s\) uploaded to batch\s+"Mixed".*serial number SN-808: error 808\s+ZtdDeviceAssignedToOtherTenant`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{
+			{Config: config, ExpectError: regexp.MustCompile(failed), Check: expectHeld(em, "Mixed", "SN-1", "SN-2")},
+			{
+				// Adopted: only the failed device is uploaded again.
+				Config:      config,
+				ExpectError: regexp.MustCompile(failed),
+				Check: func(*terraform.State) error {
+					if n := requestsTo(em, http.MethodPost, "/deviceBatches"); n != 1 {
+						return fmt.Errorf("%d batch creations, want 1", n)
+					}
+					return nil
+				},
+			},
+			{
+				Config: em.userProviderConfig() + batchConfig("Mixed", []string{"SN-1", "SN-808", "SN-2"}, "fail_on_device_errors = false"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					uploadedSerials("SN-1", "SN-2"),
+					expectBatch("last_upload", knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"status": knownvalue.StringExact("finished_with_errors"), "failed_device_count": knownvalue.Int64Exact(1),
+					})),
+				},
+				ExpectNonEmptyPlan: true, // SN-808 is offered again
+			},
+			{
+				// Dropped from the configuration: no change left.
+				Config:           em.userProviderConfig() + batchConfig("Mixed", []string{"SN-1", "SN-2"}, "fail_on_device_errors = false"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            expectHeld(em, "Mixed", "SN-1", "SN-2"),
+			},
+		},
+	})
+	// The failed device's uploads: the creation, then one upload each time.
+	var uploads []string
+	for _, r := range partnerCenterRequests(em.Emulator) {
+		if r.Method == http.MethodPost {
+			uploads = append(uploads, r.Path)
+		}
+	}
+	if len(uploads) != 3 {
+		t.Errorf("uploads %v, want a creation and two uploads of the failed device", uploads)
+	}
+}
+
+// TestAccDeviceBatch_drift deletes a device behind Terraform's back, which
+// the next apply uploads again, and adds one, which it removes.
+func TestAccDeviceBatch_drift(t *testing.T) {
+	em := newUploadEmulator(t)
+	config := em.userProviderConfig() + batchConfig("Drift", []string{"SN-1", "SN-2"}, "")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					for _, d := range em.Devices(emulator.SeedCustomerID, "Drift") {
+						if d.SerialNumber == "SN-2" {
+							if err := em.DeleteDevice(emulator.SeedCustomerID, "Drift", d.ID); err != nil {
+								t.Fatal(err)
+							}
+						}
+					}
+					if _, err := em.AddDevices(emulator.SeedCustomerID, "Drift", emulatorDevice("SN-9")); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(batchAddress, plancheck.ResourceActionUpdate),
+				}},
+				Check: expectHeld(em, "Drift", "SN-1", "SN-2"),
+			},
+			{Config: config, PlanOnly: true},
+		},
+	})
+}
+
+// TestAccDeviceBatch_import imports a batch by command and by an import block,
+// with a configuration that names its devices by hardware hash alone: the
+// plan after shows no change.
+func TestAccDeviceBatch_import(t *testing.T) {
+	em := newUploadEmulator(t)
+	if _, err := em.AddDevices(emulator.SeedCustomerID, "Imported", emulatorDevice("SN-1"), emulatorDevice("SN-2")); err != nil {
+		t.Fatal(err)
+	}
+	hashOnly := fmt.Sprintf(`
+resource "partnercenter_device_batch" "test" {
+  customer_id = %q
+  batch_id    = "Imported"
+  devices     = [{ hardware_hash = %q }, { hardware_hash = %q }]
+}
+`, emulator.SeedCustomerID, hardwareHash("SN-1"), hardwareHash("SN-2"))
+	id := emulator.SeedCustomerID + "/Imported"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{
+			{
+				Config:             em.userProviderConfig() + hashOnly,
+				ResourceName:       batchAddress,
+				ImportState:        true,
+				ImportStateId:      id,
+				ImportStateVerify:  false,
+				ImportStatePersist: true,
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if len(states) != 1 || states[0].Attributes["devices.#"] != "2" || states[0].Attributes["fail_on_device_errors"] != "true" {
+						return fmt.Errorf("imported %v, want 2 devices and fail_on_device_errors = true", states)
+					}
+					return nil
+				},
+			},
+			{
+				Config:           em.userProviderConfig() + hashOnly,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+	if n := requestsTo(em, http.MethodPost, "") + requestsTo(em, http.MethodDelete, ""); n != 0 {
+		t.Errorf("%d uploads or deletions around an import, want none", n)
+	}
+}
+
+func TestAccDeviceBatch_importBlock(t *testing.T) {
+	em := newUploadEmulator(t)
+	if _, err := em.AddDevices(emulator.SeedCustomerID, "Imported", emulatorDevice("SN-1")); err != nil {
+		t.Fatal(err)
+	}
+	config := em.userProviderConfig() + fmt.Sprintf(`
+import {
+  to = partnercenter_device_batch.test
+  id = "%s/Imported"
+}
+`, emulator.SeedCustomerID) + batchConfig("Imported", []string{"SN-1"}, "")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(batchAddress, plancheck.ResourceActionNoop),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{uploadedSerials("SN-1"), expectBatch("last_upload", knownvalue.Null())},
+		}},
+	})
+}
+
+// TestAccDeviceBatch_adoptsALeftBehindBatch creates the resource where a
+// batch of its name exists: empty, it is adopted and filled; holding only
+// configured devices, only the missing ones are uploaded.
+func TestAccDeviceBatch_adoptsALeftBehindBatch(t *testing.T) {
+	em := newUploadEmulator(t)
+	if _, err := em.AddDevices(emulator.SeedCustomerID, "left behind", emulatorDevice("SN-1")); err != nil {
+		t.Fatal(err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{{
+			Config: em.userProviderConfig() + batchConfig("Left Behind", []string{"SN-1", "SN-2"}, ""),
+			ConfigStateChecks: []statecheck.StateCheck{
+				uploadedSerials("SN-1", "SN-2"),
+				expectBatch("batch_id", knownvalue.StringExact("Left Behind")),
+				expectBatch("last_upload", knownvalue.ObjectPartial(map[string]knownvalue.Check{"devices_status": knownvalue.ListSizeExact(1)})),
+			},
+			Check: func(*terraform.State) error {
+				if n := requestsTo(em, http.MethodPost, "/deviceBatches"); n != 0 {
+					return fmt.Errorf("%d batch creations, want none: the batch exists", n)
+				}
+				return expectHeld(em, "left behind", "SN-1", "SN-2")(nil)
+			},
+		}},
+	})
+}
+
+func TestAccDeviceBatch_refusesABatchHoldingOtherDevices(t *testing.T) {
+	em := newUploadEmulator(t)
+	if _, err := em.AddDevices(emulator.SeedCustomerID, "Taken", emulatorDevice("SN-OTHER")); err != nil {
+		t.Fatal(err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{{
+			Config: em.userProviderConfig() + batchConfig("Taken", []string{"SN-1"}, ""),
+			ExpectError: regexp.MustCompile(`(?s)Device batch already exists.*holding 1 device\(s\) the configuration does not name.*` +
+				`serial number "SN-OTHER".*Nothing was changed.*terraform import partnercenter_device_batch.<name>\s+"` + emulator.SeedCustomerID +
+				`/Taken".*import \{\s+to = partnercenter_device_batch.<name>`),
+		}},
+	})
+	if n := requestsTo(em, http.MethodPost, ""); n != 0 {
+		t.Errorf("%d uploads, want none", n)
+	}
+}
+
+func TestAccDeviceBatch_appOnlySignInRefused(t *testing.T) {
+	em := newUploadEmulator(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{{
+			Config: em.providerConfig() + batchConfig("App only", []string{"SN-1"}, ""),
+			ExpectError: regexp.MustCompile(`(?s)Access denied by Partner Center.*Creating batch "App only".*HTTP status: 403 Forbidden.*` +
+				`creates a device batch only for an app\+user sign-in: configure refresh_token.*#appuser-refresh-token`),
+		}},
+	})
+}
+
+// TestAccDeviceBatch_threePages uploads 250 devices, which Partner Center
+// lists in three pages, and reads them all back.
+func TestAccDeviceBatch_threePages(t *testing.T) {
+	em := newUploadEmulator(t)
+	serials := make([]string, 250)
+	for i := range serials {
+		serials[i] = fmt.Sprintf("SN-%03d", i)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{{
+			Config: em.userProviderConfig() + batchConfig("Large", serials, ""),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectBatch("uploaded_devices", knownvalue.ListSizeExact(250)),
+				expectBatch("devices", knownvalue.SetSizeExact(250)),
+				expectBatch("device_count", knownvalue.Int64Exact(250)),
+			},
+			Check: func(*terraform.State) error {
+				pages := 0
+				for _, r := range partnerCenterRequests(em.Emulator) {
+					if r.Method == http.MethodGet && strings.HasSuffix(r.Path, "/devices") && r.Header.Get("MS-ContinuationToken") != "" {
+						pages++
+					}
+				}
+				if pages < 2 {
+					return fmt.Errorf("%d device list reads with a continuation token, want the 2nd and 3rd pages read", pages)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// TestAccDeviceBatch_faultsRetriedOnce throttles, fails and drops the
+// upload, the wait and the deletions: every call is retried under its
+// MS-RequestId and nothing is uploaded or deleted twice.
+func TestAccDeviceBatch_faultsRetriedOnce(t *testing.T) {
+	em := newUploadEmulator(t)
+	throttled := emulator.Fault{Status: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"1"}}}
+	unavailable := emulator.Fault{Status: http.StatusServiceUnavailable, Header: fastRetry, AfterApply: true}
+	dropped := emulator.Fault{Mode: emulator.FaultDropConnection, AfterApply: true}
+	config := em.userProviderConfig()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					em.InjectFaults(emulator.DeviceBatchesRoute, withMethod(http.MethodPost, throttled, unavailable, dropped)...)
+					em.InjectFaults(batchRoute, throttled, emulator.Fault{Status: http.StatusServiceUnavailable, Header: fastRetry})
+				},
+				Config: config + batchConfig("Faulty", []string{"SN-1", "SN-2"}, ""),
+				Check:  expectHeld(em, "Faulty", "SN-1", "SN-2"),
+			},
+			{
+				PreConfig: func() {
+					em.InjectFaults(emulator.DevicesRoute, withMethod(http.MethodPost, throttled, unavailable, dropped)...)
+					em.InjectFaults(emulator.DeviceRoute, withMethod(http.MethodDelete, throttled, unavailable, dropped)...)
+				},
+				Config: config + batchConfig("Faulty", []string{"SN-2", "SN-3"}, ""),
+				Check:  expectHeld(em, "Faulty", "SN-2", "SN-3"),
+			},
+		},
+	})
+	calls := map[string][]string{}
+	for _, r := range partnerCenterRequests(em.Emulator) {
+		if r.Method != http.MethodGet {
+			id := r.Header.Get("MS-RequestId")
+			calls[id] = append(calls[id], r.Method+" "+r.Path)
+		}
+	}
+	// One creation, one upload, one deletion, each attempted four times.
+	if len(calls) != 3 {
+		t.Errorf("%d changing calls, want 3: %v", len(calls), calls)
+	}
+	for id, attempts := range calls {
+		if len(attempts) != 4 || em.Attempts(id) < 4 {
+			t.Errorf("call %s made %d attempts (%v), want 4 under one MS-RequestId", id, len(attempts), attempts)
+		}
+	}
+}
+
+// withMethod is faults restricted to method.
+func withMethod(method string, faults ...emulator.Fault) []emulator.Fault {
+	out := make([]emulator.Fault, len(faults))
+	for i, f := range faults {
+		f.Method = method
+		out[i] = f
+	}
+	return out
+}
+
+func TestAccDeviceBatch_badDevicesAtPlanTime(t *testing.T) {
+	em := newUploadEmulator(t)
+	resource := func(devices string) string {
+		return em.userProviderConfig() + fmt.Sprintf(`
+resource "partnercenter_device_batch" "test" {
+  customer_id = %q
+  batch_id    = "Bad"
+  devices     = %s
+}
+`, emulator.SeedCustomerID, devices)
+	}
+	tests := []struct{ name, devices, want string }{
+		{"no identification", `[{ model_name = "Surface Laptop 5" }]`,
+			`Device cannot be identified.*device #1 of devices: it has no hardware_hash,\s+product_key or serial_number`},
+		{"serial number alone", `[{ serial_number = "SN-1", model_name = "Surface" }]`,
+			`the device with serial number "SN-1": serial_number alone does not identify\s+it; it also needs oem_manufacturer_name, or a hardware_hash or product_key`},
+		{"hash not base64", `[{ hardware_hash = "not base64!", serial_number = "SN-2" }]`,
+			`the device with serial number "SN-2": hardware_hash is not base64`},
+		{"twice", fmt.Sprintf(`[{ hardware_hash = %q, serial_number = "A" }, { hardware_hash = %q, serial_number = "B" }]`, hardwareHash("X"), hardwareHash("X")),
+			`Duplicate device.*serial number "[AB]" and the device with serial number\s+"[AB]" are the same device: they have the same hardware_hash`},
+		{"none", `[]`, `Attribute devices set must contain at least 1 elements`},
+		{"batch name with a line break", `[{ product_key = "P" }]`, ``},
+	}
+	for _, tt := range tests[:len(tests)-1] {
+		t.Run(tt.name, func(t *testing.T) {
+			resourceTestPlanFails(t, resource(tt.devices), tt.want)
+		})
+	}
+	t.Run("batch name with a control character", func(t *testing.T) {
+		config := strings.Replace(resource(`[{ product_key = "P" }]`), `"Bad"`, `"Bad\tname"`, 1)
+		resourceTestPlanFails(t, config, `batch_id must not contain control characters`)
+	})
+	if n := len(partnerCenterRequests(em.Emulator)); n != 0 {
+		t.Errorf("bad devices reached Partner Center %d times", n)
+	}
+}
+
+// resourceTestPlanFails expects a plan of config to fail with want.
+func resourceTestPlanFails(t *testing.T, config, want string) {
+	t.Helper()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps:                    []resource.TestStep{{Config: config, PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)` + want)}},
+	})
+}
+
+// TestAccDeviceBatch_waitsForProcessing follows an upload through queued and
+// processing, one state per poll.
+func TestAccDeviceBatch_waitsForProcessing(t *testing.T) {
+	em := newTestEmulator(t)
+	em.SetStepPerRead(time.Second)
+	em.SetJobTiming(time.Second, time.Second)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{{
+			Config: em.userProviderConfig() + batchConfig("Slow", []string{"SN-1", "SN-2", "SN-3"}, ""),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectBatch("last_upload", knownvalue.ObjectPartial(map[string]knownvalue.Check{"status": knownvalue.StringExact("finished")})),
+				uploadedSerials("SN-1", "SN-2", "SN-3"),
+			},
+			Check: func(*terraform.State) error {
+				if n := requestsTo(em, http.MethodGet, ""); n < 5 {
+					return fmt.Errorf("%d reads, want the upload polled through queued and processing", n)
+				}
+				return nil
+			},
+		}},
+	})
+}
