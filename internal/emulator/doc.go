@@ -1,8 +1,11 @@
 // Package emulator is an in-memory stand-in for Microsoft Partner Center's
-// device batch status API and for the Entra ID v2 token endpoint that signs
+// device deployment API and for the Entra ID v2 token endpoint that signs
 // callers in to it.
 //
-// One [Emulator] is an http.Handler serving both sides on the same root:
+// # Routes
+//
+// One [Emulator] is an http.Handler serving both sides on the same root.
+// Entra ID's (and Azure's) sign-in endpoints:
 //
 //   - GET /{tenant}/v2.0/.well-known/openid-configuration and
 //     POST /{tenant}/oauth2/v2.0/token answer as Entra ID does for the client
@@ -13,27 +16,110 @@
 //   - GET /metadata/identity/oauth2/token answers as Azure's instance metadata
 //     service does for managed identities;
 //   - /oidc/token issues federated tokens as GitHub Actions' (GET) and Azure
-//     DevOps' (POST) OIDC request URLs do;
-//   - GET /v1/customers/{customer-id}/batchJobStatus/{batch-tracking-id}
-//     answers as Partner Center does, with its headers and ApiFault bodies.
+//     DevOps' (POST) OIDC request URLs do.
+//
+// Partner Center's operations, under /v1/customers/{customer-id}, numbered
+// as in the project's API notes:
+//
+//	#1  POST   /deviceBatches                          create a batch with devices: 202, Location (app+user tokens only)
+//	#2  POST   /deviceBatches/{batch-id}/devices       upload devices (a bare JSON array) into a batch: 202, Location
+//	#3  GET    /batchJobStatus/{tracking-id}           the status of an upload or policy update
+//	#4  GET    /deviceBatches                          the customer's batches, a collection
+//	#5  GET    /deviceBatches/{batch-id}/devices       a batch's devices, a collection of 100 a page
+//	#6  PUT    /deviceBatches/{batch-id}/devices/{id}  a device's policies: 200 and the device
+//	#7  DELETE /deviceBatches/{batch-id}/devices/{id}  204; the batch stays
+//	#8  PATCH  /DevicePolicyUpdates                    assign policies to devices: 202, Location
+//	#9  GET    /policies                               the customer's configuration policies, a collection
+//	#10 GET    /policies/{policy-id}                   one policy, after a UTF-8 byte order mark
+//	#11 POST   /policies                               create a policy: 200 and the policy
+//	#12 PUT    /policies/{policy-id}                   update a policy (not its category): 200
+//	#13 DELETE /policies/{policy-id}                   204; 409 while devices are assigned
+//
+// Routes form a table of method, path pattern and handler. Fixed segments
+// match case-insensitively (Microsoft's own examples write batchjobstatus
+// and DevicePolicyUpdates); the others are matched unescaped, so batch IDs,
+// which are free text, may hold spaces or an escaped "/". A known path with
+// another method answers 405 with Allow, an unknown one 404, both with an
+// ApiFault.
+//
+// # What every Partner Center answer shares
+//
+// A bearer token the emulator issued, unexpired, of a registered tenant, or
+// 401 ApiFault 400 "Access denied". The headers MS-RequestId and
+// MS-CorrelationId (the request's, or new GUIDs), MS-CV, MS-ServerId and
+// Date. Errors as ApiFault bodies ({"code":...,"description":...,"data":
+// [...],"source":"PartnerFD"}; 400 800002 "Invalid request input" for a
+// body Partner Center refuses, with what is wrong in data), 429 as Partner
+// Center's throttling body. Collections as {"totalCount", "items",
+// "continuationToken", "links", "attributes"}, paged (see SetPageSize) with
+// continuation tokens sent back in MS-ContinuationToken; a token the
+// emulator did not hand out for that collection is 400. A POST, PUT, PATCH
+// or DELETE carrying an MS-RequestId is applied once: the same request
+// again, with the same ID, method and path, gets the stored answer, as
+// Partner Center documents for retries. Request bodies are read with
+// case-insensitive field names, so the SDKs' PascalCase and other clients'
+// camelCase both work; answers are camelCase, date-times UTC without a
+// zone, as Partner Center writes them.
+//
+// # State
+//
+// Partner Center's resources live in stores, each under its own lock:
+// customers, device batches, devices, batch jobs and configuration
+// policies; Entra ID's tenants, applications and tokens live apart. A
+// device is identified by its hardware hash, else its product key, else
+// its serial number with its manufacturer and model, and one
+// identification belongs to one device across all customers. Tokens
+// remember whether they are app+user (the refresh token grant,
+// NewUserAccessToken) or app-only (the other grants, NewAccessToken).
+//
+// Uploads and policy updates are batch jobs: queued, then processing one
+// device after another, then finished or finished_with_errors, on the
+// emulator's clock (see SetJobTiming, SetClock) or one step per status read
+// (SetStepPerRead). A job's changes happen as its devices' turns come, and
+// whoever reads next, a status, a device list or a test helper, sees them.
+// An uploaded device fails with 808 ZtdDeviceAssignedToOtherTenant when
+// another customer holds its identification, 806 ZtdDeviceAlreadyAssigned
+// when this customer does, ZtdDeviceDuplicated when an earlier device of
+// the same upload has it and InvalidZtdHardwareHash when its hash is not
+// base64; the others join the batch with a generated ID. A device policy
+// update fails a device that is not the customer's (DeviceNotFound) or
+// whose policy is not (PolicyNotFound).
+//
+// Where Microsoft's documentation is silent, the emulator chooses, and says
+// so where it answers: 403 ApiFault 2032 for an app-only token creating a
+// batch; 409 (code 409) for a batch ID in use and for deleting a policy
+// still assigned; no errorCode for the errors documented by name only; a
+// null policy value unassigns a device's policy.
 //
 // New seeds the application in DefaultTenantID/DefaultClientID and four
-// batches: three fixed ones, one of them the example response of Microsoft's
-// "Get the status of a device batch upload" page, byte for byte, and
-// ScheduledBatchTrackingID, which moves from queued through processing to
-// finished_with_errors on the emulator's clock, devices finishing one by one
-// and two of them failing with the documented codes 806 and 808. azidentity only talks to https
-// authorities, so [CertificateAuthority] issues the loopback certificate to
-// serve the emulator with and the root that clients trust.
+// batch jobs of SeedCustomerID: three fixed ones, one of them the example
+// response of Microsoft's "Get the status of a device batch upload" page,
+// byte for byte, and ScheduledBatchTrackingID, which moves from queued
+// through processing to finished_with_errors on the emulator's clock,
+// devices finishing one by one and two of them failing with the documented
+// codes 806 and 808. Batches, devices and policies start empty.
+// azidentity only talks to https authorities, so [CertificateAuthority]
+// issues the loopback certificate to serve the emulator with and the root
+// that clients trust.
 //
-// Tests drive it through RegisterApp, RegisterCertificate,
+// # Test helpers
+//
+// Tests sign in through RegisterApp, RegisterCertificate,
 // RegisterFederatedCredential, RegisterManagedIdentity, NewRefreshToken,
-// IssueFederatedToken, NewOIDCRequestToken, SetTokenLifetime, PutBatch,
-// LoadFixtures (fixed answers or schedules), ScheduleBatch, SetClock,
-// SetStepPerRead, SetPollRetryAfter, NewAccessToken
-// and InjectFaults (per route: status sequences, Retry-After, bodies, delays,
-// truncated or oversized bodies, dropped connections), and inspect what
-// clients sent with Requests, Attempts (per MS-RequestId) and TokenRequests.
-// The partnercenter-emulator command serves it on its own, with faults from
+// IssueFederatedToken, NewOIDCRequestToken, SetTokenLifetime,
+// NewAccessToken and NewUserAccessToken. They shape batch statuses with
+// PutBatch, LoadFixtures (fixed answers or schedules), ScheduleBatch and
+// DemoBatchSchedule, and time with SetClock (NewManualClock),
+// SetStepPerRead, SetJobTiming and SetPollRetryAfter. They act behind a
+// client's back and inspect state with AddCustomer, Customers, AddDevices
+// (a device added to another customer makes its upload here fail with 808),
+// Devices, DeleteDevice, SetDevicePolicy, Batches, Policies, PutPolicy and
+// DeletePolicy, and vary the wire with SetPageSize, SetByteOrderMarks and
+// UseDevicesAssignedField. InjectFaults breaks any route (status
+// sequences, Retry-After, bodies, delays, truncated or oversized bodies,
+// dropped or reset connections; per method with Fault.Method; after the
+// request was applied with Fault.AfterApply), and Requests, Attempts (per
+// MS-RequestId) and TokenRequests tell what clients sent. The
+// partnercenter-emulator command serves it on its own, with faults from
 // ParseFaults.
 package emulator

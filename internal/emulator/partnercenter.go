@@ -99,10 +99,10 @@ func (e *Emulator) servePartnerCenter(w http.ResponseWriter, r *http.Request, se
 	writeAnswer(w, own)
 }
 
-// answer is the emulator's answer to an authorized request for route rt,
-// nil when the path is unknown or allow lists the methods it takes
-// instead. A change with an MS-RequestId is applied once and its answer
-// stored; the same request again gets the stored answer.
+// answer is the emulator's answer to an authorized request for route rt;
+// rt is nil when the path is unknown, or when it is known for the methods
+// allow lists only. A change with an MS-RequestId is applied once and its
+// answer stored; the same request again gets the stored answer.
 func (e *Emulator) answer(rt *route, allow []string, c *call) answer {
 	switch {
 	case rt == nil && len(allow) > 0:
