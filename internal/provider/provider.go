@@ -347,7 +347,7 @@ func (p *partnerCenterProvider) Resources(context.Context) []func() resource.Res
 
 // DataSources implements provider.Provider.
 func (p *partnerCenterProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{newDeviceBatchStatusDataSource}
+	return []func() datasource.DataSource{newDeviceBatchStatusDataSource, newDeviceBatchesDataSource, newDevicesDataSource}
 }
 
 // userAgent names this provider first, then Terraform when it said its version.

@@ -1,0 +1,118 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+var _ datasource.DataSourceWithConfigure = (*deviceBatchesDataSource)(nil)
+
+// deviceBatchesDataSource lists a customer's device batches.
+type deviceBatchesDataSource struct {
+	data *providerData
+}
+
+func newDeviceBatchesDataSource() datasource.DataSource {
+	return &deviceBatchesDataSource{}
+}
+
+type deviceBatchesModel struct {
+	ID         types.String   `tfsdk:"id"`
+	CustomerID types.String   `tfsdk:"customer_id"`
+	Batches    types.List     `tfsdk:"batches"`
+	Timeouts   timeouts.Value `tfsdk:"timeouts"`
+}
+
+// batchSummaryAttributeTypes is the element type of batches.
+var batchSummaryAttributeTypes = map[string]attr.Type{
+	"batch_id":      types.StringType,
+	"created_by":    types.StringType,
+	"creation_date": timetypes.RFC3339Type{},
+	"device_count":  types.Int64Type,
+}
+
+// Metadata implements datasource.DataSource.
+func (d *deviceBatchesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_device_batches"
+}
+
+// Schema implements datasource.DataSource.
+func (d *deviceBatchesDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists a customer's device batches: every batch Partner Center holds for the customer, including empty " +
+			"ones (Partner Center cannot delete a batch).",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{MarkdownDescription: "The customer ID.", Computed: true},
+			"customer_id": schema.StringAttribute{
+				MarkdownDescription: "The customer's tenant ID, a GUID.",
+				Required:            true,
+				Validators:          []validator.String{guidValidator{}},
+			},
+			"batches": schema.ListNestedAttribute{
+				MarkdownDescription: "The batches, in the order Partner Center lists them.",
+				Computed:            true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"batch_id":   schema.StringAttribute{MarkdownDescription: "The batch's name.", Computed: true},
+					"created_by": schema.StringAttribute{MarkdownDescription: "Who created the batch. Null when Partner Center sends none.", Computed: true},
+					"creation_date": schema.StringAttribute{
+						MarkdownDescription: "When the batch was created, RFC 3339 in UTC. Null when Partner Center sends none.",
+						CustomType:          timetypes.RFC3339Type{},
+						Computed:            true,
+					},
+					"device_count": schema.Int64Attribute{MarkdownDescription: "How many devices the batch holds.", Computed: true},
+				}},
+			},
+		},
+		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
+	}
+}
+
+// Configure implements datasource.DataSourceWithConfigure.
+func (d *deviceBatchesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = configuredProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+// Read implements datasource.DataSource.
+func (d *deviceBatchesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg deviceBatchesModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	limit, diags := cfg.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	client, diags := d.data.partnerCenter()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	customerID := cfg.CustomerID.ValueString()
+	batches, err := client.ListDeviceBatches(ctx, customerID)
+	if err != nil {
+		ops := batchOperations{customerID: customerID, timeout: "read", limit: limit}
+		op := ops.list()
+		op.notFound, op.notFoundDetail = "Customer not found", fmt.Sprintf("Partner Center has no customer %s", customerID)
+		op.notFoundHint = "Check customer_id."
+		resp.Diagnostics.Append(op.errorDiagnostic(err))
+		return
+	}
+	values := make([]attr.Value, len(batches))
+	for i, b := range batches {
+		values[i] = types.ObjectValueMust(batchSummaryAttributeTypes, map[string]attr.Value{
+			"batch_id":      types.StringValue(b.ID),
+			"created_by":    nullableString(b.CreatedBy),
+			"creation_date": nullableTime(b.CreationDate),
+			"device_count":  types.Int64Value(int64(b.DevicesCount)),
+		})
+	}
+	cfg.ID = cfg.CustomerID
+	cfg.Batches = types.ListValueMust(types.ObjectType{AttrTypes: batchSummaryAttributeTypes}, values)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+}

@@ -1,0 +1,40 @@
+package provider
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/emulator"
+)
+
+func TestAccDeviceBatches_listsEveryBatch(t *testing.T) {
+	em := newTestEmulator(t)
+	if _, err := em.AddDevices(emulator.SeedCustomerID, "Contoso laptops", emulatorDevice("SN-1"), emulatorDevice("SN-2")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := em.AddDevices(emulator.SeedCustomerID, "Contoso tablets", emulatorDevice("SN-3")); err != nil {
+		t.Fatal(err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{{
+			Config: em.providerConfig() + fmt.Sprintf(`
+data "partnercenter_device_batches" "test" {
+  customer_id = %q
+}
+`, emulator.SeedCustomerID),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.partnercenter_device_batches.test", tfjsonpath.New("batches"), knownvalue.SetExact([]knownvalue.Check{
+					knownvalue.ObjectPartial(map[string]knownvalue.Check{"batch_id": knownvalue.StringExact("Contoso laptops"), "device_count": knownvalue.Int64Exact(2)}),
+					knownvalue.ObjectPartial(map[string]knownvalue.Check{"batch_id": knownvalue.StringExact("Contoso tablets"), "device_count": knownvalue.Int64Exact(1)}),
+				})),
+				statecheck.ExpectKnownValue("data.partnercenter_device_batches.test", tfjsonpath.New("id"), knownvalue.StringExact(emulator.SeedCustomerID)),
+			},
+		}},
+	})
+}

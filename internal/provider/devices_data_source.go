@@ -1,0 +1,156 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+var _ datasource.DataSourceWithConfigure = (*devicesDataSource)(nil)
+
+// devicesDataSource lists the devices of a batch.
+type devicesDataSource struct {
+	data *providerData
+}
+
+func newDevicesDataSource() datasource.DataSource {
+	return &devicesDataSource{}
+}
+
+type devicesModel struct {
+	ID                  types.String   `tfsdk:"id"`
+	CustomerID          types.String   `tfsdk:"customer_id"`
+	BatchID             types.String   `tfsdk:"batch_id"`
+	IncludeHardwareHash types.Bool     `tfsdk:"include_hardware_hash"`
+	Devices             types.List     `tfsdk:"devices"`
+	Timeouts            timeouts.Value `tfsdk:"timeouts"`
+}
+
+// listedDeviceAttributeTypes is the element type of devices.
+var listedDeviceAttributeTypes = map[string]attr.Type{
+	"id":                    types.StringType,
+	"serial_number":         types.StringType,
+	"product_key":           types.StringType,
+	"hardware_hash":         types.StringType,
+	"oem_manufacturer_name": types.StringType,
+	"model_name":            types.StringType,
+	"uploaded_date":         timetypes.RFC3339Type{},
+	"oobe_policy_id":        types.StringType,
+	"allowed_operations":    types.ListType{ElemType: types.StringType},
+}
+
+// Metadata implements datasource.DataSource.
+func (d *devicesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_devices"
+}
+
+// Schema implements datasource.DataSource.
+func (d *devicesDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	device := func(description string) schema.StringAttribute {
+		return schema.StringAttribute{MarkdownDescription: description + " Null when Partner Center sends none.", Computed: true}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists the devices Partner Center holds in a customer's batch, reading every page of its device list.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{MarkdownDescription: "`<customer_id>/<batch_id>`.", Computed: true},
+			"customer_id": schema.StringAttribute{
+				MarkdownDescription: "The customer's tenant ID, a GUID.",
+				Required:            true,
+				Validators:          []validator.String{guidValidator{}},
+			},
+			"batch_id": schema.StringAttribute{
+				MarkdownDescription: "The batch's name.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, maxBatchIDLength)},
+			},
+			"include_hardware_hash": schema.BoolAttribute{
+				MarkdownDescription: "When `true`, each device's `hardware_hash` (about 4 KB) is read into the state too. Defaults to `false`: null.",
+				Optional:            true,
+			},
+			"devices": schema.ListNestedAttribute{
+				MarkdownDescription: "The batch's devices, in the order Partner Center lists them.",
+				Computed:            true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"id":                    device("Partner Center's ID of the device (not always a GUID)."),
+					"serial_number":         device("The device's serial number."),
+					"product_key":           device("The device's Windows product key."),
+					"hardware_hash":         device("The device's hardware hash, with `include_hardware_hash` only."),
+					"oem_manufacturer_name": device("The device's manufacturer."),
+					"model_name":            device("The device's model."),
+					"uploaded_date": schema.StringAttribute{
+						MarkdownDescription: "When the device was uploaded, RFC 3339 in UTC. Null when Partner Center sends none.",
+						CustomType:          timetypes.RFC3339Type{},
+						Computed:            true,
+					},
+					"oobe_policy_id": device("The ID of the device's Autopilot profile (its `o_o_b_e` policy)."),
+					"allowed_operations": schema.ListAttribute{
+						MarkdownDescription: "What Partner Center allows on the device, such as `[\"PATCH\", \"DELETE\"]`.",
+						ElementType:         types.StringType,
+						Computed:            true,
+					},
+				}},
+			},
+		},
+		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
+	}
+}
+
+// Configure implements datasource.DataSourceWithConfigure.
+func (d *devicesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = configuredProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+// Read implements datasource.DataSource.
+func (d *devicesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg devicesModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	limit, diags := cfg.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	client, diags := d.data.partnerCenter()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	customerID, batchID := cfg.CustomerID.ValueString(), cfg.BatchID.ValueString()
+	held, err := client.ListDevices(ctx, customerID, batchID)
+	if err != nil {
+		resp.Diagnostics.Append(batchOperations{customerID: customerID, batchID: batchID, timeout: "read", limit: limit}.listDevices().errorDiagnostic(err))
+		return
+	}
+	withHash := cfg.IncludeHardwareHash.ValueBool()
+	values := make([]attr.Value, len(held))
+	for i, dev := range held {
+		hash := types.StringNull()
+		if withHash {
+			hash = nullableString(dev.HardwareHash)
+		}
+		operations := make([]attr.Value, len(dev.AllowedOperations))
+		for j, op := range dev.AllowedOperations {
+			operations[j] = types.StringValue(op)
+		}
+		values[i] = types.ObjectValueMust(listedDeviceAttributeTypes, map[string]attr.Value{
+			"id":                    nullableString(dev.ID),
+			"serial_number":         nullableString(dev.SerialNumber),
+			"product_key":           nullableString(dev.ProductKey),
+			"hardware_hash":         hash,
+			"oem_manufacturer_name": nullableString(dev.OEMManufacturerName),
+			"model_name":            nullableString(dev.ModelName),
+			"uploaded_date":         nullableTime(dev.UploadedDate),
+			"oobe_policy_id":        nullableString(dev.OOBEPolicyID),
+			"allowed_operations":    types.ListValueMust(types.StringType, operations),
+		})
+	}
+	cfg.ID = types.StringValue(fmt.Sprintf("%s/%s", customerID, batchID))
+	cfg.Devices = types.ListValueMust(types.ObjectType{AttrTypes: listedDeviceAttributeTypes}, values)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+}
