@@ -21,6 +21,9 @@ type exampleSetup func(t *testing.T, em *testEmulator, dir string) (env, args []
 // directory without one, so that every example is applied.
 var exampleSetups = map[string]exampleSetup{
 	"examples/data-sources/partnercenter_device_batch_status": setupSeedBatchWithoutFailures,
+	"examples/data-sources/partnercenter_device_batches":      setupContosoLaptops,
+	"examples/data-sources/partnercenter_devices":             setupContosoLaptops,
+	"examples/resources/partnercenter_device_batch":           setupUserSignIn,
 	"examples/demo":     setupClientSecretEnvironment,
 	"examples/pipeline": setupPipeline,
 	"examples/provider": setupEverySignIn,
@@ -51,6 +54,16 @@ func TestExamplesApply(t *testing.T) {
 			if n := len(em.Requests()); n == 0 {
 				t.Errorf("the emulator got no request: the example read nothing\n%s", out)
 			}
+			if !managesResources(t, work) {
+				// Data sources in check blocks are read again at every plan.
+				return
+			}
+			// Applied, the example's resources are in step with Partner Center.
+			out, err = examples.run(t, work, append(credentialFreeEnvironment(), env...),
+				append([]string{"plan", "-input=false", "-no-color", "-detailed-exitcode"}, args...)...)
+			if err != nil || !strings.Contains(out, "No changes.") {
+				t.Errorf("%s plan after apply: %v, want no changes\n%s", filepath.Base(examples.cli), err, out)
+			}
 		})
 	}
 }
@@ -67,7 +80,8 @@ func newExampleEmulator(t *testing.T) *testEmulator {
 }
 
 // copyExample copies the .tf files of dir into a new directory, so that
-// state and override files stay out of examples/.
+// state and override files stay out of examples/. The import example of a
+// resource is left out: it would import the batch the example creates.
 func copyExample(t *testing.T, dir string) string {
 	t.Helper()
 	work := t.TempDir()
@@ -76,7 +90,7 @@ func copyExample(t *testing.T, dir string) string {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") || e.Name() == "import-by-string-id.tf" {
 			continue
 		}
 		content, err := os.ReadFile(filepath.Join(dir, e.Name()))
@@ -136,6 +150,44 @@ func setupSeedBatchWithoutFailures(t *testing.T, em *testEmulator, _ string) (en
 	body := `{"batchTrackingId":"` + emulator.SeedBatchTrackingID + `","status":"finished","startedTime":"2017-07-25T10:00:00",` +
 		`"completedTime":"2017-07-25T10:10:00","devicesStatus":[{"serialNumber":"1234567890","status":"finished"}]}`
 	if err := em.PutBatch(emulator.SeedCustomerID, []byte(body)); err != nil {
+		t.Fatal(err)
+	}
+	return em.clientSecretEnvironment(), nil
+}
+
+// managesResources reports whether the example in dir declares a resource
+// of this provider.
+func managesResources(t *testing.T, dir string) bool {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		content, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(content), `resource "partnercenter_`) {
+			return true
+		}
+	}
+	return false
+}
+
+// userEnvironment signs in as a user, as creating a batch needs.
+func (e *testEmulator) userEnvironment() []string {
+	return append(e.clientSecretEnvironment(), "PARTNERCENTER_REFRESH_TOKEN="+e.NewRefreshToken(emulator.DefaultTenantID, emulator.DefaultClientID))
+}
+
+func setupUserSignIn(_ *testing.T, em *testEmulator, _ string) (env, args []string) {
+	return em.userEnvironment(), nil
+}
+
+// setupContosoLaptops puts the batch the data source examples read in place.
+func setupContosoLaptops(t *testing.T, em *testEmulator, _ string) (env, args []string) {
+	t.Helper()
+	if _, err := em.AddDevices(emulator.SeedCustomerID, "Contoso laptops", emulatorDevice("PF3X0001"), emulatorDevice("PF3X0002")); err != nil {
 		t.Fatal(err)
 	}
 	return em.clientSecretEnvironment(), nil

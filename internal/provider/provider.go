@@ -110,7 +110,7 @@ func (p *partnerCenterProvider) Metadata(_ context.Context, _ provider.MetadataR
 // Schema implements provider.Provider.
 func (p *partnerCenterProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads Microsoft Partner Center's device deployment API (Windows Autopilot device batch uploads). " +
+		MarkdownDescription: "Manages Microsoft Partner Center's device deployment API: Windows Autopilot device batch uploads and their results. " +
 			"Every attribute is optional and falls back to an environment variable.",
 		Attributes: map[string]schema.Attribute{
 			settingEnvironment.attribute: schema.StringAttribute{

@@ -1,0 +1,36 @@
+# A customer's laptops as a batch that Terraform owns: the apply uploads the
+# devices, waits for Partner Center to process them and records each device's
+# result. Creating a batch needs an app+user sign-in (refresh_token).
+resource "partnercenter_device_batch" "laptops" {
+  customer_id = "47021739-3426-40bf-9601-61b4b6d7c793"
+  batch_id    = "Contoso laptops"
+
+  devices = [
+    {
+      hardware_hash = "aGFyZHdhcmUgaGFzaCBvZiBQRjNYMDAwMQ=="
+      serial_number = "PF3X0001"
+    },
+    {
+      hardware_hash = "aGFyZHdhcmUgaGFzaCBvZiBQRjNYMDAwMg=="
+      serial_number = "PF3X0002"
+    },
+    {
+      serial_number         = "PF3X0003"
+      oem_manufacturer_name = "Contoso"
+      model_name            = "Laptop 7"
+    },
+  ]
+}
+
+# Each device's result of the last upload, such as "PF3X0001: finished".
+output "upload_results" {
+  value = [
+    for device in partnercenter_device_batch.laptops.last_upload.devices_status :
+    "${coalesce(device.serial_number, device.product_key, device.device_id, "device")}: ${device.status}${device.error_code == null ? "" : " (error ${device.error_code})"}"
+  ]
+}
+
+# What Partner Center holds: its IDs of the devices, for policy assignments.
+output "device_ids" {
+  value = partnercenter_device_batch.laptops.uploaded_devices[*].id
+}
