@@ -86,6 +86,17 @@ func newTestClient(t *testing.T, rec *recorder, cred azcore.TokenCredential) *pa
 	return client
 }
 
+// waitContext bounds a test that waits for a batch: a wait that never ends,
+// say because a terminal status is no longer taken as one, fails the test
+// after 30 s instead of hanging the package until go test's own limit.
+// (testContext is its twin for the package's internal tests.)
+func waitContext(t *testing.T) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
 func TestGetBatchStatusSendsPartnerCenterHeaders(t *testing.T) {
 	rec := &recorder{responses: []func(http.ResponseWriter){answer(http.StatusOK, seedResponse)}}
 	client := newTestClient(t, rec, &countingCredential{})

@@ -34,7 +34,7 @@ func TestWaitForBatchPollsUntilTerminal(t *testing.T) {
 	o := fastPolling
 	o.OnPoll = func(d *partnercenter.BatchUploadDetails) { seen = append(seen, d.Status) }
 
-	got, err := client.WaitForBatch(context.Background(), customerID, trackingID, o)
+	got, err := client.WaitForBatch(waitContext(t), customerID, trackingID, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestWaitForBatchReturnsATerminalBatchAtOnce(t *testing.T) {
 	client := newTestClient(t, rec, &countingCredential{})
 	// The default 2 s backoff would show as a slow test if a finished
 	// batch were polled again.
-	if _, err := client.WaitForBatch(context.Background(), customerID, trackingID, partnercenter.WaitOptions{}); err != nil {
+	if _, err := client.WaitForBatch(waitContext(t), customerID, trackingID, partnercenter.WaitOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if len(rec.paths) != 1 {
@@ -131,7 +131,7 @@ func TestWaitForBatchStopsOnAFailedPoll(t *testing.T) {
 	}}
 	client := newTestClient(t, rec, &countingCredential{})
 
-	_, err := client.WaitForBatch(context.Background(), customerID, trackingID, fastPolling)
+	_, err := client.WaitForBatch(waitContext(t), customerID, trackingID, fastPolling)
 	var respErr *partnercenter.ResponseError
 	if !errors.As(err, &respErr) || partnercenter.KindOf(err) != partnercenter.KindNotFound {
 		t.Errorf("error %v, want Partner Center's 404", err)
@@ -151,7 +151,7 @@ func TestWaitForBatchBacksOffByDoubling(t *testing.T) {
 	client := newTestClient(t, rec, &countingCredential{})
 	o := partnercenter.WaitOptions{InitialDelay: 40 * time.Millisecond, MaxDelay: time.Second}
 
-	if _, err := client.WaitForBatch(context.Background(), customerID, trackingID, o); err != nil {
+	if _, err := client.WaitForBatch(waitContext(t), customerID, trackingID, o); err != nil {
 		t.Fatal(err)
 	}
 	// Delays of 40, 80 and 160 ms, each at least 4/5 of that with jitter;
@@ -242,7 +242,7 @@ func TestWaitForBatchWrapsAFailedPollWithTheLastStatus(t *testing.T) {
 	}}
 	client := newTestClient(t, rec, &countingCredential{})
 
-	_, err := client.WaitForBatch(context.Background(), customerID, trackingID, fastPolling)
+	_, err := client.WaitForBatch(waitContext(t), customerID, trackingID, fastPolling)
 	var respErr *partnercenter.ResponseError
 	if !errors.As(err, &respErr) || respErr.StatusCode != http.StatusForbidden {
 		t.Fatalf("error %v, want Partner Center's 403", err)
