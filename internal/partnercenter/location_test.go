@@ -57,3 +57,20 @@ func TestParseBatchLocationRefusesWithTheReason(t *testing.T) {
 		}
 	}
 }
+
+// The first fixed segment must be customers: a batch job's status lives
+// nowhere else, and another resource's path must not pass for one.
+func TestParseBatchLocationRefusesAnotherResource(t *testing.T) {
+	rest := "/" + customerID + "/batchJobStatus/" + trackingID
+	for _, location := range []string{
+		"/tenants" + rest,
+		"/v1/tenants" + rest,
+		"tenants" + rest,
+		"https://api.partnercenter.microsoft.com/v1/tenants" + rest,
+		"/customer" + rest,
+	} {
+		if c, b, err := partnercenter.ParseBatchLocation(location); err == nil || !strings.Contains(err.Error(), "does not have the form") {
+			t.Errorf("ParseBatchLocation(%q) = %q, %q, %v; want it refused as not having the form", location, c, b, err)
+		}
+	}
+}
