@@ -74,3 +74,23 @@ func TestParseBatchLocationRefusesAnotherResource(t *testing.T) {
 		}
 	}
 }
+
+// Dot segments are refused as written, not resolved first: a path is taken
+// as Partner Center sent it, and /v1/../customers/... is not a form Partner
+// Center sends. (The fuzz target cannot see this: it only checks that what
+// is accepted round-trips.)
+func TestParseBatchLocationRefusesDotSegments(t *testing.T) {
+	path := "/customers/" + customerID + "/batchJobStatus/" + trackingID
+	for location, want := range map[string]string{
+		"/v1/.." + path:     `has "/v1/.." before /customers`,
+		"/v1/%2e%2e" + path: `has "/v1/.." before /customers`,
+		"/v1/." + path:      `has "/v1/." before /customers`,
+		"/x/.." + path:      `has "/x/.." before /customers`,
+		"/.." + path:        `has "/.." before /customers`,
+		"v1/../.." + path:   `has "/v1/../.." before /customers`,
+	} {
+		if c, b, err := partnercenter.ParseBatchLocation(location); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseBatchLocation(%q) = %q, %q, %v; want an error containing %q", location, c, b, err, want)
+		}
+	}
+}
