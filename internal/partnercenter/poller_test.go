@@ -163,6 +163,31 @@ func TestWaitForBatchBacksOffByDoubling(t *testing.T) {
 	}
 }
 
+// The delay stops doubling at MaxDelay. Sixteen polls 5 ms then 10 ms apart
+// take well under a second, where delays that kept doubling would take
+// 5 ms × (2¹⁵ − 1), over two and a half minutes: the 10 s deadline tells
+// the two apart with room to spare on a loaded machine, and no gap is timed.
+func TestWaitForBatchBackoffStopsAtMaxDelay(t *testing.T) {
+	const polls = 16
+	var responses []func(http.ResponseWriter)
+	for range polls - 1 {
+		responses = append(responses, answer(http.StatusOK, processingBody))
+	}
+	rec := &recorder{responses: append(responses, answer(http.StatusOK, finishedBody))}
+	client := newTestClient(t, rec, &countingCredential{})
+	ctx, cancel := context.WithTimeout(waitContext(t), 10*time.Second)
+	defer cancel()
+	o := partnercenter.WaitOptions{InitialDelay: 5 * time.Millisecond, MaxDelay: 10 * time.Millisecond}
+
+	got, err := client.WaitForBatch(ctx, customerID, trackingID, o)
+	if err != nil {
+		t.Fatalf("%v: the delay between polls grew past MaxDelay %v", err, o.MaxDelay)
+	}
+	if !got.Status.Terminal() || len(rec.paths) != polls {
+		t.Errorf("status %q after %d requests, want a terminal one after %d", got.Status, len(rec.paths), polls)
+	}
+}
+
 // slowUnavailable answers 503 after a delay, as an overloaded gateway does.
 func slowUnavailable(w http.ResponseWriter) {
 	time.Sleep(150 * time.Millisecond)
