@@ -3,10 +3,13 @@ package partnercenter_test
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
+	_ "time/tzdata" // America/New_York wherever the tests run, for TestDecodeTimesWhateverTheLocalZone
 
 	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
 )
@@ -83,6 +86,43 @@ func TestDecodeDateTimeVariants(t *testing.T) {
 				t.Errorf("StartedTime.IsZero() = %v, want %v", got.StartedTime.IsZero(), tt.want.IsZero())
 			}
 		})
+	}
+}
+
+// otherZoneChild is set in the environment of the test binary that
+// TestDecodeTimesWhateverTheLocalZone runs in another local time zone.
+const otherZoneChild = "PARTNERCENTER_TEST_OTHER_ZONE"
+
+// Partner Center's zone-less times are UTC, and 0001-01-01T00:00:00 is
+// "not set", whatever the local time zone of the machine running Terraform.
+// The decode tests would pass on a machine in UTC even if zone-less times
+// were read in local time, so this runs them again in a test binary whose
+// local zone is America/New_York. A child process, because Go reads the
+// local zone once and changing time.Local while other goroutines may read
+// it is a data race.
+func TestDecodeTimesWhateverTheLocalZone(t *testing.T) {
+	if os.Getenv(otherZoneChild) != "" {
+		// In the child: make sure the local zone is not UTC, or the tests
+		// run with it would prove nothing.
+		if _, offset := time.Date(2017, 7, 25, 10, 0, 0, 0, time.Local).Zone(); offset == 0 {
+			t.Fatalf("the local zone %v is UTC on 2017-07-25", time.Local)
+		}
+		return
+	}
+	if runtime.GOOS == "windows" {
+		t.Skip("Go takes the local zone from TZ on Unix only")
+	}
+	tests := []string{"TestDecodeTimesWhateverTheLocalZone", "TestDecodeSeedResponse", "TestDecodeDateTimeVariants"}
+	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^("+strings.Join(tests, "|")+")$", "-test.v", "-test.count=1")
+	cmd.Env = append(os.Environ(), "TZ=America/New_York", otherZoneChild+"=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("with TZ=America/New_York: %v\n%s", err, out)
+	}
+	for _, name := range tests {
+		if !strings.Contains(string(out), "--- PASS: "+name+" ") {
+			t.Errorf("with TZ=America/New_York, %s did not pass:\n%s", name, out)
+		}
 	}
 }
 

@@ -86,6 +86,17 @@ func newTestClient(t *testing.T, rec *recorder, cred azcore.TokenCredential) *pa
 	return client
 }
 
+// waitContext bounds a test that waits for a batch: a wait that never ends,
+// say because a terminal status is no longer taken as one, fails the test
+// after 30 s instead of hanging the package until go test's own limit.
+// (testContext is its twin for the package's internal tests.)
+func waitContext(t *testing.T) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
 func TestGetBatchStatusSendsPartnerCenterHeaders(t *testing.T) {
 	rec := &recorder{responses: []func(http.ResponseWriter){answer(http.StatusOK, seedResponse)}}
 	client := newTestClient(t, rec, &countingCredential{})
@@ -262,5 +273,43 @@ func TestNewCredentialWithoutCompleteSettings(t *testing.T) {
 		if _, err := partnercenter.NewCredential(o); !errors.Is(err, partnercenter.ErrNoCredential) {
 			t.Errorf("NewCredential(%+v) error = %v, want ErrNoCredential", o, err)
 		}
+	}
+}
+
+// scopeRecorder is a credential that keeps the scopes it is asked for.
+type scopeRecorder struct {
+	mu     sync.Mutex
+	scopes [][]string
+}
+
+func (c *scopeRecorder) GetToken(_ context.Context, o policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.scopes = append(c.scopes, append([]string(nil), o.Scopes...))
+	return azcore.AccessToken{Token: "test-token", ExpiresOn: time.Now().Add(time.Hour)}, nil
+}
+
+// The client asks its credential for the app-only scope, DefaultScope, not
+// the delegated one a refresh token is redeemed for, unless Options.Scope
+// names another.
+func TestClientAsksForTheAppOnlyScope(t *testing.T) {
+	for _, tt := range []struct {
+		scope, want string
+	}{
+		{"", partnercenter.DefaultScope},
+		{"https://api.partnercenter.microsoftonline.cn/.default", "https://api.partnercenter.microsoftonline.cn/.default"},
+	} {
+		cred := &scopeRecorder{}
+		rec := &recorder{responses: []func(http.ResponseWriter){answer(http.StatusOK, seedResponse)}}
+		client := retryClient(t, rec, cred, func(o *partnercenter.Options) { o.Scope = tt.scope })
+		if _, err := client.GetBatchStatus(waitContext(t), customerID, trackingID); err != nil {
+			t.Fatal(err)
+		}
+		if len(cred.scopes) != 1 || strings.Join(cred.scopes[0], " ") != tt.want {
+			t.Errorf("with Scope %q the credential was asked for %q, want [[%s]]", tt.scope, cred.scopes, tt.want)
+		}
+	}
+	if partnercenter.DefaultScope != "https://api.partnercenter.microsoft.com/.default" {
+		t.Errorf("DefaultScope = %q, want Partner Center's app-only .default scope", partnercenter.DefaultScope)
 	}
 }

@@ -57,3 +57,40 @@ func TestParseBatchLocationRefusesWithTheReason(t *testing.T) {
 		}
 	}
 }
+
+// The first fixed segment must be customers: a batch job's status lives
+// nowhere else, and another resource's path must not pass for one.
+func TestParseBatchLocationRefusesAnotherResource(t *testing.T) {
+	rest := "/" + customerID + "/batchJobStatus/" + trackingID
+	for _, location := range []string{
+		"/tenants" + rest,
+		"/v1/tenants" + rest,
+		"tenants" + rest,
+		"https://api.partnercenter.microsoft.com/v1/tenants" + rest,
+		"/customer" + rest,
+	} {
+		if c, b, err := partnercenter.ParseBatchLocation(location); err == nil || !strings.Contains(err.Error(), "does not have the form") {
+			t.Errorf("ParseBatchLocation(%q) = %q, %q, %v; want it refused as not having the form", location, c, b, err)
+		}
+	}
+}
+
+// Dot segments are refused as written, not resolved first: a path is taken
+// as Partner Center sent it, and /v1/../customers/... is not a form Partner
+// Center sends. (The fuzz target cannot see this: it only checks that what
+// is accepted round-trips.)
+func TestParseBatchLocationRefusesDotSegments(t *testing.T) {
+	path := "/customers/" + customerID + "/batchJobStatus/" + trackingID
+	for location, want := range map[string]string{
+		"/v1/.." + path:     `has "/v1/.." before /customers`,
+		"/v1/%2e%2e" + path: `has "/v1/.." before /customers`,
+		"/v1/." + path:      `has "/v1/." before /customers`,
+		"/x/.." + path:      `has "/x/.." before /customers`,
+		"/.." + path:        `has "/.." before /customers`,
+		"v1/../.." + path:   `has "/v1/../.." before /customers`,
+	} {
+		if c, b, err := partnercenter.ParseBatchLocation(location); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseBatchLocation(%q) = %q, %q, %v; want an error containing %q", location, c, b, err, want)
+		}
+	}
+}

@@ -34,7 +34,7 @@ func TestWaitForBatchPollsUntilTerminal(t *testing.T) {
 	o := fastPolling
 	o.OnPoll = func(d *partnercenter.BatchUploadDetails) { seen = append(seen, d.Status) }
 
-	got, err := client.WaitForBatch(context.Background(), customerID, trackingID, o)
+	got, err := client.WaitForBatch(waitContext(t), customerID, trackingID, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestWaitForBatchReturnsATerminalBatchAtOnce(t *testing.T) {
 	client := newTestClient(t, rec, &countingCredential{})
 	// The default 2 s backoff would show as a slow test if a finished
 	// batch were polled again.
-	if _, err := client.WaitForBatch(context.Background(), customerID, trackingID, partnercenter.WaitOptions{}); err != nil {
+	if _, err := client.WaitForBatch(waitContext(t), customerID, trackingID, partnercenter.WaitOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if len(rec.paths) != 1 {
@@ -131,7 +131,7 @@ func TestWaitForBatchStopsOnAFailedPoll(t *testing.T) {
 	}}
 	client := newTestClient(t, rec, &countingCredential{})
 
-	_, err := client.WaitForBatch(context.Background(), customerID, trackingID, fastPolling)
+	_, err := client.WaitForBatch(waitContext(t), customerID, trackingID, fastPolling)
 	var respErr *partnercenter.ResponseError
 	if !errors.As(err, &respErr) || partnercenter.KindOf(err) != partnercenter.KindNotFound {
 		t.Errorf("error %v, want Partner Center's 404", err)
@@ -151,7 +151,7 @@ func TestWaitForBatchBacksOffByDoubling(t *testing.T) {
 	client := newTestClient(t, rec, &countingCredential{})
 	o := partnercenter.WaitOptions{InitialDelay: 40 * time.Millisecond, MaxDelay: time.Second}
 
-	if _, err := client.WaitForBatch(context.Background(), customerID, trackingID, o); err != nil {
+	if _, err := client.WaitForBatch(waitContext(t), customerID, trackingID, o); err != nil {
 		t.Fatal(err)
 	}
 	// Delays of 40, 80 and 160 ms, each at least 4/5 of that with jitter;
@@ -160,6 +160,31 @@ func TestWaitForBatchBacksOffByDoubling(t *testing.T) {
 		if gap := at[i+1].Sub(at[i]); gap < want {
 			t.Errorf("delay %d was %v, want at least %v", i+1, gap, want)
 		}
+	}
+}
+
+// The delay stops doubling at MaxDelay. Sixteen polls 5 ms then 10 ms apart
+// take well under a second, where delays that kept doubling would take
+// 5 ms × (2¹⁵ − 1), over two and a half minutes: the 10 s deadline tells
+// the two apart with room to spare on a loaded machine, and no gap is timed.
+func TestWaitForBatchBackoffStopsAtMaxDelay(t *testing.T) {
+	const polls = 16
+	var responses []func(http.ResponseWriter)
+	for range polls - 1 {
+		responses = append(responses, answer(http.StatusOK, processingBody))
+	}
+	rec := &recorder{responses: append(responses, answer(http.StatusOK, finishedBody))}
+	client := newTestClient(t, rec, &countingCredential{})
+	ctx, cancel := context.WithTimeout(waitContext(t), 10*time.Second)
+	defer cancel()
+	o := partnercenter.WaitOptions{InitialDelay: 5 * time.Millisecond, MaxDelay: 10 * time.Millisecond}
+
+	got, err := client.WaitForBatch(ctx, customerID, trackingID, o)
+	if err != nil {
+		t.Fatalf("%v: the delay between polls grew past MaxDelay %v", err, o.MaxDelay)
+	}
+	if !got.Status.Terminal() || len(rec.paths) != polls {
+		t.Errorf("status %q after %d requests, want a terminal one after %d", got.Status, len(rec.paths), polls)
 	}
 }
 
@@ -242,7 +267,7 @@ func TestWaitForBatchWrapsAFailedPollWithTheLastStatus(t *testing.T) {
 	}}
 	client := newTestClient(t, rec, &countingCredential{})
 
-	_, err := client.WaitForBatch(context.Background(), customerID, trackingID, fastPolling)
+	_, err := client.WaitForBatch(waitContext(t), customerID, trackingID, fastPolling)
 	var respErr *partnercenter.ResponseError
 	if !errors.As(err, &respErr) || respErr.StatusCode != http.StatusForbidden {
 		t.Fatalf("error %v, want Partner Center's 403", err)
