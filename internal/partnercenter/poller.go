@@ -157,6 +157,30 @@ func (c *Client) WaitForBatch(ctx context.Context, customerID, batchTrackingID s
 	}
 }
 
+// RetryWhileConflict calls call until it returns anything but a conflict
+// with Partner Center's state (KindConflict), such as a policy that devices
+// still have while their deletion is under way, or until ctx ends; the
+// calls are paced as WaitForBatch paces its polls. It returns call's last
+// error.
+func RetryWhileConflict(ctx context.Context, o WaitOptions, call func(context.Context) error) error {
+	o = o.withDefaults()
+	delay := o.InitialDelay
+	for {
+		err := call(ctx)
+		if KindOf(err) != KindConflict {
+			return err
+		}
+		timer := time.NewTimer(jitter(delay))
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return err
+		case <-timer.C:
+		}
+		delay = min(2*delay, o.MaxDelay)
+	}
+}
+
 // passesDeadline reports whether waiting d from now would pass ctx's
 // deadline.
 func passesDeadline(ctx context.Context, d time.Duration) bool {

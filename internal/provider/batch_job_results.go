@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	resourceschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
@@ -106,4 +107,50 @@ func nullableTime(t time.Time) timetypes.RFC3339 {
 		return timetypes.NewRFC3339Null()
 	}
 	return timetypes.NewRFC3339TimeValue(t)
+}
+
+// lastUploadSchemaAttributes are the attributes of a batch job's result as a
+// resource records it: last_upload of partnercenter_device_batch and
+// last_update of partnercenter_device_policy_assignment.
+func lastUploadSchemaAttributes() map[string]resourceschema.Attribute {
+	uploaded := func(description string) resourceschema.StringAttribute {
+		return resourceschema.StringAttribute{MarkdownDescription: description + " Null when Partner Center sends none.", Computed: true}
+	}
+	return map[string]resourceschema.Attribute{
+		"batch_tracking_id": resourceschema.StringAttribute{MarkdownDescription: "The batch job's tracking ID.", Computed: true},
+		"location": resourceschema.StringAttribute{
+			MarkdownDescription: "The `Location` header Partner Center answered with, as sent.",
+			Computed:            true,
+		},
+		"status": resourceschema.StringAttribute{
+			MarkdownDescription: "The batch job's final status: `finished` or `finished_with_errors`.",
+			Computed:            true,
+		},
+		"started_time": resourceschema.StringAttribute{
+			MarkdownDescription: "When processing started, RFC 3339 in UTC.",
+			CustomType:          timetypes.RFC3339Type{},
+			Computed:            true,
+		},
+		"completed_time": resourceschema.StringAttribute{
+			MarkdownDescription: "When processing completed, RFC 3339 in UTC.",
+			CustomType:          timetypes.RFC3339Type{},
+			Computed:            true,
+		},
+		"failed_device_count": resourceschema.Int64Attribute{
+			MarkdownDescription: "How many devices failed.",
+			Computed:            true,
+		},
+		"devices_status": resourceschema.ListNestedAttribute{
+			MarkdownDescription: "Each device's result, as the `partnercenter_device_batch_status` data source reads it.",
+			Computed:            true,
+			NestedObject: resourceschema.NestedAttributeObject{Attributes: map[string]resourceschema.Attribute{
+				"device_id":         uploaded("The device's ID in Partner Center."),
+				"serial_number":     uploaded("The device's serial number."),
+				"product_key":       uploaded("The device's Windows product key."),
+				"status":            uploaded("The device's upload status."),
+				"error_code":        uploaded("Partner Center's error code for the device, such as `808`."),
+				"error_description": uploaded("Partner Center's error name for the device, such as `ZtdDeviceAssignedToOtherTenant`."),
+			}},
+		},
+	}
 }

@@ -196,44 +196,8 @@ func (r *deviceBatchResource) Schema(ctx context.Context, _ resource.SchemaReque
 			"last_upload": schema.SingleNestedAttribute{
 				MarkdownDescription: "The result of the most recent upload this resource made; null until it made one. Refreshes keep " +
 					"it as it is: it changes only when the resource uploads.",
-				Computed: true,
-				Attributes: map[string]schema.Attribute{
-					"batch_tracking_id": schema.StringAttribute{MarkdownDescription: "The upload's batch tracking ID.", Computed: true},
-					"location": schema.StringAttribute{
-						MarkdownDescription: "The `Location` header Partner Center answered the upload with, as sent.",
-						Computed:            true,
-					},
-					"status": schema.StringAttribute{
-						MarkdownDescription: "The upload's final status: `finished` or `finished_with_errors`.",
-						Computed:            true,
-					},
-					"started_time": schema.StringAttribute{
-						MarkdownDescription: "When processing started, RFC 3339 in UTC.",
-						CustomType:          timetypes.RFC3339Type{},
-						Computed:            true,
-					},
-					"completed_time": schema.StringAttribute{
-						MarkdownDescription: "When processing completed, RFC 3339 in UTC.",
-						CustomType:          timetypes.RFC3339Type{},
-						Computed:            true,
-					},
-					"failed_device_count": schema.Int64Attribute{
-						MarkdownDescription: "How many devices of the upload failed.",
-						Computed:            true,
-					},
-					"devices_status": schema.ListNestedAttribute{
-						MarkdownDescription: "Each uploaded device's result, as the `partnercenter_device_batch_status` data source reads it.",
-						Computed:            true,
-						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-							"device_id":         uploaded("The device's ID in Partner Center."),
-							"serial_number":     uploaded("The device's serial number."),
-							"product_key":       uploaded("The device's Windows product key."),
-							"status":            uploaded("The device's upload status."),
-							"error_code":        uploaded("Partner Center's error code for the device, such as `808`."),
-							"error_description": uploaded("Partner Center's error name for the device, such as `ZtdDeviceAssignedToOtherTenant`."),
-						}},
-					},
-				},
+				Computed:   true,
+				Attributes: lastUploadSchemaAttributes(),
 			},
 		},
 		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})},

@@ -20,10 +20,13 @@ type exampleSetup func(t *testing.T, em *testEmulator, dir string) (env, args []
 // exampleSetups names every example directory; TestExamplesApply fails on a
 // directory without one, so that every example is applied.
 var exampleSetups = map[string]exampleSetup{
-	"examples/data-sources/partnercenter_device_batch_status": setupSeedBatchWithoutFailures,
-	"examples/data-sources/partnercenter_device_batches":      setupContosoLaptops,
-	"examples/data-sources/partnercenter_devices":             setupContosoLaptops,
-	"examples/resources/partnercenter_device_batch":           setupUserSignIn,
+	"examples/data-sources/partnercenter_device_batch_status":    setupSeedBatchWithoutFailures,
+	"examples/data-sources/partnercenter_device_batches":         setupContosoLaptops,
+	"examples/data-sources/partnercenter_devices":                setupContosoLaptops,
+	"examples/resources/partnercenter_device_batch":              setupUserSignIn,
+	"examples/resources/partnercenter_configuration_policy":      setupClientSecretEnvironment,
+	"examples/resources/partnercenter_device_policy_assignment":  setupProfileAndLaptops,
+	"examples/data-sources/partnercenter_configuration_policies": setupSalesProfile,
 	"examples/demo":     setupClientSecretEnvironment,
 	"examples/pipeline": setupPipeline,
 	"examples/provider": setupEverySignIn,
@@ -191,6 +194,22 @@ func setupContosoLaptops(t *testing.T, em *testEmulator, _ string) (env, args []
 		t.Fatal(err)
 	}
 	return em.clientSecretEnvironment(), nil
+}
+
+// setupSalesProfile puts the profile the data source example looks up in
+// place.
+func setupSalesProfile(_ *testing.T, em *testEmulator, _ string) (env, args []string) {
+	em.PutPolicy(emulator.SeedCustomerID, emulator.ConfigurationPolicy{Name: "Contoso sales laptops", Category: "o_o_b_e", PolicySettings: []string{"skip_eula"}})
+	return em.clientSecretEnvironment(), nil
+}
+
+// setupProfileAndLaptops puts a profile and the batch the assignment example
+// gives it to in place.
+func setupProfileAndLaptops(t *testing.T, em *testEmulator, dir string) (env, args []string) {
+	t.Helper()
+	setupContosoLaptops(t, em, dir)
+	id := em.PutPolicy(emulator.SeedCustomerID, emulator.ConfigurationPolicy{Name: "Contoso sales laptops", Category: "o_o_b_e", PolicySettings: []string{"skip_eula"}})
+	return em.clientSecretEnvironment(), []string{"-var", "profile_id=" + id}
 }
 
 // setupPipeline waits for a scheduled batch whose devices all upload, as the

@@ -342,12 +342,14 @@ func (p *partnerCenterProvider) ValidateConfig(ctx context.Context, req provider
 
 // Resources implements provider.Provider.
 func (p *partnerCenterProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{newDeviceBatchResource}
+	return []func() resource.Resource{newDeviceBatchResource, newConfigurationPolicyResource, newDevicePolicyAssignmentResource}
 }
 
 // DataSources implements provider.Provider.
 func (p *partnerCenterProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{newDeviceBatchStatusDataSource, newDeviceBatchesDataSource, newDevicesDataSource}
+	return []func() datasource.DataSource{
+		newDeviceBatchStatusDataSource, newDeviceBatchesDataSource, newDevicesDataSource, newConfigurationPoliciesDataSource,
+	}
 }
 
 // userAgent names this provider first, then Terraform when it said its version.

@@ -1,0 +1,335 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*configurationPolicyResource)(nil)
+	_ resource.ResourceWithImportState = (*configurationPolicyResource)(nil)
+)
+
+// defaultPolicyTimeout bounds each operation on a policy. A deletion waits
+// within it for the policy's devices to be assigned elsewhere or deleted.
+const defaultPolicyTimeout = 5 * time.Minute
+
+// maxPolicyNameLength bounds a policy's name.
+const maxPolicyNameLength = 256
+
+// configurationPolicyResource is a Windows Autopilot profile of a customer.
+type configurationPolicyResource struct {
+	data *providerData
+}
+
+func newConfigurationPolicyResource() resource.Resource {
+	return &configurationPolicyResource{}
+}
+
+type configurationPolicyModel struct {
+	ID                   types.String      `tfsdk:"id"`
+	CustomerID           types.String      `tfsdk:"customer_id"`
+	PolicyID             types.String      `tfsdk:"policy_id"`
+	Name                 types.String      `tfsdk:"name"`
+	Description          types.String      `tfsdk:"description"`
+	Category             types.String      `tfsdk:"category"`
+	PolicySettings       types.Set         `tfsdk:"policy_settings"`
+	DevicesAssignedCount types.Int64       `tfsdk:"devices_assigned_count"`
+	CreatedDate          timetypes.RFC3339 `tfsdk:"created_date"`
+	LastModifiedDate     timetypes.RFC3339 `tfsdk:"last_modified_date"`
+	Timeouts             timeouts.Value    `tfsdk:"timeouts"`
+}
+
+// policySettingsDescription lists the allowed settings for descriptions.
+var policySettingsDescription = "`" + strings.Join(partnercenter.PolicySettings, "`, `") + "`"
+
+// Metadata implements resource.Resource.
+func (r *configurationPolicyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_configuration_policy"
+}
+
+// Schema implements resource.Resource.
+func (r *configurationPolicyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A Windows Autopilot profile of a customer: Partner Center's configuration policy, such as skipping the " +
+			"license terms and keeping the user from being a local administrator. Assign it to devices with " +
+			"`partnercenter_device_policy_assignment`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`<customer_id>/<policy_id>`.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"customer_id": schema.StringAttribute{
+				MarkdownDescription: "The customer's tenant ID, a GUID. Changing it replaces the policy.",
+				Required:            true,
+				Validators:          []validator.String{guidValidator{}},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"policy_id": schema.StringAttribute{
+				MarkdownDescription: "The policy's ID, a GUID Partner Center generates.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("The profile's name, 1 to %d characters.", maxPolicyNameLength),
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, maxPolicyNameLength)},
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: "The profile's description.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"category": schema.StringAttribute{
+				MarkdownDescription: "`" + partnercenter.PolicyCategoryOOBE + "` (the out-of-box experience, the default) or `" +
+					partnercenter.PolicyCategoryNone + "`. Partner Center cannot change it, so changing it replaces the policy.",
+				Optional:      true,
+				Computed:      true,
+				Default:       stringdefault.StaticString(partnercenter.PolicyCategoryOOBE),
+				Validators:    []validator.String{stringvalidator.OneOf(partnercenter.PolicyCategoryOOBE, partnercenter.PolicyCategoryNone)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"policy_settings": schema.SetAttribute{
+				MarkdownDescription: "The profile's settings, each one of " + policySettingsDescription + ". An update replaces them as a whole.",
+				ElementType:         types.StringType,
+				Required:            true,
+				Validators:          []validator.Set{setvalidator.ValueStringsAre(stringvalidator.OneOf(partnercenter.PolicySettings...))},
+			},
+			"devices_assigned_count": schema.Int64Attribute{
+				MarkdownDescription: "How many devices have this profile.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			},
+			"created_date": schema.StringAttribute{
+				MarkdownDescription: "When the policy was created, RFC 3339 in UTC.",
+				CustomType:          timetypes.RFC3339Type{},
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"last_modified_date": schema.StringAttribute{
+				MarkdownDescription: "When the policy was last changed, RFC 3339 in UTC.",
+				CustomType:          timetypes.RFC3339Type{},
+				Computed:            true,
+			},
+		},
+		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})},
+	}
+}
+
+// Configure implements resource.ResourceWithConfigure.
+func (r *configurationPolicyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configuredProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+// policyOperation describes a call on a customer's policy for its diagnostics.
+func policyOperation(customerID, policyID, doing, failed, timeout string, limit time.Duration) operation {
+	return operation{
+		doing:              doing,
+		failed:             failed,
+		timedOut:           "Timed out on Partner Center",
+		act:                timeout,
+		timeout:            timeout,
+		limit:              limit,
+		notFound:           "Configuration policy not found",
+		notFoundDetail:     fmt.Sprintf("Partner Center has no configuration policy %s for customer %s", policyID, customerID),
+		notFoundHint:       "Check customer_id and the policy's ID.",
+		invalidRequestHint: "Check name, category and policy_settings.",
+	}
+}
+
+// policy is the policy m describes, for the client.
+func (m configurationPolicyModel) policy() partnercenter.ConfigurationPolicy {
+	elements := m.PolicySettings.Elements()
+	settings := make([]string, 0, len(elements))
+	for _, e := range elements {
+		if s, ok := e.(types.String); ok {
+			settings = append(settings, s.ValueString())
+		}
+	}
+	return partnercenter.ConfigurationPolicy{
+		ID: m.PolicyID.ValueString(), Name: m.Name.ValueString(), Category: m.Category.ValueString(),
+		Description: m.Description.ValueString(), PolicySettings: settings,
+	}
+}
+
+// set puts what Partner Center holds of a policy into m.
+func (m *configurationPolicyModel) set(customerID string, p *partnercenter.ConfigurationPolicy) {
+	m.ID = types.StringValue(customerID + "/" + p.ID)
+	m.PolicyID = types.StringValue(p.ID)
+	m.Name = types.StringValue(p.Name)
+	m.Description = nullableString(p.Description)
+	m.Category = types.StringValue(p.Category)
+	m.PolicySettings = stringSet(p.PolicySettings)
+	m.DevicesAssignedCount = types.Int64Value(int64(p.DevicesAssignedCount))
+	m.CreatedDate = nullableTime(p.CreatedDate)
+	m.LastModifiedDate = nullableTime(p.LastModifiedDate)
+}
+
+// stringSet is a set of strings; a nil slice is the empty set.
+func stringSet(values []string) types.Set {
+	elements := make([]attr.Value, len(values))
+	for i, v := range values {
+		elements[i] = types.StringValue(v)
+	}
+	return types.SetValueMust(types.StringType, elements)
+}
+
+// Create implements resource.Resource.
+func (r *configurationPolicyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan configurationPolicyModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	limit, diags := plan.Timeouts.Create(ctx, defaultPolicyTimeout)
+	resp.Diagnostics.Append(diags...)
+	client, diags := r.data.partnerCenter()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	customerID := plan.CustomerID.ValueString()
+	created, err := client.CreateConfigurationPolicy(ctx, customerID, plan.policy())
+	if err != nil {
+		resp.Diagnostics.Append(policyOperation(customerID, "", fmt.Sprintf("Creating configuration policy %q of customer %s", plan.Name.ValueString(), customerID),
+			"Failed to create the configuration policy", "create", limit).errorDiagnostic(err))
+		return
+	}
+	plan.set(customerID, created)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Read implements resource.Resource: what changed in Partner Center shows as
+// drift; a policy that is gone leaves the state with a warning.
+func (r *configurationPolicyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state configurationPolicyModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	limit, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	client, diags := r.data.partnerCenter()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	customerID, policyID := state.CustomerID.ValueString(), state.PolicyID.ValueString()
+	got, err := client.GetConfigurationPolicy(ctx, customerID, policyID)
+	if partnercenter.KindOf(err) == partnercenter.KindNotFound {
+		resp.Diagnostics.AddWarning("Configuration policy not found",
+			fmt.Sprintf("Partner Center has no configuration policy %s for customer %s any more; it is removed from the state, and the next apply creates it.",
+				policyID, customerID))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.Append(policyOperation(customerID, policyID, fmt.Sprintf("Reading configuration policy %s of customer %s", policyID, customerID),
+			"Failed to read the configuration policy", "read", limit).errorDiagnostic(err))
+		return
+	}
+	state.set(customerID, got)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update implements resource.Resource: name, description and settings are
+// replaced as a whole.
+func (r *configurationPolicyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan configurationPolicyModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	limit, diags := plan.Timeouts.Update(ctx, defaultPolicyTimeout)
+	resp.Diagnostics.Append(diags...)
+	client, diags := r.data.partnerCenter()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	customerID, policyID := plan.CustomerID.ValueString(), plan.PolicyID.ValueString()
+	updated, err := client.UpdateConfigurationPolicy(ctx, customerID, plan.policy())
+	if err != nil {
+		resp.Diagnostics.Append(policyOperation(customerID, policyID, fmt.Sprintf("Updating configuration policy %s of customer %s", policyID, customerID),
+			"Failed to update the configuration policy", "update", limit).errorDiagnostic(err))
+		return
+	}
+	plan.set(customerID, updated)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Delete implements resource.Resource. Partner Center refuses to delete a
+// policy devices still have; in a destroy, the devices' batch may be going
+// at the same time, so the deletion is tried again until timeouts { delete }.
+func (r *configurationPolicyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state configurationPolicyModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	limit, diags := state.Timeouts.Delete(ctx, defaultPolicyTimeout)
+	resp.Diagnostics.Append(diags...)
+	client, diags := r.data.partnerCenter()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	customerID, policyID := state.CustomerID.ValueString(), state.PolicyID.ValueString()
+	err := partnercenter.RetryWhileConflict(ctx, r.data.wait, func(ctx context.Context) error {
+		return client.DeleteConfigurationPolicy(ctx, customerID, policyID)
+	})
+	if err == nil || partnercenter.KindOf(err) == partnercenter.KindNotFound {
+		return
+	}
+	op := policyOperation(customerID, policyID, fmt.Sprintf("Deleting configuration policy %s of customer %s", policyID, customerID),
+		"Failed to delete the configuration policy", "delete", limit)
+	resp.Diagnostics.Append(op.errorDiagnostic(err))
+	if partnercenter.KindOf(err) == partnercenter.KindConflict {
+		resp.Diagnostics.AddError("Configuration policy still assigned",
+			"Partner Center deletes a profile only when no device has it. Give its devices another profile "+
+				"(partnercenter_device_policy_assignment) or delete them (partnercenter_device_batch), then destroy again; "+
+				"or raise delete in the timeouts block if they are being deleted.")
+	}
+}
+
+// ImportState implements resource.ResourceWithImportState with
+// `<customer_id>/<policy_id>`.
+func (r *configurationPolicyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	customerID, policyID, ok := strings.Cut(req.ID, "/")
+	if !ok || !partnercenter.IsGUID(customerID) || !partnercenter.IsGUID(policyID) {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("%q is not <customer_id>/<policy_id>, two GUIDs such as 47021739-3426-40bf-9601-61b4b6d7c793/5b8e3c1a-2f4d-4e6a-9b7c-1d0e2f3a4b5c.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("customer_id"), customerID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("policy_id"), policyID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+}

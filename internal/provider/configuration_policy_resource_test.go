@@ -1,0 +1,305 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/emulator"
+)
+
+const policyAddress = "partnercenter_configuration_policy.test"
+
+// policyConfig declares partnercenter_configuration_policy.test.
+func policyConfig(name, extra string, settings ...string) string {
+	quoted := make([]string, len(settings))
+	for i, s := range settings {
+		quoted[i] = fmt.Sprintf("%q", s)
+	}
+	return fmt.Sprintf(`
+resource "partnercenter_configuration_policy" "test" {
+  customer_id     = %q
+  name            = %q
+  policy_settings = [%s]
+%s
+}
+`, emulator.SeedCustomerID, name, strings.Join(quoted, ", "), extra)
+}
+
+func expectPolicy(attribute string, value knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(policyAddress, tfjsonpath.New(attribute), value)
+}
+
+// policyOf returns the policy of the seed customer em holds under id.
+func policyOf(em *testEmulator, id string) (emulator.ConfigurationPolicy, bool) {
+	for _, p := range em.Policies(emulator.SeedCustomerID) {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return emulator.ConfigurationPolicy{}, false
+}
+
+// statePolicyID reads the policy ID the state holds.
+func statePolicyID(s *terraform.State) string {
+	return s.RootModule().Resources[policyAddress].Primary.Attributes["policy_id"]
+}
+
+// TestAccConfigurationPolicy_lifecycle creates a profile, updates its name,
+// description and settings in place, finds a change made in Partner Center
+// as drift, replaces it when its category changes, and deletes it.
+func TestAccConfigurationPolicy_lifecycle(t *testing.T) {
+	em := newTestEmulator(t)
+	config := em.providerConfig()
+	var firstID string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(em.Policies(emulator.SeedCustomerID)); n != 0 {
+				return fmt.Errorf("%d policies left after destroy", n)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: config + policyConfig("Contoso Autopilot", "", "skip_eula", "oobe_user_not_local_admin"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectPolicy("policy_id", knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]{36}$`))),
+					expectPolicy("id", knownvalue.StringRegexp(regexp.MustCompile(`^`+emulator.SeedCustomerID+`/[0-9a-f-]{36}$`))),
+					expectPolicy("category", knownvalue.StringExact("o_o_b_e")),
+					expectPolicy("description", knownvalue.Null()),
+					expectPolicy("policy_settings", knownvalue.SetExact([]knownvalue.Check{
+						knownvalue.StringExact("skip_eula"), knownvalue.StringExact("oobe_user_not_local_admin"),
+					})),
+					expectPolicy("devices_assigned_count", knownvalue.Int64Exact(0)),
+					expectPolicy("created_date", knownvalue.StringRegexp(regexp.MustCompile(`Z$`))),
+				},
+				Check: func(s *terraform.State) error {
+					firstID = statePolicyID(s)
+					p, ok := policyOf(em, firstID)
+					if !ok || p.Name != "Contoso Autopilot" || len(p.PolicySettings) != 2 {
+						return fmt.Errorf("Partner Center holds %+v", p)
+					}
+					return nil
+				},
+			},
+			{
+				Config: config + policyConfig("Contoso Autopilot 2", `description = "Laptops of the sales team"`, "skip_eula", "skip_express_settings"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(policyAddress, plancheck.ResourceActionUpdate),
+				}},
+				Check: func(s *terraform.State) error {
+					p, _ := policyOf(em, firstID)
+					if statePolicyID(s) != firstID || p.Name != "Contoso Autopilot 2" || p.Description != "Laptops of the sales team" ||
+						strings.Join(p.PolicySettings, ",") != "skip_eula,skip_express_settings" && strings.Join(p.PolicySettings, ",") != "skip_express_settings,skip_eula" {
+						return fmt.Errorf("Partner Center holds %+v, want the policy updated in place", p)
+					}
+					return nil
+				},
+			},
+			{
+				// Changed in Partner Center's portal: the plan puts it back.
+				PreConfig: func() {
+					p, _ := policyOf(em, firstID)
+					p.Name, p.PolicySettings = "Renamed in the portal", []string{"remove_oem_preinstalls"}
+					em.PutPolicy(emulator.SeedCustomerID, p)
+				},
+				Config: config + policyConfig("Contoso Autopilot 2", `description = "Laptops of the sales team"`, "skip_eula", "skip_express_settings"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(policyAddress, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{expectPolicy("name", knownvalue.StringExact("Contoso Autopilot 2"))},
+			},
+			{
+				Config: config + policyConfig("Contoso Autopilot 2", `category = "none"`, "skip_eula"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(policyAddress, plancheck.ResourceActionDestroyBeforeCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(s *terraform.State) error {
+					if _, ok := policyOf(em, firstID); ok || statePolicyID(s) == firstID {
+						return fmt.Errorf("the policy was not replaced")
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccConfigurationPolicy_import(t *testing.T) {
+	em := newTestEmulator(t)
+	em.UseDevicesAssignedField(true)
+	id := em.PutPolicy(emulator.SeedCustomerID, emulator.ConfigurationPolicy{Name: "Imported", Category: "o_o_b_e", Description: "From the portal",
+		PolicySettings: []string{"skip_oem_registration"}})
+	config := em.providerConfig() + policyConfig("Imported", `description = "From the portal"`, "skip_oem_registration")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{
+			{
+				Config:             config,
+				ResourceName:       policyAddress,
+				ImportState:        true,
+				ImportStateId:      emulator.SeedCustomerID + "/" + id,
+				ImportStatePersist: true,
+			},
+			{Config: config, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+			{
+				Config:                  config,
+				ResourceName:            policyAddress,
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"timeouts"},
+			},
+		},
+	})
+}
+
+func TestAccConfigurationPolicy_importBlock(t *testing.T) {
+	em := newTestEmulator(t)
+	id := em.PutPolicy(emulator.SeedCustomerID, emulator.ConfigurationPolicy{Name: "Imported", Category: "o_o_b_e", PolicySettings: []string{"skip_eula"}})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{{
+			Config: em.providerConfig() + fmt.Sprintf("import {\n  to = %s\n  id = \"%s/%s\"\n}\n", policyAddress, emulator.SeedCustomerID, id) +
+				policyConfig("Imported", "", "skip_eula"),
+			ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(policyAddress, plancheck.ResourceActionNoop)}},
+			ConfigStateChecks: []statecheck.StateCheck{expectPolicy("policy_id", knownvalue.StringExact(id))},
+		}},
+	})
+}
+
+func TestAccConfigurationPolicy_badSettingsAtPlanTime(t *testing.T) {
+	em := newTestEmulator(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{
+			{
+				Config:      em.providerConfig() + policyConfig("Bad", "", "skip_eula", "skip_the_whole_thing"),
+				PlanOnly:    true,
+				ExpectError: errorPattern(`Attribute policy_settings\[Value\("skip_the_whole_thing"\)\] value must be one of: \["remove_oem_preinstalls" "oobe_user_not_local_admin" "skip_express_settings" "skip_oem_registration" "skip_eula"\]`),
+			},
+			{
+				Config:      em.providerConfig() + policyConfig("Bad", `category = "kiosk"`, "skip_eula"),
+				PlanOnly:    true,
+				ExpectError: errorPattern(`Attribute category value must be one of: \["o_o_b_e" "none"\], got: "kiosk"`),
+			},
+		},
+	})
+	if n := len(partnerCenterRequests(em.Emulator)); n != 0 {
+		t.Errorf("bad settings reached Partner Center %d times", n)
+	}
+}
+
+// TestAccConfigurationPolicy_goneFromPartnerCenter deletes the policy
+// behind Terraform's back: the refresh removes it with a warning and the
+// apply creates it again.
+func TestAccConfigurationPolicy_goneFromPartnerCenter(t *testing.T) {
+	em := newTestEmulator(t)
+	config := em.providerConfig() + policyConfig("Short-lived", "", "skip_eula")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					for _, p := range em.Policies(emulator.SeedCustomerID) {
+						if err := em.DeletePolicy(emulator.SeedCustomerID, p.ID); err != nil {
+							t.Fatal(err)
+						}
+					}
+				},
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(policyAddress, plancheck.ResourceActionCreate)}},
+				Check: func(*terraform.State) error {
+					if n := len(em.Policies(emulator.SeedCustomerID)); n != 1 {
+						return fmt.Errorf("%d policies, want the one created again", n)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccConfigurationPolicies_byName(t *testing.T) {
+	em := newTestEmulator(t)
+	wanted := em.PutPolicy(emulator.SeedCustomerID, emulator.ConfigurationPolicy{Name: "Sales laptops", Category: "o_o_b_e", PolicySettings: []string{"skip_eula"}})
+	em.PutPolicy(emulator.SeedCustomerID, emulator.ConfigurationPolicy{Name: "Kiosks", Category: "none", PolicySettings: []string{}})
+	config := func(filter string) string {
+		return em.providerConfig() + fmt.Sprintf(`
+data "partnercenter_configuration_policies" "test" {
+  customer_id = %q
+%s
+}
+`, emulator.SeedCustomerID, filter)
+	}
+	policies := func(value knownvalue.Check) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue("data.partnercenter_configuration_policies.test", tfjsonpath.New("policies"), value)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{
+			{Config: config(""), ConfigStateChecks: []statecheck.StateCheck{policies(knownvalue.ListSizeExact(2))}},
+			{
+				Config: config(`name = "SALES LAPTOPS"`),
+				ConfigStateChecks: []statecheck.StateCheck{policies(knownvalue.ListExact([]knownvalue.Check{knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"id":                     knownvalue.StringExact(emulator.SeedCustomerID + "/" + wanted),
+					"customer_id":            knownvalue.StringExact(emulator.SeedCustomerID),
+					"policy_id":              knownvalue.StringExact(wanted),
+					"name":                   knownvalue.StringExact("Sales laptops"),
+					"description":            knownvalue.Null(),
+					"category":               knownvalue.StringExact("o_o_b_e"),
+					"policy_settings":        knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("skip_eula")}),
+					"devices_assigned_count": knownvalue.Int64Exact(0),
+					"created_date":           knownvalue.StringRegexp(regexp.MustCompile(`Z$`)),
+					"last_modified_date":     knownvalue.StringRegexp(regexp.MustCompile(`Z$`)),
+				})}))},
+			},
+			{Config: config(`name = "Nobody"`), ConfigStateChecks: []statecheck.StateCheck{policies(knownvalue.ListSizeExact(0))}},
+		},
+	})
+}
+
+// TestAccConfigurationPolicy_deleteWaitsForItsDevices destroys a profile
+// together with the batch whose devices have it: Partner Center refuses the
+// deletion while they do, and the deletion is tried again until they are
+// gone.
+func TestAccConfigurationPolicy_deleteWaitsForItsDevices(t *testing.T) {
+	em := newUploadEmulator(t)
+	config := em.userProviderConfig() + policyConfig("Assigned", "", "skip_eula") + batchConfig("Assigned", []string{"SN-1"}, "") + `
+resource "partnercenter_device_policy_assignment" "test" {
+  customer_id = partnercenter_device_batch.test.customer_id
+  batch_id    = partnercenter_device_batch.test.batch_id
+  policy_id   = partnercenter_configuration_policy.test.policy_id
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(em.Policies(emulator.SeedCustomerID)); n != 0 {
+				return fmt.Errorf("%d policies left", n)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{{Config: config}},
+	})
+	deletions := 0
+	for _, r := range partnerCenterRequests(em.Emulator) {
+		if r.Method == http.MethodDelete && strings.Contains(r.Path, "/policies/") {
+			deletions++
+		}
+	}
+	if deletions == 0 {
+		t.Error("the policy was never deleted")
+	}
+}

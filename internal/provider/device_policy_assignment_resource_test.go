@@ -1,0 +1,250 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/emulator"
+)
+
+const assignmentAddress = "partnercenter_device_policy_assignment.test"
+
+// assignmentSetup is a batch of four devices and two profiles, put in place
+// behind Terraform's back.
+type assignmentSetup struct {
+	em                *testEmulator
+	deviceIDs         []string
+	policyID, otherID string
+}
+
+func newAssignmentSetup(t *testing.T) *assignmentSetup {
+	t.Helper()
+	em := newUploadEmulator(t)
+	ids, err := em.AddDevices(emulator.SeedCustomerID, "Fleet", emulatorDevice("SN-1"), emulatorDevice("SN-2"), emulatorDevice("SN-3"), emulatorDevice("SN-4"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &assignmentSetup{
+		em:        em,
+		deviceIDs: ids,
+		policyID:  em.PutPolicy(emulator.SeedCustomerID, emulator.ConfigurationPolicy{Name: "Sales", Category: "o_o_b_e", PolicySettings: []string{"skip_eula"}}),
+		otherID:   em.PutPolicy(emulator.SeedCustomerID, emulator.ConfigurationPolicy{Name: "Kiosk", Category: "o_o_b_e", PolicySettings: []string{}}),
+	}
+}
+
+func (s *assignmentSetup) config(policyID, deviceIDs string) string {
+	return s.em.providerConfig() + fmt.Sprintf(`
+resource "partnercenter_device_policy_assignment" "test" {
+  customer_id = %q
+  batch_id    = "Fleet"
+  policy_id   = %q
+%s
+}
+`, emulator.SeedCustomerID, policyID, deviceIDs)
+}
+
+// profiles lists each device's profile, in the order of deviceIDs.
+func (s *assignmentSetup) profiles() []string {
+	byID := map[string]string{}
+	for _, d := range s.em.Devices(emulator.SeedCustomerID, "Fleet") {
+		byID[d.ID] = d.OOBEPolicyID()
+	}
+	out := make([]string, len(s.deviceIDs))
+	for i, id := range s.deviceIDs {
+		out[i] = byID[id]
+	}
+	return out
+}
+
+// expectProfiles checks each device's profile, in the order of deviceIDs.
+func (s *assignmentSetup) expectProfiles(want ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if got := s.profiles(); !slices.Equal(got, want) {
+			return fmt.Errorf("the devices' profiles are %q, want %q", got, want)
+		}
+		return nil
+	}
+}
+
+func idSet(ids ...string) knownvalue.Check {
+	checks := make([]knownvalue.Check, len(ids))
+	for i, id := range ids {
+		checks[i] = knownvalue.StringExact(id)
+	}
+	return knownvalue.SetExact(checks)
+}
+
+func expectAssignment(attribute string, value knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(assignmentAddress, tfjsonpath.New(attribute), value)
+}
+
+// TestAccDevicePolicyAssignment_everyDevice gives every device of the batch
+// the profile, finds a device whose profile was changed behind Terraform's
+// back as drift and gives it the profile again, then moves the devices to
+// another profile. Destroying leaves the devices with their profile.
+func TestAccDevicePolicyAssignment_everyDevice(t *testing.T) {
+	s := newAssignmentSetup(t)
+	p, o := s.policyID, s.otherID
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		CheckDestroy:             func(*terraform.State) error { return s.expectProfiles(o, o, o, o)(nil) },
+		Steps: []resource.TestStep{
+			{
+				Config: s.config(p, ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectAssignment("id", knownvalue.StringExact(emulator.SeedCustomerID+"/Fleet/"+p)),
+					expectAssignment("assigned_device_ids", idSet(s.deviceIDs...)),
+					expectAssignment("unassigned_device_ids", idSet()),
+					expectAssignment("last_update", knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"status": knownvalue.StringExact("finished"), "devices_status": knownvalue.ListSizeExact(4),
+					})),
+				},
+				Check: s.expectProfiles(p, p, p, p),
+			},
+			{Config: s.config(p, ""), PlanOnly: true},
+			{
+				PreConfig: func() {
+					if err := s.em.SetDevicePolicy(emulator.SeedCustomerID, "Fleet", s.deviceIDs[2], o); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: s.config(p, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(assignmentAddress, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: s.expectProfiles(p, p, p, p),
+			},
+			{
+				Config: s.config(o, ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectAssignment("id", knownvalue.StringExact(emulator.SeedCustomerID+"/Fleet/"+o)),
+					expectAssignment("assigned_device_ids", idSet(s.deviceIDs...)),
+				},
+				Check: s.expectProfiles(o, o, o, o),
+			},
+		},
+	})
+}
+
+// TestAccDevicePolicyAssignment_someDevices gives two devices the profile and
+// leaves the others alone.
+func TestAccDevicePolicyAssignment_someDevices(t *testing.T) {
+	s := newAssignmentSetup(t)
+	p := s.policyID
+	subset := fmt.Sprintf("  device_ids  = [%q, %q]", s.deviceIDs[0], s.deviceIDs[3])
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{
+			{
+				Config:            s.config(p, subset),
+				ConfigStateChecks: []statecheck.StateCheck{expectAssignment("assigned_device_ids", idSet(s.deviceIDs[0], s.deviceIDs[3]))},
+				Check:             s.expectProfiles(p, "", "", p),
+			},
+			{
+				// Partner Center's own count follows.
+				Config: s.config(p, subset) + fmt.Sprintf(`
+data "partnercenter_configuration_policies" "test" {
+  customer_id = %q
+  name        = "Sales"
+}
+`, emulator.SeedCustomerID),
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue("data.partnercenter_configuration_policies.test",
+					tfjsonpath.New("policies").AtSliceIndex(0).AtMapKey("devices_assigned_count"), knownvalue.Int64Exact(2))},
+			},
+		},
+	})
+}
+
+// TestAccDevicePolicyAssignment_import imports the assignment of every
+// device, by command and by an import block, with no change planned after.
+func TestAccDevicePolicyAssignment_import(t *testing.T) {
+	s := newAssignmentSetup(t)
+	for _, id := range s.deviceIDs {
+		if err := s.em.SetDevicePolicy(emulator.SeedCustomerID, "Fleet", id, s.policyID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	id := emulator.SeedCustomerID + "/Fleet/" + s.policyID
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{
+			{Config: s.config(s.policyID, ""), ResourceName: assignmentAddress, ImportState: true, ImportStateId: id, ImportStatePersist: true},
+			{Config: s.config(s.policyID, ""), ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+		},
+	})
+	// The test is parallel already: its second case runs as its own.
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf("import {\n  to = %s\n  id = %q\n}\n", assignmentAddress, id) + s.config(s.policyID, ""),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(assignmentAddress, plancheck.ResourceActionNoop),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{expectAssignment("assigned_device_ids", idSet(s.deviceIDs...))},
+		}},
+	})
+	if n := requestsTo(s.em, http.MethodPatch, ""); n != 0 {
+		t.Errorf("%d policy updates around an import, want none", n)
+	}
+}
+
+func TestAccDevicePolicyAssignment_unknownDeviceRefused(t *testing.T) {
+	s := newAssignmentSetup(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{{
+			Config: s.config(s.policyID, fmt.Sprintf("  device_ids  = [%q, \"0000-not-in-the-batch\"]", s.deviceIDs[0])),
+			ExpectError: errorPattern(`Devices not in the batch.*device_ids names 1 device\(s\) that batch "Fleet" of customer ` +
+				emulator.SeedCustomerID + ` does not hold: 0000-not-in-the-batch\. Nothing was changed\.`),
+		}},
+	})
+	if n := requestsTo(s.em, http.MethodPatch, ""); n != 0 {
+		t.Errorf("%d policy updates, want none", n)
+	}
+	if got := s.profiles(); strings.Join(got, "") != "" {
+		t.Errorf("profiles %q after a refused assignment", got)
+	}
+}
+
+// TestAccDevicePolicyAssignment_faultsRetriedOnce throttles and fails the
+// policy update and its wait: each call is retried under its MS-RequestId and
+// the update is applied once.
+func TestAccDevicePolicyAssignment_faultsRetriedOnce(t *testing.T) {
+	s := newAssignmentSetup(t)
+	s.em.InjectFaults(emulator.DevicePolicyUpdatesRoute,
+		emulator.Fault{Status: http.StatusTooManyRequests, Header: fastRetry},
+		emulator.Fault{Status: http.StatusServiceUnavailable, Header: fastRetry, AfterApply: true},
+		emulator.Fault{Mode: emulator.FaultDropConnection, AfterApply: true})
+	s.em.InjectFaults(batchRoute, emulator.Fault{Status: http.StatusServiceUnavailable, Header: fastRetry})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{{
+			Config: s.config(s.policyID, ""),
+			Check: resource.ComposeTestCheckFunc(s.expectProfiles(s.policyID, s.policyID, s.policyID, s.policyID), func(*terraform.State) error {
+				ids := map[string]int{}
+				for _, r := range partnerCenterRequests(s.em.Emulator) {
+					if r.Method == http.MethodPatch {
+						ids[r.Header.Get("MS-RequestId")]++
+					}
+				}
+				for id, n := range ids {
+					if len(ids) != 1 || n != 4 || s.em.Attempts(id) != 4 {
+						return fmt.Errorf("policy updates %v, want one call attempted 4 times under one MS-RequestId", ids)
+					}
+				}
+				return nil
+			}),
+		}},
+	})
+}
