@@ -176,12 +176,12 @@ func (h autopilotHeader) device(reader *csv.Reader, header, record []string) (De
 	if len(record) < len(header) {
 		line, _ := reader.FieldPos(len(record) - 1)
 		return Device{}, &AutopilotCSVError{Line: line, Column: strings.TrimSpace(header[len(record)]),
-			Err: fmt.Errorf("no cell: the row has %d cells and the header %d columns", len(record), len(header))}
+			Err: fmt.Errorf("no cell: the row has %s and the header %s", count(len(record), "cell"), count(len(header), "column"))}
 	}
 	if len(record) > len(header) {
 		line, _ := reader.FieldPos(len(header))
 		return Device{}, &AutopilotCSVError{Line: line, Position: len(header) + 1,
-			Err: fmt.Errorf("the row has %d cells and the header %d columns", len(record), len(header))}
+			Err: fmt.Errorf("the row has %s and the header %s", count(len(record), "cell"), count(len(header), "column"))}
 	}
 	var d Device
 	for cell, value := range record {
@@ -281,6 +281,14 @@ func quoteAll(names []string, limit int) string {
 		quoted = append(quoted, fmt.Sprintf("%q", name))
 	}
 	return strings.Join(quoted, ", ")
+}
+
+// count is n of noun, in the plural unless n is 1.
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func headersOf(columns []autopilotColumn) []string {

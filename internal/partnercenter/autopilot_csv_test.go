@@ -195,6 +195,12 @@ func TestParseAutopilotCSVErrors(t *testing.T) {
 			line: 2,
 		},
 		{
+			name: "too many cells for a header of one column",
+			csv:  csvLines("Hardware Hash", hashA, hashB+",Sales"),
+			want: `line 3, column 2: the row has 2 cells and the header 1 column`,
+			line: 3,
+		},
+		{
 			name: "no recognised column",
 			csv:  csvLines("Serial,ProductKey,Hash", "SN-A,,"+hashA),
 			want: `line 1: the header names none of the columns "Device Serial Number", "Windows Product ID", "Hardware Hash", ` +

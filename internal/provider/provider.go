@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -30,6 +31,7 @@ var (
 	_ provider.Provider                     = (*partnerCenterProvider)(nil)
 	_ provider.ProviderWithValidateConfig   = (*partnerCenterProvider)(nil)
 	_ provider.ProviderWithConfigValidators = (*partnerCenterProvider)(nil)
+	_ provider.ProviderWithFunctions        = (*partnerCenterProvider)(nil)
 )
 
 // partnerCenterProvider is the partnercenter provider. version is set at
@@ -348,6 +350,11 @@ func (p *partnerCenterProvider) Resources(context.Context) []func() resource.Res
 // DataSources implements provider.Provider.
 func (p *partnerCenterProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{newDeviceBatchStatusDataSource}
+}
+
+// Functions implements provider.ProviderWithFunctions.
+func (p *partnerCenterProvider) Functions(context.Context) []func() function.Function {
+	return []func() function.Function{newAutopilotDevicesFunction}
 }
 
 // userAgent names this provider first, then Terraform when it said its version.
