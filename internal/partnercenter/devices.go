@@ -115,6 +115,10 @@ const (
 // tell apart from others.
 var ErrNoIdentification = errors.New("a device needs a hardware hash, a product key, or a serial number with its OEM manufacturer name and model name")
 
+// ErrHardwareHashNotBase64 is the error of a device whose hardware hash is
+// not base64, the form Partner Center takes it in.
+var ErrHardwareHashNotBase64 = errors.New("the hardware hash is not base64")
+
 // Keys returns the keys d can be identified by, strongest first: the first
 // is its identification; the others let a device be found in a list whose
 // entries lack the stronger fields. It fails when d has none, or a hardware
@@ -123,7 +127,7 @@ func (d Device) Keys() ([]DeviceKey, error) {
 	var keys []DeviceKey
 	if d.HardwareHash != "" {
 		if _, err := base64.StdEncoding.DecodeString(d.HardwareHash); err != nil {
-			return nil, errors.New("the hardware hash is not base64")
+			return nil, ErrHardwareHashNotBase64
 		}
 		keys = append(keys, DeviceKey{keyHardwareHash, d.HardwareHash})
 	}

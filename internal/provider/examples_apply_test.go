@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -23,13 +24,14 @@ var exampleSetups = map[string]exampleSetup{
 	"examples/data-sources/partnercenter_device_batch_status":    setupSeedBatchWithoutFailures,
 	"examples/data-sources/partnercenter_device_batches":         setupContosoLaptops,
 	"examples/data-sources/partnercenter_devices":                setupContosoLaptops,
+	"examples/data-sources/partnercenter_configuration_policies": setupSalesProfile,
 	"examples/resources/partnercenter_device_batch":              setupUserSignIn,
 	"examples/resources/partnercenter_configuration_policy":      setupClientSecretEnvironment,
 	"examples/resources/partnercenter_device_policy_assignment":  setupProfileAndLaptops,
-	"examples/data-sources/partnercenter_configuration_policies": setupSalesProfile,
-	"examples/demo":     setupClientSecretEnvironment,
-	"examples/pipeline": setupPipeline,
-	"examples/provider": setupEverySignIn,
+	"examples/functions/autopilot_devices":                       setupAutopilotDevicesFunction,
+	"examples/demo":                                              setupClientSecretEnvironment,
+	"examples/pipeline":                                          setupPipeline,
+	"examples/provider":                                          setupEverySignIn,
 }
 
 // TestExamplesApply applies every directory of examples/ with the
@@ -82,9 +84,10 @@ func newExampleEmulator(t *testing.T) *testEmulator {
 	return em
 }
 
-// copyExample copies the .tf files of dir into a new directory, so that
-// state and override files stay out of examples/. The import example of a
-// resource is left out: it would import the batch the example creates.
+// copyExample copies the .tf files of dir, and the .csv files they read,
+// into a new directory, so that state and override files stay out of
+// examples/. The import example of a resource is left out: it would import
+// the batch the example creates.
 func copyExample(t *testing.T, dir string) string {
 	t.Helper()
 	work := t.TempDir()
@@ -93,7 +96,7 @@ func copyExample(t *testing.T, dir string) string {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") || e.Name() == "import-by-string-id.tf" {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") && !strings.HasSuffix(e.Name(), ".csv") || e.Name() == "import-by-string-id.tf" {
 			continue
 		}
 		content, err := os.ReadFile(filepath.Join(dir, e.Name()))
@@ -144,6 +147,20 @@ func (e *testEmulator) clientSecretEnvironment() []string {
 
 func setupClientSecretEnvironment(_ *testing.T, em *testEmulator, _ string) (env, args []string) {
 	return em.clientSecretEnvironment(), nil
+}
+
+// setupAutopilotDevicesFunction signs in as a user, with a refresh token
+// and the registered client secret, as uploads need, and checks that the
+// devices of the example's CSV file reached the batch.
+func setupAutopilotDevicesFunction(t *testing.T, em *testEmulator, _ string) (env, args []string) {
+	t.Helper()
+	t.Cleanup(func() {
+		if held, want := serialsOf(em, "Contoso laptops"), []string{"PF3ABC01", "PF3ABC02", "PF3ABC03"}; !slices.Equal(held, want) {
+			t.Errorf("the batch holds %v, want the devices of devices.csv, %v", held, want)
+		}
+	})
+	return append(em.clientSecretEnvironment(),
+		"PARTNERCENTER_REFRESH_TOKEN="+em.NewRefreshToken(emulator.DefaultTenantID, emulator.DefaultClientID)), nil
 }
 
 // setupSeedBatchWithoutFailures serves the seed batch with its device

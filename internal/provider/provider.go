@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -30,6 +31,7 @@ var (
 	_ provider.Provider                     = (*partnerCenterProvider)(nil)
 	_ provider.ProviderWithValidateConfig   = (*partnerCenterProvider)(nil)
 	_ provider.ProviderWithConfigValidators = (*partnerCenterProvider)(nil)
+	_ provider.ProviderWithFunctions        = (*partnerCenterProvider)(nil)
 )
 
 // partnerCenterProvider is the partnercenter provider. version is set at
@@ -350,6 +352,11 @@ func (p *partnerCenterProvider) DataSources(context.Context) []func() datasource
 	return []func() datasource.DataSource{
 		newDeviceBatchStatusDataSource, newDeviceBatchesDataSource, newDevicesDataSource, newConfigurationPoliciesDataSource,
 	}
+}
+
+// Functions implements provider.ProviderWithFunctions.
+func (p *partnerCenterProvider) Functions(context.Context) []func() function.Function {
+	return []func() function.Function{newAutopilotDevicesFunction}
 }
 
 // userAgent names this provider first, then Terraform when it said its version.

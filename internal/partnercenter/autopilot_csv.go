@@ -1,0 +1,300 @@
+package partnercenter
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// autopilotColumn is a column of an Autopilot CSV file and the field of a
+// Device it fills.
+type autopilotColumn struct {
+	// header is the column's name as Get-WindowsAutopilotInfo and Partner
+	// Center's portal template write it.
+	header string
+	field  func(*Device) *string
+}
+
+// autopilotColumns are the columns Get-WindowsAutopilotInfo writes (the
+// first three) and those Partner Center's portal template adds, which its
+// -Partner switch writes too.
+var autopilotColumns = []autopilotColumn{
+	{"Device Serial Number", func(d *Device) *string { return &d.SerialNumber }},
+	{"Windows Product ID", func(d *Device) *string { return &d.ProductKey }},
+	{"Hardware Hash", func(d *Device) *string { return &d.HardwareHash }},
+	{"Manufacturer name", func(d *Device) *string { return &d.OEMManufacturerName }},
+	{"Device model", func(d *Device) *string { return &d.ModelName }},
+}
+
+// Positions in autopilotColumns of the columns an error may name.
+const (
+	columnSerialNumber = 0
+	columnHardwareHash = 2
+	columnManufacturer = 3
+	columnModel        = 4
+)
+
+// AutopilotCSVError is an error of an Autopilot CSV file, on a line and, when
+// Column or Position is set, in one of its columns.
+type AutopilotCSVError struct {
+	// Line is the file's line the error is on, from 1; 0 when it is about the
+	// whole file.
+	Line int
+	// Column is the header of the column, as the file writes it, or as
+	// Get-WindowsAutopilotInfo does when the file has no such column.
+	Column string
+	// Position is the cell's place in its row, from 1, when no header names
+	// it (a cell beyond the header's columns); 0 otherwise.
+	Position int
+	Err      error
+}
+
+// Error says where, then what: `line 3, column "Hardware Hash": ...`.
+func (e *AutopilotCSVError) Error() string {
+	var where string
+	switch {
+	case e.Line == 0:
+		return e.Err.Error()
+	case e.Column != "":
+		where = fmt.Sprintf("line %d, column %q", e.Line, e.Column)
+	case e.Position != 0:
+		where = fmt.Sprintf("line %d, column %d", e.Line, e.Position)
+	default:
+		where = fmt.Sprintf("line %d", e.Line)
+	}
+	return where + ": " + e.Err.Error()
+}
+
+// Unwrap returns the error without its place, such as ErrNoIdentification.
+func (e *AutopilotCSVError) Unwrap() error { return e.Err }
+
+// ParseAutopilotCSV reads the devices of an Autopilot CSV file: the one
+// Get-WindowsAutopilotInfo writes (header "Device Serial Number,Windows
+// Product ID,Hardware Hash", optionally "Group Tag" and "Assigned User"), or
+// Partner Center's portal template, which adds "Manufacturer name" and
+// "Device model". Headers are matched case-insensitively, without
+// surrounding spaces, in any order; other columns are ignored. Cells follow
+// RFC 4180 and lose their surrounding spaces; a UTF-8 byte order mark and
+// CRLF line ends are accepted. Blank lines, and rows whose cells are all
+// empty (as spreadsheets write them), are skipped; a header alone gives no
+// devices.
+//
+// Every device must be identified as Device.Keys requires. The error of a
+// bad row or header is an *AutopilotCSVError naming its line and column.
+func ParseAutopilotCSV(r io.Reader) ([]Device, error) {
+	// Windows tools start UTF-8 files with a byte order mark (utf8BOM).
+	in := bufio.NewReader(r)
+	if start, err := in.Peek(len(utf8BOM)); err == nil && bytes.Equal(start, utf8BOM) {
+		_, _ = in.Discard(len(utf8BOM))
+	}
+	reader := csv.NewReader(in)
+	// The number of cells is checked below, to name the line and column.
+	reader.FieldsPerRecord = -1
+
+	header, err := reader.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, &AutopilotCSVError{Err: fmt.Errorf("the CSV is empty: it needs a header line, such as %q",
+			strings.Join(headersOf(autopilotColumns[:3]), ","))}
+	}
+	if err != nil {
+		return nil, syntaxError(err)
+	}
+	columns, err := readAutopilotHeader(reader, header)
+	if err != nil {
+		return nil, err
+	}
+
+	devices := []Device{}
+	for {
+		record, err := reader.Read()
+		if errors.Is(err, io.EOF) {
+			return devices, nil
+		}
+		if err != nil {
+			return nil, syntaxError(err)
+		}
+		if blankRecord(record) {
+			continue
+		}
+		d, err := columns.device(reader, header, record)
+		if err != nil {
+			return nil, err
+		}
+		devices = append(devices, d)
+	}
+}
+
+// autopilotHeader maps a file's columns to autopilotColumns.
+type autopilotHeader struct {
+	// of is, for each cell of a row, its place in autopilotColumns, or -1
+	// for a column that is ignored.
+	of []int
+	// at is, for each of autopilotColumns, its cell in a row, or -1 when
+	// the file has no such column.
+	at []int
+}
+
+// readAutopilotHeader recognises the columns of header, the record reader
+// has just read. It fails when it recognises none, or one twice.
+func readAutopilotHeader(reader *csv.Reader, header []string) (autopilotHeader, error) {
+	h := autopilotHeader{of: make([]int, len(header)), at: make([]int, len(autopilotColumns))}
+	for i := range h.at {
+		h.at[i] = -1
+	}
+	recognised := false
+	for cell, name := range header {
+		h.of[cell] = -1
+		name = strings.TrimSpace(name)
+		for c, column := range autopilotColumns {
+			if !strings.EqualFold(name, column.header) {
+				continue
+			}
+			if first := h.at[c]; first >= 0 {
+				line, _ := reader.FieldPos(cell)
+				return h, &AutopilotCSVError{Line: line, Column: name,
+					Err: fmt.Errorf("the header names %q twice, in columns %d and %d; keep one", column.header, first+1, cell+1)}
+			}
+			h.of[cell], h.at[c] = c, cell
+			recognised = true
+		}
+	}
+	if !recognised {
+		line, _ := reader.FieldPos(0)
+		return h, &AutopilotCSVError{Line: line, Err: fmt.Errorf("the header names none of the columns %s (in any case and order); it has %s",
+			quoteAll(headersOf(autopilotColumns), 0), quoteAll(header, maxQuotedHeaders))}
+	}
+	return h, nil
+}
+
+// device reads the device of record, the row reader has just read, and
+// checks that it has as many cells as header and an identification.
+func (h autopilotHeader) device(reader *csv.Reader, header, record []string) (Device, error) {
+	if len(record) < len(header) {
+		line, _ := reader.FieldPos(len(record) - 1)
+		return Device{}, &AutopilotCSVError{Line: line, Column: strings.TrimSpace(header[len(record)]),
+			Err: fmt.Errorf("no cell: the row has %s and the header %s", count(len(record), "cell"), count(len(header), "column"))}
+	}
+	if len(record) > len(header) {
+		line, _ := reader.FieldPos(len(header))
+		return Device{}, &AutopilotCSVError{Line: line, Position: len(header) + 1,
+			Err: fmt.Errorf("the row has %s and the header %s", count(len(record), "cell"), count(len(header), "column"))}
+	}
+	var d Device
+	for cell, value := range record {
+		if c := h.of[cell]; c >= 0 {
+			*autopilotColumns[c].field(&d) = strings.TrimSpace(value)
+		}
+	}
+	// Device.Keys is the one place the identification rule is written.
+	_, err := d.Keys()
+	switch {
+	case errors.Is(err, ErrHardwareHashNotBase64):
+		return Device{}, h.cellError(reader, header, columnHardwareHash,
+			fmt.Errorf("%w, the form Get-WindowsAutopilotInfo writes it in", err))
+	case err != nil:
+		c := missingIdentification(d)
+		problem := "empty"
+		if h.at[c] < 0 {
+			problem = "no such column"
+		}
+		return Device{}, h.cellError(reader, header, c, fmt.Errorf("%s, and %w", problem, err))
+	}
+	return d, nil
+}
+
+// cellError is err in column c (of autopilotColumns) of the row reader has
+// just read, on the line its cell is on; the file's own header names the
+// column when it has one.
+func (h autopilotHeader) cellError(reader *csv.Reader, header []string, c int, err error) error {
+	cell := h.at[c]
+	if cell < 0 {
+		line, _ := reader.FieldPos(0)
+		return &AutopilotCSVError{Line: line, Column: autopilotColumns[c].header, Err: err}
+	}
+	line, _ := reader.FieldPos(cell)
+	return &AutopilotCSVError{Line: line, Column: strings.TrimSpace(header[cell]), Err: err}
+}
+
+// missingIdentification is the column a device without an identification
+// should fill: with a serial number, the first of manufacturer and model it
+// lacks, as only the three together identify a device; else the hardware
+// hash, the identification Autopilot CSV files are made for.
+func missingIdentification(d Device) int {
+	switch {
+	case d.SerialNumber != "" && d.OEMManufacturerName == "":
+		return columnManufacturer
+	case d.SerialNumber != "" && d.ModelName == "":
+		return columnModel
+	}
+	return columnHardwareHash
+}
+
+// blankRecord reports whether every cell of record is empty or spaces.
+func blankRecord(record []string) bool {
+	for _, cell := range record {
+		if strings.TrimSpace(cell) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// syntaxError is a CSV syntax error (a stray or missing quote) on the line
+// its row starts on.
+func syntaxError(err error) error {
+	var parseErr *csv.ParseError
+	if !errors.As(err, &parseErr) {
+		return err
+	}
+	where := fmt.Sprintf("at byte %d", parseErr.Column)
+	if parseErr.Line != parseErr.StartLine {
+		where = fmt.Sprintf("on line %d, byte %d", parseErr.Line, parseErr.Column)
+	}
+	return &AutopilotCSVError{Line: parseErr.StartLine, Err: fmt.Errorf("%w %s; a cell holding a comma, quote or line break "+
+		"is enclosed in double quotes, and a double quote inside it is doubled (RFC 4180)", parseErr.Err, where)}
+}
+
+// maxQuotedHeaders and maxQuotedHeaderLength bound how much of a header an
+// error quotes: a file without a header line has a 4 KB hash in its first.
+const (
+	maxQuotedHeaders      = 6
+	maxQuotedHeaderLength = 40
+)
+
+// quoteAll quotes names, the first limit of them when limit is not 0, each
+// cut at maxQuotedHeaderLength.
+func quoteAll(names []string, limit int) string {
+	quoted := make([]string, 0, len(names))
+	for i, name := range names {
+		if limit != 0 && i == limit {
+			quoted = append(quoted, fmt.Sprintf("and %d more", len(names)-limit))
+			break
+		}
+		name = strings.TrimSpace(name)
+		if runes := []rune(name); len(runes) > maxQuotedHeaderLength {
+			name = string(runes[:maxQuotedHeaderLength]) + "…"
+		}
+		quoted = append(quoted, fmt.Sprintf("%q", name))
+	}
+	return strings.Join(quoted, ", ")
+}
+
+// count is n of noun, in the plural unless n is 1.
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+func headersOf(columns []autopilotColumn) []string {
+	headers := make([]string, len(columns))
+	for i, c := range columns {
+		headers[i] = c.header
+	}
+	return headers
+}

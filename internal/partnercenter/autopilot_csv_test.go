@@ -1,0 +1,302 @@
+package partnercenter_test
+
+import (
+	"encoding/base64"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
+)
+
+// Hardware hashes in base64, as Get-WindowsAutopilotInfo writes them.
+var (
+	hashA = base64.StdEncoding.EncodeToString([]byte("hardware hash of device A"))
+	hashB = base64.StdEncoding.EncodeToString([]byte("hardware hash of device B"))
+	// hash4K is as long as a real hash.
+	hash4K = base64.StdEncoding.EncodeToString([]byte(strings.Repeat("hardware hash of a real device ", 100)))
+)
+
+// csvLines joins lines with LF and ends the file with one.
+func csvLines(lines ...string) string {
+	return strings.Join(lines, "\n") + "\n"
+}
+
+func TestParseAutopilotCSV(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		csv  string
+		want []partnercenter.Device
+	}{
+		{
+			name: "Get-WindowsAutopilotInfo",
+			csv: csvLines("Device Serial Number,Windows Product ID,Hardware Hash",
+				"SN-A,00330-80000-00000-AA111,"+hashA,
+				"SN-B,,"+hashB),
+			want: []partnercenter.Device{
+				{SerialNumber: "SN-A", ProductKey: "00330-80000-00000-AA111", HardwareHash: hashA},
+				{SerialNumber: "SN-B", HardwareHash: hashB},
+			},
+		},
+		{
+			name: "Get-WindowsAutopilotInfo with group tag and assigned user, ignored",
+			csv: csvLines("Device Serial Number,Windows Product ID,Hardware Hash,Group Tag,Assigned User",
+				"SN-A,,"+hashA+",Sales,anna@contoso.com"),
+			want: []partnercenter.Device{{SerialNumber: "SN-A", HardwareHash: hashA}},
+		},
+		{
+			name: "Partner Center's portal template",
+			csv: csvLines("Device Serial Number,Windows Product ID,Hardware Hash,Manufacturer name,Device model",
+				"SN-A,,"+hashA+",Contoso,Laptop 7",
+				"SN-B,,,Contoso,Laptop 7",
+				",PK-C,,,"),
+			want: []partnercenter.Device{
+				{SerialNumber: "SN-A", HardwareHash: hashA, OEMManufacturerName: "Contoso", ModelName: "Laptop 7"},
+				{SerialNumber: "SN-B", OEMManufacturerName: "Contoso", ModelName: "Laptop 7"},
+				{ProductKey: "PK-C"},
+			},
+		},
+		{
+			name: "headers in another order and case, with spaces, among unknown columns",
+			csv: csvLines("Notes, device MODEL ,MANUFACTURER NAME,hardware hash,Group Tag,device serial number",
+				"spare,Laptop 7,Contoso,"+hashA+",Sales,SN-A"),
+			want: []partnercenter.Device{{SerialNumber: "SN-A", HardwareHash: hashA, OEMManufacturerName: "Contoso", ModelName: "Laptop 7"}},
+		},
+		{
+			name: "quoted cells with commas, quotes and a line break",
+			csv: csvLines(`"Device Serial Number","Hardware Hash","Manufacturer name","Device model"`,
+				`"SN-A","`+hashA+`","Contoso, Ltd.","Laptop ""Pro"" 7"`,
+				`SN-B,,"Fabrikam`, `Inc.",Tablet`),
+			want: []partnercenter.Device{
+				{SerialNumber: "SN-A", HardwareHash: hashA, OEMManufacturerName: "Contoso, Ltd.", ModelName: `Laptop "Pro" 7`},
+				{SerialNumber: "SN-B", OEMManufacturerName: "Fabrikam\nInc.", ModelName: "Tablet"},
+			},
+		},
+		{
+			name: "byte order mark and CRLF",
+			csv:  "\xef\xbb\xbfDevice Serial Number,Windows Product ID,Hardware Hash\r\nSN-A,," + hashA + "\r\nSN-B,," + hashB + "\r\n",
+			want: []partnercenter.Device{{SerialNumber: "SN-A", HardwareHash: hashA}, {SerialNumber: "SN-B", HardwareHash: hashB}},
+		},
+		{
+			name: "no line end after the last row",
+			csv:  "Hardware Hash\n" + hashA,
+			want: []partnercenter.Device{{HardwareHash: hashA}},
+		},
+		{
+			name: "spaces around cells dropped, a cell of spaces empty",
+			csv: csvLines("Device Serial Number,Windows Product ID,Hardware Hash",
+				"  SN-A ,   , "+hashA+"\t"),
+			want: []partnercenter.Device{{SerialNumber: "SN-A", HardwareHash: hashA}},
+		},
+		{
+			name: "blank lines and rows of empty cells skipped",
+			csv: csvLines("",
+				"Device Serial Number,Windows Product ID,Hardware Hash",
+				"",
+				",,",
+				"SN-A,,"+hashA,
+				"   ",
+				` ,"", `,
+				"",
+				"SN-B,,"+hashB,
+				",,"),
+			want: []partnercenter.Device{{SerialNumber: "SN-A", HardwareHash: hashA}, {SerialNumber: "SN-B", HardwareHash: hashB}},
+		},
+		{
+			name: "header only",
+			csv:  "Device Serial Number,Windows Product ID,Hardware Hash\r\n",
+			want: []partnercenter.Device{},
+		},
+		{
+			name: "header only, then blank lines",
+			csv:  csvLines("Device Serial Number,Windows Product ID,Hardware Hash", "", ",,"),
+			want: []partnercenter.Device{},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := partnercenter.ParseAutopilotCSV(strings.NewReader(tc.csv))
+			if err != nil {
+				t.Fatalf("ParseAutopilotCSV: %v", err)
+			}
+			if got == nil || !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("ParseAutopilotCSV =\n%#v\nwant\n%#v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestParseAutopilotCSVErrors(t *testing.T) {
+	const autopilotHeader = "Device Serial Number,Windows Product ID,Hardware Hash"
+	const portalHeader = autopilotHeader + ",Manufacturer name,Device model"
+	const noIdentification = "a device needs a hardware hash, a product key, or a serial number with its OEM manufacturer name and model name"
+	for _, tc := range []struct {
+		name string
+		csv  string
+		want string
+		// line and column are the error's place; is is what it wraps.
+		line   int
+		column string
+		is     error
+	}{
+		{
+			name: "hardware hash not base64",
+			csv:  csvLines(autopilotHeader, "SN-A,,"+hashA, "SN-B,,not base64!"),
+			want: `line 3, column "Hardware Hash": the hardware hash is not base64, the form Get-WindowsAutopilotInfo writes it in`,
+			line: 3, column: "Hardware Hash", is: partnercenter.ErrHardwareHashNotBase64,
+		},
+		{
+			name: "hardware hash not base64, column named as the file writes it",
+			csv:  csvLines(" hardware HASH ,device serial number", hashA[:len(hashA)-1]+",SN-A"),
+			want: `line 2, column "hardware HASH": the hardware hash is not base64, the form Get-WindowsAutopilotInfo writes it in`,
+			line: 2, column: "hardware HASH", is: partnercenter.ErrHardwareHashNotBase64,
+		},
+		{
+			name: "line numbers count the lines of a quoted cell",
+			csv:  csvLines("Hardware Hash,Device model", hashA+`,"Laptop`, `7"`, "AAA,Laptop 7"),
+			want: `line 4, column "Hardware Hash": the hardware hash is not base64`,
+			line: 4, column: "Hardware Hash", is: partnercenter.ErrHardwareHashNotBase64,
+		},
+		{
+			name: "no identification at all",
+			csv:  csvLines(autopilotHeader+",Group Tag", "SN-A,,"+hashA+",Sales", ",,,Sales"),
+			want: `line 3, column "Hardware Hash": empty, and ` + noIdentification,
+			line: 3, column: "Hardware Hash", is: partnercenter.ErrNoIdentification,
+		},
+		{
+			name: "serial number without the manufacturer column",
+			csv:  csvLines(autopilotHeader, "SN-A,,"),
+			want: `line 2, column "Manufacturer name": no such column, and ` + noIdentification,
+			line: 2, column: "Manufacturer name", is: partnercenter.ErrNoIdentification,
+		},
+		{
+			name: "serial number and manufacturer without a model",
+			csv:  csvLines(portalHeader, "SN-A,,,Contoso,Laptop 7", "", "SN-B,,,Contoso,"),
+			want: `line 4, column "Device model": empty, and ` + noIdentification,
+			line: 4, column: "Device model", is: partnercenter.ErrNoIdentification,
+		},
+		{
+			name: "no hardware hash column",
+			csv:  csvLines("Windows Product ID,Group Tag", "PK-A,Sales", ",Sales"),
+			want: `line 3, column "Hardware Hash": no such column, and ` + noIdentification,
+			line: 3, column: "Hardware Hash", is: partnercenter.ErrNoIdentification,
+		},
+		{
+			name: "too few cells",
+			csv:  csvLines(autopilotHeader, "SN-A,,"+hashA, "SN-B,"),
+			want: `line 3, column "Hardware Hash": no cell: the row has 2 cells and the header 3 columns`,
+			line: 3, column: "Hardware Hash",
+		},
+		{
+			name: "too many cells",
+			csv:  "Device Serial Number,Windows Product ID,Hardware Hash\r\nSN-A,," + hashA + ",Sales\r\n",
+			want: `line 2, column 4: the row has 4 cells and the header 3 columns`,
+			line: 2,
+		},
+		{
+			name: "too many cells for a header of one column",
+			csv:  csvLines("Hardware Hash", hashA, hashB+",Sales"),
+			want: `line 3, column 2: the row has 2 cells and the header 1 column`,
+			line: 3,
+		},
+		{
+			name: "no recognised column",
+			csv:  csvLines("Serial,ProductKey,Hash", "SN-A,,"+hashA),
+			want: `line 1: the header names none of the columns "Device Serial Number", "Windows Product ID", "Hardware Hash", ` +
+				`"Manufacturer name", "Device model" (in any case and order); it has "Serial", "ProductKey", "Hash"`,
+			line: 1,
+		},
+		{
+			name: "no header line",
+			csv:  csvLines("", "SN-A,,"+hash4K+",Sales,anna@contoso.com,x,y"),
+			want: `line 2: the header names none of the columns "Device Serial Number", "Windows Product ID", "Hardware Hash", ` +
+				`"Manufacturer name", "Device model" (in any case and order); it has "SN-A", "", "` + hash4K[:40] + `…", "Sales", ` +
+				`"anna@contoso.com", "x", and 1 more`,
+			line: 2,
+		},
+		{
+			name: "a recognised column twice",
+			csv:  csvLines("Hardware Hash,Device Serial Number,hardware hash", hashA+",SN-A,"+hashA),
+			want: `line 1, column "hardware hash": the header names "Hardware Hash" twice, in columns 1 and 3; keep one`,
+			line: 1, column: "hardware hash",
+		},
+		{
+			name: "empty",
+			csv:  "",
+			want: `the CSV is empty: it needs a header line, such as "Device Serial Number,Windows Product ID,Hardware Hash"`,
+		},
+		{
+			name: "byte order mark and blank lines only",
+			csv:  "\xef\xbb\xbf\r\n\r\n",
+			want: `the CSV is empty: it needs a header line`,
+		},
+		{
+			name: "bare quote",
+			csv:  csvLines(autopilotHeader, `SN-"A",,`+hashA),
+			want: `line 2: bare " in non-quoted-field at byte 4; a cell holding a comma, quote or line break is enclosed in double quotes, ` +
+				`and a double quote inside it is doubled (RFC 4180)`,
+			line: 2,
+		},
+		{
+			name: "quote never closed",
+			csv:  csvLines(autopilotHeader, `"SN-A,,`+hashA, "SN-B,,"+hashB),
+			want: `line 2: extraneous or missing " in quoted-field on line 3, byte 44; a cell holding`,
+			line: 2,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			devices, err := partnercenter.ParseAutopilotCSV(strings.NewReader(tc.csv))
+			if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+				t.Fatalf("ParseAutopilotCSV = %v, %v; want the error\n%s", devices, err, tc.want)
+			}
+			if devices != nil {
+				t.Errorf("ParseAutopilotCSV returned %v with its error, want none", devices)
+			}
+			var csvErr *partnercenter.AutopilotCSVError
+			if !errors.As(err, &csvErr) {
+				t.Fatalf("error %T, want an *AutopilotCSVError", err)
+			}
+			if csvErr.Line != tc.line || csvErr.Column != tc.column {
+				t.Errorf("error at line %d, column %q; want line %d, column %q", csvErr.Line, csvErr.Column, tc.line, tc.column)
+			}
+			if tc.is != nil && !errors.Is(err, tc.is) {
+				t.Errorf("error %v does not wrap %v", err, tc.is)
+			}
+		})
+	}
+}
+
+// TestParseAutopilotCSVReadError passes on a failure to read, rather than
+// taking it for the end of the file.
+func TestParseAutopilotCSVReadError(t *testing.T) {
+	broken := errors.New("disk on fire")
+	_, err := partnercenter.ParseAutopilotCSV(iotest.ErrReader(broken))
+	if !errors.Is(err, broken) {
+		t.Errorf("ParseAutopilotCSV = %v, want %v", err, broken)
+	}
+}
+
+// FuzzParseAutopilotCSV feeds the parser arbitrary files: it must never
+// panic, every device it returns must be identified, and every error must
+// say where it is, except for an empty file.
+func FuzzParseAutopilotCSV(f *testing.F) {
+	f.Add(csvLines("Device Serial Number,Windows Product ID,Hardware Hash", "SN-A,,"+hashA))
+	f.Add("\xef\xbb\xbfHardware Hash,Device model\r\n\"" + hashA + "\",\"Laptop\r\n\"\"7\"\"\"\r\n")
+	f.Add(csvLines("Device Serial Number,Manufacturer name,Device model", "SN-A,Contoso,", ",,", `"SN-B`))
+	f.Fuzz(func(t *testing.T, file string) {
+		devices, err := partnercenter.ParseAutopilotCSV(strings.NewReader(file))
+		if err != nil {
+			var csvErr *partnercenter.AutopilotCSVError
+			if devices != nil || !errors.As(err, &csvErr) || (csvErr.Line == 0) != strings.HasPrefix(err.Error(), "the CSV is empty") {
+				t.Fatalf("ParseAutopilotCSV = %v, %v", devices, err)
+			}
+			return
+		}
+		for i, d := range devices {
+			if _, err := d.Key(); err != nil {
+				t.Fatalf("device %d of %v: %v", i, devices, err)
+			}
+		}
+	})
+}

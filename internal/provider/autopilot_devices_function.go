@@ -1,0 +1,85 @@
+package provider
+
+import (
+	"context"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
+)
+
+var _ function.Function = autopilotDevicesFunction{}
+
+// autopilotDevicesFunction is provider::partnercenter::autopilot_devices: a
+// partner's Autopilot CSV file as the devices of partnercenter_device_batch.
+// The parsing is partnercenter.ParseAutopilotCSV; this maps it to Terraform.
+type autopilotDevicesFunction struct{}
+
+func newAutopilotDevicesFunction() function.Function {
+	return autopilotDevicesFunction{}
+}
+
+// Metadata implements function.Function.
+func (autopilotDevicesFunction) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {
+	resp.Name = "autopilot_devices"
+}
+
+// autopilotDevicesDescription is the function's description; the plain-text
+// one drops the Markdown's backticks.
+const autopilotDevicesDescription = "Reads the CSV file `Get-WindowsAutopilotInfo` writes (columns `Device Serial Number`, " +
+	"`Windows Product ID`, `Hardware Hash`, optionally `Group Tag` and `Assigned User`) or Partner Center's device upload " +
+	"template (which adds `Manufacturer name` and `Device model`) into a list of devices, each an object with `hardware_hash`, " +
+	"`serial_number`, `product_key` (from `Windows Product ID`), `oem_manufacturer_name` and `model_name`: what the `devices` " +
+	"argument of `partnercenter_device_batch` takes.\n\n" +
+	"Column headers are matched case-insensitively and in any order; other columns are ignored. Cells follow RFC 4180 quoting and " +
+	"lose surrounding spaces; an empty cell is null. A UTF-8 byte order mark and CRLF line ends are accepted. Blank lines, and " +
+	"rows whose cells are all empty, are skipped; a file with a header line only gives an empty list.\n\n" +
+	"The call fails, naming the line and column, on a row whose hardware hash is not base64, a row that identifies no device " +
+	"(a device needs a hardware hash, a product key, or a serial number with its manufacturer name and model), a row with more " +
+	"or fewer cells than the header, a header that names none of the columns above or one of them twice, and an empty file. Lines are counted from the file's first, the header's, with the line breaks " +
+	"inside quoted cells.\n\n" +
+	"`file()` reads UTF-8 only: Windows PowerShell 5.1 writes `Get-WindowsAutopilotInfo`'s file in UTF-16, which `file()` " +
+	"refuses; save it as UTF-8 first, for example with `Get-Content devices.csv | Set-Content -Encoding utf8 devices-utf8.csv`.\n\n" +
+	"Provider functions need Terraform 1.8 or OpenTofu 1.7, or later."
+
+// Definition implements function.Function.
+func (autopilotDevicesFunction) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
+	resp.Definition = function.Definition{
+		Summary:             "Reads an Autopilot hardware hash CSV file into the devices of partnercenter_device_batch",
+		Description:         strings.ReplaceAll(autopilotDevicesDescription, "`", ""),
+		MarkdownDescription: autopilotDevicesDescription,
+		Parameters: []function.Parameter{
+			function.StringParameter{
+				Name:                "csv",
+				Description:         `The CSV file's content, such as file("devices.csv").`,
+				MarkdownDescription: "The CSV file's content, such as `file(\"devices.csv\")`.",
+			},
+		},
+		Return: function.ListReturn{ElementType: deviceObjectType},
+	}
+}
+
+// Run implements function.Function.
+func (autopilotDevicesFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
+	var csv string
+	resp.Error = req.Arguments.Get(ctx, &csv)
+	if resp.Error != nil {
+		return
+	}
+	devices, err := partnercenter.ParseAutopilotCSV(strings.NewReader(csv))
+	if err != nil {
+		// On the argument, so that Terraform points at the file's expression.
+		resp.Error = function.NewArgumentFuncError(0, err.Error())
+		return
+	}
+	// By hand, as the resource builds its devices: reflection costs more
+	// than the parsing for thousands of devices.
+	values := make([]attr.Value, len(devices))
+	for i, d := range devices {
+		values[i] = deviceValue(d)
+	}
+	resp.Error = resp.Result.Set(ctx, types.ListValueMust(deviceObjectType, values))
+}

@@ -1,0 +1,176 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+
+	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/emulator"
+)
+
+// devicesOutput declares output "devices" as the function's result for the
+// CSV file at path, read with file() as users read theirs.
+func devicesOutput(path string) string {
+	return fmt.Sprintf(`
+output "devices" {
+  value = provider::partnercenter::autopilot_devices(file(%q))
+}
+`, path)
+}
+
+// writeCSV writes content to a file of its own, byte for byte.
+func writeCSV(t *testing.T, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "devices.csv")
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// deviceCheck checks one device of the function's result; an empty value
+// must be null.
+func deviceCheck(hash, serial, productKey, manufacturer, model string) knownvalue.Check {
+	value := func(s string) knownvalue.Check {
+		if s == "" {
+			return knownvalue.Null()
+		}
+		return knownvalue.StringExact(s)
+	}
+	return knownvalue.ObjectExact(map[string]knownvalue.Check{
+		"hardware_hash":         value(hash),
+		"serial_number":         value(serial),
+		"product_key":           value(productKey),
+		"oem_manufacturer_name": value(manufacturer),
+		"model_name":            value(model),
+	})
+}
+
+func expectDevicesOutput(devices ...knownvalue.Check) []statecheck.StateCheck {
+	return []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("devices", knownvalue.ListExact(devices))}
+}
+
+// TestAccAutopilotDevices_function calls the function as Terraform does, on
+// files of both formats: Get-WindowsAutopilotInfo's, written by Windows
+// tools with a byte order mark and CRLF, and Partner Center's template, with
+// its headers reordered and in other cases, quoted cells and blank rows.
+func TestAccAutopilotDevices_function(t *testing.T) {
+	autopilot := writeCSV(t, "\xef\xbb\xbfDevice Serial Number,Windows Product ID,Hardware Hash,Group Tag,Assigned User\r\n"+
+		"SN-1,00330-80000-00000-AA111,"+hardwareHash("SN-1")+",Sales,anna@contoso.com\r\n"+
+		"SN-2,,"+hardwareHash("SN-2")+",,\r\n")
+	portal := writeCSV(t, strings.Join([]string{
+		`device model,HARDWARE HASH,Device Serial Number,Manufacturer Name,Windows Product ID`,
+		`"Laptop ""Pro"" 7",,SN-3,"Contoso, Ltd.",`,
+		``,
+		`,,,,`,
+		`,,,,PK-4`,
+	}, "\n"))
+	headerOnly := writeCSV(t, "Device Serial Number,Windows Product ID,Hardware Hash\r\n")
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{
+			{
+				Config: devicesOutput(autopilot),
+				ConfigStateChecks: expectDevicesOutput(
+					deviceCheck(hardwareHash("SN-1"), "SN-1", "00330-80000-00000-AA111", "", ""),
+					deviceCheck(hardwareHash("SN-2"), "SN-2", "", "", ""),
+				),
+			},
+			{
+				Config: devicesOutput(portal),
+				ConfigStateChecks: expectDevicesOutput(
+					deviceCheck("", "SN-3", "", "Contoso, Ltd.", `Laptop "Pro" 7`),
+					deviceCheck("", "", "PK-4", "", ""),
+				),
+			},
+			{
+				Config:            devicesOutput(headerOnly),
+				ConfigStateChecks: expectDevicesOutput(),
+			},
+		},
+	})
+}
+
+// TestAccAutopilotDevices_errors checks that Terraform shows the function's
+// errors, with their line and column, on the call's argument.
+func TestAccAutopilotDevices_errors(t *testing.T) {
+	const header = "Device Serial Number,Windows Product ID,Hardware Hash\n"
+	for name, tc := range map[string]struct {
+		csv  string
+		want string
+	}{
+		"bad hash": {
+			csv:  header + "SN-1,," + hardwareHash("SN-1") + "\nSN-2,,not base64!\n",
+			want: `line 3, column "Hardware Hash": the hardware hash is not base64, the form Get-WindowsAutopilotInfo writes it in`,
+		},
+		"no identification": {
+			csv:  header + ",PK-1,\n\nSN-2,,\n",
+			want: `line 4, column "Manufacturer name": no such column, and a device needs a hardware hash, a product key, or a serial number with its OEM manufacturer name and model name`,
+		},
+		"too few cells": {
+			csv:  header + "SN-1\n",
+			want: `line 2, column "Windows Product ID": no cell: the row has 1 cell and the header 3 columns`,
+		},
+		"no recognised column": {
+			csv: "Serial,Hash\nSN-1," + hardwareHash("SN-1") + "\n",
+			want: `line 1: the header names none of the columns "Device Serial Number", "Windows Product ID", "Hardware Hash", ` +
+				`"Manufacturer name", "Device model" (in any case and order); it has "Serial", "Hash"`,
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: providerFactories(nil),
+				Steps: []resource.TestStep{{
+					Config: devicesOutput(writeCSV(t, tc.csv)),
+					// The argument's error names the parameter; the
+					// message is wrapped to the terminal's width.
+					ExpectError: errorPattern(`Invalid value for "csv" parameter: ` + regexp.QuoteMeta(tc.want)),
+				}},
+			})
+		})
+	}
+}
+
+// TestAccAutopilotDevices_deviceBatch uploads the devices of a CSV file with
+// partnercenter_device_batch, then plans again with no change: the
+// function's nulls are what the resource keeps in state.
+func TestAccAutopilotDevices_deviceBatch(t *testing.T) {
+	em := newUploadEmulator(t)
+	csv := writeCSV(t, "Device Serial Number,Windows Product ID,Hardware Hash,Manufacturer name,Device model\r\n"+
+		"SN-1,,"+hardwareHash("SN-1")+",,\r\n"+
+		"SN-2,,,Contoso,Laptop 7\r\n")
+	config := em.userProviderConfig() + fmt.Sprintf(`
+resource "partnercenter_device_batch" "test" {
+  customer_id = %q
+  batch_id    = "From CSV"
+  devices     = provider::partnercenter::autopilot_devices(file(%q))
+}
+`, emulator.SeedCustomerID, csv)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectBatch("devices", knownvalue.SetExact([]knownvalue.Check{
+						deviceCheck(hardwareHash("SN-1"), "SN-1", "", "", ""),
+						deviceCheck("", "SN-2", "", "Contoso", "Laptop 7"),
+					})),
+					uploadedSerials("SN-1", "SN-2"),
+				},
+				Check: expectHeld(em, "From CSV", "SN-1", "SN-2"),
+			},
+			{
+				Config:   config,
+				PlanOnly: true,
+			},
+		},
+	})
+}
