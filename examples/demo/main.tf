@@ -47,10 +47,12 @@ output "device_status_counts" {
   value = data.partnercenter_device_batch_status.upload.device_status_counts
 }
 
+# Partner Center may leave out a failed device's serial number or error
+# description: each part falls back rather than failing the template.
 output "failed_devices" {
   value = [
     for device in data.partnercenter_device_batch_status.upload.devices_status :
-    "${device.serial_number}: ${device.error_code} ${device.error_description}"
-    if device.error_code != null
+    "${coalesce(device.serial_number, device.product_key, device.device_id, "unidentified device")}: ${device.error_code == null ? device.status : device.error_code}${device.error_description == null ? "" : " ${device.error_description}"}"
+    if device.status == "finished_with_errors" || device.error_code != null
   ]
 }

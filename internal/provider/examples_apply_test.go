@@ -29,6 +29,7 @@ var exampleSetups = map[string]exampleSetup{
 	"examples/resources/partnercenter_configuration_policy":      setupClientSecretEnvironment,
 	"examples/resources/partnercenter_device_policy_assignment":  setupProfileAndLaptops,
 	"examples/functions/autopilot_devices":                       setupAutopilotDevicesFunction,
+	"examples/autopilot":                                         setupAutopilot,
 	"examples/demo":                                              setupClientSecretEnvironment,
 	"examples/pipeline":                                          setupPipeline,
 	"examples/provider":                                          setupEverySignIn,
@@ -159,8 +160,29 @@ func setupAutopilotDevicesFunction(t *testing.T, em *testEmulator, _ string) (en
 			t.Errorf("the batch holds %v, want the devices of devices.csv, %v", held, want)
 		}
 	})
-	return append(em.clientSecretEnvironment(),
-		"PARTNERCENTER_REFRESH_TOKEN="+em.NewRefreshToken(emulator.DefaultTenantID, emulator.DefaultClientID)), nil
+	return em.userEnvironment(), nil
+}
+
+// setupAutopilot checks that the whole workflow ran: every device of
+// devices.csv uploaded and given the profile.
+func setupAutopilot(t *testing.T, em *testEmulator, _ string) (env, args []string) {
+	t.Helper()
+	t.Cleanup(func() {
+		policies := em.Policies(emulator.SeedCustomerID)
+		if len(policies) != 1 {
+			t.Fatalf("%d policies, want the example's one", len(policies))
+		}
+		devices := em.Devices(emulator.SeedCustomerID, "Contoso sales laptops")
+		if len(devices) != 3 {
+			t.Errorf("%d devices uploaded, want the 3 of devices.csv", len(devices))
+		}
+		for _, d := range devices {
+			if d.OOBEPolicyID() != policies[0].ID {
+				t.Errorf("device %s has profile %q, want %q", d.SerialNumber, d.OOBEPolicyID(), policies[0].ID)
+			}
+		}
+	})
+	return em.userEnvironment(), nil
 }
 
 // setupSeedBatchWithoutFailures serves the seed batch with its device
