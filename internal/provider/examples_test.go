@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -114,4 +115,38 @@ func exampleDirectories(t *testing.T, root string) []string {
 		t.Fatal(err)
 	}
 	return dirs
+}
+
+// TestInstallIntoLocalMirror runs `make install` into a new home directory's
+// local filesystem mirror, as the README tells users to, and `init` of a
+// configuration that asks for the provider by its registry address and
+// version: the CLI finds it there, with no CLI configuration.
+func TestInstallIntoLocalMirror(t *testing.T) {
+	examples := newExampleRunner(t)
+	home := t.TempDir()
+	install := exec.Command("make", "--no-print-directory", "install", "PLUGIN_DIR="+filepath.Join(home, ".terraform.d", "plugins")) //nolint:gosec // the repository's own make target
+	install.Dir = examples.root
+	if out, err := install.CombinedOutput(); err != nil {
+		t.Fatalf("make install: %v\n%s", err, out)
+	}
+	dir := t.TempDir()
+	config := `terraform {
+  required_providers {
+    partnercenter = {
+      source  = "seed-8b9b5c63/partnercenter"
+      version = "~> 0.1.0"
+    }
+  }
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	init := exec.Command(examples.cli, "-chdir="+dir, "init", "-input=false", "-no-color") //nolint:gosec // the CLI the test runner names
+	init.Env = append(credentialFreeEnvironment(), "HOME="+home, "TF_CLI_CONFIG_FILE="+filepath.Join(home, "no-cli-config"),
+		"TF_DATA_DIR="+t.TempDir(), "CHECKPOINT_DISABLE=1")
+	out, err := init.CombinedOutput()
+	if err != nil || !regexp.MustCompile(`Installing seed-8b9b5c63/partnercenter v0\.1\.0`).Match(out) {
+		t.Errorf("%s init: %v, want the provider installed from the local mirror\n%s", filepath.Base(examples.cli), err, out)
+	}
 }

@@ -223,7 +223,6 @@ func TestFaultKeywordsThroughTheCommandsHandler(t *testing.T) {
 	em.InjectFaults(emulator.BatchStatusRoute, faults...)
 	var logged bytes.Buffer
 	server := httptest.NewServer(logRequests(em, log.New(&logged, "", 0)))
-	defer server.Close()
 	// A new connection for each request: Go's transport would silently
 	// retry a GET whose reused connection is dropped, using two faults.
 	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
@@ -277,6 +276,9 @@ func TestFaultKeywordsThroughTheCommandsHandler(t *testing.T) {
 			t.Errorf("200 and after the faults (%d): %v", i, err)
 		}
 	}
+	// A request is logged once its handler returns, which may be after the
+	// client has its answer; Close waits for every handler.
+	server.Close()
 	if n := strings.Count(logged.String(), "\n"); n != 10 {
 		t.Errorf("%d requests logged, want 10:\n%s", n, logged.String())
 	}
