@@ -69,8 +69,8 @@ type ScheduledDevice struct {
 // tracking ID names one or the other, never both.
 type jobStore struct {
 	mu sync.Mutex
-	// fixed holds each BatchUploadDetails body as it is served.
-	fixed map[batchKey][]byte
+	// fixed holds each BatchUploadDetails answer as it is served.
+	fixed map[batchKey]fixedAnswer
 	// jobs holds the jobs that progress.
 	jobs map[batchKey]*job
 	// pending holds the jobs with changes still to make, which settle
@@ -81,7 +81,15 @@ type jobStore struct {
 }
 
 func newJobStore() jobStore {
-	return jobStore{fixed: map[batchKey][]byte{}, jobs: map[batchKey]*job{}, pending: map[*job]struct{}{}}
+	return jobStore{fixed: map[batchKey]fixedAnswer{}, jobs: map[batchKey]*job{}, pending: map[*job]struct{}{}}
+}
+
+// fixedAnswer is a BatchUploadDetails body served verbatim, and whether it
+// says the batch is still queued or processing, read once when stored
+// rather than at every read of a body of thousands of devices.
+type fixedAnswer struct {
+	body       []byte
+	unfinished bool
 }
 
 // put stores a job, replacing whatever was stored under key.
@@ -118,7 +126,11 @@ func (s *jobStore) putFixedLocked(key batchKey, body []byte) {
 		delete(s.pending, old)
 	}
 	delete(s.jobs, key)
-	s.fixed[key] = body
+	var details struct {
+		Status string `json:"status"`
+	}
+	_ = json.Unmarshal(body, &details) // stored bodies are JSON objects
+	s.fixed[key] = fixedAnswer{body: body, unfinished: details.Status == statusQueued || details.Status == statusProcessing}
 }
 
 // job is a batch job: queued for queuedFor from its start, then processing
@@ -234,15 +246,8 @@ func (s *jobStore) status(key batchKey, p pace) (body []byte, unfinished bool, o
 	defer s.mu.Unlock()
 	j := s.jobs[key]
 	if j == nil {
-		body, ok := s.fixed[key]
-		if !ok {
-			return nil, false, false
-		}
-		var details struct {
-			Status string `json:"status"`
-		}
-		_ = json.Unmarshal(body, &details) // stored bodies are JSON objects
-		return body, details.Status == statusQueued || details.Status == statusProcessing, true
+		fixed, ok := s.fixed[key]
+		return fixed.body, fixed.unfinished, ok
 	}
 	if j.start.IsZero() {
 		j.start = p.now

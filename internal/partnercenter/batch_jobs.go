@@ -168,18 +168,21 @@ func (c *Client) GetBatchStatus(ctx context.Context, customerID, batchTrackingID
 // getBatchStatus is GetBatchStatus that also returns the headers of the 200
 // answer, whose Retry-After paces WaitForBatch.
 func (c *Client) getBatchStatus(ctx context.Context, customerID, batchTrackingID string) (*BatchUploadDetails, http.Header, error) {
-	var details BatchUploadDetails
+	// Decoded into the wire form directly: a BatchUploadDetails would have
+	// encoding/json scan the whole body once more for its UnmarshalJSON.
+	var wire batchUploadWire
 	a, err := c.do(ctx, request{
 		method:  http.MethodGet,
 		path:    batchStatusPath(customerID, batchTrackingID),
 		success: []int{http.StatusOK},
-		out:     &details,
+		out:     &wire,
 		what:    batchStatusAnswer,
-		check:   func() string { return details.checkFor(batchTrackingID) },
+		check:   func() string { return checkTrackingID(wire.BatchTrackingID, batchTrackingID) },
 	})
 	if err != nil {
 		return nil, nil, err
 	}
+	details := wire.details()
 	return &details, a.header, nil
 }
 
@@ -197,14 +200,14 @@ func customerPath(customerID string) string {
 	return "/v1/customers/" + url.PathEscape(canonicalID(customerID))
 }
 
-// checkFor says why details is not the status of batchTrackingID, or
-// returns "".
-func (b *BatchUploadDetails) checkFor(batchTrackingID string) string {
+// checkTrackingID says why an answer about got is not the status of want,
+// or returns "".
+func checkTrackingID(got, want string) string {
 	switch {
-	case b.BatchTrackingID == "":
+	case got == "":
 		return batchStatusAnswer + " has no batchTrackingId"
-	case !strings.EqualFold(b.BatchTrackingID, batchTrackingID):
-		return fmt.Sprintf("%s is for batch %q, not %q", batchStatusAnswer, cutText(b.BatchTrackingID), batchTrackingID)
+	case !strings.EqualFold(got, want):
+		return fmt.Sprintf("%s is for batch %q, not %q", batchStatusAnswer, cutText(got), want)
 	}
 	return ""
 }
@@ -212,61 +215,81 @@ func (b *BatchUploadDetails) checkFor(batchTrackingID string) string {
 // decodeBatchStatus decodes a 200 answer for batchTrackingID, or says in
 // words why it is not one: do's decoding and checks, without the HTTP.
 func decodeBatchStatus(contentType string, body []byte, batchTrackingID string) (*BatchUploadDetails, string) {
-	var details BatchUploadDetails
-	reason := decodeJSON(contentType, body, batchStatusAnswer, &details)
+	var wire batchUploadWire
+	reason := decodeJSON(contentType, body, batchStatusAnswer, &wire)
 	if reason == "" {
-		reason = details.checkFor(batchTrackingID)
+		reason = checkTrackingID(wire.BatchTrackingID, batchTrackingID)
 	}
 	if reason != "" {
 		return nil, reason
 	}
+	details := wire.details()
 	return &details, ""
 }
 
-// UnmarshalJSON decodes Partner Center's BatchUploadDetails, accepting every
-// documented variant of its date-times.
-func (b *BatchUploadDetails) UnmarshalJSON(data []byte) error {
-	var wire struct {
-		BatchTrackingID string                `json:"batchTrackingId"`
-		Status          UploadStatus          `json:"status"`
-		StartedTime     dateTime              `json:"startedTime"`
-		CompletedTime   dateTime              `json:"completedTime"`
-		DevicesStatus   []DeviceUploadDetails `json:"devicesStatus"`
+// batchUploadWire and deviceUploadWire are BatchUploadDetails and
+// DeviceUploadDetails as Partner Center's JSON writes them. A batch is
+// decoded in one pass through them: an UnmarshalJSON of its own on each of
+// thousands of devices would scan each device twice more.
+type batchUploadWire struct {
+	BatchTrackingID string             `json:"batchTrackingId"`
+	Status          UploadStatus       `json:"status"`
+	StartedTime     dateTime           `json:"startedTime"`
+	CompletedTime   dateTime           `json:"completedTime"`
+	DevicesStatus   []deviceUploadWire `json:"devicesStatus"`
+}
+
+type deviceUploadWire struct {
+	DeviceID     string       `json:"deviceId"`
+	SerialNumber string       `json:"serialNumber"`
+	ProductKey   string       `json:"productKey"`
+	Status       UploadStatus `json:"status"`
+	// ErrorCode is documented as a string but may arrive as a number.
+	ErrorCode        stringOrNumber `json:"errorCode"`
+	ErrorDescription string         `json:"errorDescription"`
+}
+
+func (w deviceUploadWire) details() DeviceUploadDetails {
+	return DeviceUploadDetails{
+		DeviceID: w.DeviceID, SerialNumber: w.SerialNumber, ProductKey: w.ProductKey, Status: w.Status,
+		ErrorCode: string(w.ErrorCode), ErrorDescription: w.ErrorDescription,
 	}
+}
+
+// details is w as a BatchUploadDetails.
+func (w *batchUploadWire) details() BatchUploadDetails {
+	b := BatchUploadDetails{
+		BatchTrackingID: w.BatchTrackingID,
+		Status:          w.Status,
+		StartedTime:     time.Time(w.StartedTime),
+		CompletedTime:   time.Time(w.CompletedTime),
+	}
+	if w.DevicesStatus != nil {
+		b.DevicesStatus = make([]DeviceUploadDetails, len(w.DevicesStatus))
+		for i, d := range w.DevicesStatus {
+			b.DevicesStatus[i] = d.details()
+		}
+	}
+	return b
+}
+
+// UnmarshalJSON decodes Partner Center's BatchUploadDetails, accepting every
+// documented variant of its date-times and error codes.
+func (b *BatchUploadDetails) UnmarshalJSON(data []byte) error {
+	var wire batchUploadWire
 	if err := json.Unmarshal(data, &wire); err != nil {
 		return err
 	}
-	*b = BatchUploadDetails{
-		BatchTrackingID: wire.BatchTrackingID,
-		Status:          wire.Status,
-		StartedTime:     time.Time(wire.StartedTime),
-		CompletedTime:   time.Time(wire.CompletedTime),
-		DevicesStatus:   wire.DevicesStatus,
-	}
+	*b = wire.details()
 	return nil
 }
 
-// UnmarshalJSON decodes Partner Center's DeviceUploadDetails; errorCode is
-// documented as a string but may arrive as a number.
+// UnmarshalJSON decodes Partner Center's DeviceUploadDetails.
 func (d *DeviceUploadDetails) UnmarshalJSON(data []byte) error {
-	var wire struct {
-		DeviceID         string         `json:"deviceId"`
-		SerialNumber     string         `json:"serialNumber"`
-		ProductKey       string         `json:"productKey"`
-		Status           UploadStatus   `json:"status"`
-		ErrorCode        stringOrNumber `json:"errorCode"`
-		ErrorDescription string         `json:"errorDescription"`
-	}
+	var wire deviceUploadWire
 	if err := json.Unmarshal(data, &wire); err != nil {
 		return err
 	}
-	*d = DeviceUploadDetails{
-		DeviceID:         wire.DeviceID,
-		SerialNumber:     wire.SerialNumber,
-		ProductKey:       wire.ProductKey,
-		Status:           wire.Status,
-		ErrorCode:        string(wire.ErrorCode),
-		ErrorDescription: wire.ErrorDescription,
-	}
+	*d = wire.details()
 	return nil
 }

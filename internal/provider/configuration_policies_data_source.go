@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -58,11 +59,18 @@ func (d *configurationPoliciesDataSource) Metadata(_ context.Context, req dataso
 }
 
 // Schema implements datasource.DataSource.
-func (d *configurationPoliciesDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *configurationPoliciesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = configurationPoliciesSchema()
+}
+
+// configurationPoliciesSchema is built once per process: Terraform asks for the schema
+// at nearly every call, and building it anew each time costs as much as a read.
+var configurationPoliciesSchema = sync.OnceValue(func() schema.Schema {
+	ctx := context.Background()
 	computed := func(description string) schema.StringAttribute {
 		return schema.StringAttribute{MarkdownDescription: description, Computed: true}
 	}
-	resp.Schema = schema.Schema{
+	return schema.Schema{
 		MarkdownDescription: "Lists a customer's Windows Autopilot profiles (configuration policies), or those of one name, " +
 			"so that a configuration can look a profile up by name.",
 		Attributes: map[string]schema.Attribute{
@@ -108,7 +116,7 @@ func (d *configurationPoliciesDataSource) Schema(ctx context.Context, _ datasour
 		},
 		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
 	}
-}
+})
 
 // Configure implements datasource.DataSourceWithConfigure.
 func (d *configurationPoliciesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {

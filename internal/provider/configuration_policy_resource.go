@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -68,8 +69,15 @@ func (r *configurationPolicyResource) Metadata(_ context.Context, req resource.M
 }
 
 // Schema implements resource.Resource.
-func (r *configurationPolicyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+func (r *configurationPolicyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = configurationPolicySchema()
+}
+
+// configurationPolicySchema is built once per process: Terraform asks for the schema
+// at nearly every call, and building it anew each time costs as much as a read.
+var configurationPolicySchema = sync.OnceValue(func() schema.Schema {
+	ctx := context.Background()
+	return schema.Schema{
 		MarkdownDescription: "A Windows Autopilot profile of a customer: Partner Center's configuration policy, such as skipping the " +
 			"license terms and keeping the user from being a local administrator. Assign it to devices with " +
 			"`partnercenter_device_policy_assignment`.",
@@ -134,7 +142,7 @@ func (r *configurationPolicyResource) Schema(ctx context.Context, _ resource.Sch
 		},
 		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})},
 	}
-}
+})
 
 // Configure implements resource.ResourceWithConfigure.
 func (r *configurationPolicyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

@@ -103,14 +103,21 @@ func (r *deviceBatchResource) Metadata(_ context.Context, req resource.MetadataR
 }
 
 // Schema implements resource.Resource.
-func (r *deviceBatchResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *deviceBatchResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = deviceBatchSchema()
+}
+
+// deviceBatchSchema is built once per process: Terraform asks for the schema
+// at nearly every call, and building it anew each time costs as much as a read.
+var deviceBatchSchema = sync.OnceValue(func() schema.Schema {
+	ctx := context.Background()
 	deviceArgument := func(description string) schema.StringAttribute {
 		return schema.StringAttribute{MarkdownDescription: description, Optional: true}
 	}
 	uploaded := func(description string) schema.StringAttribute {
 		return schema.StringAttribute{MarkdownDescription: description + " Null when Partner Center sends none.", Computed: true}
 	}
-	resp.Schema = schema.Schema{
+	return schema.Schema{
 		MarkdownDescription: "A batch of Windows Autopilot devices of a customer, owned by Terraform: creating it uploads the devices, " +
 			"waits for Partner Center to process them and records each device's result; afterwards the batch holds exactly the " +
 			"configured devices. Partner Center has no way to delete a batch: destroying the resource deletes its devices and " +
@@ -202,7 +209,7 @@ func (r *deviceBatchResource) Schema(ctx context.Context, _ resource.SchemaReque
 		},
 		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})},
 	}
-}
+})
 
 // Configure implements resource.ResourceWithConfigure.
 func (r *deviceBatchResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
@@ -11,8 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
 )
 
 var (
@@ -57,11 +56,18 @@ func (d *deviceBatchStatusDataSource) Metadata(_ context.Context, req datasource
 }
 
 // Schema implements datasource.DataSource.
-func (d *deviceBatchStatusDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *deviceBatchStatusDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = deviceBatchStatusSchema()
+}
+
+// deviceBatchStatusSchema is built once per process: Terraform asks for the schema
+// at nearly every call, and building it anew each time costs as much as a read.
+var deviceBatchStatusSchema = sync.OnceValue(func() schema.Schema {
+	ctx := context.Background()
 	deviceString := func(description string) schema.StringAttribute {
 		return schema.StringAttribute{MarkdownDescription: description + " Null when Partner Center sends none.", Computed: true}
 	}
-	resp.Schema = schema.Schema{
+	return schema.Schema{
 		MarkdownDescription: "Reads the processing status of a device batch upload for a customer: the batch's status, " +
 			"its start and completion times, and each device's result. Partner Center processes uploads asynchronously; " +
 			"use this data source to assert on the result in `check` blocks and postconditions.",
@@ -131,7 +137,7 @@ func (d *deviceBatchStatusDataSource) Schema(ctx context.Context, _ datasource.S
 		},
 		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
 	}
-}
+})
 
 // Configure implements datasource.DataSourceWithConfigure.
 func (d *deviceBatchStatusDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -174,9 +180,12 @@ func (d *deviceBatchStatusDataSource) Read(ctx context.Context, req datasource.R
 			return
 		}
 	}
-	state := newDeviceBatchStatusModel(customerID, trackingID, details)
-	state.Location, state.WaitForCompletion, state.FailOnDeviceErrors, state.Timeouts = cfg.Location, cfg.WaitForCompletion, cfg.FailOnDeviceErrors, cfg.Timeouts
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	state, err := deviceBatchStatusState(req.Config, customerID, trackingID, details)
+	if err != nil {
+		resp.Diagnostics.AddError("Failed to set the device batch status", "Please report this issue to the provider developers: "+err.Error())
+		return
+	}
+	resp.State.Raw = state
 }
 
 // readBatchStatusOperation describes the data source's read for its
@@ -198,24 +207,5 @@ func readBatchStatusOperation(customerID, trackingID string, readTimeout time.Du
 			subject:     fmt.Sprintf("Batch %s of customer %s", trackingID, customerID),
 			alternative: "read the status without wait_for_completion and assert on it later",
 		},
-	}
-}
-
-// newDeviceBatchStatusModel maps Partner Center's answer to the data source's
-// state. Empty strings and unset times become null, so that configurations can
-// test for absence with `== null`.
-func newDeviceBatchStatusModel(customerID, batchTrackingID string, details *partnercenter.BatchUploadDetails) deviceBatchStatusModel {
-	return deviceBatchStatusModel{
-		ID:                 types.StringValue(customerID + "/" + batchTrackingID),
-		CustomerID:         types.StringValue(customerID),
-		BatchTrackingID:    types.StringValue(batchTrackingID),
-		Status:             nullableString(string(details.Status)),
-		StartedTime:        nullableTime(details.StartedTime),
-		CompletedTime:      nullableTime(details.CompletedTime),
-		Completed:          types.BoolValue(details.Status.Terminal()),
-		DeviceCount:        types.Int64Value(int64(len(details.DevicesStatus))),
-		FailedDeviceCount:  types.Int64Value(int64(details.FailedDeviceCount())),
-		DevicesStatus:      devicesStatusList(details),
-		DeviceStatusCounts: deviceStatusCounts(details),
 	}
 }

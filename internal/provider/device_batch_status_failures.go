@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -32,8 +31,9 @@ func deviceStatusCountsAttribute() schema.MapAttribute {
 	}
 }
 
-// deviceStatusCounts counts the devices of each status.
-func deviceStatusCounts(details *partnercenter.BatchUploadDetails) types.Map {
+// statusCounts counts the devices of each status; a device without one
+// counts as unknown.
+func statusCounts(details *partnercenter.BatchUploadDetails) map[string]int64 {
 	counts := map[string]int64{}
 	for _, d := range details.DevicesStatus {
 		status := string(d.Status)
@@ -42,12 +42,7 @@ func deviceStatusCounts(details *partnercenter.BatchUploadDetails) types.Map {
 		}
 		counts[status]++
 	}
-	values := make(map[string]attr.Value, len(counts))
-	for status, n := range counts {
-		values[status] = types.Int64Value(n)
-	}
-	// Every element is an Int64Value, so the Must constructor cannot fail.
-	return types.MapValueMust(types.Int64Type, values)
+	return counts
 }
 
 // deviceErrorDiagnostics is what fail_on_device_errors reports: an error

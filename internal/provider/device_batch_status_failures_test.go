@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"maps"
 	"strings"
 	"testing"
 
@@ -51,10 +52,10 @@ func TestDescribeFailedDevice(t *testing.T) {
 }
 
 func TestDeviceStatusCounts(t *testing.T) {
-	got := deviceStatusCounts(&partnercenter.BatchUploadDetails{DevicesStatus: []partnercenter.DeviceUploadDetails{
+	got := statusCounts(&partnercenter.BatchUploadDetails{DevicesStatus: []partnercenter.DeviceUploadDetails{
 		{Status: "finished"}, {Status: "in-progress"}, {}, {Status: "finished"},
 	}})
-	if want := `{"finished":2,"in-progress":1,"unknown":1}`; got.String() != want {
-		t.Errorf("deviceStatusCounts = %s, want %s", got, want)
+	if want := map[string]int64{"finished": 2, "in-progress": 1, "unknown": 1}; !maps.Equal(got, want) {
+		t.Errorf("statusCounts = %v, want %v", got, want)
 	}
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -45,8 +46,15 @@ func (d *deviceBatchesDataSource) Metadata(_ context.Context, req datasource.Met
 }
 
 // Schema implements datasource.DataSource.
-func (d *deviceBatchesDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+func (d *deviceBatchesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = deviceBatchesSchema()
+}
+
+// deviceBatchesSchema is built once per process: Terraform asks for the schema
+// at nearly every call, and building it anew each time costs as much as a read.
+var deviceBatchesSchema = sync.OnceValue(func() schema.Schema {
+	ctx := context.Background()
+	return schema.Schema{
 		MarkdownDescription: "Lists a customer's device batches: every batch Partner Center holds for the customer, including empty " +
 			"ones (Partner Center cannot delete a batch).",
 		Attributes: map[string]schema.Attribute{
@@ -73,7 +81,7 @@ func (d *deviceBatchesDataSource) Schema(ctx context.Context, _ datasource.Schem
 		},
 		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
 	}
-}
+})
 
 // Configure implements datasource.DataSourceWithConfigure.
 func (d *deviceBatchesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -56,11 +57,18 @@ func (r *devicePolicyAssignmentResource) Metadata(_ context.Context, req resourc
 }
 
 // Schema implements resource.Resource.
-func (r *devicePolicyAssignmentResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *devicePolicyAssignmentResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = devicePolicyAssignmentSchema()
+}
+
+// devicePolicyAssignmentSchema is built once per process: Terraform asks for the schema
+// at nearly every call, and building it anew each time costs as much as a read.
+var devicePolicyAssignmentSchema = sync.OnceValue(func() schema.Schema {
+	ctx := context.Background()
 	ids := func(description string) schema.SetAttribute {
 		return schema.SetAttribute{MarkdownDescription: description, ElementType: types.StringType, Computed: true}
 	}
-	resp.Schema = schema.Schema{
+	return schema.Schema{
 		MarkdownDescription: "Gives devices of one batch one Windows Autopilot profile (a configuration policy) with a device policy " +
 			"update, and waits for Partner Center to apply it. A device that loses the profile in Partner Center shows as drift. " +
 			"Partner Center documents no way to take a profile off a device: destroying the resource leaves the devices with it.",
@@ -106,7 +114,7 @@ func (r *devicePolicyAssignmentResource) Schema(ctx context.Context, _ resource.
 		},
 		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true})},
 	}
-}
+})
 
 // Configure implements resource.ResourceWithConfigure.
 func (r *devicePolicyAssignmentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

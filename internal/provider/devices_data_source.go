@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -53,11 +54,18 @@ func (d *devicesDataSource) Metadata(_ context.Context, req datasource.MetadataR
 }
 
 // Schema implements datasource.DataSource.
-func (d *devicesDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *devicesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = devicesSchema()
+}
+
+// devicesSchema is built once per process: Terraform asks for the schema
+// at nearly every call, and building it anew each time costs as much as a read.
+var devicesSchema = sync.OnceValue(func() schema.Schema {
+	ctx := context.Background()
 	device := func(description string) schema.StringAttribute {
 		return schema.StringAttribute{MarkdownDescription: description + " Null when Partner Center sends none.", Computed: true}
 	}
-	resp.Schema = schema.Schema{
+	return schema.Schema{
 		MarkdownDescription: "Lists the devices Partner Center holds in a customer's batch, reading every page of its device list.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{MarkdownDescription: "`<customer_id>/<batch_id>`.", Computed: true},
@@ -101,7 +109,7 @@ func (d *devicesDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 		},
 		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
 	}
-}
+})
 
 // Configure implements datasource.DataSourceWithConfigure.
 func (d *devicesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -111,7 +112,13 @@ func (p *partnerCenterProvider) Metadata(_ context.Context, _ provider.MetadataR
 
 // Schema implements provider.Provider.
 func (p *partnerCenterProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
-	resp.Schema = schema.Schema{
+	resp.Schema = providerSchema()
+}
+
+// providerSchema is built once per process: Terraform asks for the schema
+// at nearly every call, and building it anew each time costs as much as a read.
+var providerSchema = sync.OnceValue(func() schema.Schema {
+	return schema.Schema{
 		MarkdownDescription: "Manages Microsoft Partner Center's device deployment API: Windows Autopilot device batch uploads and their results. " +
 			"Every attribute is optional and falls back to an environment variable.",
 		Attributes: map[string]schema.Attribute{
@@ -265,7 +272,7 @@ func (p *partnerCenterProvider) Schema(_ context.Context, _ provider.SchemaReque
 			},
 		},
 	}
-}
+})
 
 // Configure implements provider.Provider. Missing credentials are not an error
 // here: a configuration that reads nothing from Partner Center needs none.
