@@ -11,7 +11,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -63,7 +63,7 @@ type deviceBatchModel struct {
 	ID                 types.String      `tfsdk:"id"`
 	CustomerID         types.String      `tfsdk:"customer_id"`
 	BatchID            types.String      `tfsdk:"batch_id"`
-	Devices            types.Set         `tfsdk:"devices"`
+	Devices            types.List        `tfsdk:"devices"`
 	FailOnDeviceErrors types.Bool        `tfsdk:"fail_on_device_errors"`
 	Timeouts           timeouts.Value    `tfsdk:"timeouts"`
 	UploadedDevices    types.List        `tfsdk:"uploaded_devices"`
@@ -144,13 +144,14 @@ var deviceBatchSchema = sync.OnceValue(func() schema.Schema {
 				},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
-			"devices": schema.SetNestedAttribute{
+			"devices": schema.ListNestedAttribute{
 				MarkdownDescription: "The devices of the batch, such as the result of `provider::partnercenter::autopilot_devices(file(\"devices.csv\"))`. " +
 					"A device is identified by its `hardware_hash`, else its `product_key`, else its `serial_number` with " +
 					"`oem_manufacturer_name` and `model_name`; a device with none of these, a `hardware_hash` that is not base64, or two " +
 					"devices with the same identification fail the plan. Devices added are uploaded, devices removed are deleted from " +
 					"Partner Center; a device is the same device as long as its identification is, so adding a field to its entry " +
-					"changes nothing in Partner Center.",
+					"changes nothing in Partner Center. The order of the devices does not matter: listing the same devices in another " +
+					"order plans no change.",
 				Required: true,
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"hardware_hash":         deviceArgument("The device's hardware hash, base64 as `Get-WindowsAutopilotInfo` writes it (about 4 KB)."),
@@ -159,7 +160,7 @@ var deviceBatchSchema = sync.OnceValue(func() schema.Schema {
 					"oem_manufacturer_name": deviceArgument("The device's manufacturer, as its firmware reports it."),
 					"model_name":            deviceArgument("The device's model, as its firmware reports it."),
 				}},
-				Validators: []validator.Set{setvalidator.SizeAtLeast(1)},
+				Validators: []validator.List{listvalidator.SizeAtLeast(1)},
 			},
 			"fail_on_device_errors": schema.BoolAttribute{
 				MarkdownDescription: "When `true` (the default) and devices of an upload fail (such as `806 ZtdDeviceAlreadyAssigned` or " +
@@ -219,7 +220,7 @@ func (r *deviceBatchResource) Configure(_ context.Context, req resource.Configur
 // ValidateConfig implements resource.ResourceWithValidateConfig: every device
 // identified, none twice.
 func (r *deviceBatchResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var devices types.Set
+	var devices types.List
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("devices"), &devices)...)
 	if resp.Diagnostics.HasError() {
 		return

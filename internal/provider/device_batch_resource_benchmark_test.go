@@ -14,6 +14,9 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/emulator"
 	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
@@ -36,7 +39,7 @@ func benchmarkDeviceSet(b *testing.B, n int) []configuredDevice {
 		_, _ = rand.Read(raw)
 		values[i] = deviceValue(partnercenter.Device{HardwareHash: base64.StdEncoding.EncodeToString(raw), SerialNumber: fmt.Sprintf("SN%08d", i)})
 	}
-	devices, known := devicesOf(devicesSet(values))
+	devices, known := devicesOf(devicesList(values))
 	if !known || len(devices) != n {
 		b.Fatalf("%d devices known: %v", len(devices), known)
 	}
@@ -248,4 +251,113 @@ func (m *measured) report(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/perDevice, "ns/device")
 	b.ReportMetric(float64(m.mallocs)/perDevice, "allocs/device")
 	b.ReportMetric(float64(m.peak)/(1<<20), "peak-heap-MiB")
+}
+
+// BenchmarkDeviceBatchPlan5000Devices measures what a no-change terraform
+// plan of a batch of 5,000 devices costs the provider, through the provider
+// server as Terraform calls it: the refresh (ReadResource: the batch list,
+// 50 pages of devices, matched to the state by identification, and the
+// state encoded for Terraform) and the plan (PlanResourceChange, which
+// finds the configuration's devices the same as the state's). It reports
+// the ratio to fetching and decoding the same pages with net/http and
+// encoding/json alone, timed in the same run (x-raw-pages), whose goal is
+// at most 3.
+func BenchmarkDeviceBatchPlan5000Devices(b *testing.B) {
+	ctx := context.Background()
+	devices := benchmarkDeviceSet(b, benchmarkDevices)
+	client, e := benchmarkClient(b)
+	job, err := client.CreateDeviceBatch(ctx, emulator.SeedCustomerID, "Benchmark", plainDevices(devices))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := client.WaitForBatch(ctx, job.CustomerID, job.TrackingID, fastPolling); err != nil {
+		b.Fatal(err)
+	}
+	p := providerserver.NewProtocol6(New("bench")())()
+	schema, err := p.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	providerType := schema.Provider.ValueType()
+	configured, err := p.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: dynamicValue(b, providerType, objectValue(providerType, map[string]tftypes.Value{
+		"base_url": tftypes.NewValue(tftypes.String, e.url), "access_token": tftypes.NewValue(tftypes.String, e.token),
+	}))})
+	if err != nil || len(configured.Diagnostics) > 0 {
+		b.Fatal(err, configured.Diagnostics)
+	}
+	resourceType := schema.ResourceSchemas["partnercenter_device_batch"].ValueType()
+	var devicesValue tftypes.Value
+	{
+		list := devicesList(configuredValues(devices))
+		v, err := list.ToTerraformValue(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		devicesValue = v
+	}
+	config := objectValue(resourceType, map[string]tftypes.Value{
+		"customer_id": tftypes.NewValue(tftypes.String, emulator.SeedCustomerID),
+		"batch_id":    tftypes.NewValue(tftypes.String, "Benchmark"),
+		"devices":     devicesValue,
+	})
+	// The state an import leaves, refreshed once, as the prior state.
+	imported := objectValue(resourceType, map[string]tftypes.Value{
+		"id":                    tftypes.NewValue(tftypes.String, emulator.SeedCustomerID+"/Benchmark"),
+		"customer_id":           tftypes.NewValue(tftypes.String, emulator.SeedCustomerID),
+		"batch_id":              tftypes.NewValue(tftypes.String, "Benchmark"),
+		"fail_on_device_errors": tftypes.NewValue(tftypes.Bool, true),
+		"devices":               devicesValue,
+	})
+	read, err := p.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: "partnercenter_device_batch", CurrentState: dynamicValue(b, resourceType, imported)})
+	if err != nil || len(read.Diagnostics) > 0 {
+		b.Fatal(err, read.Diagnostics)
+	}
+	prior := read.NewState
+
+	b.ReportAllocs()
+	var m measured
+	var raw time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		m.start()
+		b.StartTimer()
+		refreshed, err := p.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: "partnercenter_device_batch", CurrentState: prior})
+		if err != nil || len(refreshed.Diagnostics) > 0 {
+			b.Fatal(err, refreshed.Diagnostics)
+		}
+		planned, err := p.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
+			TypeName: "partnercenter_device_batch", PriorState: refreshed.NewState, ProposedNewState: refreshed.NewState,
+			Config: dynamicValue(b, resourceType, config),
+		})
+		if err != nil || len(planned.Diagnostics) > 0 || len(planned.RequiresReplace) > 0 {
+			b.Fatal(err, planned.Diagnostics)
+		}
+		b.StopTimer()
+		m.stop()
+		if !bytesEqual(planned.PlannedState, refreshed.NewState) {
+			b.Fatal("the plan changes the batch")
+		}
+		begin := time.Now()
+		if n := e.rawDevices(b); n != benchmarkDevices {
+			b.Fatalf("%d devices fetched raw", n)
+		}
+		raw += time.Since(begin)
+		b.StartTimer()
+	}
+	m.report(b)
+	b.ReportMetric(float64(b.Elapsed())/float64(raw), "x-raw-pages")
+}
+
+// configuredValues are the elements of the devices argument of configured.
+func configuredValues(configured []configuredDevice) []attr.Value {
+	values := make([]attr.Value, len(configured))
+	for i, c := range configured {
+		values[i] = c.value
+	}
+	return values
+}
+
+// bytesEqual reports whether two encoded values are the same.
+func bytesEqual(a, b *tfprotov6.DynamicValue) bool {
+	return a != nil && b != nil && string(a.MsgPack) == string(b.MsgPack)
 }

@@ -13,10 +13,14 @@ import (
 	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
 )
 
-// The devices argument of partnercenter_device_batch: a set of objects, each
-// a device's identification and names. The set is built and read by hand:
-// the framework's reflection costs more than the rest of a plan for
-// thousands of devices.
+// The devices argument of partnercenter_device_batch: a list of objects,
+// each a device's identification and names, in no particular order. It is a
+// list, not a set: the framework compares two sets of objects element by
+// element against each other at every refresh, which for thousands of
+// devices takes minutes (terraform-plugin-framework issues 1314 and 1322);
+// the plan treats two lists that name the same devices in another order as
+// the same. It is built and read by hand: the framework's reflection costs
+// more than the rest of a plan for thousands of devices.
 
 // deviceAttributeTypes is the element type of devices, in the order the
 // docs list them.
@@ -39,7 +43,7 @@ type configuredDevice struct {
 
 // devicesOf reads the elements of a known devices set. known is false when
 // the set or one of its elements is not known yet (at plan time).
-func devicesOf(set types.Set) (devices []configuredDevice, known bool) {
+func devicesOf(set types.List) (devices []configuredDevice, known bool) {
 	if set.IsNull() || set.IsUnknown() {
 		return nil, !set.IsUnknown()
 	}
@@ -82,9 +86,9 @@ func deviceValue(d partnercenter.Device) attr.Value {
 	})
 }
 
-// devicesSet is the devices set of values.
-func devicesSet(values []attr.Value) types.Set {
-	return types.SetValueMust(deviceObjectType, values)
+// devicesList is the devices argument of values.
+func devicesList(values []attr.Value) types.List {
+	return types.ListValueMust(deviceObjectType, values)
 }
 
 // plainDevices is the devices of configured, for the client.
@@ -117,7 +121,7 @@ func validateDevices(devices []configuredDevice) diag.Diagnostics {
 	var diags diag.Diagnostics
 	seen := make(map[partnercenter.DeviceKey]int, len(devices))
 	for i, c := range devices {
-		at := path.Root("devices").AtSetValue(c.value)
+		at := path.Root("devices").AtListIndex(i)
 		key, err := c.device.Key()
 		if err != nil {
 			diags.AddAttributeError(at, "Device cannot be identified",
@@ -213,7 +217,7 @@ func missingFrom(these []configuredDevice, others []partnercenter.Device) []conf
 // Center sent. A device of prior that Partner Center no longer holds drops
 // out, so the next plan uploads it again; one it holds that the
 // configuration does not name shows as one to remove.
-func reconcileDevices(prior []configuredDevice, held []partnercenter.Device) types.Set {
+func reconcileDevices(prior []configuredDevice, held []partnercenter.Device) types.List {
 	index := partnercenter.NewDeviceIndex(held)
 	claimed := make([]bool, len(held))
 	values := make([]attr.Value, 0, len(held))
@@ -228,7 +232,7 @@ func reconcileDevices(prior []configuredDevice, held []partnercenter.Device) typ
 			values = append(values, deviceValue(d))
 		}
 	}
-	return devicesSet(values)
+	return devicesList(values)
 }
 
 // devicesToDelete returns the IDs of the devices Partner Center holds that
@@ -245,7 +249,7 @@ func devicesToDelete(remove []configuredDevice, held []partnercenter.Device) []s
 }
 
 // validateDevicesConfig checks the devices of a configuration, when known.
-func validateDevicesConfig(_ context.Context, set types.Set) diag.Diagnostics {
+func validateDevicesConfig(_ context.Context, set types.List) diag.Diagnostics {
 	devices, known := devicesOf(set)
 	if !known {
 		return nil

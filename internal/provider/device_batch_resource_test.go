@@ -156,8 +156,9 @@ func TestAccDeviceBatch_lifecycle(t *testing.T) {
 				Check: expectHeld(em, "Contoso laptops", "SN-1", "SN-2"),
 			},
 			{
-				// PlanOnly fails on any planned change.
-				Config:   config + batchConfig("Contoso laptops", []string{"SN-1", "SN-2"}, ""),
+				// The same devices in another order: PlanOnly fails on any
+				// planned change.
+				Config:   config + batchConfig("Contoso laptops", []string{"SN-2", "SN-1"}, ""),
 				PlanOnly: true,
 			},
 			{
@@ -436,7 +437,7 @@ func TestAccDeviceBatch_threePages(t *testing.T) {
 			Config: em.userProviderConfig() + batchConfig("Large", serials, ""),
 			ConfigStateChecks: []statecheck.StateCheck{
 				expectBatch("uploaded_devices", knownvalue.ListSizeExact(250)),
-				expectBatch("devices", knownvalue.SetSizeExact(250)),
+				expectBatch("devices", knownvalue.ListSizeExact(250)),
 				expectBatch("device_count", knownvalue.Int64Exact(250)),
 			},
 			Check: func(*terraform.State) error {
@@ -541,7 +542,7 @@ resource "partnercenter_device_batch" "test" {
 			`the device with serial number "SN-2": hardware_hash is not base64`},
 		{"twice", fmt.Sprintf(`[{ hardware_hash = %q, serial_number = "A" }, { hardware_hash = %q, serial_number = "B" }]`, hardwareHash("X"), hardwareHash("X")),
 			`Duplicate device.*serial number "[AB]" and the device with serial number "[AB]" are the same device: they have the same hardware_hash`},
-		{"none", `[]`, `Attribute devices set must contain at least 1 elements`},
+		{"none", `[]`, `Attribute devices list must contain at least 1 elements, got: 0`},
 	}
 	// The group ends when its parallel plans have, before the check below.
 	t.Run("plans", func(t *testing.T) {
