@@ -68,9 +68,11 @@ func BenchmarkReadBatchStatus10000Devices(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		model := newDeviceBatchStatusModel(emulator.SeedCustomerID, benchmarkTrackingID, details)
-		// Read copies the timeouts block from the configuration: none here.
+		model := newDeviceBatchStatusModel(emulator.SeedCustomerID, benchmarkTrackingID, details, countDeviceResults(details, nil))
+		// Read copies the timeouts block and accepted_error_codes from the
+		// configuration: none here.
 		model.Timeouts = timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"read": types.StringType})}
+		model.AcceptedErrorCodes = types.SetNull(types.StringType)
 		state := tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(stateType, nil)}
 		if diags := state.Set(ctx, &model); diags.HasError() {
 			b.Fatal(diags)

@@ -34,21 +34,23 @@ func newDeviceBatchStatusDataSource() datasource.DataSource {
 }
 
 type deviceBatchStatusModel struct {
-	ID                 types.String      `tfsdk:"id"`
-	CustomerID         types.String      `tfsdk:"customer_id"`
-	BatchTrackingID    types.String      `tfsdk:"batch_tracking_id"`
-	Location           types.String      `tfsdk:"location"`
-	WaitForCompletion  types.Bool        `tfsdk:"wait_for_completion"`
-	FailOnDeviceErrors types.Bool        `tfsdk:"fail_on_device_errors"`
-	Timeouts           timeouts.Value    `tfsdk:"timeouts"`
-	Status             types.String      `tfsdk:"status"`
-	StartedTime        timetypes.RFC3339 `tfsdk:"started_time"`
-	CompletedTime      timetypes.RFC3339 `tfsdk:"completed_time"`
-	Completed          types.Bool        `tfsdk:"completed"`
-	DeviceCount        types.Int64       `tfsdk:"device_count"`
-	FailedDeviceCount  types.Int64       `tfsdk:"failed_device_count"`
-	DevicesStatus      types.List        `tfsdk:"devices_status"`
-	DeviceStatusCounts types.Map         `tfsdk:"device_status_counts"`
+	ID                  types.String      `tfsdk:"id"`
+	CustomerID          types.String      `tfsdk:"customer_id"`
+	BatchTrackingID     types.String      `tfsdk:"batch_tracking_id"`
+	Location            types.String      `tfsdk:"location"`
+	WaitForCompletion   types.Bool        `tfsdk:"wait_for_completion"`
+	FailOnDeviceErrors  types.Bool        `tfsdk:"fail_on_device_errors"`
+	AcceptedErrorCodes  types.Set         `tfsdk:"accepted_error_codes"`
+	Timeouts            timeouts.Value    `tfsdk:"timeouts"`
+	Status              types.String      `tfsdk:"status"`
+	StartedTime         timetypes.RFC3339 `tfsdk:"started_time"`
+	CompletedTime       timetypes.RFC3339 `tfsdk:"completed_time"`
+	Completed           types.Bool        `tfsdk:"completed"`
+	DeviceCount         types.Int64       `tfsdk:"device_count"`
+	FailedDeviceCount   types.Int64       `tfsdk:"failed_device_count"`
+	AcceptedDeviceCount types.Int64       `tfsdk:"accepted_device_count"`
+	DevicesStatus       types.List        `tfsdk:"devices_status"`
+	DeviceStatusCounts  types.Map         `tfsdk:"device_status_counts"`
 }
 
 // Metadata implements datasource.DataSource.
@@ -86,6 +88,7 @@ func (d *deviceBatchStatusDataSource) Schema(ctx context.Context, _ datasource.S
 			"location":              locationAttribute(),
 			"wait_for_completion":   waitForCompletionAttribute(),
 			"fail_on_device_errors": failOnDeviceErrorsAttribute(),
+			"accepted_error_codes":  acceptedErrorCodesAttribute(),
 			"device_status_counts":  deviceStatusCountsAttribute(),
 			"status": schema.StringAttribute{
 				MarkdownDescription: "The batch's status as Partner Center sends it: `queued`, `processing`, `finished`, `finished_with_errors` " +
@@ -111,7 +114,14 @@ func (d *deviceBatchStatusDataSource) Schema(ctx context.Context, _ datasource.S
 				Computed:            true,
 			},
 			"failed_device_count": schema.Int64Attribute{
-				MarkdownDescription: "The number of devices whose status is `finished_with_errors` or that carry an error code.",
+				MarkdownDescription: "The number of devices that failed: their status is `finished_with_errors` or they carry an error " +
+					"code, other than the codes of `accepted_error_codes`. The batch's `status` alone does not say that every device was " +
+					"uploaded (Microsoft's own example answer is `finished` with a failed device): test this count. " +
+					"Before the batch is finished, it counts the devices that failed so far.",
+				Computed: true,
+			},
+			"accepted_device_count": schema.Int64Attribute{
+				MarkdownDescription: "The number of devices that failed only with an error code of `accepted_error_codes`.",
 				Computed:            true,
 			},
 			"devices_status": schema.ListNestedAttribute{
@@ -168,14 +178,16 @@ func (d *deviceBatchStatusDataSource) Read(ctx context.Context, req datasource.R
 		resp.Diagnostics.Append(readBatchStatusOperation(customerID, trackingID, readTimeout).errorDiagnostic(err))
 		return
 	}
+	results := countDeviceResults(details, acceptedCodesOf(cfg.AcceptedErrorCodes))
 	if cfg.FailOnDeviceErrors.ValueBool() {
-		resp.Diagnostics.Append(deviceErrorDiagnostics(details, customerID, trackingID)...)
+		resp.Diagnostics.Append(deviceErrorDiagnostics(details, results, customerID, trackingID)...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
 	}
-	state := newDeviceBatchStatusModel(customerID, trackingID, details)
+	state := newDeviceBatchStatusModel(customerID, trackingID, details, results)
 	state.Location, state.WaitForCompletion, state.FailOnDeviceErrors, state.Timeouts = cfg.Location, cfg.WaitForCompletion, cfg.FailOnDeviceErrors, cfg.Timeouts
+	state.AcceptedErrorCodes = cfg.AcceptedErrorCodes
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -204,18 +216,19 @@ func readBatchStatusOperation(customerID, trackingID string, readTimeout time.Du
 // newDeviceBatchStatusModel maps Partner Center's answer to the data source's
 // state. Empty strings and unset times become null, so that configurations can
 // test for absence with `== null`.
-func newDeviceBatchStatusModel(customerID, batchTrackingID string, details *partnercenter.BatchUploadDetails) deviceBatchStatusModel {
+func newDeviceBatchStatusModel(customerID, batchTrackingID string, details *partnercenter.BatchUploadDetails, results deviceResults) deviceBatchStatusModel {
 	return deviceBatchStatusModel{
-		ID:                 types.StringValue(customerID + "/" + batchTrackingID),
-		CustomerID:         types.StringValue(customerID),
-		BatchTrackingID:    types.StringValue(batchTrackingID),
-		Status:             nullableString(string(details.Status)),
-		StartedTime:        nullableTime(details.StartedTime),
-		CompletedTime:      nullableTime(details.CompletedTime),
-		Completed:          types.BoolValue(details.Status.Terminal()),
-		DeviceCount:        types.Int64Value(int64(len(details.DevicesStatus))),
-		FailedDeviceCount:  types.Int64Value(int64(details.FailedDeviceCount())),
-		DevicesStatus:      devicesStatusList(details),
-		DeviceStatusCounts: deviceStatusCounts(details),
+		ID:                  types.StringValue(customerID + "/" + batchTrackingID),
+		CustomerID:          types.StringValue(customerID),
+		BatchTrackingID:     types.StringValue(batchTrackingID),
+		Status:              nullableString(string(details.Status)),
+		StartedTime:         nullableTime(details.StartedTime),
+		CompletedTime:       nullableTime(details.CompletedTime),
+		Completed:           types.BoolValue(details.Status.Terminal()),
+		DeviceCount:         types.Int64Value(int64(len(details.DevicesStatus))),
+		FailedDeviceCount:   types.Int64Value(int64(results.failed)),
+		AcceptedDeviceCount: types.Int64Value(int64(results.accepted)),
+		DevicesStatus:       devicesStatusList(details),
+		DeviceStatusCounts:  deviceStatusCounts(details),
 	}
 }
