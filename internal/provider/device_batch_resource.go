@@ -748,7 +748,7 @@ func (o batchOperations) listDevices() operation {
 func (o batchOperations) create() operation {
 	op := o.base(fmt.Sprintf("Creating batch %q of customer %s", o.batchID, o.customerID), "Failed to create the device batch")
 	op.accessHint = "Partner Center creates a device batch only for an app+user sign-in: configure refresh_token with the " +
-		"application's secret or certificate (see \"App+user: refresh token\" in the provider's documentation, " + appUserDocs + ")."
+		"application's secret or certificate (see \"App+user: refresh token\" in the provider's sign-in guide, " + appUserDocs + ")."
 	op.invalidRequestHint = "Check batch_id and the devices' identifications."
 	return op
 }
@@ -777,5 +777,9 @@ func (o batchOperations) wait(job *partnercenter.BatchJob) operation {
 	return op
 }
 
-// appUserDocs is the provider documentation's section on app+user sign-in.
-const appUserDocs = "https://registry.terraform.io/providers/seed-8b9b5c63/partnercenter/latest/docs#appuser-refresh-token"
+// signInDocs is the provider's sign-in guide, and appUserDocs its section on
+// app+user sign-in.
+const (
+	signInDocs  = "https://registry.terraform.io/providers/seed-8b9b5c63/partnercenter/latest/docs/guides/sign-in"
+	appUserDocs = signInDocs + "#appuser-refresh-token"
+)

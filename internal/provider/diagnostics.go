@@ -71,8 +71,11 @@ var kindSummaries = map[partnercenter.Kind]string{
 
 // Hints: what to do about a kind of failure.
 const (
-	hintAccess = "Check that the application has access to the Partner Center API (its permissions in Partner Center) " +
-		"and that the token is for the partner's tenant (tenant_id)."
+	hintAccess = "Check that the application has access to the Partner Center API (its permissions in Partner Center: " +
+		"registered under Account settings, App management) and that the token is for the partner's tenant (tenant_id). " +
+		"With an app+user sign-in (refresh_token), the user also needs a Partner Center role that allows the operation, and " +
+		"Partner Center refuses a user who did not sign in with multi-factor authentication: obtain the refresh token again, " +
+		"signing in with MFA (see " + signInDocs + ")."
 	hintNoRelationship = "The partner has no relationship with that customer. Check customer_id, " +
 		"and that the customer is one of the partner's customers."
 	hintThrottled = "Partner Center limits how often a partner may call it. Reduce parallelism (terraform -parallelism) and how " +
