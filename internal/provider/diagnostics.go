@@ -88,8 +88,8 @@ const (
 		"may point at the wrong server."
 	hintConflict = "Partner Center's state changed since it was read, or another change to it is under way. Run terraform plan " +
 		"to see the current state, then apply again."
-	hintCancelled = "Terraform was interrupted before Partner Center answered. Run the command again to finish; " +
-		"Partner Center recognises a repeated request by its MS-RequestId only within one run."
+	hintCancelled = "Terraform was interrupted before Partner Center answered, so whether it applied the request is unknown. " +
+		"Run the command again to finish: its plan reads what Partner Center holds, and its requests carry new MS-RequestIds."
 )
 
 // errorDiagnostic is the one place a failed Partner Center call becomes a
