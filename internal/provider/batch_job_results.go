@@ -173,8 +173,9 @@ func batchJobResultSchemaAttributes() map[string]resourceschema.Attribute {
 			Computed:            true,
 		},
 		"status": resourceschema.StringAttribute{
-			MarkdownDescription: "The batch job's final status: `finished` or `finished_with_errors`.",
-			Computed:            true,
+			MarkdownDescription: "The batch job's final status: `finished` or `finished_with_errors`. `finished` does not say that " +
+				"every device went through: test `failed_device_count`.",
+			Computed: true,
 		},
 		"started_time": resourceschema.StringAttribute{
 			MarkdownDescription: "When processing started, RFC 3339 in UTC.",

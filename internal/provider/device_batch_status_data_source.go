@@ -92,7 +92,8 @@ func (d *deviceBatchStatusDataSource) Schema(ctx context.Context, _ datasource.S
 			"device_status_counts":  deviceStatusCountsAttribute(),
 			"status": schema.StringAttribute{
 				MarkdownDescription: "The batch's status as Partner Center sends it: `queued`, `processing`, `finished`, `finished_with_errors` " +
-					"or `unknown`; values Partner Center adds later are passed through unchanged.",
+					"or `unknown`; values Partner Center adds later are passed through unchanged. `finished` does not say that every " +
+					"device was uploaded: test `failed_device_count`.",
 				Computed: true,
 			},
 			"started_time": schema.StringAttribute{
