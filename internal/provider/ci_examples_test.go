@@ -412,7 +412,14 @@ func runCIJob(t *testing.T, examples *exampleRunner, job ciJob, home, bin string
 	// artifact directory; and the emulator's address in place of Partner
 	// Center's.
 	runner := append(credentialFreeEnvironment(), em.endpointEnvironment()...)
-	runner = append(runner, "HOME="+home, "TF_CLI_CONFIG_FILE="+filepath.Join(home, "no-cli-config"), "CHECKPOINT_DISABLE=1",
+	// An empty CLI configuration: the local mirror in HOME is where the
+	// provider comes from, and no warning about a missing file reaches
+	// the scripts' output.
+	cliConfig := filepath.Join(t.TempDir(), "cli.tfrc")
+	if err := os.WriteFile(cliConfig, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	runner = append(runner, "HOME="+home, "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1",
 		"PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 	oidcRequest := http.MethodGet
 	if strings.Contains(job.file, "github") {
