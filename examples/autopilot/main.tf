@@ -49,12 +49,11 @@ resource "partnercenter_device_policy_assignment" "laptops" {
 }
 
 output "upload_results" {
-  description = "Each device's upload result."
-  value = {
+  description = "Each device's upload result, such as \"PF3ABC01: finished\"."
+  value = [
     for device in partnercenter_device_batch.laptops.last_upload.devices_status :
-    coalesce(device.serial_number, device.product_key, device.device_id, "unidentified") =>
-    device.error_code == null ? device.status : "${device.status} (error ${device.error_code})"
-  }
+    "${coalesce(device.serial_number, device.product_key, device.device_id, "unidentified device")}: ${coalesce(device.status, "no status")}${device.error_code == null ? "" : " (error ${device.error_code})"}"
+  ]
 }
 
 output "devices_with_profile" {

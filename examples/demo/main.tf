@@ -26,7 +26,7 @@ data "partnercenter_device_batch_status" "upload" {
 
 check "device_upload" {
   assert {
-    condition     = data.partnercenter_device_batch_status.upload.failed_device_count == 0
+    condition     = data.partnercenter_device_batch_status.upload.completed && data.partnercenter_device_batch_status.upload.failed_device_count == 0
     error_message = "${data.partnercenter_device_batch_status.upload.failed_device_count} of ${data.partnercenter_device_batch_status.upload.device_count} devices failed to upload."
   }
 }

@@ -4,12 +4,19 @@
 #
 #   terraform apply -var "upload_location=$LOCATION"
 #
-# A pipeline that tolerates failed devices adds
-# -var stop_on_failed_devices=false: the run goes on, a check block warns
-# about the failed devices and the failed_serial_numbers output lists them.
-#
 # where $LOCATION is the Location header the upload was answered with, such
 # as /customers/{customer-id}/batchJobStatus/{batch-tracking-id}.
+#
+# A pipeline that publishes the failed devices before it fails applies with
+# -var stop_on_failed_devices=false: the run completes, a check block warns
+# about the failed devices, and the outputs list them. The next steps write
+# them to a file, publish it and fail the job:
+#
+#   terraform output -json failed_devices > failed-devices.json
+#   test "$(terraform output -raw failed_device_count)" = 0
+#
+# examples/ci holds a GitHub Actions workflow and an Azure DevOps pipeline
+# that do so.
 terraform {
   required_providers {
     partnercenter = {
@@ -19,7 +26,8 @@ terraform {
 }
 
 # Sign-in settings come from the pipeline's environment (PARTNERCENTER_* or
-# ARM_* variables, or the CI system's OIDC variables with use_oidc).
+# ARM_* variables, or the CI system's OIDC variables with use_oidc). Reading
+# a batch's status works with an app-only sign-in.
 provider "partnercenter" {}
 
 variable "upload_location" {
@@ -47,7 +55,7 @@ data "partnercenter_device_batch_status" "upload" {
     # failed devices: the outputs are not written when it fails.
     postcondition {
       condition     = !var.stop_on_failed_devices || self.failed_device_count == 0
-      error_message = "${self.failed_device_count} of ${self.device_count} devices of batch ${self.batch_tracking_id} failed to upload: ${join(", ", [for device in self.devices_status : "${coalesce(device.serial_number, device.product_key, "unidentified device")} (error ${coalesce(device.error_code, "none")})" if device.error_code != null || device.status == "finished_with_errors"])}."
+      error_message = "${self.failed_device_count} of ${self.device_count} devices of batch ${self.batch_tracking_id} failed to upload: ${join(", ", [for device in self.devices_status : "${coalesce(device.serial_number, device.product_key, device.device_id, "unidentified device")} (error ${coalesce(device.error_code, "none")})" if device.status == "finished_with_errors" || device.error_code != null])}."
     }
   }
 }
@@ -58,15 +66,24 @@ data "partnercenter_device_batch_status" "upload" {
 check "no_failed_devices" {
   assert {
     condition     = data.partnercenter_device_batch_status.upload.failed_device_count == 0
-    error_message = "Devices failed to upload: ${join(", ", local.failed_devices)}."
+    error_message = "Devices failed to upload: ${join(", ", [for device in local.failed_devices : "${device.name} (error ${coalesce(device.error_code, "none")}: ${coalesce(device.error_description, "no description")})"])}."
   }
 }
 
 locals {
+  # The failed devices, chosen as failed_device_count counts them: status
+  # finished_with_errors, or an error code. Any field may be null.
   failed_devices = [
-    for device in data.partnercenter_device_batch_status.upload.devices_status :
-    "${coalesce(device.serial_number, device.product_key, "unidentified device")} (error ${coalesce(device.error_code, "none")}: ${coalesce(device.error_description, "no description")})"
-    if device.error_code != null || device.status == "finished_with_errors"
+    for device in data.partnercenter_device_batch_status.upload.devices_status : {
+      name              = coalesce(device.serial_number, device.product_key, device.device_id, "unidentified device")
+      serial_number     = device.serial_number
+      product_key       = device.product_key
+      device_id         = device.device_id
+      status            = device.status
+      error_code        = device.error_code
+      error_description = device.error_description
+    }
+    if device.status == "finished_with_errors" || device.error_code != null
   ]
 }
 
@@ -78,10 +95,12 @@ output "device_status_counts" {
   value = data.partnercenter_device_batch_status.upload.device_status_counts
 }
 
-output "failed_serial_numbers" {
-  value = [
-    for device in data.partnercenter_device_batch_status.upload.devices_status :
-    device.serial_number
-    if device.serial_number != null && (device.error_code != null || device.status == "finished_with_errors")
-  ]
+output "failed_device_count" {
+  description = "How many devices failed: the job fails when it is not 0."
+  value       = data.partnercenter_device_batch_status.upload.failed_device_count
+}
+
+output "failed_devices" {
+  description = "Each failed device with Partner Center's error, for the job's artifact."
+  value       = local.failed_devices
 }

@@ -123,8 +123,9 @@ func (e *Emulator) SetStepPerRead(step time.Duration) {
 
 // SetPollRetryAfter makes the answers for batches still queued or
 // processing carry Retry-After, in whole seconds rounded up, so that a
-// polling client comes back after d; zero (the default, as Partner Center
-// documents none on these answers) sends no header.
+// polling client comes back after d: a convenience Partner Center does not
+// document. Zero (the default, as Partner Center documents none on these
+// answers) sends no header.
 func (e *Emulator) SetPollRetryAfter(d time.Duration) {
 	e.pacing.mu.Lock()
 	defer e.pacing.mu.Unlock()

@@ -89,7 +89,10 @@
 // so where it answers: 403 ApiFault 2032 for an app-only token creating a
 // batch; 409 (code 409) for a batch ID in use and for deleting a policy
 // still assigned; no errorCode for the errors documented by name only; a
-// null policy value unassigns a device's policy.
+// null policy value unassigns a device's policy. One convenience goes
+// beyond the docs: with SetPollRetryAfter, answers for batches still queued
+// or processing carry Retry-After, which Partner Center does not document,
+// so that a waiting client polls at the emulator's pace.
 //
 // New seeds the application in DefaultTenantID/DefaultClientID and four
 // batch jobs of SeedCustomerID: three fixed ones, one of them the example

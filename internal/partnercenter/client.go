@@ -16,9 +16,17 @@ import (
 // DefaultLocale is the X-Locale sent when none is configured.
 const DefaultLocale = "en-US"
 
-// azcoreMaxRetryDelay is the longest wait between attempts azcore's retry
-// policy allows when none is set; a longer Retry-After ends a call.
-const azcoreMaxRetryDelay = 60 * time.Second
+// The request retry backoff: azcore's retry policy waits DefaultRetryDelay
+// before the first retry, doubling with jitter up to DefaultMaxRetryDelay,
+// when Partner Center sends no Retry-After; a Retry-After over
+// DefaultMaxRetryDelay is waited out by attemptPolicy only when the call's
+// deadline allows it. They are azcore's own defaults, set here so that the
+// documentation can state them. The poll backoff of WaitForBatch is another
+// loop (DefaultPollInitialDelay, DefaultPollMaxDelay).
+const (
+	DefaultRetryDelay    = 800 * time.Millisecond
+	DefaultMaxRetryDelay = 60 * time.Second
+)
 
 // Options configure a Client.
 type Options struct {
@@ -80,14 +88,17 @@ func NewClient(o Options) (*Client, error) {
 	// policy would overwrite it with the SDK's.
 	clientOptions.Telemetry.Disabled = true
 	clientOptions.Retry = retryOptions(o)
+	if clientOptions.Retry.RetryDelay == 0 {
+		clientOptions.Retry.RetryDelay = DefaultRetryDelay
+	}
+	if clientOptions.Retry.MaxRetryDelay == 0 {
+		clientOptions.Retry.MaxRetryDelay = DefaultMaxRetryDelay
+	}
 	if clientOptions.Transport == nil {
 		clientOptions.Transport = defaultTransport()
 	}
 	clientOptions.Transport = limitedTransport{next: clientOptions.Transport}
 	maxRetryDelay := clientOptions.Retry.MaxRetryDelay
-	if maxRetryDelay == 0 {
-		maxRetryDelay = azcoreMaxRetryDelay
-	}
 	credential := fetchMarkingCredential{TokenCredential: o.Credential}
 	pipeline := runtime.NewPipeline("partnercenter", "", runtime.PipelineOptions{
 		AllowedHeaders: loggedHeaders,

@@ -53,22 +53,71 @@ func devicesStatusList(details *partnercenter.BatchUploadDetails) types.List {
 	return types.ListValueMust(deviceUploadType, devices)
 }
 
-// listFailedDevices counts the failed devices of details and lists the
-// first maxListedFailedDevices of them, one a line, then how many more.
-func listFailedDevices(details *partnercenter.BatchUploadDetails) (failed int, list string) {
+// deviceResults is how the devices of a batch job came out: the one place
+// failed and accepted devices are counted, for failed_device_count,
+// accepted_device_count, fail_on_device_errors and the diagnostics.
+type deviceResults struct {
+	// total is the number of devices.
+	total int
+	// failed counts the devices that failed, except those accepted.
+	failed int
+	// accepted counts the devices that failed only with an accepted error
+	// code.
+	accepted int
+	// list names the first maxListedFailedDevices failed devices, one a
+	// line, then how many more; accepted ones are not in it.
+	list string
+}
+
+// acceptedCodes holds the error codes of accepted_error_codes: a device
+// failing with one of them counts as accepted, not failed.
+type acceptedCodes map[string]bool
+
+// acceptedCodesOf reads accepted_error_codes; null or unknown is none.
+func acceptedCodesOf(set types.Set) acceptedCodes {
+	codes := acceptedCodes{}
+	for _, v := range set.Elements() {
+		if s, ok := v.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
+			codes[s.ValueString()] = true
+		}
+	}
+	return codes
+}
+
+// countDeviceResults counts the devices of details. A device failed when its
+// status is finished_with_errors or it carries an error code
+// (partnercenter.DeviceUploadDetails.Failed); one whose error code is in
+// accepted is accepted instead. A device failed by its status alone has no
+// code, so it is never accepted.
+func countDeviceResults(details *partnercenter.BatchUploadDetails, accepted acceptedCodes) deviceResults {
+	r := deviceResults{total: len(details.DevicesStatus)}
 	var b strings.Builder
 	for _, d := range details.DevicesStatus {
-		if !d.Failed() {
+		switch {
+		case !d.Failed():
+			continue
+		case d.ErrorCode != "" && accepted[d.ErrorCode]:
+			r.accepted++
 			continue
 		}
-		if failed++; failed <= maxListedFailedDevices {
+		if r.failed++; r.failed <= maxListedFailedDevices {
 			fmt.Fprintf(&b, "  - %s\n", describeFailedDevice(d))
 		}
 	}
-	if rest := failed - maxListedFailedDevices; rest > 0 {
+	if rest := r.failed - maxListedFailedDevices; rest > 0 {
 		fmt.Fprintf(&b, "  and %d more\n", rest)
 	}
-	return failed, b.String()
+	r.list = b.String()
+	return r
+}
+
+// acceptedNote says how many devices failed only with an accepted code, as
+// a sentence to follow a count of failed devices; empty when none did.
+func (r deviceResults) acceptedNote() string {
+	if r.accepted == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" %d more failed only with an error code of accepted_error_codes and count as accepted.", r.accepted)
 }
 
 // describeFailedDevice names a device by its serial number, else its product
@@ -109,10 +158,11 @@ func nullableTime(t time.Time) timetypes.RFC3339 {
 	return timetypes.NewRFC3339TimeValue(t)
 }
 
-// lastUploadSchemaAttributes are the attributes of a batch job's result as a
-// resource records it: last_upload of partnercenter_device_batch and
-// last_update of partnercenter_device_policy_assignment.
-func lastUploadSchemaAttributes() map[string]resourceschema.Attribute {
+// batchJobResultSchemaAttributes are the attributes of a batch job's result
+// as a resource records it: last_update of
+// partnercenter_device_policy_assignment, and last_upload of
+// partnercenter_device_batch, which adds accepted_device_count.
+func batchJobResultSchemaAttributes() map[string]resourceschema.Attribute {
 	uploaded := func(description string) resourceschema.StringAttribute {
 		return resourceschema.StringAttribute{MarkdownDescription: description + " Null when Partner Center sends none.", Computed: true}
 	}
@@ -123,8 +173,9 @@ func lastUploadSchemaAttributes() map[string]resourceschema.Attribute {
 			Computed:            true,
 		},
 		"status": resourceschema.StringAttribute{
-			MarkdownDescription: "The batch job's final status: `finished` or `finished_with_errors`.",
-			Computed:            true,
+			MarkdownDescription: "The batch job's final status: `finished` or `finished_with_errors`. `finished` does not say that " +
+				"every device went through: test `failed_device_count`.",
+			Computed: true,
 		},
 		"started_time": resourceschema.StringAttribute{
 			MarkdownDescription: "When processing started, RFC 3339 in UTC.",
@@ -137,7 +188,7 @@ func lastUploadSchemaAttributes() map[string]resourceschema.Attribute {
 			Computed:            true,
 		},
 		"failed_device_count": resourceschema.Int64Attribute{
-			MarkdownDescription: "How many devices failed.",
+			MarkdownDescription: "How many devices failed: their status is `finished_with_errors` or they carry an error code.",
 			Computed:            true,
 		},
 		"devices_status": resourceschema.ListNestedAttribute{
@@ -153,4 +204,36 @@ func lastUploadSchemaAttributes() map[string]resourceschema.Attribute {
 			}},
 		},
 	}
+}
+
+// lastUpdateAttributeTypes is the type of a batch job's result as
+// batchJobResultSchemaAttributes describes it.
+var lastUpdateAttributeTypes = map[string]attr.Type{
+	"batch_tracking_id":   types.StringType,
+	"location":            types.StringType,
+	"status":              types.StringType,
+	"started_time":        timetypes.RFC3339Type{},
+	"completed_time":      timetypes.RFC3339Type{},
+	"failed_device_count": types.Int64Type,
+	"devices_status":      types.ListType{ElemType: deviceUploadType},
+}
+
+// batchJobResultValues are the values of lastUpdateAttributeTypes for job,
+// finished as details says, its devices counted as results.
+func batchJobResultValues(job *partnercenter.BatchJob, details *partnercenter.BatchUploadDetails, results deviceResults) map[string]attr.Value {
+	return map[string]attr.Value{
+		"batch_tracking_id":   types.StringValue(job.TrackingID),
+		"location":            types.StringValue(job.Location),
+		"status":              nullableString(string(details.Status)),
+		"started_time":        nullableTime(details.StartedTime),
+		"completed_time":      nullableTime(details.CompletedTime),
+		"failed_device_count": types.Int64Value(int64(results.failed)),
+		"devices_status":      devicesStatusList(details),
+	}
+}
+
+// lastUpdateValue is last_update of a device policy update, finished as
+// details says.
+func lastUpdateValue(job *partnercenter.BatchJob, details *partnercenter.BatchUploadDetails) types.Object {
+	return types.ObjectValueMust(lastUpdateAttributeTypes, batchJobResultValues(job, details, countDeviceResults(details, nil)))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"strings"
 	"sync"
@@ -65,6 +66,7 @@ type deviceBatchModel struct {
 	BatchID            types.String      `tfsdk:"batch_id"`
 	Devices            types.List        `tfsdk:"devices"`
 	FailOnDeviceErrors types.Bool        `tfsdk:"fail_on_device_errors"`
+	AcceptedErrorCodes types.Set         `tfsdk:"accepted_error_codes"`
 	Timeouts           timeouts.Value    `tfsdk:"timeouts"`
 	UploadedDevices    types.List        `tfsdk:"uploaded_devices"`
 	DeviceCount        types.Int64       `tfsdk:"device_count"`
@@ -86,16 +88,13 @@ var uploadedDeviceAttributeTypes = map[string]attr.Type{
 
 var uploadedDeviceType = types.ObjectType{AttrTypes: uploadedDeviceAttributeTypes}
 
-// lastUploadAttributeTypes is the type of last_upload.
-var lastUploadAttributeTypes = map[string]attr.Type{
-	"batch_tracking_id":   types.StringType,
-	"location":            types.StringType,
-	"status":              types.StringType,
-	"started_time":        timetypes.RFC3339Type{},
-	"completed_time":      timetypes.RFC3339Type{},
-	"failed_device_count": types.Int64Type,
-	"devices_status":      types.ListType{ElemType: deviceUploadType},
-}
+// lastUploadAttributeTypes is the type of last_upload: a batch job's result
+// and accepted_device_count.
+var lastUploadAttributeTypes = func() map[string]attr.Type {
+	t := maps.Clone(lastUpdateAttributeTypes)
+	t["accepted_device_count"] = types.Int64Type
+	return t
+}()
 
 // Metadata implements resource.Resource.
 func (r *deviceBatchResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -171,6 +170,15 @@ var deviceBatchSchema = sync.OnceValue(func() schema.Schema {
 				Computed: true,
 				Default:  booldefault.StaticBool(true),
 			},
+			"accepted_error_codes": schema.SetAttribute{
+				MarkdownDescription: acceptedErrorCodesDescription + " Accepted devices count in `last_upload.accepted_device_count`, not in " +
+					"`last_upload.failed_device_count`, and do not fail the apply. Like any device the batch does not hold, an accepted " +
+					"device is offered for upload again at the next plan; remove it from `devices` once it is settled. Changing only " +
+					"this attribute calls nothing: `last_upload` is counted again.",
+				ElementType: types.StringType,
+				Optional:    true,
+				Validators:  []validator.Set{acceptedErrorCodesValidator},
+			},
 			"uploaded_devices": schema.ListNestedAttribute{
 				MarkdownDescription: "The devices Partner Center holds in the batch, read from its device list. Never the hardware hash.",
 				Computed:            true,
@@ -203,7 +211,7 @@ var deviceBatchSchema = sync.OnceValue(func() schema.Schema {
 			},
 			"last_upload": schema.SingleNestedAttribute{
 				MarkdownDescription: "The result of the most recent upload this resource made; null until it made one. Refreshes keep " +
-					"it as it is: it changes only when the resource uploads.",
+					"it as it is: it changes only when the resource uploads, or its counts when `accepted_error_codes` changes.",
 				Computed:   true,
 				Attributes: lastUploadSchemaAttributes(),
 			},
@@ -258,6 +266,9 @@ func (r *deviceBatchResource) ModifyPlan(ctx context.Context, req resource.Modif
 	case known && len(missingFrom(configured, plainDevices(held))) == 0:
 		// Only deletions: nothing is uploaded.
 		plan.LastUpload = state.LastUpload
+	}
+	if plan.LastUpload.Equal(state.LastUpload) && !plan.AcceptedErrorCodes.IsUnknown() && !plan.AcceptedErrorCodes.Equal(state.AcceptedErrorCodes) {
+		plan.LastUpload = recountLastUpload(state.LastUpload, acceptedCodesOf(plan.AcceptedErrorCodes))
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
@@ -316,7 +327,7 @@ func (r *deviceBatchResource) Create(ctx context.Context, req resource.CreateReq
 			}
 		}
 	}
-	result, failedUpload := r.finishUpload(ctx, client, ops, job, plan.FailOnDeviceErrors.ValueBool(), &resp.Diagnostics)
+	result, failedUpload := r.finishUpload(ctx, client, ops, job, plan, &resp.Diagnostics)
 	if result == nil || failedUpload {
 		// Nothing is recorded: the next apply adopts the batch and uploads
 		// only what is still missing, so no good device is ever deleted and
@@ -339,10 +350,11 @@ type uploadResult struct {
 
 // finishUpload waits for job, the resource's upload (nil when nothing was
 // uploaded), to finish, and reports its failed devices: an error when
-// failOnErrors, else a warning. failedUpload is true when it reported them
-// as an error.
+// plan's fail_on_device_errors is set, else a warning. Devices failing only
+// with a code of accepted_error_codes are not reported. failedUpload is true
+// when it reported failed devices as an error.
 func (r *deviceBatchResource) finishUpload(ctx context.Context, client *partnercenter.Client, ops batchOperations, job *partnercenter.BatchJob,
-	failOnErrors bool, diags *diag.Diagnostics) (result *uploadResult, failedUpload bool) {
+	plan deviceBatchModel, diags *diag.Diagnostics) (result *uploadResult, failedUpload bool) {
 	if job == nil {
 		return &uploadResult{lastUpload: types.ObjectNull(lastUploadAttributeTypes)}, false
 	}
@@ -353,31 +365,71 @@ func (r *deviceBatchResource) finishUpload(ctx context.Context, client *partnerc
 		diags.Append(ops.wait(job).errorDiagnostic(err))
 		return nil, false
 	}
-	failed, list := listFailedDevices(details)
-	if failed > 0 {
+	results := countDeviceResults(details, acceptedCodesOf(plan.AcceptedErrorCodes))
+	failOnErrors := plan.FailOnDeviceErrors.ValueBool()
+	if results.failed > 0 {
 		detail := fmt.Sprintf("%d of %d device(s) uploaded to batch %q of customer %s failed (batch tracking ID %s):\n\n%s\n"+
-			"A failed device is not in Partner Center: the next plan offers to upload it again until it is removed from devices.",
-			failed, len(details.DevicesStatus), ops.batchID, ops.customerID, job.TrackingID, list)
+			"A failed device is not in Partner Center: the next plan offers to upload it again until it is removed from devices.%s",
+			results.failed, results.total, ops.batchID, ops.customerID, job.TrackingID, results.list, results.acceptedNote())
 		if failOnErrors {
-			diags.AddError("Devices failed to upload", detail+" Set fail_on_device_errors = false to record the batch with a warning instead.")
+			diags.AddError("Devices failed to upload", detail+" Set fail_on_device_errors = false to record the batch with a warning instead, "+
+				"or accept their error codes with accepted_error_codes.")
 		} else {
 			diags.AddWarning("Devices failed to upload", detail)
 		}
 	}
-	return &uploadResult{lastUpload: lastUploadValue(job, details)}, failed > 0 && failOnErrors
+	return &uploadResult{lastUpload: lastUploadValue(job, details, results)}, results.failed > 0 && failOnErrors
 }
 
-// lastUploadValue is last_upload for job, finished as details says.
-func lastUploadValue(job *partnercenter.BatchJob, details *partnercenter.BatchUploadDetails) types.Object {
-	return types.ObjectValueMust(lastUploadAttributeTypes, map[string]attr.Value{
-		"batch_tracking_id":   types.StringValue(job.TrackingID),
-		"location":            types.StringValue(job.Location),
-		"status":              nullableString(string(details.Status)),
-		"started_time":        nullableTime(details.StartedTime),
-		"completed_time":      nullableTime(details.CompletedTime),
-		"failed_device_count": types.Int64Value(int64(details.FailedDeviceCount())),
-		"devices_status":      devicesStatusList(details),
-	})
+// lastUploadValue is last_upload for job, finished as details says, its
+// devices counted as results.
+func lastUploadValue(job *partnercenter.BatchJob, details *partnercenter.BatchUploadDetails, results deviceResults) types.Object {
+	values := batchJobResultValues(job, details, results)
+	values["accepted_device_count"] = types.Int64Value(int64(results.accepted))
+	return types.ObjectValueMust(lastUploadAttributeTypes, values)
+}
+
+// lastUploadSchemaAttributes are last_upload's attributes: a batch job's
+// result and accepted_device_count.
+func lastUploadSchemaAttributes() map[string]schema.Attribute {
+	attributes := batchJobResultSchemaAttributes()
+	attributes["accepted_device_count"] = schema.Int64Attribute{
+		MarkdownDescription: "How many devices failed only with an error code of `accepted_error_codes`; they are not in `failed_device_count`.",
+		Computed:            true,
+	}
+	return attributes
+}
+
+// recountLastUpload counts the devices of lastUpload, a last_upload value,
+// again with accepted, for a plan that changes accepted_error_codes alone.
+func recountLastUpload(lastUpload types.Object, accepted acceptedCodes) types.Object {
+	if lastUpload.IsNull() || lastUpload.IsUnknown() {
+		return lastUpload
+	}
+	values := maps.Clone(lastUpload.Attributes())
+	list, ok := values["devices_status"].(types.List)
+	if !ok {
+		return lastUpload
+	}
+	details := &partnercenter.BatchUploadDetails{DevicesStatus: make([]partnercenter.DeviceUploadDetails, 0, len(list.Elements()))}
+	for _, element := range list.Elements() {
+		device, ok := element.(types.Object)
+		if !ok {
+			return lastUpload
+		}
+		attributes := device.Attributes()
+		text := func(name string) string {
+			s, _ := attributes[name].(types.String)
+			return s.ValueString()
+		}
+		details.DevicesStatus = append(details.DevicesStatus, partnercenter.DeviceUploadDetails{
+			Status: partnercenter.UploadStatus(text("status")), ErrorCode: text("error_code"),
+		})
+	}
+	results := countDeviceResults(details, accepted)
+	values["failed_device_count"] = types.Int64Value(int64(results.failed))
+	values["accepted_device_count"] = types.Int64Value(int64(results.accepted))
+	return types.ObjectValueMust(lastUploadAttributeTypes, values)
 }
 
 // refreshComputed reads the batch and its devices from Partner Center into
@@ -525,7 +577,7 @@ func (r *deviceBatchResource) Update(ctx context.Context, req resource.UpdateReq
 			return
 		}
 	}
-	result, failedUpload := r.finishUpload(ctx, client, ops, job, plan.FailOnDeviceErrors.ValueBool(), &resp.Diagnostics)
+	result, failedUpload := r.finishUpload(ctx, client, ops, job, plan, &resp.Diagnostics)
 	if result == nil {
 		return
 	}
@@ -704,7 +756,7 @@ func (o batchOperations) listDevices() operation {
 func (o batchOperations) create() operation {
 	op := o.base(fmt.Sprintf("Creating batch %q of customer %s", o.batchID, o.customerID), "Failed to create the device batch")
 	op.accessHint = "Partner Center creates a device batch only for an app+user sign-in: configure refresh_token with the " +
-		"application's secret or certificate (see \"App+user: refresh token\" in the provider's documentation, " + appUserDocs + ")."
+		"application's secret or certificate (see \"App+user: refresh token\" in the provider's sign-in guide, " + appUserDocs + ")."
 	op.invalidRequestHint = "Check batch_id and the devices' identifications."
 	return op
 }
@@ -733,5 +785,9 @@ func (o batchOperations) wait(job *partnercenter.BatchJob) operation {
 	return op
 }
 
-// appUserDocs is the provider documentation's section on app+user sign-in.
-const appUserDocs = "https://registry.terraform.io/providers/seed-8b9b5c63/partnercenter/latest/docs#appuser-refresh-token"
+// signInDocs is the provider's sign-in guide, and appUserDocs its section on
+// app+user sign-in.
+const (
+	signInDocs  = "https://registry.terraform.io/providers/seed-8b9b5c63/partnercenter/latest/docs/guides/sign-in"
+	appUserDocs = signInDocs + "#appuser-refresh-token"
+)

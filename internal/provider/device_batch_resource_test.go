@@ -593,3 +593,64 @@ func TestAccDeviceBatch_waitsForProcessing(t *testing.T) {
 		}},
 	})
 }
+
+// TestAccDeviceBatch_acceptedErrorCodes uploads a device the customer
+// already holds in another batch, which fails with 806: accepted, it lets
+// the apply through and counts in last_upload.accepted_device_count, and
+// the next plan offers it again, as any device the batch does not hold.
+// Changing accepted_error_codes alone counts last_upload again and calls
+// nothing.
+func TestAccDeviceBatch_acceptedErrorCodes(t *testing.T) {
+	em := newUploadEmulator(t)
+	if _, err := em.AddDevices(emulator.SeedCustomerID, "Earlier", emulatorDevice("SN-806")); err != nil {
+		t.Fatal(err)
+	}
+	lastUpload := func(failed, accepted int64) statecheck.StateCheck {
+		return expectBatch("last_upload", knownvalue.ObjectPartial(map[string]knownvalue.Check{
+			"status":                knownvalue.StringExact("finished_with_errors"),
+			"failed_device_count":   knownvalue.Int64Exact(failed),
+			"accepted_device_count": knownvalue.Int64Exact(accepted),
+			"devices_status":        knownvalue.ListSizeExact(2),
+		}))
+	}
+	var posts int
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{
+			{
+				Config:             em.userProviderConfig() + batchConfig("Accepted", []string{"SN-1", "SN-806"}, `accepted_error_codes = ["806"]`),
+				ConfigStateChecks:  []statecheck.StateCheck{lastUpload(0, 1), uploadedSerials("SN-1")},
+				ExpectNonEmptyPlan: true, // SN-806 is offered again
+				Check: func(*terraform.State) error {
+					posts = requestsTo(em, http.MethodPost, "")
+					return expectHeld(em, "Accepted", "SN-1")(nil)
+				},
+			},
+			{
+				// Settled: dropped from the configuration.
+				Config:            em.userProviderConfig() + batchConfig("Accepted", []string{"SN-1"}, `accepted_error_codes = ["806"]`),
+				ConfigStateChecks: []statecheck.StateCheck{lastUpload(0, 1)},
+			},
+			{
+				// Without the accepted code the same upload counts one failed
+				// device; nothing is sent to Partner Center.
+				Config: em.userProviderConfig() + batchConfig("Accepted", []string{"SN-1"}, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(batchAddress, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{lastUpload(1, 0)},
+				Check: func(*terraform.State) error {
+					for _, r := range partnerCenterRequests(em.Emulator) {
+						if r.Method != http.MethodGet && r.Method != http.MethodPost {
+							return fmt.Errorf("%s %s, want no change sent", r.Method, r.Path)
+						}
+					}
+					if n := requestsTo(em, http.MethodPost, ""); n != posts {
+						return fmt.Errorf("%d uploads, want the %d of the first apply", n, posts)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}

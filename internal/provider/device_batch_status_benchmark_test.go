@@ -89,7 +89,7 @@ func BenchmarkReadBatchStatus10000Devices(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		state, err := deviceBatchStatusState(config, emulator.SeedCustomerID, benchmarkTrackingID, details)
+		state, err := deviceBatchStatusState(config, emulator.SeedCustomerID, benchmarkTrackingID, details, countDeviceResults(details, nil))
 		if err != nil {
 			b.Fatal(err)
 		}

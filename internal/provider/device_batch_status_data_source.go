@@ -33,21 +33,23 @@ func newDeviceBatchStatusDataSource() datasource.DataSource {
 }
 
 type deviceBatchStatusModel struct {
-	ID                 types.String      `tfsdk:"id"`
-	CustomerID         types.String      `tfsdk:"customer_id"`
-	BatchTrackingID    types.String      `tfsdk:"batch_tracking_id"`
-	Location           types.String      `tfsdk:"location"`
-	WaitForCompletion  types.Bool        `tfsdk:"wait_for_completion"`
-	FailOnDeviceErrors types.Bool        `tfsdk:"fail_on_device_errors"`
-	Timeouts           timeouts.Value    `tfsdk:"timeouts"`
-	Status             types.String      `tfsdk:"status"`
-	StartedTime        timetypes.RFC3339 `tfsdk:"started_time"`
-	CompletedTime      timetypes.RFC3339 `tfsdk:"completed_time"`
-	Completed          types.Bool        `tfsdk:"completed"`
-	DeviceCount        types.Int64       `tfsdk:"device_count"`
-	FailedDeviceCount  types.Int64       `tfsdk:"failed_device_count"`
-	DevicesStatus      types.List        `tfsdk:"devices_status"`
-	DeviceStatusCounts types.Map         `tfsdk:"device_status_counts"`
+	ID                  types.String      `tfsdk:"id"`
+	CustomerID          types.String      `tfsdk:"customer_id"`
+	BatchTrackingID     types.String      `tfsdk:"batch_tracking_id"`
+	Location            types.String      `tfsdk:"location"`
+	WaitForCompletion   types.Bool        `tfsdk:"wait_for_completion"`
+	FailOnDeviceErrors  types.Bool        `tfsdk:"fail_on_device_errors"`
+	AcceptedErrorCodes  types.Set         `tfsdk:"accepted_error_codes"`
+	Timeouts            timeouts.Value    `tfsdk:"timeouts"`
+	Status              types.String      `tfsdk:"status"`
+	StartedTime         timetypes.RFC3339 `tfsdk:"started_time"`
+	CompletedTime       timetypes.RFC3339 `tfsdk:"completed_time"`
+	Completed           types.Bool        `tfsdk:"completed"`
+	DeviceCount         types.Int64       `tfsdk:"device_count"`
+	FailedDeviceCount   types.Int64       `tfsdk:"failed_device_count"`
+	AcceptedDeviceCount types.Int64       `tfsdk:"accepted_device_count"`
+	DevicesStatus       types.List        `tfsdk:"devices_status"`
+	DeviceStatusCounts  types.Map         `tfsdk:"device_status_counts"`
 }
 
 // Metadata implements datasource.DataSource.
@@ -92,10 +94,12 @@ var deviceBatchStatusSchema = sync.OnceValue(func() schema.Schema {
 			"location":              locationAttribute(),
 			"wait_for_completion":   waitForCompletionAttribute(),
 			"fail_on_device_errors": failOnDeviceErrorsAttribute(),
+			"accepted_error_codes":  acceptedErrorCodesAttribute(),
 			"device_status_counts":  deviceStatusCountsAttribute(),
 			"status": schema.StringAttribute{
 				MarkdownDescription: "The batch's status as Partner Center sends it: `queued`, `processing`, `finished`, `finished_with_errors` " +
-					"or `unknown`; values Partner Center adds later are passed through unchanged.",
+					"or `unknown`; values Partner Center adds later are passed through unchanged. `finished` does not say that every " +
+					"device was uploaded: test `failed_device_count`.",
 				Computed: true,
 			},
 			"started_time": schema.StringAttribute{
@@ -117,7 +121,14 @@ var deviceBatchStatusSchema = sync.OnceValue(func() schema.Schema {
 				Computed:            true,
 			},
 			"failed_device_count": schema.Int64Attribute{
-				MarkdownDescription: "The number of devices whose status is `finished_with_errors` or that carry an error code.",
+				MarkdownDescription: "The number of devices that failed: their status is `finished_with_errors` or they carry an error " +
+					"code, other than the codes of `accepted_error_codes`. The batch's `status` alone does not say that every device was " +
+					"uploaded (Microsoft's own example answer is `finished` with a failed device): test this count. " +
+					"Before the batch is finished, it counts the devices that failed so far.",
+				Computed: true,
+			},
+			"accepted_device_count": schema.Int64Attribute{
+				MarkdownDescription: "The number of devices that failed only with an error code of `accepted_error_codes`.",
 				Computed:            true,
 			},
 			"devices_status": schema.ListNestedAttribute{
@@ -174,13 +185,14 @@ func (d *deviceBatchStatusDataSource) Read(ctx context.Context, req datasource.R
 		resp.Diagnostics.Append(readBatchStatusOperation(customerID, trackingID, readTimeout).errorDiagnostic(err))
 		return
 	}
+	results := countDeviceResults(details, acceptedCodesOf(cfg.AcceptedErrorCodes))
 	if cfg.FailOnDeviceErrors.ValueBool() {
-		resp.Diagnostics.Append(deviceErrorDiagnostics(details, customerID, trackingID)...)
+		resp.Diagnostics.Append(deviceErrorDiagnostics(details, results, customerID, trackingID)...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
 	}
-	state, err := deviceBatchStatusState(req.Config, customerID, trackingID, details)
+	state, err := deviceBatchStatusState(req.Config, customerID, trackingID, details, results)
 	if err != nil {
 		resp.Diagnostics.AddError("Failed to set the device batch status", "Please report this issue to the provider developers: "+err.Error())
 		return

@@ -2,10 +2,14 @@ package provider
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
@@ -19,6 +23,31 @@ func failOnDeviceErrorsAttribute() schema.BoolAttribute {
 			"A batch still queued or processing is checked as far as it got: devices that already failed fail the read, and a warning says " +
 			"the rest is unknown; set `wait_for_completion` to check the final result. Defaults to `false`.",
 		Optional: true,
+	}
+}
+
+// acceptedErrorCodesDescription begins the description of
+// accepted_error_codes, which the data source and partnercenter_device_batch
+// share.
+const acceptedErrorCodesDescription = "Partner Center error codes that count as accepted rather than failed, such as " +
+	"`[\"806\"]` (`ZtdDeviceAlreadyAssigned`: the device is already registered to this customer, as when an upload is run " +
+	"again). A device whose `error_code` is one of them, compared exactly, is accepted; a device failed by its status alone has " +
+	"no code and is never accepted. Unset, no code is accepted."
+
+// acceptedErrorCodesValidator refuses empty codes and codes with surrounding
+// spaces, which would never match.
+var acceptedErrorCodesValidator = setvalidator.ValueStringsAre(
+	stringvalidator.LengthAtLeast(1),
+	stringvalidator.RegexMatches(regexp.MustCompile(`^\S(.*\S)?$`), "must not begin or end with a space"),
+)
+
+func acceptedErrorCodesAttribute() schema.SetAttribute {
+	return schema.SetAttribute{
+		MarkdownDescription: acceptedErrorCodesDescription + " Accepted devices count in `accepted_device_count`, not in " +
+			"`failed_device_count`, and do not fail the read with `fail_on_device_errors`.",
+		ElementType: types.StringType,
+		Optional:    true,
+		Validators:  []validator.Set{acceptedErrorCodesValidator},
 	}
 }
 
@@ -46,20 +75,21 @@ func statusCounts(details *partnercenter.BatchUploadDetails) map[string]int64 {
 }
 
 // deviceErrorDiagnostics is what fail_on_device_errors reports: an error
-// listing the failed devices, and a warning when the batch is not finished.
-func deviceErrorDiagnostics(details *partnercenter.BatchUploadDetails, customerID, trackingID string) diag.Diagnostics {
+// listing the failed devices, except accepted ones, and a warning when the
+// batch is not finished.
+func deviceErrorDiagnostics(details *partnercenter.BatchUploadDetails, results deviceResults, customerID, trackingID string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if !details.Status.Terminal() {
 		diags.AddWarning("Device batch not finished",
 			fmt.Sprintf("Batch %s of customer %s is %s, so fail_on_device_errors could check only the devices that finished so far. "+
 				"Set wait_for_completion = true to check the final result.", trackingID, customerID, details.Status))
 	}
-	failed, list := listFailedDevices(details)
-	if failed == 0 {
+	if results.failed == 0 {
 		return diags
 	}
-	diags.AddError("Devices failed to upload", fmt.Sprintf("Batch %s of customer %s is %s: %d of %d device(s) failed to upload.\n\n%s\n"+
-		"Every device's result is in devices_status. Set fail_on_device_errors = false to read the batch without failing.",
-		trackingID, customerID, details.Status, failed, len(details.DevicesStatus), list))
+	diags.AddError("Devices failed to upload", fmt.Sprintf("Batch %s of customer %s is %s: %d of %d device(s) failed to upload.%s\n\n%s\n"+
+		"Every device's result is in devices_status. Set fail_on_device_errors = false to read the batch without failing, "+
+		"or accept their error codes with accepted_error_codes.",
+		trackingID, customerID, details.Status, results.failed, results.total, results.acceptedNote(), results.list))
 	return diags
 }

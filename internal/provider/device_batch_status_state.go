@@ -27,11 +27,12 @@ var deviceBatchStatusStateType = sync.OnceValue(func() tftypes.Object {
 	return typ
 })
 
-// deviceBatchStatusState is the data source's state for details: the
-// arguments as configured, and what Partner Center answered. Empty strings
+// deviceBatchStatusState is the data source's state for details, whose
+// devices results counts: the arguments as configured, and what Partner
+// Center answered. Empty strings
 // and unset times are null, so that configurations can test for absence
 // with `== null`.
-func deviceBatchStatusState(config tfsdk.Config, customerID, trackingID string, details *partnercenter.BatchUploadDetails) (tftypes.Value, error) {
+func deviceBatchStatusState(config tfsdk.Config, customerID, trackingID string, details *partnercenter.BatchUploadDetails, results deviceResults) (tftypes.Value, error) {
 	typ := deviceBatchStatusStateType()
 	var configured map[string]tftypes.Value
 	if err := config.Raw.As(&configured); err != nil {
@@ -66,7 +67,9 @@ func deviceBatchStatusState(config tfsdk.Config, customerID, trackingID string, 
 		"completed_time":        timeValue(details.CompletedTime),
 		"completed":             tftypes.NewValue(tftypes.Bool, details.Status.Terminal()),
 		"device_count":          numberValue(int64(len(details.DevicesStatus))),
-		"failed_device_count":   numberValue(int64(details.FailedDeviceCount())),
+		"failed_device_count":   numberValue(int64(results.failed)),
+		"accepted_device_count": numberValue(int64(results.accepted)),
+		"accepted_error_codes":  configured["accepted_error_codes"],
 		"devices_status":        tftypes.NewValue(typ.AttributeTypes["devices_status"], devices),
 		"device_status_counts":  tftypes.NewValue(typ.AttributeTypes["device_status_counts"], counts),
 	}), nil

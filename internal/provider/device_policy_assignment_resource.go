@@ -107,9 +107,9 @@ var devicePolicyAssignmentSchema = sync.OnceValue(func() schema.Schema {
 			"unassigned_device_ids": ids("The devices the assignment covers that do not have the profile, as last read: the next apply gives it to them."),
 			"last_update": schema.SingleNestedAttribute{
 				MarkdownDescription: "The result of the most recent device policy update this resource made, with the same attributes " +
-					"as `partnercenter_device_batch`'s `last_upload`.",
+					"as `partnercenter_device_batch`'s `last_upload` but `accepted_device_count`.",
 				Computed:   true,
-				Attributes: lastUploadSchemaAttributes(),
+				Attributes: batchJobResultSchemaAttributes(),
 			},
 		},
 		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true})},
@@ -151,7 +151,7 @@ func (r *devicePolicyAssignmentResource) ModifyPlan(ctx context.Context, req res
 	if plan.PolicyID.Equal(state.PolicyID) && plan.DeviceIDs.Equal(state.DeviceIDs) && len(state.UnassignedDeviceIDs.Elements()) == 0 {
 		plan.AssignedDeviceIDs, plan.LastUpdate = state.AssignedDeviceIDs, state.LastUpdate
 	} else {
-		plan.AssignedDeviceIDs, plan.LastUpdate = types.SetUnknown(types.StringType), types.ObjectUnknown(lastUploadAttributeTypes)
+		plan.AssignedDeviceIDs, plan.LastUpdate = types.SetUnknown(types.StringType), types.ObjectUnknown(lastUpdateAttributeTypes)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
@@ -219,7 +219,7 @@ func (r *devicePolicyAssignmentResource) assign(ctx context.Context, m *devicePo
 				len(missing), ops.batchID, ops.customerID, strings.Join(missing, ", ")))
 		return
 	}
-	m.LastUpdate = types.ObjectNull(lastUploadAttributeTypes)
+	m.LastUpdate = types.ObjectNull(lastUpdateAttributeTypes)
 	policyID := m.PolicyID.ValueString()
 	if len(targets) > 0 {
 		job, err := client.AssignPolicy(ctx, ops.customerID, policyID, targets)
@@ -237,13 +237,13 @@ func (r *devicePolicyAssignmentResource) assign(ctx context.Context, m *devicePo
 			diags.Append(ops.wait(job).errorDiagnostic(err))
 			return
 		}
-		if failed, list := listFailedDevices(details); failed > 0 {
+		if results := countDeviceResults(details, nil); results.failed > 0 {
 			diags.AddError("Devices failed to get the profile",
 				fmt.Sprintf("%d of %d device(s) of batch %q of customer %s did not get profile %s (batch tracking ID %s):\n\n%s",
-					failed, len(details.DevicesStatus), ops.batchID, ops.customerID, policyID, job.TrackingID, list))
+					results.failed, results.total, ops.batchID, ops.customerID, policyID, job.TrackingID, results.list))
 			return
 		}
-		m.LastUpdate = lastUploadValue(job, details)
+		m.LastUpdate = lastUpdateValue(job, details)
 		if held, err = client.ListDevices(ctx, ops.customerID, ops.batchID); err != nil {
 			diags.Append(ops.listDevices().errorDiagnostic(err))
 			return
@@ -328,7 +328,7 @@ func (r *devicePolicyAssignmentResource) Read(ctx context.Context, req resource.
 	}
 	state.AssignedDeviceIDs, state.UnassignedDeviceIDs = assignedDevices(&state, held)
 	if state.LastUpdate.IsNull() || state.LastUpdate.IsUnknown() {
-		state.LastUpdate = types.ObjectNull(lastUploadAttributeTypes) // imported
+		state.LastUpdate = types.ObjectNull(lastUpdateAttributeTypes) // imported
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }

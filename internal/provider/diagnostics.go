@@ -71,8 +71,11 @@ var kindSummaries = map[partnercenter.Kind]string{
 
 // Hints: what to do about a kind of failure.
 const (
-	hintAccess = "Check that the application has access to the Partner Center API (its permissions in Partner Center) " +
-		"and that the token is for the partner's tenant (tenant_id)."
+	hintAccess = "Check that the application has access to the Partner Center API (its permissions in Partner Center: " +
+		"registered under Account settings, App management) and that the token is for the partner's tenant (tenant_id). " +
+		"With an app+user sign-in (refresh_token), the user also needs a Partner Center role that allows the operation, and " +
+		"Partner Center refuses a user who did not sign in with multi-factor authentication: obtain the refresh token again, " +
+		"signing in with MFA (see " + signInDocs + ")."
 	hintNoRelationship = "The partner has no relationship with that customer. Check customer_id, " +
 		"and that the customer is one of the partner's customers."
 	hintThrottled = "Partner Center limits how often a partner may call it. Reduce parallelism (terraform -parallelism) and how " +
@@ -85,8 +88,8 @@ const (
 		"may point at the wrong server."
 	hintConflict = "Partner Center's state changed since it was read, or another change to it is under way. Run terraform plan " +
 		"to see the current state, then apply again."
-	hintCancelled = "Terraform was interrupted before Partner Center answered. Run the command again to finish; " +
-		"Partner Center recognises a repeated request by its MS-RequestId only within one run."
+	hintCancelled = "Terraform was interrupted before Partner Center answered, so whether it applied the request is unknown. " +
+		"Run the command again to finish: its plan reads what Partner Center holds, and its requests carry new MS-RequestIds."
 )
 
 // errorDiagnostic is the one place a failed Partner Center call becomes a

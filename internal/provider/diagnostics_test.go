@@ -27,6 +27,11 @@ func TestBatchStatusErrorDiagnostic(t *testing.T) {
 				"Partner Center code: 1000", "Description: Not found", "MS-RequestId: req-1", "MS-CorrelationId: corr-1", "Attempts: 1", "Check both IDs"}},
 		{"unauthorized", ids(partnercenter.ResponseError{StatusCode: 401, Attempts: 2}),
 			"Access denied by Partner Center", []string{"HTTP status: 401 Unauthorized", "Attempts: 2", "permissions in Partner Center", "tenant_id"}},
+		// Partner Center's refusal of an app+user token without MFA: the
+		// hint words it without the provider knowing the code.
+		{"app+user without MFA", ids(partnercenter.ResponseError{StatusCode: 401, Code: "900421", Attempts: 1}),
+			"Access denied by Partner Center", []string{"Partner Center code: 900421", "refresh_token",
+				"did not sign in with multi-factor authentication", "obtain the refresh token again", "guides/sign-in"}},
 		{"forbidden", ids(partnercenter.ResponseError{StatusCode: 403, Code: "2032", Attempts: 1}),
 			"Access denied by Partner Center", []string{"Partner Center code: 2032", "permissions in Partner Center"}},
 		{"no relationship", ids(partnercenter.ResponseError{StatusCode: 403, Code: "20002", Attempts: 1}),

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -21,7 +22,7 @@ type exampleSetup func(t *testing.T, em *testEmulator, dir string) (env, args []
 // exampleSetups names every example directory; TestExamplesApply fails on a
 // directory without one, so that every example is applied.
 var exampleSetups = map[string]exampleSetup{
-	"examples/data-sources/partnercenter_device_batch_status":    setupSeedBatchWithoutFailures,
+	"examples/data-sources/partnercenter_device_batch_status":    setupBatchStatusExamples,
 	"examples/data-sources/partnercenter_device_batches":         setupContosoLaptops,
 	"examples/data-sources/partnercenter_devices":                setupContosoLaptops,
 	"examples/data-sources/partnercenter_configuration_policies": setupSalesProfile,
@@ -30,7 +31,7 @@ var exampleSetups = map[string]exampleSetup{
 	"examples/resources/partnercenter_device_policy_assignment":  setupProfileAndLaptops,
 	"examples/functions/autopilot_devices":                       setupAutopilotDevicesFunction,
 	"examples/autopilot":                                         setupAutopilot,
-	"examples/demo":                                              setupClientSecretEnvironment,
+	"examples/demo":                                              setupDemo,
 	"examples/pipeline":                                          setupPipeline,
 	"examples/provider":                                          setupEverySignIn,
 }
@@ -185,13 +186,66 @@ func setupAutopilot(t *testing.T, em *testEmulator, _ string) (env, args []strin
 	return em.userEnvironment(), nil
 }
 
-// setupSeedBatchWithoutFailures serves the seed batch with its device
-// uploaded, so that the postcondition example passes.
-func setupSeedBatchWithoutFailures(t *testing.T, em *testEmulator, _ string) (env, args []string) {
+// cleanBatchTrackingID is the batch the examples that stop on failed
+// devices read (postcondition.tf and wait.tf of the data source).
+const cleanBatchTrackingID = "5d1e8f2a-7b3c-4d9e-a6f0-3c2b1a0e9d8f"
+
+// batchWithFailuresWithoutDetails is a finished batch, as Microsoft's own
+// example answer is, whose failed devices lack what Partner Center may leave
+// out: a device failed by its status alone, without code, description or
+// identification; one with a code but no description, known by its product
+// key; one known only by its ID.
+func batchWithFailuresWithoutDetails(trackingID string) []byte {
+	return []byte(`{"batchTrackingId":"` + trackingID + `","status":"finished","startedTime":"2017-07-25T10:00:00",` +
+		`"completedTime":"2017-07-25T10:10:00","devicesStatus":[` +
+		`{"serialNumber":"1234567890","productKey":"12345-67890-09876-54321-13579","status":"finished"},` +
+		`{"status":"finished_with_errors"},` +
+		`{"productKey":"23456-78901-98765-43210-24680","status":"finished_with_errors","errorCode":"808"},` +
+		`{"deviceId":"9993-8627-3608-6844-6369-4361-72","errorCode":"806","errorDescription":""}]}`)
+}
+
+// batchWithoutFailures is a finished batch whose device uploaded.
+func batchWithoutFailures(trackingID string) []byte {
+	return []byte(`{"batchTrackingId":"` + trackingID + `","status":"finished","startedTime":"2017-07-25T10:00:00",` +
+		`"completedTime":"2017-07-25T10:10:00","devicesStatus":[{"serialNumber":"1234567890","status":"finished"}]}`)
+}
+
+// setupBatchStatusExamples serves the batch that data-source.tf and
+// check.tf read with failed devices lacking descriptions, serial numbers and
+// product keys, so that their outputs and messages must cope with nulls;
+// and the batch that postcondition.tf and wait.tf read without failures, so
+// that they let the apply through (TestExamplesStopOnFailedDevicesWithoutDetails
+// shows them stopping).
+func setupBatchStatusExamples(t *testing.T, em *testEmulator, _ string) (env, args []string) {
 	t.Helper()
-	body := `{"batchTrackingId":"` + emulator.SeedBatchTrackingID + `","status":"finished","startedTime":"2017-07-25T10:00:00",` +
-		`"completedTime":"2017-07-25T10:10:00","devicesStatus":[{"serialNumber":"1234567890","status":"finished"}]}`
-	if err := em.PutBatch(emulator.SeedCustomerID, []byte(body)); err != nil {
+	if err := em.PutBatch(emulator.SeedCustomerID, batchWithFailuresWithoutDetails(emulator.SeedBatchTrackingID)); err != nil {
+		t.Fatal(err)
+	}
+	if err := em.PutBatch(emulator.SeedCustomerID, batchWithoutFailures(cleanBatchTrackingID)); err != nil {
+		t.Fatal(err)
+	}
+	return em.clientSecretEnvironment(), nil
+}
+
+// scheduleWithFailuresWithoutDetails is the emulator's scheduled batch,
+// whose failed devices lack descriptions, serial numbers or product keys.
+func scheduleWithFailuresWithoutDetails() emulator.BatchSchedule {
+	s := emulator.DemoBatchSchedule(time.Second, 500*time.Millisecond)
+	s.Devices = []emulator.ScheduledDevice{
+		{SerialNumber: "SCHED-0001", ProductKey: "40001-40001-40001-40001-40001"},
+		{ProductKey: "40002-40002-40002-40002-40002", ErrorCode: emulator.ErrorCodeDeviceAlreadyAssigned},
+		{SerialNumber: "SCHED-0003"},
+		{SerialNumber: "SCHED-0004", ErrorCode: emulator.ErrorCodeDeviceAssignedToOtherTenant},
+		{ErrorCode: emulator.ErrorCodeDeviceAssignedToOtherTenant, ErrorDescription: emulator.ErrorDescriptionDeviceAssignedToOtherTenant},
+	}
+	return s
+}
+
+// setupDemo serves the demo's scheduled batch with failed devices that lack
+// descriptions, serial numbers or product keys.
+func setupDemo(t *testing.T, em *testEmulator, _ string) (env, args []string) {
+	t.Helper()
+	if err := em.ScheduleBatch(emulator.SeedCustomerID, scheduleWithFailuresWithoutDetails()); err != nil {
 		t.Fatal(err)
 	}
 	return em.clientSecretEnvironment(), nil
@@ -406,20 +460,24 @@ func checkEverySignInUsed(t *testing.T, em *testEmulator, providers int) {
 	}
 }
 
-// TestExamplesPipelineStopsOnFailedDevices applies examples/pipeline to the
-// emulator's scheduled batch, two of whose devices fail: the postcondition
-// stops the run and names them; with stop_on_failed_devices = false the run
-// completes, the check block warns and the output lists them.
+// TestExamplesPipelineStopsOnFailedDevices applies examples/pipeline to a
+// scheduled batch three of whose five devices fail, lacking descriptions,
+// serial numbers or product keys: the postcondition stops the run and names
+// them; with stop_on_failed_devices = false the run completes, the check
+// block warns and the outputs list them, as examples/ci publishes them.
 func TestExamplesPipelineStopsOnFailedDevices(t *testing.T) {
 	examples := newExampleRunner(t)
 	em := newExampleEmulator(t)
+	if err := em.ScheduleBatch(emulator.SeedCustomerID, scheduleWithFailuresWithoutDetails()); err != nil {
+		t.Fatal(err)
+	}
 	location := "/customers/" + emulator.SeedCustomerID + "/batchJobStatus/" + emulator.ScheduledBatchTrackingID
 	work := copyExample(t, filepath.Join(examples.root, "examples", "pipeline"))
 	env := append(credentialFreeEnvironment(), em.clientSecretEnvironment()...)
 	out, err := examples.run(t, work, env,
 		"apply", "-auto-approve", "-input=false", "-no-color", "-var", "upload_location="+location)
-	want := errorPattern(`Resource postcondition failed.*2 of 4 devices of batch ` + emulator.ScheduledBatchTrackingID +
-		` failed to upload: SCHED-0002 \(error 806\), SCHED-0004 \(error 808\)\.`)
+	want := errorPattern(`Resource postcondition failed.*3 of 5 devices of batch ` + emulator.ScheduledBatchTrackingID +
+		` failed to upload: 40002-40002-40002-40002-40002 \(error 806\), SCHED-0004 \(error 808\), unidentified device \(error 808\)\.`)
 	if err == nil || !want.MatchString(out) {
 		t.Errorf("apply: %v, want the postcondition to fail with %s\n%s", err, want, out)
 	}
@@ -429,12 +487,68 @@ func TestExamplesPipelineStopsOnFailedDevices(t *testing.T) {
 	if err != nil || !strings.Contains(out, "Apply complete!") {
 		t.Fatalf("apply with stop_on_failed_devices=false: %v\n%s", err, out)
 	}
-	for _, want := range []*regexp.Regexp{
-		errorPattern(`Warning: Check block assertion failed.*Devices failed to upload: SCHED-0002 \(error 806: ZtdDeviceAlreadyAssigned\), SCHED-0004 \(error 808: ZtdDeviceAssignedToOtherTenant\)\.`),
-		errorPattern(`failed_serial_numbers = (tolist\()?\[\s*"SCHED-0002",\s*"SCHED-0004",\s*\]`),
+	want = errorPattern(`Warning: Check block assertion failed.*Devices failed to upload: 40002-40002-40002-40002-40002 \(error 806: no description\), ` +
+		`SCHED-0004 \(error 808: no description\), unidentified device \(error 808: ZtdDeviceAssignedToOtherTenant\)\.`)
+	if !want.MatchString(out) {
+		t.Errorf("apply with stop_on_failed_devices=false: want %s\n%s", want, out)
+	}
+
+	// What examples/ci publishes, and what fails the job.
+	out, err = examples.run(t, work, env, "output", "-json", "failed_devices")
+	if err != nil {
+		t.Fatalf("output -json failed_devices: %v\n%s", err, out)
+	}
+	var published []map[string]any
+	if err := json.Unmarshal([]byte(out), &published); err != nil {
+		t.Fatalf("failed_devices is not a JSON list: %v\n%s", err, out)
+	}
+	var names []string
+	for _, d := range published {
+		names = append(names, fmt.Sprint(d["name"], " ", d["error_code"], " ", d["error_description"]))
+	}
+	if want := []string{"40002-40002-40002-40002-40002 806 <nil>", "SCHED-0004 808 <nil>", "unidentified device 808 ZtdDeviceAssignedToOtherTenant"}; !slices.Equal(names, want) {
+		t.Errorf("failed_devices %v, want %v", names, want)
+	}
+	if out, err := examples.run(t, work, env, "output", "-raw", "failed_device_count"); err != nil || out != "3" {
+		t.Errorf("output -raw failed_device_count: %q, %v; want 3", out, err)
+	}
+}
+
+// TestExamplesStopOnFailedDevicesWithoutDetails applies each example of the
+// data source that stops the run on failed devices to a batch whose failed
+// devices lack descriptions, serial numbers and product keys: the run stops
+// with the example's own message, never a template error.
+func TestExamplesStopOnFailedDevicesWithoutDetails(t *testing.T) {
+	examples := newExampleRunner(t)
+	dir := filepath.Join(examples.root, "examples", "data-sources", "partnercenter_device_batch_status")
+	for file, want := range map[string]*regexp.Regexp{
+		"postcondition.tf": errorPattern(`Resource postcondition failed.*Batch ` + cleanBatchTrackingID + ` is finished with 3 failed device\(s\)\.`),
+		"wait.tf": errorPattern(`Devices failed to upload.*is finished: 3 of 4 device\(s\) failed to upload\.\s+` +
+			`- a device Partner Center did not identify: status finished_with_errors\s+- product key 23456-78901-98765-43210-24680: error 808\s+` +
+			`- device 9993-8627-3608-6844-6369-4361-72: error 806`),
 	} {
-		if !want.MatchString(out) {
-			t.Errorf("apply with stop_on_failed_devices=false: want %s\n%s", want, out)
-		}
+		t.Run(file, func(t *testing.T) {
+			t.Parallel()
+			em := newExampleEmulator(t)
+			if err := em.PutBatch(emulator.SeedCustomerID, batchWithFailuresWithoutDetails(cleanBatchTrackingID)); err != nil {
+				t.Fatal(err)
+			}
+			work := t.TempDir()
+			content, err := os.ReadFile(filepath.Join(dir, file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(work, file), content, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			out, err := examples.run(t, work, append(credentialFreeEnvironment(), em.clientSecretEnvironment()...),
+				"apply", "-auto-approve", "-input=false", "-no-color")
+			if err == nil || !want.MatchString(out) {
+				t.Errorf("apply: %v, want it to stop with %s\n%s", err, want, out)
+			}
+			if strings.Contains(out, "Invalid template interpolation value") || strings.Contains(out, "Error in function call") {
+				t.Errorf("the example's own expressions failed:\n%s", out)
+			}
+		})
 	}
 }

@@ -34,7 +34,9 @@ func TestExamplesValidate(t *testing.T) {
 // directories of examples/ against this provider built from source.
 type exampleRunner struct {
 	cli, cliConfig, root string
-	dirs                 []string
+	// provider is the provider binary built from source.
+	provider string
+	dirs     []string
 }
 
 func newExampleRunner(t *testing.T) *exampleRunner {
@@ -65,7 +67,7 @@ func newExampleRunner(t *testing.T) *exampleRunner {
 	if len(dirs) < 3 {
 		t.Fatalf("found only %d example directories: %v", len(dirs), dirs)
 	}
-	return &exampleRunner{cli: cli, cliConfig: cliConfig, root: root, dirs: dirs}
+	return &exampleRunner{cli: cli, cliConfig: cliConfig, root: root, provider: binary, dirs: dirs}
 }
 
 // name is dir relative to the repository, with forward slashes.

@@ -125,7 +125,7 @@ var providerSchema = sync.OnceValue(func() schema.Schema {
 			settingEnvironment.attribute: schema.StringAttribute{
 				MarkdownDescription: "The Partner Center cloud: `" + strings.Join(partnercenter.EnvironmentNames(), "`, `") +
 					"`. Picks the API base URL and the Entra ID authority. Defaults to `" + partnercenter.DefaultEnvironment + "`." +
-					settingEnvironment.envDescription(),
+					describeDeprecatedEnvironments() + settingEnvironment.envDescription(),
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.OneOf(partnercenter.EnvironmentNames()...)},
 			},
@@ -256,9 +256,9 @@ var providerSchema = sync.OnceValue(func() schema.Schema {
 				Validators: []validator.String{localeValidator},
 			},
 			settingMaxRetries.attribute: schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("How often a failed request is retried, from 0 to %d: after a dropped connection or a timeout, "+
-					"or an answer of %s, waiting as `Retry-After` asks or backing off exponentially with jitter. "+
-					"Defaults to `%d`. A data source's `timeouts { read }` bounds the retries by time as well.", maxMaxRetries, retriedStatuses, partnercenter.DefaultMaxRetries) +
+				MarkdownDescription: fmt.Sprintf("How often a failed request is retried, from 0 to %d: on %s, %s (the request retry "+
+					"backoff; the polling of unfinished batches is another loop). Defaults to `%d`. Each resource's and data source's "+
+					"`timeouts` block bounds the retries by time as well.", maxMaxRetries, retriedFailures, requestRetryBackoff, partnercenter.DefaultMaxRetries) +
 					settingMaxRetries.envDescription(),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, maxMaxRetries)},
@@ -320,15 +320,21 @@ func (p *partnerCenterProvider) ConfigValidators(context.Context) []provider.Con
 
 // ValidateConfig implements provider.ProviderWithValidateConfig. It fails a
 // plan whose sign-in settings can never work, counting the environment as
-// configure will, and an unknown value as set.
+// configure will, and an unknown value as set; and warns of a deprecated
+// environment.
 func (p *partnerCenterProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
 	var cfg providerModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// An unknown use_oidc resolves to false here, so it is not checked.
 	env := p.env
+	if name, source := settingEnvironment.resolve(cfg.Environment, env); deprecatedEnvironments[name] != "" {
+		resp.Diagnostics.AddAttributeWarning(path.Root(settingEnvironment.attribute), "Deprecated environment",
+			fmt.Sprintf("The %s is %q, which is deprecated: %s. Use %q (the default); a later version of the provider will refuse %q.",
+				source, name, deprecatedEnvironments[name], partnercenter.DefaultEnvironment, name))
+	}
+	// An unknown use_oidc resolves to false here, so it is not checked.
 	useOIDC, _, _ := settingUseOIDC.resolveBool(cfg.UseOIDC, false, env)
 	if useOIDC && !cfg.UseOIDC.IsUnknown() && !settingOIDCToken.isSet(cfg.OIDCToken, env) && !settingOIDCTokenFilePath.isSet(cfg.OIDCTokenFilePath, env) &&
 		!settingOIDCRequestURL.isSet(cfg.OIDCRequestURL, env) {

@@ -2,7 +2,7 @@
 # the batch, named by the Location header the upload was answered with, and
 # fail the read, listing the failed devices, when any device failed.
 data "partnercenter_device_batch_status" "uploaded" {
-  location              = "/customers/47021739-3426-40bf-9601-61b4b6d7c793/batchJobStatus/0127ed8e-ff72-4983-a3d8-e8d8bd378932"
+  location              = "/customers/47021739-3426-40bf-9601-61b4b6d7c793/batchJobStatus/5d1e8f2a-7b3c-4d9e-a6f0-3c2b1a0e9d8f"
   wait_for_completion   = true
   fail_on_device_errors = true
 

@@ -8,7 +8,7 @@ data "partnercenter_devices" "laptops" {
 output "without_profile" {
   value = [
     for device in data.partnercenter_devices.laptops.devices :
-    coalesce(device.serial_number, device.product_key, device.id)
+    coalesce(device.serial_number, device.product_key, device.id, "unidentified device")
     if device.oobe_policy_id == null
   ]
 }

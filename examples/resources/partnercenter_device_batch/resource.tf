@@ -26,7 +26,7 @@ resource "partnercenter_device_batch" "laptops" {
 output "upload_results" {
   value = [
     for device in partnercenter_device_batch.laptops.last_upload.devices_status :
-    "${coalesce(device.serial_number, device.product_key, device.device_id, "device")}: ${device.status}${device.error_code == null ? "" : " (error ${device.error_code})"}"
+    "${coalesce(device.serial_number, device.product_key, device.device_id, "unidentified device")}: ${coalesce(device.status, "no status")}${device.error_code == null ? "" : " (error ${device.error_code})"}"
   ]
 }
 

@@ -21,7 +21,8 @@
 // Emulator.LoadFixtures reads: fixed answers, or schedules that move from
 // queued through processing to a terminal status. Batches still queued or processing are
 // answered with Retry-After: -poll-retry-after (rounded up to seconds; 0 sends
-// none), so that a waiting provider polls at that pace.
+// none), so that a waiting provider polls at that pace: a convenience Partner
+// Center does not document.
 //
 // It serves the whole device deployment API (see package emulator): uploads
 // and policy updates are queued for -job-queued-for, then take
@@ -82,7 +83,7 @@ func main() {
 	flag.StringVar(&o.faults, "faults", "", "`sequence` of faults for the first batch status requests, such as 429:57,503,drop,truncate")
 	flag.StringVar(&o.faultsRoute, "faults-route", emulator.BatchStatusRoute, "`route` that gets the -faults, such as /v1/customers/*/deviceBatches")
 	flag.StringVar(&o.refreshTokenFile, "refresh-token-file", "", "`file` to write a refresh token for app+user sign-in to, once listening")
-	flag.DurationVar(&o.pollRetryAfter, "poll-retry-after", time.Second, "Retry-After `duration` for batches still queued or processing; 0 sends none")
+	flag.DurationVar(&o.pollRetryAfter, "poll-retry-after", time.Second, "Retry-After `duration` for batches still queued or processing, a convenience Partner Center does not document; 0 sends none")
 	flag.DurationVar(&o.jobQueuedFor, "job-queued-for", emulator.DefaultJobQueuedFor, "`duration` uploads and policy updates stay queued")
 	flag.DurationVar(&o.jobPerDevice, "job-per-device", emulator.DefaultJobPerDevice, "`duration` uploads and policy updates take for each device")
 	flag.Parse()

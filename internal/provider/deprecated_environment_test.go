@@ -1,0 +1,111 @@
+package provider
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/emulator"
+)
+
+// validateProviderConfig runs the provider's ValidateConfig on a
+// configuration that sets the attributes of values, with env as the
+// environment.
+func validateProviderConfig(t *testing.T, env map[string]string, values map[string]tftypes.Value) diag.Diagnostics {
+	t.Helper()
+	ctx := context.Background()
+	p := &partnerCenterProvider{env: func(name string) string { return env[name] }}
+	var schemaResp provider.SchemaResponse
+	p.Schema(ctx, provider.SchemaRequest{}, &schemaResp)
+	typ, ok := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatal("the provider's schema is not an object")
+	}
+	attributes := map[string]tftypes.Value{}
+	for name, attributeType := range typ.AttributeTypes {
+		attributes[name] = tftypes.NewValue(attributeType, nil)
+	}
+	for name, v := range values {
+		attributes[name] = v
+	}
+	var resp provider.ValidateConfigResponse
+	p.ValidateConfig(ctx, provider.ValidateConfigRequest{Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: tftypes.NewValue(typ, attributes)}}, &resp)
+	return resp.Diagnostics
+}
+
+// TestGermanyEnvironmentIsDeprecated warns, naming where the value came
+// from, when environment is germany, and only then.
+func TestGermanyEnvironmentIsDeprecated(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		env    map[string]string
+		values map[string]tftypes.Value
+		want   string
+	}{
+		{"attribute", nil, map[string]tftypes.Value{"environment": tftypes.NewValue(tftypes.String, "germany")}, `The attribute environment is "germany"`},
+		{"environment variable", map[string]string{"PARTNERCENTER_ENVIRONMENT": "germany"}, nil, `The environment variable PARTNERCENTER_ENVIRONMENT is "germany"`},
+		{"public", nil, map[string]tftypes.Value{"environment": tftypes.NewValue(tftypes.String, "public")}, ""},
+		{"unset", nil, nil, ""},
+		{"unknown", nil, map[string]tftypes.Value{"environment": tftypes.NewValue(tftypes.String, tftypes.UnknownValue)}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			diags := validateProviderConfig(t, tc.env, tc.values)
+			if diags.HasError() {
+				t.Fatalf("errors: %v", diags)
+			}
+			if tc.want == "" {
+				if len(diags) != 0 {
+					t.Errorf("diagnostics %v, want none", diags)
+				}
+				return
+			}
+			if diags.WarningsCount() != 1 {
+				t.Fatalf("diagnostics %v, want one warning", diags)
+			}
+			w := diags.Warnings()[0]
+			for _, want := range []string{tc.want, "deprecated", "Microsoft Cloud Germany closed in October 2021", `Use "public"`} {
+				if !strings.Contains(w.Detail(), want) {
+					t.Errorf("warning %q does not say %q", w.Detail(), want)
+				}
+			}
+			if w.Summary() != "Deprecated environment" {
+				t.Errorf("summary %q", w.Summary())
+			}
+		})
+	}
+}
+
+// TestGermanyEnvironmentWarnsAtPlanTime plans a configuration with
+// environment = "germany" through the CLI: the plan goes on, with the
+// warning.
+func TestGermanyEnvironmentWarnsAtPlanTime(t *testing.T) {
+	examples := newExampleRunner(t)
+	em := newExampleEmulator(t)
+	dir := t.TempDir()
+	config := `
+provider "partnercenter" {
+  environment = "germany"
+}
+
+data "partnercenter_device_batch_status" "upload" {
+  customer_id       = "` + emulator.SeedCustomerID + `"
+  batch_tracking_id = "` + emulator.SeedBatchTrackingID + `"
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// base_url and authority_host point the provider at the emulator,
+	// whatever the cloud.
+	out, err := examples.run(t, dir, append(credentialFreeEnvironment(), em.clientSecretEnvironment()...), "plan", "-input=false", "-no-color")
+	if err != nil || !errorPattern(`Warning: Deprecated environment.*The attribute environment is "germany", which is deprecated: Microsoft Cloud Germany closed`).MatchString(out) {
+		t.Errorf("plan: %v, want it to succeed with the deprecation warning\n%s", err, out)
+	}
+}

@@ -1,0 +1,130 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
+)
+
+// Schema descriptions are written from the constants that rule them
+// (descriptions.go); the hand-written docs cannot be, so this test checks
+// that each states the numbers as the constants say, and that no other
+// wording of them is left.
+
+// repositoryFile reads a file of the repository with its runs of
+// whitespace, line breaks included, as one space, so that wrapped text
+// matches a phrase.
+func repositoryFile(t *testing.T, name string) string {
+	t.Helper()
+	content, err := os.ReadFile(filepath.Join("..", "..", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(strings.Fields(string(content)), " ")
+}
+
+// minutes writes d as a timeouts block takes it: "5m".
+func minutes(d time.Duration) string {
+	return fmt.Sprintf("%dm", int(d/time.Minute))
+}
+
+func TestDocsStateTheConstants(t *testing.T) {
+	const (
+		readme      = "README.md"
+		changelog   = "CHANGELOG.md"
+		design      = "DESIGN.md"
+		index       = "templates/index.md.tmpl"
+		reliability = "templates/guides/reliability.md.tmpl"
+		autopilot   = "templates/guides/autopilot-upload.md.tmpl"
+		status      = "templates/data-sources/device_batch_status.md.tmpl"
+		batch       = "templates/resources/device_batch.md.tmpl"
+		assignment  = "templates/resources/device_policy_assignment.md.tmpl"
+		pipeline    = "examples/pipeline/main.tf"
+	)
+	requestBackoff := fmt.Sprintf("from %s, doubling with jitter, at most %s between attempts",
+		describeDuration(partnercenter.DefaultRetryDelay), describeDuration(partnercenter.DefaultMaxRetryDelay))
+	facts := []struct {
+		phrase string
+		files  []string
+	}{
+		// What a request is retried on, in one wording.
+		{retriedFailures, []string{readme, changelog, design, index, reliability, status}},
+		// The request retry backoff.
+		{requestBackoff, []string{changelog, reliability}},
+		{fmt.Sprintf("A `Retry-After` longer than %s is waited out too", describeDuration(partnercenter.DefaultMaxRetryDelay)), []string{reliability}},
+		// The poll backoff.
+		{fmt.Sprintf("the first polls come %s apart, then the delay doubles up to %s", describeDuration(partnercenter.DefaultPollInitialDelay),
+			describeDuration(partnercenter.DefaultPollMaxDelay)), []string{status}},
+		{fmt.Sprintf("(at least %s), else %s apart, doubling with jitter to %s", describeDuration(partnercenter.DefaultPollMinRetryAfter),
+			describeDuration(partnercenter.DefaultPollInitialDelay), describeDuration(partnercenter.DefaultPollMaxDelay)), []string{reliability}},
+		{fmt.Sprintf("(at least %s)", describeDuration(partnercenter.DefaultPollMinRetryAfter)), []string{status}},
+		{fmt.Sprintf("(%d s doubling to %d s with jitter", partnercenter.DefaultPollInitialDelay/time.Second, partnercenter.DefaultPollMaxDelay/time.Second), []string{changelog}},
+		// max_retries and request_timeout.
+		{fmt.Sprintf("0 to %d, default `%d`", maxMaxRetries, partnercenter.DefaultMaxRetries), []string{readme}},
+		{fmt.Sprintf("| `%d` | how often a failed request is retried, 0 to %d |", partnercenter.DefaultMaxRetries, maxMaxRetries), []string{reliability}},
+		{fmt.Sprintf("`max_retries` (default %d)", partnercenter.DefaultMaxRetries), []string{changelog}},
+		{"default `" + defaultRequestTimeout + "`", []string{readme, changelog}},
+		{"| `" + defaultRequestTimeout + "` | one attempt of a request", []string{reliability}},
+		// The timeouts blocks' defaults.
+		{"(default `" + minutes(defaultReadTimeout) + "`)", []string{status}},
+		{"| `" + minutes(defaultReadTimeout) + "` | the whole read", []string{reliability}},
+		{"(default " + describeDuration(defaultReadTimeout) + ")", []string{changelog}},
+		{"the default is " + describeDuration(defaultReadTimeout), []string{pipeline}},
+		{"| `" + minutes(defaultUploadTimeout) + "` | the upload or profile update", []string{reliability}},
+		{"(" + describeDuration(defaultUploadTimeout) + " by default)", []string{autopilot}},
+		{"(default " + describeDuration(defaultUploadTimeout) + ")", []string{batch, assignment}},
+		// Limits.
+		{fmt.Sprintf("a body over %d MiB", partnercenter.MaxResponseBytes>>20), []string{reliability}},
+		{fmt.Sprintf("over %d MiB", partnercenter.MaxResponseBytes>>20), []string{changelog}},
+		{fmt.Sprintf("the first %d, then", maxListedFailedDevices), []string{status, changelog}},
+	}
+	for _, fact := range facts {
+		for _, file := range fact.files {
+			if !strings.Contains(repositoryFile(t, file), fact.phrase) {
+				t.Errorf("%s does not say %q, as the constants do", file, fact.phrase)
+			}
+		}
+	}
+
+	// Other wordings of the retried statuses.
+	stale := regexp.MustCompile(`\b5xx\b|408, 429, 500, 502, 503, 504\b`)
+	for _, file := range []string{readme, changelog, design, index, reliability, autopilot, status, batch, assignment} {
+		if m := stale.FindString(repositoryFile(t, file)); m != "" {
+			t.Errorf("%s says %q: write %q", file, m, retriedFailures)
+		}
+	}
+}
+
+// TestDesignNamesExistingTests checks that every test, benchmark and fuzz
+// target DESIGN.md names exists, so that its list of faults and tests does
+// not rot.
+func TestDesignNamesExistingTests(t *testing.T) {
+	design := repositoryFile(t, "DESIGN.md")
+	names := regexp.MustCompile("`((?:Test|Fuzz|Benchmark)[A-Za-z0-9_]+)`").FindAllStringSubmatch(design, -1)
+	if len(names) < 20 {
+		t.Fatalf("DESIGN.md names %d tests, want its list of faults and tests", len(names))
+	}
+	var sources strings.Builder
+	err := filepath.WalkDir(filepath.Join("..", ".."), func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		content, err := os.ReadFile(path) //nolint:gosec // the repository's own files
+		sources.Write(content)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		if !strings.Contains(sources.String(), "func "+name[1]+"(") {
+			t.Errorf("DESIGN.md names %s, which no test file defines", name[1])
+		}
+	}
+}
