@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -221,7 +222,7 @@ func TestFaultKeywordsThroughTheCommandsHandler(t *testing.T) {
 		t.Fatal(err)
 	}
 	em.InjectFaults(emulator.BatchStatusRoute, faults...)
-	var logged bytes.Buffer
+	var logged lockedBuffer
 	server := httptest.NewServer(logRequests(em, log.New(&logged, "", 0)))
 	// A new connection for each request: Go's transport would silently
 	// retry a GET whose reused connection is dropped, using two faults.
@@ -277,8 +278,13 @@ func TestFaultKeywordsThroughTheCommandsHandler(t *testing.T) {
 		}
 	}
 	// A request is logged once its handler returns, which may be after the
-	// client has its answer; Close waits for every handler.
+	// client has its answer; Close does not wait for the handlers of the
+	// connections the drop faults took over, so the log is read until it
+	// holds every request.
 	server.Close()
+	for deadline := time.Now().Add(5 * time.Second); strings.Count(logged.String(), "\n") < 10 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
 	if n := strings.Count(logged.String(), "\n"); n != 10 {
 		t.Errorf("%d requests logged, want 10:\n%s", n, logged.String())
 	}
@@ -396,4 +402,23 @@ func TestRunServesUploads(t *testing.T) {
 			t.Errorf("stdout lacks %q:\n%s", want, stdout.String())
 		}
 	}
+}
+
+// lockedBuffer is a bytes.Buffer that handlers write and the test reads at
+// the same time.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
