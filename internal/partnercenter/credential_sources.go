@@ -12,9 +12,11 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -77,8 +79,8 @@ func (b *builder) accessToken() source {
 }
 
 func (b *builder) refreshToken() source {
-	s := source{name: SourceRefreshToken}
-	if b.o.RefreshToken == "" {
+	s := source{name: SourceRefreshToken, configured: b.o.RefreshToken != ""}
+	if !s.configured {
 		s.skipped = "not configured"
 		return s
 	}
@@ -134,7 +136,7 @@ func (b *builder) refreshToken() source {
 }
 
 func (b *builder) oidc() source {
-	s := source{name: SourceOIDC, cached: true}
+	s := source{name: SourceOIDC, cached: true, configured: b.o.UseOIDC}
 	var assertion func(context.Context) (string, error)
 	switch {
 	case !b.o.UseOIDC:
@@ -174,8 +176,8 @@ func (b *builder) oidc() source {
 }
 
 func (b *builder) certificate() source {
-	s := source{name: SourceCertificate, cached: true}
-	if len(b.o.ClientCertificate) == 0 && b.o.ClientCertificatePath == "" {
+	s := source{name: SourceCertificate, cached: true, configured: len(b.o.ClientCertificate) > 0 || b.o.ClientCertificatePath != ""}
+	if !s.configured {
 		s.skipped = "not configured"
 		return s
 	}
@@ -217,8 +219,8 @@ func (b *builder) certificate() source {
 }
 
 func (b *builder) secret() source {
-	s := source{name: SourceSecret, cached: true}
-	if b.o.ClientSecret == "" && b.o.ClientSecretFilePath == "" {
+	s := source{name: SourceSecret, cached: true, configured: b.o.ClientSecret != "" || b.o.ClientSecretFilePath != ""}
+	if !s.configured {
 		s.skipped = "not configured"
 		return s
 	}
@@ -249,7 +251,7 @@ func (b *builder) secret() source {
 }
 
 func (b *builder) managedIdentity() source {
-	s := source{name: SourceManagedIdentity}
+	s := source{name: SourceManagedIdentity, configured: b.o.UseManagedIdentity, machineBound: true}
 	switch {
 	case !b.o.UseManagedIdentity:
 		s.skipped = "not enabled"
@@ -259,7 +261,11 @@ func (b *builder) managedIdentity() source {
 		}
 		s.cred = &imdsCredential{pipeline: b.pipeline(), endpoint: b.o.ManagedIdentityEndpoint, clientID: b.o.ClientID}
 	default:
+		// azidentity's managed identity keeps the caller's transport: on
+		// Service Fabric, MSAL must pin a plain *http.Transport. A policy
+		// tells it a connection failure from an answer.
 		options := &azidentity.ManagedIdentityCredentialOptions{ClientOptions: b.clientOptions}
+		options.PerRetryPolicies = append(slices.Clone(options.PerRetryPolicies), connectProbePolicy{})
 		if b.o.ClientID != "" {
 			options.ID = azidentity.ClientID(b.o.ClientID)
 		}
@@ -267,13 +273,71 @@ func (b *builder) managedIdentity() source {
 		if err != nil {
 			return b.fail(err)
 		}
-		s.cred = cred
+		s.cred = hostManagedIdentity{cred}
 	}
 	return s
 }
 
+// hostManagedIdentity is azidentity's managed identity credential, which
+// finds the endpoint in the host's environment (IMDS on a virtual machine).
+// azidentity reports an endpoint that nothing answers at as a failure; this
+// reports it as the credential being unavailable on this machine, so that
+// the chain tries the next source.
+type hostManagedIdentity struct {
+	cred azcore.TokenCredential
+}
+
+// GetToken implements azcore.TokenCredential.
+func (c hostManagedIdentity) GetToken(ctx context.Context, opts policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	probe := &connectProbe{}
+	token, err := c.cred.GetToken(context.WithValue(ctx, connectProbeKey{}, probe), opts)
+	var authErr *azidentity.AuthenticationFailedError
+	if err != nil && probe.neverConnected() && errors.As(err, &authErr) && authErr.RawResponse == nil {
+		return token, azidentity.NewCredentialUnavailableError("managed identity: no managed identity endpoint answers on this host: " + err.Error())
+	}
+	return token, err
+}
+
+type connectProbeKey struct{}
+
+// connectProbe records whether the requests of one token request reached
+// a server.
+type connectProbe struct {
+	mu                sync.Mutex
+	refused, answered bool
+}
+
+func (p *connectProbe) neverConnected() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.refused && !p.answered
+}
+
+// connectProbePolicy tells the connectProbe of the request's context
+// whether each attempt connected.
+type connectProbePolicy struct{}
+
+// Do implements policy.Policy.
+func (connectProbePolicy) Do(req *policy.Request) (*http.Response, error) {
+	resp, err := req.Next()
+	if probe, ok := req.Raw().Context().Value(connectProbeKey{}).(*connectProbe); ok {
+		probe.mu.Lock()
+		probe.refused = probe.refused || isConnectFailure(err)
+		probe.answered = probe.answered || resp != nil
+		probe.mu.Unlock()
+	}
+	return resp, err
+}
+
+// isConnectFailure reports whether err is a failure to connect: nothing
+// listens at the address, or it cannot be reached.
+func isConnectFailure(err error) bool {
+	var opErr *net.OpError
+	return errors.As(err, &opErr) && opErr.Op == "dial"
+}
+
 func (b *builder) azureCLI() source {
-	s := source{name: SourceAzureCLI}
+	s := source{name: SourceAzureCLI, configured: b.o.UseAzureCLI, machineBound: true}
 	if !b.o.UseAzureCLI {
 		s.skipped = "disabled"
 		return s
@@ -657,6 +721,9 @@ func (c *imdsCredential) GetToken(ctx context.Context, opts policy.TokenRequestO
 	req.Raw().URL.RawQuery = q.Encode()
 	req.Raw().Header.Set("Metadata", "true")
 	resp, err := c.pipeline.Do(req)
+	if isConnectFailure(err) {
+		return azcore.AccessToken{}, azidentity.NewCredentialUnavailableError(fmt.Sprintf("managed identity: nothing answers at %s: %v", c.endpoint, err))
+	}
 	if err != nil {
 		return azcore.AccessToken{}, fmt.Errorf("managed identity: %w", err)
 	}

@@ -107,6 +107,7 @@ func newProviderData(cfg providerModel, ua string, env environment, wait partner
 	options.ClientID = clientID
 	options.AuthorityHost = authorityHost
 	options.DisableInstanceDiscovery = customAuthority
+	options.Log = logSignIn
 	credential, err := partnercenter.NewCredential(options)
 	if errors.Is(err, partnercenter.ErrNoCredential) {
 		return &providerData{missingCredential: describeSignInError(err)}, diags
@@ -216,5 +217,9 @@ func describeSignInError(err error) string {
 		fmt.Fprintf(&b, "\n%d. %s, set by %s: %s", i+1, a.Source, strings.Join(names, " or "), a.Outcome)
 	}
 	fmt.Fprintf(&b, "\n\nThe application's sign-ins also need %s and %s.", settingTenantID.describe(), settingClientID.describe())
+	if !errors.Is(err, partnercenter.ErrNoCredential) {
+		b.WriteString(" The provider stops at the first configured source that fails, so that a run never signs in as another " +
+			"identity than the one configured; only a managed identity or an Azure CLI that is not available on this machine passes on to the next source.")
+	}
 	return b.String()
 }

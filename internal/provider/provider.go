@@ -333,10 +333,18 @@ func (p *partnerCenterProvider) ValidateConfig(ctx context.Context, req provider
 		resp.Diagnostics.AddAttributeError(path.Root(settingOIDCRequestURL.attribute), "Invalid provider configuration",
 			"oidc_request_url is set, but no token to request with. Set "+settingOIDCRequestToken.describe()+".")
 	}
-	if !cfg.RefreshToken.IsNull() && !settingClientSecret.isSet(cfg.ClientSecret, env) && !settingClientSecretFilePath.isSet(cfg.ClientSecretFilePath, env) &&
+	// A refresh token from the environment is checked as one from the
+	// configuration: without the application's credential, the chain would
+	// stop at it.
+	if settingRefreshToken.isSet(cfg.RefreshToken, env) && !settingClientSecret.isSet(cfg.ClientSecret, env) && !settingClientSecretFilePath.isSet(cfg.ClientSecretFilePath, env) &&
 		!settingClientCertificate.isSet(cfg.ClientCertificate, env) && !settingClientCertificatePath.isSet(cfg.ClientCertificatePath, env) {
+		name := settingRefreshToken.attribute
+		if cfg.RefreshToken.IsNull() {
+			_, source := settingRefreshToken.resolve(cfg.RefreshToken, env)
+			name += ", from the " + source + ","
+		}
 		resp.Diagnostics.AddAttributeError(path.Root(settingRefreshToken.attribute), "Invalid provider configuration",
-			"refresh_token is exchanged with the application's own credential, and none is configured. Set one of "+
+			name+" is exchanged with the application's own credential, and none is configured. Set one of "+
 				settingClientSecret.describe()+", "+settingClientSecretFilePath.describe()+", "+settingClientCertificate.describe()+" or "+
 				settingClientCertificatePath.describe()+".")
 	}
