@@ -150,6 +150,10 @@ func (b *builder) oidc() source {
 		path := b.o.OIDCTokenFilePath
 		assertion = func(context.Context) (string, error) { return readSecretFile(path) }
 	case b.o.OIDCRequestURL != "" && b.o.OIDCRequestToken != "":
+		// The URL receives the request token as a bearer token.
+		if err := ValidateOIDCRequestURL(b.o.OIDCRequestURL); err != nil {
+			return b.fail(fmt.Errorf("the OIDC request URL %w", err))
+		}
 		assertion = oidcRequest{
 			pipeline:            b.pipeline(),
 			url:                 b.o.OIDCRequestURL,

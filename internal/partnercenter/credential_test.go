@@ -489,3 +489,21 @@ func TestRefreshTokenRotates(t *testing.T) {
 		t.Errorf("refresh tokens sent %v, want %v", endpoint.received, want)
 	}
 }
+
+// TestOIDCRequestURLChecked: the client refuses an OIDC request URL that
+// would carry the request token in the clear or with user information,
+// whoever configured it.
+func TestOIDCRequestURLChecked(t *testing.T) {
+	for raw, want := range map[string]string{
+		"http://token.example.com/oidc":             `the OIDC request URL "http://token.example.com/oidc" uses http to a host that is not a loopback address`,
+		"https://ci:hunter2@token.example.com/oidc": `the OIDC request URL "https://***@token.example.com/oidc" must not contain user information`,
+	} {
+		_, err := partnercenter.NewCredential(partnercenter.CredentialOptions{
+			TenantID: emulator.DefaultTenantID, ClientID: emulator.DefaultClientID, AuthorityHost: "https://login.microsoftonline.com/",
+			UseOIDC: true, OIDCRequestURL: raw, OIDCRequestToken: "request-token",
+		})
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: error %v, want %q", raw, err, want)
+		}
+	}
+}

@@ -213,7 +213,8 @@ func (p *partnerCenterProvider) Schema(_ context.Context, _ provider.SchemaReque
 			settingOIDCRequestURL.attribute: schema.StringAttribute{
 				MarkdownDescription: "The URL a CI job requests its federated token from: GitHub Actions' `ACTIONS_ID_TOKEN_REQUEST_URL`, " +
 					"or Azure DevOps' `SYSTEM_OIDCREQUESTURI` together with `ado_pipeline_service_connection_id`." + settingOIDCRequestURL.envDescription(),
-				Optional: true,
+				Optional:   true,
+				Validators: []validator.String{endpointValidator{check: partnercenter.ValidateOIDCRequestURL, description: oidcRequestURLRule}},
 			},
 			settingOIDCRequestToken.attribute: schema.StringAttribute{
 				MarkdownDescription: "The bearer token for `oidc_request_url`." + settingOIDCRequestToken.envDescription(),
@@ -329,9 +330,18 @@ func (p *partnerCenterProvider) ValidateConfig(ctx context.Context, req provider
 			"use_oidc is true, but no federated token is configured. Set one of "+settingOIDCToken.describe()+", "+
 				settingOIDCTokenFilePath.describe()+", or "+settingOIDCRequestURL.describe()+" with "+settingOIDCRequestToken.describe()+".")
 	}
-	if !cfg.OIDCRequestURL.IsNull() && !settingOIDCRequestToken.isSet(cfg.OIDCRequestToken, env) {
-		resp.Diagnostics.AddAttributeError(path.Root(settingOIDCRequestURL.attribute), "Invalid provider configuration",
-			"oidc_request_url is set, but no token to request with. Set "+settingOIDCRequestToken.describe()+".")
+	if useOIDC || cfg.UseOIDC.IsUnknown() || !cfg.OIDCRequestURL.IsNull() {
+		// An unknown value will be known at apply: it counts as set, in
+		// the place of the attribute.
+		known := func(v types.String) types.String {
+			if v.IsUnknown() {
+				return types.StringValue("(known after apply)")
+			}
+			return v
+		}
+		if _, err := resolveOIDCRequest(known(cfg.OIDCRequestURL), known(cfg.OIDCRequestToken), env); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root(settingOIDCRequestURL.attribute), "Invalid provider configuration", err.Error()+".")
+		}
 	}
 	// A refresh token from the environment is checked as one from the
 	// configuration: without the application's credential, the chain would
