@@ -80,10 +80,8 @@ func NewClient(o Options) (*Client, error) {
 	// policy would overwrite it with the SDK's.
 	clientOptions.Telemetry.Disabled = true
 	clientOptions.Retry = retryOptions(o)
-	if clientOptions.Transport == nil {
-		clientOptions.Transport = defaultTransport()
-	}
-	clientOptions.Transport = limitedTransport{next: clientOptions.Transport}
+	// A redirect reaches newResponseError as an answer.
+	clientOptions.Transport = limitedTransport{next: withoutRedirects(clientOptions.Transport), limit: MaxResponseBytes, tooLarge: errBodyTooLarge}
 	maxRetryDelay := clientOptions.Retry.MaxRetryDelay
 	if maxRetryDelay == 0 {
 		maxRetryDelay = azcoreMaxRetryDelay

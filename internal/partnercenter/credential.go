@@ -138,9 +138,11 @@ func renewalClaims(now time.Time) string {
 // when a configured one is unusable, such as a certificate that does not
 // parse.
 func NewCredential(o CredentialOptions) (azcore.TokenCredential, error) {
-	clientOptions := o.ClientOptions
-	clientOptions.Cloud = cloud.Configuration{ActiveDirectoryAuthorityHost: o.AuthorityHost}
-	b := builder{o: o, clientOptions: clientOptions}
+	hostOptions := o.ClientOptions
+	hostOptions.Cloud = cloud.Configuration{ActiveDirectoryAuthorityHost: o.AuthorityHost}
+	clientOptions := hostOptions
+	clientOptions.Transport = tokenTransport(clientOptions.Transport)
+	b := builder{o: o, clientOptions: clientOptions, hostOptions: hostOptions}
 	sources := []source{
 		b.accessToken(),
 		b.refreshToken(),

@@ -40,9 +40,21 @@ const imdsAPIVersion = "2018-02-01"
 // builder makes each source from the options, remembering the first
 // configuration error.
 type builder struct {
-	o             CredentialOptions
+	o CredentialOptions
+	// clientOptions carry the token requests of every source but
+	// azidentity's managed identity, through tokenTransport.
 	clientOptions policy.ClientOptions
-	err           error
+	// hostOptions are the caller's, for azidentity's managed identity: on
+	// Service Fabric, MSAL must pin the caller's own *http.Transport.
+	hostOptions policy.ClientOptions
+	err         error
+}
+
+// tokenTransport carries the token requests this package makes or has
+// azidentity make: redirects are refused, as errors naming where they
+// pointed, so that no secret, assertion or request token goes elsewhere.
+func tokenTransport(t policy.Transporter) policy.Transporter {
+	return limitedTransport{next: withoutRedirects(t), limit: MaxResponseBytes, tooLarge: errors.New("the answer is larger than 64 MiB"), refuseRedirects: true}
 }
 
 func (b *builder) fail(err error) source {
@@ -265,10 +277,9 @@ func (b *builder) managedIdentity() source {
 		}
 		s.cred = &imdsCredential{pipeline: b.pipeline(), endpoint: b.o.ManagedIdentityEndpoint, clientID: b.o.ClientID}
 	default:
-		// azidentity's managed identity keeps the caller's transport: on
-		// Service Fabric, MSAL must pin a plain *http.Transport. A policy
-		// tells it a connection failure from an answer.
-		options := &azidentity.ManagedIdentityCredentialOptions{ClientOptions: b.clientOptions}
+		// azidentity's managed identity keeps the caller's transport (see
+		// hostOptions). A policy tells a connection failure from an answer.
+		options := &azidentity.ManagedIdentityCredentialOptions{ClientOptions: b.hostOptions}
 		options.PerRetryPolicies = append(slices.Clone(options.PerRetryPolicies), connectProbePolicy{})
 		if b.o.ClientID != "" {
 			options.ID = azidentity.ClientID(b.o.ClientID)

@@ -45,12 +45,18 @@ type ResponseError struct {
 	// MaxRetryDelay is the longest wait between attempts of a call without
 	// a deadline; set when that is why the call ended without waiting.
 	MaxRetryDelay time.Duration
+	// RedirectTo is where a redirect (3xx) pointed, as scheme://host;
+	// redirects are never followed.
+	RedirectTo string
 }
 
 // Error describes the failure with everything needed to act on it.
 func (e *ResponseError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Partner Center answered HTTP %s", e.Status())
+	if e.RedirectTo != "" {
+		fmt.Fprintf(&b, ", a redirect to %s, which is not followed", e.RedirectTo)
+	}
 	switch {
 	case e.Code != "" && e.Description != "":
 		fmt.Fprintf(&b, ": error %s: %s", e.Code, e.Description)
@@ -103,6 +109,7 @@ func newResponseError(resp *http.Response, c *call) *ResponseError {
 		RetryAbandoned: c.abandoned, TimeLeft: c.timeLeft, MaxRetryDelay: c.maxRetryDelay,
 	}
 	e.RequestID, e.CorrelationID = callIDs(resp)
+	e.RedirectTo = redirectTarget(resp)
 	body, err := runtime.Payload(resp)
 	if err != nil {
 		return e

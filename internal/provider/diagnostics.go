@@ -195,6 +195,9 @@ func (op operation) waitTimeoutDiagnostic(e *partnercenter.WaitTimeoutError) dia
 func describeResponseError(e *partnercenter.ResponseError) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "HTTP status: %s\n", e.Status())
+	if e.RedirectTo != "" {
+		fmt.Fprintf(&b, "Redirected to: %s (not followed: Partner Center does not redirect)\n", e.RedirectTo)
+	}
 	if e.Code != "" {
 		fmt.Fprintf(&b, "Partner Center code: %s\n", e.Code)
 	}

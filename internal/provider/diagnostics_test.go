@@ -46,6 +46,8 @@ func TestBatchStatusErrorDiagnostic(t *testing.T) {
 			"Invalid request to Partner Center", []string{"Partner Center code: 900118", "Description: Invalid Customer Id", "customer_id"}},
 		{"conflict", ids(partnercenter.ResponseError{StatusCode: 409, Attempts: 1}), "Conflict with Partner Center's state",
 			[]string{"409 Conflict", "Run terraform plan to see the current state"}},
+		{"redirect", ids(partnercenter.ResponseError{StatusCode: 302, RedirectTo: "http://login.contoso.example", Attempts: 1}), "Invalid response from Partner Center",
+			[]string{"HTTP status: 302 Found", "Redirected to: http://login.contoso.example (not followed: Partner Center does not redirect)", "base_url may point at the wrong server"}},
 		{"timed out", &partnercenter.CallError{Attempts: 3, LastStatus: 503, RetryAfter: time.Second, RequestID: "req-1", CorrelationID: "corr-1",
 			TimedOut: true, Err: context.DeadlineExceeded},
 			"Partner Center unavailable", []string{"did not complete within timeouts { read } = 30s", "Last HTTP status: 503 Service Unavailable",
