@@ -153,3 +153,31 @@ func TestURLMessagesQuoteNoSecret(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownHosts: the hosts of no known cloud, which a plan warns of,
+// and the ones it does not.
+func TestUnknownHosts(t *testing.T) {
+	for _, tt := range []struct {
+		url, api, authority string
+	}{
+		{"https://api.partnercenter.microsoft.com", "", "api.partnercenter.microsoft.com"},
+		{"https://API.PartnerCenter.microsoft.com/", "", "API.PartnerCenter.microsoft.com"},
+		{"https://partner.partnercenterapi.microsoftonline.cn", "", "partner.partnercenterapi.microsoftonline.cn"},
+		{"https://login.microsoftonline.com/", "login.microsoftonline.com", ""},
+		{"https://login.microsoftonline.us/", "login.microsoftonline.us", ""},
+		{"https://login.chinacloudapi.cn/", "login.chinacloudapi.cn", ""},
+		{"https://partnercenter.contoso.example/api", "partnercenter.contoso.example", "partnercenter.contoso.example"},
+		{"https://api.partnercenter.microsoft.com.contoso.example", "api.partnercenter.microsoft.com.contoso.example", "api.partnercenter.microsoft.com.contoso.example"},
+		{"http://127.0.0.1:8443", "", ""},
+		{"https://localhost:8443/", "", ""},
+		{"https://[::1]:8443/", "", ""},
+		{"not a URL", "", ""},
+	} {
+		if got := partnercenter.UnknownAPIHost(tt.url); got != tt.api {
+			t.Errorf("UnknownAPIHost(%q) = %q, want %q", tt.url, got, tt.api)
+		}
+		if got := partnercenter.UnknownAuthorityHost(tt.url); got != tt.authority {
+			t.Errorf("UnknownAuthorityHost(%q) = %q, want %q", tt.url, got, tt.authority)
+		}
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -321,8 +322,9 @@ func (p *partnerCenterProvider) ValidateConfig(ctx context.Context, req provider
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// An unknown use_oidc resolves to false here, so it is not checked.
 	env := p.env
+	warnUnknownHosts(cfg, env, &resp.Diagnostics)
+	// An unknown use_oidc resolves to false here, so it is not checked.
 	useOIDC, _, _ := settingUseOIDC.resolveBool(cfg.UseOIDC, false, env)
 	if useOIDC && !cfg.UseOIDC.IsUnknown() && !settingOIDCToken.isSet(cfg.OIDCToken, env) && !settingOIDCTokenFilePath.isSet(cfg.OIDCTokenFilePath, env) &&
 		!settingOIDCRequestURL.isSet(cfg.OIDCRequestURL, env) {
@@ -357,6 +359,44 @@ func (p *partnerCenterProvider) ValidateConfig(ctx context.Context, req provider
 			name+" is exchanged with the application's own credential, and none is configured. Set one of "+
 				settingClientSecret.describe()+", "+settingClientSecretFilePath.describe()+", "+settingClientCertificate.describe()+" or "+
 				settingClientCertificatePath.describe()+".")
+	}
+}
+
+// warnUnknownHosts warns of a base_url or authority_host, set or from the
+// environment, whose host is no known cloud's and not loopback: it will
+// receive the bearer token or the application's credentials. A value
+// that is not a valid URL is its validator's business.
+func warnUnknownHosts(cfg providerModel, env environment, diags *diag.Diagnostics) {
+	known := "(" + strings.Join(partnercenter.EnvironmentNames(), ", ") + ")"
+	checks := []struct {
+		s       setting
+		v       types.String
+		valid   func(string) error
+		unknown func(string) string
+		detail  string
+	}{
+		{settingBaseURL, cfg.BaseURL, partnercenter.ValidateBaseURL, partnercenter.UnknownAPIHost,
+			"which is not the Partner Center API of a known cloud " + known + ". Every request to Partner Center carries the bearer token " +
+				"to %[2]s: make sure it is a host you trust, such as your own API gateway."},
+		{settingAuthorityHost, cfg.AuthorityHost, partnercenter.ValidateAuthorityHost, partnercenter.UnknownAuthorityHost,
+			"which is not the Entra ID authority of a known cloud " + known + ". Every sign-in with the application's credentials sends its " +
+				"client secret, certificate-signed assertion, federated token or refresh token to %[2]s: make sure it is a host you trust."},
+	}
+	for _, c := range checks {
+		value, source := c.s.resolve(c.v, env)
+		if value == "" || c.valid(value) != nil {
+			continue
+		}
+		host := c.unknown(value)
+		if host == "" {
+			continue
+		}
+		name := c.s.attribute
+		if c.v.IsNull() {
+			name = "The " + source
+		}
+		diags.AddAttributeWarning(path.Root(c.s.attribute), "Credentials go to an unknown host",
+			fmt.Sprintf("%[1]s names %[2]s, "+c.detail, name, host))
 	}
 }
 
