@@ -81,7 +81,7 @@ func NewClient(o Options) (*Client, error) {
 	clientOptions.Telemetry.Disabled = true
 	clientOptions.Retry = retryOptions(o)
 	// A redirect reaches newResponseError as an answer.
-	clientOptions.Transport = limitedTransport{next: withoutRedirects(clientOptions.Transport), limit: MaxResponseBytes, tooLarge: errBodyTooLarge}
+	clientOptions.Transport = limitedTransport{next: withoutRedirects(clientOptions.Transport), limit: MaxResponseBytes, tooLarge: bodyTooLarge}
 	maxRetryDelay := clientOptions.Retry.MaxRetryDelay
 	if maxRetryDelay == 0 {
 		maxRetryDelay = azcoreMaxRetryDelay

@@ -12,6 +12,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -52,9 +53,10 @@ type builder struct {
 
 // tokenTransport carries the token requests this package makes or has
 // azidentity make: redirects are refused, as errors naming where they
-// pointed, so that no secret, assertion or request token goes elsewhere.
+// pointed, so that no secret, assertion or request token goes elsewhere,
+// and answers are capped at MaxSignInAnswerBytes.
 func tokenTransport(t policy.Transporter) policy.Transporter {
-	return limitedTransport{next: withoutRedirects(t), limit: MaxResponseBytes, tooLarge: errors.New("the answer is larger than 64 MiB"), refuseRedirects: true}
+	return limitedTransport{next: withoutRedirects(t), limit: MaxSignInAnswerBytes, tooLarge: signInAnswerTooLarge, refuseRedirects: true}
 }
 
 func (b *builder) fail(err error) source {
@@ -373,12 +375,63 @@ type rejectionError struct {
 
 func (e *rejectionError) Error() string { return e.msg }
 
+// MaxCredentialFileBytes caps a secret, certificate or token file: they
+// are a few KiB.
+const MaxCredentialFileBytes = 1 << 20
+
+// readCredentialFile reads a secret, certificate or token file. It refuses
+// what is not a regular file, such as a named pipe, whose reading would
+// block until something writes to it, and a file over
+// MaxCredentialFileBytes. Its errors name the file, never its content.
+func readCredentialFile(path string) ([]byte, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, errors.Unwrap(err))
+	}
+	if !info.Mode().IsRegular() {
+		return nil, notRegular(path, info.Mode())
+	}
+	f, err := os.Open(path) //nolint:gosec // The user names the file to read.
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, errors.Unwrap(err))
+	}
+	defer f.Close()
+	// The file may have been replaced since it was looked at.
+	if opened, err := f.Stat(); err != nil || !opened.Mode().IsRegular() {
+		return nil, notRegular(path, info.Mode())
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxCredentialFileBytes+1))
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("reading %s: %w", path, errors.Unwrap(err))
+	case len(data) > MaxCredentialFileBytes:
+		return nil, fmt.Errorf("%s is larger than %d MiB, more than a secret, certificate or token file holds", path, MaxCredentialFileBytes>>20)
+	}
+	return data, nil
+}
+
+// notRegular is the error of a credential file that is not a regular file.
+func notRegular(path string, mode os.FileMode) error {
+	kind := "a special file"
+	switch {
+	case mode.IsDir():
+		kind = "a directory"
+	case mode&os.ModeNamedPipe != 0:
+		kind = "a named pipe"
+	case mode&os.ModeSocket != 0:
+		kind = "a socket"
+	case mode&os.ModeDevice != 0:
+		kind = "a device"
+	}
+	return fmt.Errorf("%s is not a regular file but %s; a secret, certificate or token file must be one", path, kind)
+}
+
 // readSecretFile reads a secret from path, without surrounding white space.
 // Its errors name the file, never its content.
 func readSecretFile(path string) (string, error) {
-	data, err := os.ReadFile(path) //nolint:gosec // The user names the file to read.
+	data, err := readCredentialFile(path)
 	if err != nil {
-		return "", fmt.Errorf("reading %s: %w", path, errors.Unwrap(err))
+		return "", err
 	}
 	secret := strings.TrimSpace(string(data))
 	if secret == "" {
@@ -491,9 +544,9 @@ func leafFirst(certs []*x509.Certificate, key crypto.PrivateKey) ([]*x509.Certif
 
 // readCertificate parses the certificate in the file at path.
 func readCertificate(path, password string) ([]*x509.Certificate, crypto.PrivateKey, error) {
-	data, err := os.ReadFile(path) //nolint:gosec // The user names the file to read.
+	data, err := readCredentialFile(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("reading %s: %w", path, errors.Unwrap(err))
+		return nil, nil, err
 	}
 	certs, key, err := parseCertificate(data, password)
 	if err != nil {
@@ -526,9 +579,9 @@ func newFileBacked(path string, build func([]byte) (azcore.TokenCredential, erro
 
 // current returns the credential for the file's current content.
 func (f *fileBacked) current() (azcore.TokenCredential, error) {
-	data, err := os.ReadFile(f.path)
+	data, err := readCredentialFile(f.path)
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", f.path, errors.Unwrap(err))
+		return nil, err
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -20,8 +20,8 @@ const MaxResponseBytes = 64 << 20
 type limitedTransport struct {
 	next  policy.Transporter
 	limit int64
-	// tooLarge is the error of a body over limit.
-	tooLarge error
+	// tooLarge is the error of a body over limit, in answer to req.
+	tooLarge func(req *http.Request) error
 	// refuseRedirects turns a 3xx answer into a *redirectError, for
 	// callers that read only the status of an answer.
 	refuseRedirects bool
@@ -38,7 +38,7 @@ func (t limitedTransport) Do(req *http.Request) (*http.Response, error) {
 		return nil, nonRetriable{&redirectError{from: req.URL, status: resp.StatusCode, to: target}}
 	}
 	if resp.Body != nil {
-		resp.Body = &limitedBody{body: resp.Body, left: t.limit, tooLarge: t.tooLarge}
+		resp.Body = &limitedBody{body: resp.Body, left: t.limit, tooLarge: t.tooLarge(req)}
 	}
 	return resp, err
 }
@@ -46,6 +46,20 @@ func (t limitedTransport) Do(req *http.Request) (*http.Response, error) {
 // errBodyTooLarge is the error of a Partner Center body over
 // MaxResponseBytes.
 var errBodyTooLarge = fmt.Errorf("%w: the body is larger than %d MiB", ErrInvalidResponse, MaxResponseBytes>>20)
+
+// bodyTooLarge is the tooLarge of Partner Center's answers.
+func bodyTooLarge(*http.Request) error { return errBodyTooLarge }
+
+// MaxSignInAnswerBytes caps the answer to a token request: Entra ID's
+// token and discovery answers, a managed identity endpoint's, a CI
+// system's OIDC token. They are a few KiB.
+const MaxSignInAnswerBytes = 1 << 20
+
+// signInAnswerTooLarge is the tooLarge of sign-in answers.
+func signInAnswerTooLarge(req *http.Request) error {
+	return fmt.Errorf("the answer of %s://%s%s is larger than %d MiB, more than a sign-in answer holds",
+		req.URL.Scheme, req.URL.Host, req.URL.EscapedPath(), MaxSignInAnswerBytes>>20)
+}
 
 // limitedBody reads at most left more bytes and fails with tooLarge when
 // there are more.
