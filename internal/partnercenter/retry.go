@@ -155,6 +155,10 @@ func (p attemptPolicy) logf(req *policy.Request, msg string, fields map[string]a
 	}
 }
 
+// maxRetryAfter caps the wait an answer may ask for, in any header, so that
+// a huge value reads as a long wait rather than overflowing.
+const maxRetryAfter = 24 * time.Hour
+
 // retryAfter is how long h asks to wait, read as azcore's retry policy
 // reads it: retry-after-ms, then x-ms-retry-after-ms, then Retry-After in
 // seconds or as an HTTP date; a date in the past asks for no wait. ok is
@@ -163,7 +167,7 @@ func (p attemptPolicy) logf(req *policy.Request, msg string, fields map[string]a
 func retryAfter(h http.Header, now time.Time) (d time.Duration, ok bool) {
 	for _, name := range []string{"Retry-After-Ms", "X-Ms-Retry-After-Ms"} {
 		if ms, err := strconv.ParseInt(strings.TrimSpace(h.Get(name)), 10, 64); err == nil && ms > 0 {
-			return time.Duration(ms) * time.Millisecond, true
+			return time.Duration(min(ms, int64(maxRetryAfter/time.Millisecond))) * time.Millisecond, true
 		}
 	}
 	v := strings.TrimSpace(h.Get("Retry-After"))
@@ -174,11 +178,11 @@ func retryAfter(h http.Header, now time.Time) (d time.Duration, ok bool) {
 		if s < 0 {
 			return 0, false
 		}
-		return time.Duration(min(s, int64(24*time.Hour/time.Second))) * time.Second, true
+		return time.Duration(min(s, int64(maxRetryAfter/time.Second))) * time.Second, true
 	}
 	// azcore parses the IMF-fixdate form, the one RFC 9110 says to send.
 	if t, err := time.Parse(time.RFC1123, v); err == nil {
-		return max(t.Sub(now), 0), true
+		return min(max(t.Sub(now), 0), maxRetryAfter), true
 	}
 	return 0, false
 }
