@@ -150,6 +150,18 @@ type call struct {
 	maxRetryDelay time.Duration
 }
 
+// tries is how many of azcore's tries the call has made, the first and
+// the retries that max retries counts. The attempt with a new token after
+// a 401 (see renewTokenPolicy) is counted apart: it belongs to the try
+// Partner Center refused the token of.
+func (c *call) tries() int {
+	n := c.attempts
+	if c.renewed {
+		n--
+	}
+	return n
+}
+
 type callKey struct{}
 
 // withCall starts tracking a call made with ctx.

@@ -122,7 +122,7 @@ func (p attemptPolicy) Do(req *policy.Request) (*http.Response, error) {
 		fields["retry_after"] = c.retryAfter.String()
 	}
 	p.logf(req, "Partner Center answered", fields)
-	if c.retryAfter <= 0 || c.attempts > p.maxRetries || !runtime.HasStatusCode(resp, retryStatusCodes...) {
+	if c.retryAfter <= 0 || c.tries() > p.maxRetries || !runtime.HasStatusCode(resp, retryStatusCodes...) {
 		return resp, nil
 	}
 	deadline, hasDeadline := c.ctx.Deadline()

@@ -386,6 +386,35 @@ func TestUnauthorizedCachedTokenIsRenewedOnce(t *testing.T) {
 	}
 }
 
+// TestTokenRenewalIsNotARetry: the retry with a new token after a 401 does
+// not count against max retries, so a long Retry-After after it is waited
+// out as on any first attempt, rather than ending the call one attempt
+// early without saying why.
+func TestTokenRenewalIsNotARetry(t *testing.T) {
+	unauthorized := answer(http.StatusUnauthorized, `{"code":400,"description":"Access denied"}`, "WWW-Authenticate", "Bearer")
+	rec := &recorder{responses: []func(http.ResponseWriter){
+		answer(http.StatusOK, seedResponse),
+		unauthorized,
+		answer(http.StatusServiceUnavailable, `{}`, "Retry-After-Ms", "300"),
+		answer(http.StatusOK, seedResponse),
+	}}
+	// One retry; a Retry-After over the 20ms cap is waited out by the
+	// client within the call's deadline.
+	client := retryClient(t, rec, &rotatingCredential{}, func(o *partnercenter.Options) {
+		o.MaxRetries = 1
+		o.ClientOptions.Retry.MaxRetryDelay = 20 * time.Millisecond
+	})
+	if _, err := client.GetBatchStatus(waitContext(t), customerID, trackingID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.GetBatchStatus(waitContext(t), customerID, trackingID); err != nil {
+		t.Fatalf("401, renewed, then 503 with Retry-After 300ms and one retry left: %v", err)
+	}
+	if len(rec.headers) != 4 {
+		t.Errorf("%d requests, want 4: the first call, then 401, 503 and the retry", len(rec.headers))
+	}
+}
+
 func TestEveryAttemptIsLogged(t *testing.T) {
 	rec := &recorder{responses: []func(http.ResponseWriter){answer(http.StatusTooManyRequests, `{}`, "Retry-After-Ms", "1"), answer(http.StatusOK, seedResponse)}}
 	var logged []map[string]any
