@@ -140,9 +140,18 @@ const (
 	StatusFinishedWithErrors UploadStatus = "finished_with_errors"
 )
 
-// Terminal reports whether processing is over: the status will not change again.
+// Terminal reports whether processing is over: the status will not change
+// again. Statuses are compared without regard to case (the .NET SDK names
+// them in PascalCase, the wire in lower case): an answer of "Finished" must
+// not keep a wait going until its timeout. The status itself is kept as
+// sent.
 func (s UploadStatus) Terminal() bool {
-	return s == StatusFinished || s == StatusFinishedWithErrors
+	return s.Is(StatusFinished) || s.Is(StatusFinishedWithErrors)
+}
+
+// Is reports whether s is the status other, in any case.
+func (s UploadStatus) Is(other UploadStatus) bool {
+	return strings.EqualFold(string(s), string(other))
 }
 
 // BatchUploadDetails is the processing status of a batch job.
@@ -172,7 +181,7 @@ type DeviceUploadDetails struct {
 // Failed reports whether the device was not uploaded: its status says so, or
 // Partner Center attached an error code to it.
 func (d DeviceUploadDetails) Failed() bool {
-	return d.Status == StatusFinishedWithErrors || d.ErrorCode != ""
+	return d.Status.Is(StatusFinishedWithErrors) || d.ErrorCode != ""
 }
 
 // Done reports whether Partner Center is through with the device: its
