@@ -127,8 +127,14 @@ type call struct {
 	// their waits; an attempt's own context ends sooner, at RequestTimeout.
 	ctx context.Context
 
-	attempts      int
-	lastStatus    int
+	attempts   int
+	lastStatus int
+	// lastCode and lastDescription are the ApiFault of the last answer,
+	// when it was an error.
+	lastCode, lastDescription string
+	// answered is set when the last attempt got an answer, rather than
+	// failing without one.
+	answered      bool
 	retryAfter    time.Duration
 	requestID     string
 	correlationID string

@@ -104,6 +104,7 @@ func (p attemptPolicy) Do(req *policy.Request) (*http.Response, error) {
 		"ms_request_id":     c.requestID,
 		"ms_correlation_id": c.correlationID,
 	}
+	c.answered = err == nil
 	if err != nil {
 		fields["error"] = err.Error()
 		p.logf(req, "Partner Center request failed", fields)
@@ -114,6 +115,11 @@ func (p attemptPolicy) Do(req *policy.Request) (*http.Response, error) {
 		return resp, err
 	}
 	c.lastStatus = resp.StatusCode
+	c.lastCode, c.lastDescription = "", ""
+	if resp.StatusCode >= http.StatusBadRequest {
+		// Kept for the error of a call that ends before its next attempt.
+		c.lastCode, c.lastDescription = faultOf(resp)
+	}
 	c.retryAfter, _ = retryAfter(resp.Header, time.Now())
 	c.requestID, c.correlationID = callIDs(resp)
 	fields["status"] = resp.StatusCode

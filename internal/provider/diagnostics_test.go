@@ -52,6 +52,10 @@ func TestBatchStatusErrorDiagnostic(t *testing.T) {
 			TimedOut: true, Err: context.DeadlineExceeded},
 			"Partner Center unavailable", []string{"did not complete within timeouts { read } = 30s", "Last HTTP status: 503 Service Unavailable",
 				"Last error: context deadline exceeded", "MS-RequestId: req-1", "MS-CorrelationId: corr-1", "Attempts: 3", "Retry-After: 1s"}},
+		{"timed out waiting to retry after an ApiFault", &partnercenter.CallError{Attempts: 3, LastStatus: 500, LastCode: "800003", LastDescription: "Unexpected service error",
+			RequestID: "req-1", CorrelationID: "corr-1", TimedOut: true, AfterAnswer: true, Err: context.DeadlineExceeded},
+			"Partner Center unavailable", []string{"did not complete within timeouts { read } = 30s", "Last HTTP status: 500 Internal Server Error\n" +
+				"Partner Center code: 800003\nDescription: Unexpected service error\nMS-RequestId: req-1\nMS-CorrelationId: corr-1\nAttempts: 3"}},
 		{"timed out with no answer", &partnercenter.CallError{Attempts: 2, TimedOut: true, Err: context.DeadlineExceeded},
 			"Timed out reading the device batch status", []string{"did not complete within timeouts { read } = 30s", "Attempts: 2", "No answer came from Partner Center in time"}},
 		{"timed out while throttled", &partnercenter.CallError{Attempts: 2, LastStatus: 429, TimedOut: true, Err: context.DeadlineExceeded},
