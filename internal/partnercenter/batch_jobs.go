@@ -1,6 +1,7 @@
 package partnercenter
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -51,40 +52,78 @@ func (c *Client) startJob(ctx context.Context, r request) (*BatchJob, error) {
 }
 
 // statusLink is the status link a 202's body may carry. Its shape is not
-// documented beyond "an object", so the first string anywhere in it that
-// reads as a batch job location is taken.
+// documented beyond "an object", so the first string value anywhere in it,
+// in the body's order, that reads as a batch job location is taken.
 type statusLink string
 
-// UnmarshalJSON implements json.Unmarshaler.
+// UnmarshalJSON implements json.Unmarshaler. It walks the text rather than
+// decode it into maps and slices, which a body of millions of members would
+// make gigabytes of: what it keeps is one string.
 func (l *statusLink) UnmarshalJSON(data []byte) error {
-	var v any
-	if err := json.Unmarshal(data, &v); err != nil {
-		return err
-	}
-	*l = statusLink(findLocation(v))
+	*l = statusLink(findLocation(data))
 	return nil
 }
 
-func findLocation(v any) string {
-	switch v := v.(type) {
-	case string:
-		if _, _, err := ParseBatchLocation(v); err == nil {
-			return v
-		}
-	case []any:
-		for _, item := range v {
-			if found := findLocation(item); found != "" {
-				return found
+// findLocation returns the first string value of the valid JSON text data
+// that ParseBatchLocation accepts, or "". Object keys are not values.
+func findLocation(data []byte) string {
+	// inObject[d] is set when depth d is an object; isKey when the next
+	// string there is a member's name.
+	var inObject [maxDepth + 1]bool
+	depth, isKey := 0, false
+	for i := 0; i < len(data); i++ {
+		switch c := data[i]; c {
+		case '{', '[':
+			if depth == maxDepth {
+				return ""
 			}
-		}
-	case map[string]any:
-		for _, item := range v {
-			if found := findLocation(item); found != "" {
-				return found
+			depth++
+			inObject[depth] = c == '{'
+			isKey = c == '{'
+		case '}', ']':
+			depth = max(depth-1, 0)
+		case ',':
+			isKey = inObject[depth]
+		case '"':
+			end := stringEnd(data, i)
+			if !isKey && containsFold(data[i:end], "batchjobstatus") {
+				var s string
+				if json.Unmarshal(data[i:end], &s) == nil {
+					if _, _, err := ParseBatchLocation(s); err == nil {
+						return s
+					}
+				}
 			}
+			isKey = false
+			i = end - 1
 		}
 	}
 	return ""
+}
+
+// stringEnd returns the index just after the JSON string that starts at
+// data[start].
+func stringEnd(data []byte, start int) int {
+	for i := start + 1; i < len(data); i++ {
+		switch data[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return len(data)
+}
+
+// containsFold reports whether b holds the lower-case ASCII word, in any
+// case.
+func containsFold(b []byte, word string) bool {
+	for i := 0; i+len(word) <= len(b); i++ {
+		if bytes.EqualFold(b[i:i+len(word)], []byte(word)) {
+			return true
+		}
+	}
+	return false
 }
 
 // UploadStatus is Partner Center's DeviceUploadStatusType, used for a batch
@@ -101,9 +140,18 @@ const (
 	StatusFinishedWithErrors UploadStatus = "finished_with_errors"
 )
 
-// Terminal reports whether processing is over: the status will not change again.
+// Terminal reports whether processing is over: the status will not change
+// again. Statuses are compared without regard to case (the .NET SDK names
+// them in PascalCase, the wire in lower case): an answer of "Finished" must
+// not keep a wait going until its timeout. The status itself is kept as
+// sent.
 func (s UploadStatus) Terminal() bool {
-	return s == StatusFinished || s == StatusFinishedWithErrors
+	return s.Is(StatusFinished) || s.Is(StatusFinishedWithErrors)
+}
+
+// Is reports whether s is the status other, in any case.
+func (s UploadStatus) Is(other UploadStatus) bool {
+	return strings.EqualFold(string(s), string(other))
 }
 
 // BatchUploadDetails is the processing status of a batch job.
@@ -133,7 +181,7 @@ type DeviceUploadDetails struct {
 // Failed reports whether the device was not uploaded: its status says so, or
 // Partner Center attached an error code to it.
 func (d DeviceUploadDetails) Failed() bool {
-	return d.Status == StatusFinishedWithErrors || d.ErrorCode != ""
+	return d.Status.Is(StatusFinishedWithErrors) || d.ErrorCode != ""
 }
 
 // Done reports whether Partner Center is through with the device: its

@@ -94,10 +94,8 @@ func NewClient(o Options) (*Client, error) {
 	if clientOptions.Retry.MaxRetryDelay == 0 {
 		clientOptions.Retry.MaxRetryDelay = DefaultMaxRetryDelay
 	}
-	if clientOptions.Transport == nil {
-		clientOptions.Transport = defaultTransport()
-	}
-	clientOptions.Transport = limitedTransport{next: clientOptions.Transport}
+	// A redirect reaches newResponseError as an answer.
+	clientOptions.Transport = limitedTransport{next: withoutRedirects(clientOptions.Transport), limit: MaxResponseBytes, tooLarge: bodyTooLarge}
 	maxRetryDelay := clientOptions.Retry.MaxRetryDelay
 	credential := fetchMarkingCredential{TokenCredential: o.Credential}
 	pipeline := runtime.NewPipeline("partnercenter", "", runtime.PipelineOptions{

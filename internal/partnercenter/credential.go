@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"time"
@@ -98,6 +99,11 @@ type CredentialOptions struct {
 	// ClientOptions carries the transport and retry settings for token
 	// requests.
 	ClientOptions policy.ClientOptions
+
+	// Log, when set, is told which source signed in, once: a message for
+	// INFO, with the source's name as the field sign_in_source and no
+	// secret.
+	Log LogFunc
 }
 
 // source is one way to sign in: a credential, or why there is none.
@@ -106,6 +112,14 @@ type source struct {
 	cred azcore.TokenCredential
 	// skipped says why cred is nil.
 	skipped string
+	// configured is set when the source was asked for, even if a setting it
+	// needs is missing (skipped says which): it then fails rather than let
+	// a later source sign in as another identity.
+	configured bool
+	// machineBound is set for the sources that depend on the machine the
+	// provider runs on (managed identity, Azure CLI): when they are not
+	// available there, the next source is tried.
+	machineBound bool
 	// cached is set for the sources MSAL caches tokens for: a renewal asks
 	// them with claims, which MSAL never answers from its cache.
 	cached bool
@@ -124,9 +138,11 @@ func renewalClaims(now time.Time) string {
 // when a configured one is unusable, such as a certificate that does not
 // parse.
 func NewCredential(o CredentialOptions) (azcore.TokenCredential, error) {
-	clientOptions := o.ClientOptions
-	clientOptions.Cloud = cloud.Configuration{ActiveDirectoryAuthorityHost: o.AuthorityHost}
-	b := builder{o: o, clientOptions: clientOptions}
+	hostOptions := o.ClientOptions
+	hostOptions.Cloud = cloud.Configuration{ActiveDirectoryAuthorityHost: o.AuthorityHost}
+	clientOptions := hostOptions
+	clientOptions.Transport = tokenTransport(clientOptions.Transport)
+	b := builder{o: o, clientOptions: clientOptions, hostOptions: hostOptions}
 	sources := []source{
 		b.accessToken(),
 		b.refreshToken(),
@@ -141,7 +157,7 @@ func NewCredential(o CredentialOptions) (azcore.TokenCredential, error) {
 	}
 	for _, s := range sources {
 		if s.cred != nil {
-			return &chain{sources: sources}, nil
+			return &chain{sources: sources, log: o.Log}, nil
 		}
 	}
 	return nil, &SignInError{Attempts: attempts(sources, nil), noSource: true}
@@ -151,6 +167,7 @@ func NewCredential(o CredentialOptions) (azcore.TokenCredential, error) {
 // ChainedTokenCredential, but reports every source in its error.
 type chain struct {
 	sources []source
+	log     LogFunc
 	mu      sync.Mutex
 	// selected is the source that signed in first; the bearer token policy
 	// asks it alone for later tokens, so that one run signs in as one
@@ -158,10 +175,14 @@ type chain struct {
 	selected *source
 }
 
-// GetToken implements azcore.TokenCredential. A source that fails before
-// reaching Entra ID, such as an Azure CLI that is not installed, passes on
-// to the next; one that Entra ID rejects stops the chain, so that a wrong
-// secret never falls back to another identity.
+// GetToken implements azcore.TokenCredential. The first source that signs
+// in is kept. A configured source that fails stops the chain with its
+// error, whatever the failure (Entra ID's refusal, a network failure, a
+// file that cannot be read, a missing tenant ID), so that a run never signs
+// in as another identity than the one configured. Only a managed identity
+// or an Azure CLI that is not available on this machine (no endpoint
+// answers, no az installed: azidentity's "credential unavailable") passes
+// on to the next source.
 func (c *chain) GetToken(ctx context.Context, opts policy.TokenRequestOptions) (azcore.AccessToken, error) {
 	c.mu.Lock()
 	selected := c.selected
@@ -176,6 +197,10 @@ func (c *chain) GetToken(ctx context.Context, opts policy.TokenRequestOptions) (
 	for i := range c.sources {
 		s := &c.sources[i]
 		if s.cred == nil {
+			if s.configured {
+				failures[s.name] = &incompleteError{missing: s.skipped}
+				break
+			}
 			continue
 		}
 		token, err := s.cred.GetToken(ctx, opts)
@@ -183,14 +208,44 @@ func (c *chain) GetToken(ctx context.Context, opts policy.TokenRequestOptions) (
 			c.mu.Lock()
 			c.selected = s
 			c.mu.Unlock()
+			if c.log != nil {
+				c.log(ctx, "Signed in to Entra ID for Partner Center", map[string]any{"sign_in_source": s.name})
+			}
 			return token, nil
 		}
 		failures[s.name] = err
-		if rejected(err) {
+		if !s.passesOn(err) {
 			break
 		}
 	}
 	return azcore.AccessToken{}, &SignInError{Attempts: attempts(c.sources, failures)}
+}
+
+// passesOn reports whether err lets the chain try the next source: the
+// source depends on the machine and is not available on it.
+func (s *source) passesOn(err error) bool {
+	return s.machineBound && unavailable(err)
+}
+
+// unavailableType is the type of azidentity's "credential unavailable"
+// errors (NewCredentialUnavailableError), which azidentity does not name:
+// an Azure CLI that is not installed, a managed identity the host has not.
+var unavailableType = reflect.TypeOf(azidentity.NewCredentialUnavailableError(""))
+
+// unavailable reports whether err says its credential is not available on
+// this machine, as azidentity's ChainedTokenCredential reads it.
+func unavailable(err error) bool {
+	return errors.As(err, reflect.New(unavailableType).Interface())
+}
+
+// incompleteError is the failure of a configured source that lacks a
+// setting, such as a client secret without a tenant ID.
+type incompleteError struct {
+	missing string
+}
+
+func (e *incompleteError) Error() string {
+	return "configured, but it " + e.missing
 }
 
 // rejected reports whether err is an identity provider's refusal of the
@@ -253,22 +308,25 @@ func (e *SignInError) Unwrap() []error {
 }
 
 // attempts describes each source: skipped, failed with the error in
-// failures, or not tried because an earlier one failed.
+// failures, not available, or not tried because an earlier one failed.
 func attempts(sources []source, failures map[string]error) []Attempt {
 	out := make([]Attempt, 0, len(sources))
 	var stoppedBy string
 	for _, s := range sources {
 		a := Attempt{Source: s.name}
 		switch err, failed := failures[s.name]; {
-		case s.cred == nil:
-			a.Outcome = "skipped, " + s.skipped
+		case failed && s.passesOn(err):
+			a.Outcome, a.Err = "not available on this machine: "+err.Error(), err
 		case failed:
 			a.Outcome, a.Err = "failed: "+err.Error(), err
+			stoppedBy = "the " + s.name + " failed"
 			if rejected(err) {
-				stoppedBy = s.name
+				stoppedBy = "the " + s.name + " was rejected"
 			}
+		case s.cred == nil:
+			a.Outcome = "skipped, " + s.skipped
 		case stoppedBy != "":
-			a.Outcome = "not tried, because the " + stoppedBy + " was rejected"
+			a.Outcome = "not tried, because " + stoppedBy
 		default:
 			a.Outcome = "not tried"
 		}

@@ -3,16 +3,21 @@ package partnercenter
 import (
 	"bytes"
 	"context"
+	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
+	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -24,6 +29,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/streaming"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/golang-jwt/jwt/v5"
+	"software.sslmate.com/src/go-pkcs12"
 )
 
 // federatedAudience is the audience Entra ID requires of federated tokens.
@@ -35,9 +41,22 @@ const imdsAPIVersion = "2018-02-01"
 // builder makes each source from the options, remembering the first
 // configuration error.
 type builder struct {
-	o             CredentialOptions
+	o CredentialOptions
+	// clientOptions carry the token requests of every source but
+	// azidentity's managed identity, through tokenTransport.
 	clientOptions policy.ClientOptions
-	err           error
+	// hostOptions are the caller's, for azidentity's managed identity: on
+	// Service Fabric, MSAL must pin the caller's own *http.Transport.
+	hostOptions policy.ClientOptions
+	err         error
+}
+
+// tokenTransport carries the token requests this package makes or has
+// azidentity make: redirects are refused, as errors naming where they
+// pointed, so that no secret, assertion or request token goes elsewhere,
+// and answers are capped at MaxSignInAnswerBytes.
+func tokenTransport(t policy.Transporter) policy.Transporter {
+	return limitedTransport{next: withoutRedirects(t), limit: MaxSignInAnswerBytes, tooLarge: signInAnswerTooLarge, refuseRedirects: true}
 }
 
 func (b *builder) fail(err error) source {
@@ -74,8 +93,8 @@ func (b *builder) accessToken() source {
 }
 
 func (b *builder) refreshToken() source {
-	s := source{name: SourceRefreshToken}
-	if b.o.RefreshToken == "" {
+	s := source{name: SourceRefreshToken, configured: b.o.RefreshToken != ""}
+	if !s.configured {
 		s.skipped = "not configured"
 		return s
 	}
@@ -131,7 +150,7 @@ func (b *builder) refreshToken() source {
 }
 
 func (b *builder) oidc() source {
-	s := source{name: SourceOIDC, cached: true}
+	s := source{name: SourceOIDC, cached: true, configured: b.o.UseOIDC}
 	var assertion func(context.Context) (string, error)
 	switch {
 	case !b.o.UseOIDC:
@@ -145,6 +164,10 @@ func (b *builder) oidc() source {
 		path := b.o.OIDCTokenFilePath
 		assertion = func(context.Context) (string, error) { return readSecretFile(path) }
 	case b.o.OIDCRequestURL != "" && b.o.OIDCRequestToken != "":
+		// The URL receives the request token as a bearer token.
+		if err := ValidateOIDCRequestURL(b.o.OIDCRequestURL); err != nil {
+			return b.fail(fmt.Errorf("the OIDC request URL %w", err))
+		}
 		assertion = oidcRequest{
 			pipeline:            b.pipeline(),
 			url:                 b.o.OIDCRequestURL,
@@ -171,8 +194,8 @@ func (b *builder) oidc() source {
 }
 
 func (b *builder) certificate() source {
-	s := source{name: SourceCertificate, cached: true}
-	if len(b.o.ClientCertificate) == 0 && b.o.ClientCertificatePath == "" {
+	s := source{name: SourceCertificate, cached: true, configured: len(b.o.ClientCertificate) > 0 || b.o.ClientCertificatePath != ""}
+	if !s.configured {
 		s.skipped = "not configured"
 		return s
 	}
@@ -180,7 +203,7 @@ func (b *builder) certificate() source {
 		s.skipped = missing
 		return s
 	}
-	build := func(certs []*x509.Certificate, key any) (azcore.TokenCredential, error) {
+	build := func(certs []*x509.Certificate, key crypto.PrivateKey) (azcore.TokenCredential, error) {
 		return azidentity.NewClientCertificateCredential(b.o.TenantID, b.o.ClientID, certs, key, &azidentity.ClientCertificateCredentialOptions{
 			ClientOptions:            b.clientOptions,
 			DisableInstanceDiscovery: b.o.DisableInstanceDiscovery,
@@ -214,8 +237,8 @@ func (b *builder) certificate() source {
 }
 
 func (b *builder) secret() source {
-	s := source{name: SourceSecret, cached: true}
-	if b.o.ClientSecret == "" && b.o.ClientSecretFilePath == "" {
+	s := source{name: SourceSecret, cached: true, configured: b.o.ClientSecret != "" || b.o.ClientSecretFilePath != ""}
+	if !s.configured {
 		s.skipped = "not configured"
 		return s
 	}
@@ -246,7 +269,7 @@ func (b *builder) secret() source {
 }
 
 func (b *builder) managedIdentity() source {
-	s := source{name: SourceManagedIdentity}
+	s := source{name: SourceManagedIdentity, configured: b.o.UseManagedIdentity, machineBound: true}
 	switch {
 	case !b.o.UseManagedIdentity:
 		s.skipped = "not enabled"
@@ -256,7 +279,10 @@ func (b *builder) managedIdentity() source {
 		}
 		s.cred = &imdsCredential{pipeline: b.pipeline(), endpoint: b.o.ManagedIdentityEndpoint, clientID: b.o.ClientID}
 	default:
-		options := &azidentity.ManagedIdentityCredentialOptions{ClientOptions: b.clientOptions}
+		// azidentity's managed identity keeps the caller's transport (see
+		// hostOptions). A policy tells a connection failure from an answer.
+		options := &azidentity.ManagedIdentityCredentialOptions{ClientOptions: b.hostOptions}
+		options.PerRetryPolicies = append(slices.Clone(options.PerRetryPolicies), connectProbePolicy{})
 		if b.o.ClientID != "" {
 			options.ID = azidentity.ClientID(b.o.ClientID)
 		}
@@ -264,13 +290,71 @@ func (b *builder) managedIdentity() source {
 		if err != nil {
 			return b.fail(err)
 		}
-		s.cred = cred
+		s.cred = hostManagedIdentity{cred}
 	}
 	return s
 }
 
+// hostManagedIdentity is azidentity's managed identity credential, which
+// finds the endpoint in the host's environment (IMDS on a virtual machine).
+// azidentity reports an endpoint that nothing answers at as a failure; this
+// reports it as the credential being unavailable on this machine, so that
+// the chain tries the next source.
+type hostManagedIdentity struct {
+	cred azcore.TokenCredential
+}
+
+// GetToken implements azcore.TokenCredential.
+func (c hostManagedIdentity) GetToken(ctx context.Context, opts policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	probe := &connectProbe{}
+	token, err := c.cred.GetToken(context.WithValue(ctx, connectProbeKey{}, probe), opts)
+	var authErr *azidentity.AuthenticationFailedError
+	if err != nil && probe.neverConnected() && errors.As(err, &authErr) && authErr.RawResponse == nil {
+		return token, azidentity.NewCredentialUnavailableError("managed identity: no managed identity endpoint answers on this host: " + err.Error())
+	}
+	return token, err
+}
+
+type connectProbeKey struct{}
+
+// connectProbe records whether the requests of one token request reached
+// a server.
+type connectProbe struct {
+	mu                sync.Mutex
+	refused, answered bool
+}
+
+func (p *connectProbe) neverConnected() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.refused && !p.answered
+}
+
+// connectProbePolicy tells the connectProbe of the request's context
+// whether each attempt connected.
+type connectProbePolicy struct{}
+
+// Do implements policy.Policy.
+func (connectProbePolicy) Do(req *policy.Request) (*http.Response, error) {
+	resp, err := req.Next()
+	if probe, ok := req.Raw().Context().Value(connectProbeKey{}).(*connectProbe); ok {
+		probe.mu.Lock()
+		probe.refused = probe.refused || isConnectFailure(err)
+		probe.answered = probe.answered || resp != nil
+		probe.mu.Unlock()
+	}
+	return resp, err
+}
+
+// isConnectFailure reports whether err is a failure to connect: nothing
+// listens at the address, or it cannot be reached.
+func isConnectFailure(err error) bool {
+	var opErr *net.OpError
+	return errors.As(err, &opErr) && opErr.Op == "dial"
+}
+
 func (b *builder) azureCLI() source {
-	s := source{name: SourceAzureCLI}
+	s := source{name: SourceAzureCLI, configured: b.o.UseAzureCLI, machineBound: true}
 	if !b.o.UseAzureCLI {
 		s.skipped = "disabled"
 		return s
@@ -291,12 +375,63 @@ type rejectionError struct {
 
 func (e *rejectionError) Error() string { return e.msg }
 
+// MaxCredentialFileBytes caps a secret, certificate or token file: they
+// are a few KiB.
+const MaxCredentialFileBytes = 1 << 20
+
+// readCredentialFile reads a secret, certificate or token file. It refuses
+// what is not a regular file, such as a named pipe, whose reading would
+// block until something writes to it, and a file over
+// MaxCredentialFileBytes. Its errors name the file, never its content.
+func readCredentialFile(path string) ([]byte, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, errors.Unwrap(err))
+	}
+	if !info.Mode().IsRegular() {
+		return nil, notRegular(path, info.Mode())
+	}
+	f, err := os.Open(path) //nolint:gosec // The user names the file to read.
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, errors.Unwrap(err))
+	}
+	defer f.Close()
+	// The file may have been replaced since it was looked at.
+	if opened, err := f.Stat(); err != nil || !opened.Mode().IsRegular() {
+		return nil, notRegular(path, info.Mode())
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxCredentialFileBytes+1))
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("reading %s: %w", path, errors.Unwrap(err))
+	case len(data) > MaxCredentialFileBytes:
+		return nil, fmt.Errorf("%s is larger than %d MiB, more than a secret, certificate or token file holds", path, MaxCredentialFileBytes>>20)
+	}
+	return data, nil
+}
+
+// notRegular is the error of a credential file that is not a regular file.
+func notRegular(path string, mode os.FileMode) error {
+	kind := "a special file"
+	switch {
+	case mode.IsDir():
+		kind = "a directory"
+	case mode&os.ModeNamedPipe != 0:
+		kind = "a named pipe"
+	case mode&os.ModeSocket != 0:
+		kind = "a socket"
+	case mode&os.ModeDevice != 0:
+		kind = "a device"
+	}
+	return fmt.Errorf("%s is not a regular file but %s; a secret, certificate or token file must be one", path, kind)
+}
+
 // readSecretFile reads a secret from path, without surrounding white space.
 // Its errors name the file, never its content.
 func readSecretFile(path string) (string, error) {
-	data, err := os.ReadFile(path) //nolint:gosec // The user names the file to read.
+	data, err := readCredentialFile(path)
 	if err != nil {
-		return "", fmt.Errorf("reading %s: %w", path, errors.Unwrap(err))
+		return "", err
 	}
 	secret := strings.TrimSpace(string(data))
 	if secret == "" {
@@ -305,25 +440,113 @@ func readSecretFile(path string) (string, error) {
 	return secret, nil
 }
 
-// parseCertificate reads a PKCS#12 archive or PEM certificate and key, as
-// Entra ID client certificates come.
-func parseCertificate(data []byte, password string) ([]*x509.Certificate, any, error) {
-	var passwordBytes []byte
-	if password != "" {
-		passwordBytes = []byte(password)
+// parseCertificate reads a PKCS#12 archive or PEM certificates and private
+// key, as Entra ID client certificates come, and returns the certificates
+// with the one the key belongs to first, whatever their order in data. PEM
+// is read whatever the password, which only opens an archive. PKCS#12 is read
+// as OpenSSL 3 and Windows write it today (PBES2 with AES and an HMAC-SHA256
+// MAC) and as older tools did (3DES or RC2 with a SHA-1 MAC).
+func parseCertificate(data []byte, password string) ([]*x509.Certificate, crypto.PrivateKey, error) {
+	var (
+		certs []*x509.Certificate
+		key   crypto.PrivateKey
+		err   error
+	)
+	if bytes.Contains(data, []byte("-----BEGIN ")) {
+		certs, key, err = parsePEMCertificate(data)
+	} else {
+		certs, key, err = parsePKCS12(data, password)
 	}
-	certs, key, err := azidentity.ParseCertificates(data, passwordBytes)
 	if err != nil {
-		return nil, nil, fmt.Errorf("the client certificate is neither a PKCS#12 archive nor PEM that the password opens: %w", err)
+		return nil, nil, err
+	}
+	return leafFirst(certs, key)
+}
+
+// parsePKCS12 reads every certificate and the private key of a PKCS#12
+// archive.
+func parsePKCS12(data []byte, password string) ([]*x509.Certificate, crypto.PrivateKey, error) {
+	key, cert, chain, err := pkcs12.DecodeChain(data, password)
+	switch {
+	case errors.Is(err, pkcs12.ErrIncorrectPassword) || errors.Is(err, pkcs12.ErrDecryption):
+		return nil, nil, errors.New("the client certificate is a PKCS#12 archive that the password does not open: check the certificate's password")
+	case err != nil && strings.HasPrefix(err.Error(), "pkcs12: error reading P12 data"):
+		// go-pkcs12's only error for data that is not an archive at all.
+		return nil, nil, fmt.Errorf("the client certificate is neither a PKCS#12 archive nor PEM: %w", err)
+	case err != nil:
+		return nil, nil, fmt.Errorf("the client certificate's PKCS#12 archive cannot be read: %w", err)
+	}
+	return append([]*x509.Certificate{cert}, chain...), key, nil
+}
+
+// parsePEMCertificate reads the certificates and the one unencrypted private
+// key of PEM data, as azidentity does.
+func parsePEMCertificate(data []byte) ([]*x509.Certificate, crypto.PrivateKey, error) {
+	var certs []*x509.Certificate
+	var key crypto.PrivateKey
+	for {
+		var block *pem.Block
+		if block, data = pem.Decode(data); block == nil {
+			break
+		}
+		var err error
+		switch block.Type {
+		case "CERTIFICATE":
+			var cert *x509.Certificate
+			if cert, err = x509.ParseCertificate(block.Bytes); err == nil {
+				certs = append(certs, cert)
+			}
+		case "PRIVATE KEY", "RSA PRIVATE KEY":
+			if key != nil {
+				return nil, nil, errors.New("the client certificate's PEM holds more than one private key")
+			}
+			if key, err = x509.ParsePKCS8PrivateKey(block.Bytes); err != nil {
+				key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
+			}
+		case "ENCRYPTED PRIVATE KEY":
+			return nil, nil, errors.New("the client certificate's PEM private key is encrypted, which is not supported: " +
+				"write it unencrypted, or use a PKCS#12 archive with a password")
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("the client certificate's PEM holds a %s that cannot be read: %w", block.Type, err)
+		}
+	}
+	switch {
+	case len(certs) == 0:
+		return nil, nil, errors.New("the client certificate's PEM holds no certificate")
+	case key == nil:
+		return nil, nil, errors.New("the client certificate's PEM holds no private key")
 	}
 	return certs, key, nil
 }
 
+// leafFirst puts the certificate of key first, followed by the others in
+// their order: the certificate a client assertion names is the first.
+func leafFirst(certs []*x509.Certificate, key crypto.PrivateKey) ([]*x509.Certificate, crypto.PrivateKey, error) {
+	signer, ok := key.(crypto.Signer)
+	if !ok {
+		return nil, nil, fmt.Errorf("the client certificate's private key is a %T, which cannot sign", key)
+	}
+	public, ok := signer.Public().(interface{ Equal(crypto.PublicKey) bool })
+	if !ok {
+		return nil, nil, fmt.Errorf("the client certificate's private key is a %T, which cannot sign", key)
+	}
+	for i, cert := range certs {
+		if public.Equal(cert.PublicKey) {
+			ordered := make([]*x509.Certificate, 0, len(certs))
+			ordered = append(ordered, cert)
+			ordered = append(ordered, certs[:i]...)
+			return append(ordered, certs[i+1:]...), key, nil
+		}
+	}
+	return nil, nil, errors.New("no certificate in the client certificate matches its private key")
+}
+
 // readCertificate parses the certificate in the file at path.
-func readCertificate(path, password string) ([]*x509.Certificate, any, error) {
-	data, err := os.ReadFile(path) //nolint:gosec // The user names the file to read.
+func readCertificate(path, password string) ([]*x509.Certificate, crypto.PrivateKey, error) {
+	data, err := readCredentialFile(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("reading %s: %w", path, errors.Unwrap(err))
+		return nil, nil, err
 	}
 	certs, key, err := parseCertificate(data, password)
 	if err != nil {
@@ -356,9 +579,9 @@ func newFileBacked(path string, build func([]byte) (azcore.TokenCredential, erro
 
 // current returns the credential for the file's current content.
 func (f *fileBacked) current() (azcore.TokenCredential, error) {
-	data, err := os.ReadFile(f.path)
+	data, err := readCredentialFile(f.path)
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", f.path, errors.Unwrap(err))
+		return nil, err
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -387,7 +610,7 @@ type clientAuthentication func(form url.Values, audience string) error
 
 // certificateAuthentication signs a client assertion as MSAL does: PS256,
 // with the certificate's SHA-256 thumbprint in the header.
-func certificateAuthentication(clientID string, certs []*x509.Certificate, key any) clientAuthentication {
+func certificateAuthentication(clientID string, certs []*x509.Certificate, key crypto.PrivateKey) clientAuthentication {
 	return func(form url.Values, audience string) error {
 		rsaKey, ok := key.(*rsa.PrivateKey)
 		if !ok || len(certs) == 0 {
@@ -566,6 +789,9 @@ func (c *imdsCredential) GetToken(ctx context.Context, opts policy.TokenRequestO
 	req.Raw().URL.RawQuery = q.Encode()
 	req.Raw().Header.Set("Metadata", "true")
 	resp, err := c.pipeline.Do(req)
+	if isConnectFailure(err) {
+		return azcore.AccessToken{}, azidentity.NewCredentialUnavailableError(fmt.Sprintf("managed identity: nothing answers at %s: %v", c.endpoint, err))
+	}
 	if err != nil {
 		return azcore.AccessToken{}, fmt.Errorf("managed identity: %w", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -216,19 +217,128 @@ func TestCredentialOrderEachSourceSignsIn(t *testing.T) {
 	})
 }
 
-// TestUnusableSourcePassesOn: a source that never reached Entra ID, here an
-// OIDC token file that does not exist, does not stop the chain.
-func TestUnusableSourcePassesOn(t *testing.T) {
+// closedURL is an https URL on loopback where nothing listens.
+func closedURL(t *testing.T) string {
+	t.Helper()
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := listener.Addr().String()
+	if err := listener.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return "https://" + addr
+}
+
+// TestConfiguredSourceFailureStopsTheChain: a configured source that fails
+// for any reason, not only Entra ID's refusal, stops the chain with its own
+// error, so that a managed identity that would sign in, as another
+// identity, is never asked.
+func TestConfiguredSourceFailureStopsTheChain(t *testing.T) {
 	em := newSignInEmulator(t)
+	// The client ID names the user-assigned managed identity too.
+	em.RegisterManagedIdentity(emulator.DefaultTenantID, emulator.DefaultClientID)
+	tests := []struct {
+		name      string
+		configure func(t *testing.T, o *partnercenter.CredentialOptions) (rotate func())
+		want      string
+	}{
+		{"missing OIDC token file", func(t *testing.T, o *partnercenter.CredentialOptions) func() {
+			o.UseOIDC, o.OIDCTokenFilePath = true, filepath.Join(t.TempDir(), "missing-token")
+			return nil
+		}, `- OIDC federated token: failed: .*reading .*missing-token: no such file or directory.*- managed identity: not tried, because the OIDC federated token failed`},
+		{"secret file emptied mid-rotation", func(t *testing.T, o *partnercenter.CredentialOptions) func() {
+			path := filepath.Join(t.TempDir(), "secret")
+			writeFile(t, path, emulator.DefaultClientSecret)
+			o.ClientSecretFilePath = path
+			return func() { writeFile(t, path, "") }
+		}, `- client secret: failed: .*secret: secret can't be empty string.*- managed identity: not tried, because the client secret failed`},
+		{"authority refusing connections", func(t *testing.T, o *partnercenter.CredentialOptions) func() {
+			o.AuthorityHost, o.ClientSecret = closedURL(t)+"/", emulator.DefaultClientSecret
+			return nil
+		}, `- client secret: failed: .*connection refused.*- managed identity: not tried, because the client secret failed`},
+		{"refresh token grant refusing connections", func(t *testing.T, o *partnercenter.CredentialOptions) func() {
+			o.AuthorityHost, o.ClientSecret = closedURL(t)+"/", emulator.DefaultClientSecret
+			o.RefreshToken = em.NewRefreshToken(emulator.DefaultTenantID, emulator.DefaultClientID)
+			return nil
+		}, `- refresh token: failed: refresh token grant: .*connection refused.*- managed identity: not tried, because the refresh token failed`},
+		{"missing tenant ID", func(t *testing.T, o *partnercenter.CredentialOptions) func() {
+			o.TenantID, o.ClientSecret = "", emulator.DefaultClientSecret
+			return nil
+		}, `- client secret: failed: configured, but it needs a tenant ID\n.*- managed identity: not tried, because the client secret failed`},
+		{"certificate file replaced by garbage", func(t *testing.T, o *partnercenter.CredentialOptions) func() {
+			path := filepath.Join(t.TempDir(), "client.pem")
+			writeFile(t, path, string(em.certificatePEM(t, true)))
+			o.ClientCertificatePath = path
+			return func() { writeFile(t, path, "not a certificate") }
+		}, `- client certificate: failed: .*client.pem: the client certificate is neither a PKCS#12 archive nor PEM.*- managed identity: not tried, because the client certificate failed`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := em.options()
+			// The identity the chain must not fall back to.
+			o.UseManagedIdentity, o.ManagedIdentityEndpoint = true, em.url+"/metadata/identity/oauth2/token"
+			rotate := tt.configure(t, &o)
+			cred, err := partnercenter.NewCredential(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rotate != nil {
+				rotate()
+			}
+			before := managedIdentityRequests(em)
+			_, err = cred.GetToken(context.Background(), tokenRequest)
+			if err == nil {
+				t.Fatal("signed in, falling back to the managed identity")
+			}
+			if !regexp.MustCompile(`(?s)` + tt.want).MatchString(err.Error()) {
+				t.Fatalf("error %v\nwant it to match %s", err, tt.want)
+			}
+			if strings.Contains(err.Error(), emulator.DefaultClientSecret) {
+				t.Errorf("the error shows the secret: %v", err)
+			}
+			if n := managedIdentityRequests(em) - before; n != 0 {
+				t.Errorf("the managed identity was asked for %d token(s) after the configured source failed", n)
+			}
+		})
+	}
+}
+
+// managedIdentityRequests counts the token requests to em's managed
+// identity endpoint.
+func managedIdentityRequests(em *signInEmulator) int {
+	n := 0
+	for _, r := range em.Requests() {
+		if r.Path == "/metadata/identity/oauth2/token" {
+			n++
+		}
+	}
+	return n
+}
+
+// TestSignInLogsTheSource: the source that signed in is logged once, by
+// name, without a secret.
+func TestSignInLogsTheSource(t *testing.T) {
+	em := newSignInEmulator(t)
+	var messages []string
 	o := em.options()
-	o.UseOIDC, o.OIDCTokenFilePath = true, filepath.Join(t.TempDir(), "missing-token")
 	o.ClientSecret = emulator.DefaultClientSecret
+	o.Log = func(_ context.Context, msg string, fields map[string]any) {
+		messages = append(messages, fmt.Sprint(msg, " ", fields))
+	}
 	cred, err := partnercenter.NewCredential(o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := cred.GetToken(context.Background(), tokenRequest); err != nil {
-		t.Fatalf("the client secret did not sign in after the OIDC token file failed: %v", err)
+	for range 2 {
+		if _, err := cred.GetToken(context.Background(), tokenRequest); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := "Signed in to Entra ID for Partner Center map[sign_in_source:client secret]"
+	if len(messages) != 1 || messages[0] != want {
+		t.Errorf("logged %q, want [%q]", messages, want)
 	}
 }
 
@@ -377,5 +487,23 @@ func TestRefreshTokenRotates(t *testing.T) {
 	}
 	if want := []string{"consented", "rotated-1", "rotated-2"}; !slices.Equal(endpoint.received, want) {
 		t.Errorf("refresh tokens sent %v, want %v", endpoint.received, want)
+	}
+}
+
+// TestOIDCRequestURLChecked: the client refuses an OIDC request URL that
+// would carry the request token in the clear or with user information,
+// whoever configured it.
+func TestOIDCRequestURLChecked(t *testing.T) {
+	for raw, want := range map[string]string{
+		"http://token.example.com/oidc":             `the OIDC request URL "http://token.example.com/oidc" uses http to a host that is not a loopback address`,
+		"https://ci:hunter2@token.example.com/oidc": `the OIDC request URL "https://***@token.example.com/oidc" must not contain user information`,
+	} {
+		_, err := partnercenter.NewCredential(partnercenter.CredentialOptions{
+			TenantID: emulator.DefaultTenantID, ClientID: emulator.DefaultClientID, AuthorityHost: "https://login.microsoftonline.com/",
+			UseOIDC: true, OIDCRequestURL: raw, OIDCRequestToken: "request-token",
+		})
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: error %v, want %q", raw, err, want)
+		}
 	}
 }

@@ -1,6 +1,10 @@
 package partnercenter
 
-import "sort"
+import (
+	"net/url"
+	"sort"
+	"strings"
+)
 
 // Environment is a Partner Center cloud: where its API lives and which Entra ID
 // authority issues its tokens.
@@ -56,4 +60,33 @@ func EnvironmentNames() []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// UnknownAPIHost returns the host of baseURL when it is neither the Partner
+// Center API of a known cloud nor a loopback address, "" otherwise and for
+// a URL without a host. That host receives the bearer token of every
+// request.
+func UnknownAPIHost(baseURL string) string {
+	return unknownHost(baseURL, func(e Environment) string { return e.BaseURL })
+}
+
+// UnknownAuthorityHost returns the host of authorityHost when it is neither
+// the Entra ID authority of a known cloud nor a loopback address, "" otherwise
+// and for a URL without a host. That host receives the application's
+// secret, certificate-signed assertion, federated token or refresh token.
+func UnknownAuthorityHost(authorityHost string) string {
+	return unknownHost(authorityHost, func(e Environment) string { return e.AuthorityHost })
+}
+
+func unknownHost(raw string, known func(Environment) string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Hostname() == "" || isLoopback(u.Hostname()) {
+		return ""
+	}
+	for _, env := range environments {
+		if k, err := url.Parse(known(env)); err == nil && strings.EqualFold(k.Hostname(), u.Hostname()) {
+			return ""
+		}
+	}
+	return u.Hostname()
 }

@@ -45,12 +45,18 @@ type ResponseError struct {
 	// MaxRetryDelay is the longest wait between attempts of a call without
 	// a deadline; set when that is why the call ended without waiting.
 	MaxRetryDelay time.Duration
+	// RedirectTo is where a redirect (3xx) pointed, as scheme://host;
+	// redirects are never followed.
+	RedirectTo string
 }
 
 // Error describes the failure with everything needed to act on it.
 func (e *ResponseError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Partner Center answered HTTP %s", e.Status())
+	if e.RedirectTo != "" {
+		fmt.Fprintf(&b, ", a redirect to %s, which is not followed", e.RedirectTo)
+	}
 	switch {
 	case e.Code != "" && e.Description != "":
 		fmt.Fprintf(&b, ": error %s: %s", e.Code, e.Description)
@@ -103,20 +109,27 @@ func newResponseError(resp *http.Response, c *call) *ResponseError {
 		RetryAbandoned: c.abandoned, TimeLeft: c.timeLeft, MaxRetryDelay: c.maxRetryDelay,
 	}
 	e.RequestID, e.CorrelationID = callIDs(resp)
+	e.RedirectTo = redirectTarget(resp)
+	e.Code, e.Description = faultOf(resp)
+	return e
+}
+
+// faultOf returns the code and description of an error answer's ApiFault
+// (or throttling message), empty when its body is none.
+func faultOf(resp *http.Response) (code, description string) {
 	body, err := runtime.Payload(resp)
 	if err != nil {
-		return e
+		return "", ""
 	}
 	var fault apiFault
 	if json.Unmarshal(body, &fault) != nil {
-		return e
+		return "", ""
 	}
-	e.Code = string(fault.Code)
-	e.Description = cutText(fault.Description)
-	if e.Description == "" {
-		e.Description = cutText(fault.Message)
+	description = cutText(fault.Description)
+	if description == "" {
+		description = cutText(fault.Message)
 	}
-	return e
+	return string(fault.Code), description
 }
 
 // callIDs returns the request and correlation IDs of a call, preferring the
@@ -148,6 +161,9 @@ type CallError struct {
 	Attempts int
 	// LastStatus is the HTTP status of the last answer; zero when none came.
 	LastStatus int
+	// LastCode and LastDescription are the Partner Center code and
+	// description of the last answer's ApiFault; empty when it had none.
+	LastCode, LastDescription string
 	// RetryAfter is the wait the last answer asked for; zero when none.
 	RetryAfter time.Duration
 	// RequestID and CorrelationID are those of the call.
@@ -159,6 +175,11 @@ type CallError struct {
 	// Cancelled is set when the caller cancelled the call, as Terraform
 	// does when it is interrupted.
 	Cancelled bool
+	// AfterAnswer is set when the call ended between attempts, waiting to
+	// retry after the last answer: that answer (LastStatus, LastCode,
+	// LastDescription) is the last failure, and Err only says why the
+	// call ended.
+	AfterAnswer bool
 	// Err is the last failure.
 	Err error
 }
@@ -181,10 +202,21 @@ func (e *CallError) Error() string {
 	if e.LastStatus != 0 {
 		fmt.Fprintf(&b, "; the last answer was HTTP %s", e.LastStatusText())
 	}
+	switch {
+	case e.LastCode != "" && e.LastDescription != "":
+		fmt.Fprintf(&b, ": error %s: %s", e.LastCode, e.LastDescription)
+	case e.LastCode != "":
+		fmt.Fprintf(&b, ": error %s", e.LastCode)
+	case e.LastDescription != "":
+		fmt.Fprintf(&b, ": %s", e.LastDescription)
+	}
 	if e.RetryAfter > 0 {
 		fmt.Fprintf(&b, " with Retry-After %s", e.RetryAfter)
 	}
-	fmt.Fprintf(&b, " (%s: %s, %s: %s): %v", headerRequestID, e.RequestID, headerCorrelationID, e.CorrelationID, e.Err)
+	fmt.Fprintf(&b, " (%s: %s, %s: %s)", headerRequestID, e.RequestID, headerCorrelationID, e.CorrelationID)
+	if !e.AfterAnswer {
+		fmt.Fprintf(&b, ": %v", e.Err)
+	}
 	return b.String()
 }
 
@@ -203,11 +235,13 @@ func (e *CallError) Unwrap() error {
 }
 
 func newCallError(ctx context.Context, c *call, err error) *CallError {
+	ended := ctx.Err()
 	return &CallError{
-		Attempts: c.attempts, LastStatus: c.lastStatus, RetryAfter: c.retryAfter,
+		Attempts: c.attempts, LastStatus: c.lastStatus, LastCode: c.lastCode, LastDescription: c.lastDescription, RetryAfter: c.retryAfter,
 		RequestID: c.requestID, CorrelationID: c.correlationID,
-		TimedOut:  errors.Is(ctx.Err(), context.DeadlineExceeded),
-		Cancelled: errors.Is(ctx.Err(), context.Canceled),
-		Err:       err,
+		TimedOut:    errors.Is(ended, context.DeadlineExceeded),
+		Cancelled:   errors.Is(ended, context.Canceled),
+		AfterAnswer: ended != nil && c.answered && errors.Is(err, ended),
+		Err:         err,
 	}
 }

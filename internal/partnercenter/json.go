@@ -20,6 +20,74 @@ var utf8BOM = []byte("\xef\xbb\xbf")
 // a runaway body stays a readable line.
 const maxQuotedText = 300
 
+// MaxItems caps the array elements one answer may hold, all its arrays
+// together: devices, collection items and the arrays inside them. Without
+// it, 64 MiB of empty objects ({},{},...) decode into 22 million devices and
+// gigabytes of heap before anything can look at them. The largest answers
+// Partner Center sends are a batch job's status, one entry per device of
+// one upload (the emulator takes at most 5,000 devices an upload, as the
+// request body limits them), and pages of 100 items; 100,000 is twenty
+// times the largest and bounds what an answer decodes into to tens of MiB.
+const MaxItems = 100_000
+
+// maxDepth is the nesting encoding/json refuses to decode beyond.
+const maxDepth = 10000
+
+// arrayItems counts the elements of every array in the JSON text b, up to
+// limit+1, without allocating: a scan before decoding, so that an answer
+// of millions of elements is refused before it is decoded. Text deeper than
+// maxDepth stops the count; encoding/json refuses it.
+func arrayItems(b []byte, limit int) int {
+	// inArray[d] is set when depth d is an array; depth 0 is outside.
+	var inArray [maxDepth + 1]bool
+	depth, n := 0, 0
+	inString, escaped, opened := false, false, false
+	for _, c := range b {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			continue
+		}
+		if opened {
+			// The first element of an array, unless it is empty.
+			opened = false
+			if c != ']' {
+				n++
+			}
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '[', '{':
+			if depth == maxDepth {
+				return n
+			}
+			depth++
+			inArray[depth] = c == '['
+			opened = c == '['
+		case ']', '}':
+			depth = max(depth-1, 0)
+		case ',':
+			if inArray[depth] {
+				n++
+			}
+		}
+		if n > limit {
+			return n
+		}
+	}
+	return n
+}
+
 // isEmpty reports whether body holds nothing but white space and a byte
 // order mark.
 func isEmpty(body []byte) bool {
@@ -38,6 +106,9 @@ func decodeJSON(contentType string, body []byte, what string, out any) string {
 		return what + " is an HTML page, not JSON; a proxy or gateway may have answered instead of Partner Center"
 	case trimmed[0] != '{':
 		return what + " is not a JSON object: " + quoteText(trimmed)
+	case arrayItems(trimmed, MaxItems) > MaxItems:
+		return fmt.Sprintf("%s lists more than %d items (devices, or other array elements), more than any Partner Center answer holds; "+
+			"it is refused rather than read", what, MaxItems)
 	}
 	if err := json.Unmarshal(trimmed, out); err != nil {
 		var syntax *json.SyntaxError

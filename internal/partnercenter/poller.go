@@ -65,9 +65,13 @@ func (e *WaitTimeoutError) Error() string {
 	if errors.Is(e.Err, context.Canceled) {
 		verb = "stopped waiting, cancelled,"
 	}
-	if e.Last == nil {
+	switch {
+	case e.Last == nil && e.LastErr != nil:
+		// The last poll's error says why the time ran out.
+		fmt.Fprintf(&b, "%s for the batch after %s: no status was read", verb, waited)
+	case e.Last == nil:
 		fmt.Fprintf(&b, "%s for the batch after %s: no status was read (%v)", verb, waited, e.Err)
-	} else {
+	default:
 		done := 0
 		for _, d := range e.Last.DevicesStatus {
 			if d.Done() {

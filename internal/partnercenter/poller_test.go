@@ -320,3 +320,28 @@ func TestWaitForBatchThrottledBeyondTheRetryDelayIsNoTimeout(t *testing.T) {
 		t.Errorf("error %v, want it to contain %q", err, want)
 	}
 }
+
+// TestWaitForBatchEndsOnTerminalStatusInAnyCase: Partner Center's .NET
+// enum names are PascalCase; a "Finished" answer ends the wait like
+// "finished", and the status is passed on as sent.
+func TestWaitForBatchEndsOnTerminalStatusInAnyCase(t *testing.T) {
+	for _, status := range []string{"Finished", "FINISHED_WITH_ERRORS", "Finished_With_Errors"} {
+		t.Run(status, func(t *testing.T) {
+			body := `{"batchTrackingId":"` + trackingID + `","status":"` + status + `","devicesStatus":[{"serialNumber":"1","status":"` + status + `"}]}`
+			rec := &recorder{responses: []func(http.ResponseWriter){answer(http.StatusOK, body)}}
+			client := newTestClient(t, rec, &countingCredential{})
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			got, err := client.WaitForBatch(ctx, customerID, trackingID, fastPolling)
+			if err != nil {
+				t.Fatalf("a %q batch: %v", status, err)
+			}
+			if string(got.Status) != status || len(rec.paths) != 1 {
+				t.Errorf("status %q after %d polls, want %q after 1", got.Status, len(rec.paths), status)
+			}
+			if d := got.DevicesStatus[0]; !d.Done() || d.Failed() != strings.Contains(strings.ToLower(status), "errors") {
+				t.Errorf("a %q device: done %v, failed %v", status, d.Done(), d.Failed())
+			}
+		})
+	}
+}

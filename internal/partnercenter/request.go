@@ -127,8 +127,14 @@ type call struct {
 	// their waits; an attempt's own context ends sooner, at RequestTimeout.
 	ctx context.Context
 
-	attempts      int
-	lastStatus    int
+	attempts   int
+	lastStatus int
+	// lastCode and lastDescription are the ApiFault of the last answer,
+	// when it was an error.
+	lastCode, lastDescription string
+	// answered is set when the last attempt got an answer, rather than
+	// failing without one.
+	answered      bool
 	retryAfter    time.Duration
 	requestID     string
 	correlationID string
@@ -148,6 +154,18 @@ type call struct {
 	abandoned     bool
 	timeLeft      time.Duration
 	maxRetryDelay time.Duration
+}
+
+// tries is how many of azcore's tries the call has made, the first and
+// the retries that max retries counts. The attempt with a new token after
+// a 401 (see renewTokenPolicy) is counted apart: it belongs to the try
+// Partner Center refused the token of.
+func (c *call) tries() int {
+	n := c.attempts
+	if c.renewed {
+		n--
+	}
+	return n
 }
 
 type callKey struct{}

@@ -104,6 +104,7 @@ func (p attemptPolicy) Do(req *policy.Request) (*http.Response, error) {
 		"ms_request_id":     c.requestID,
 		"ms_correlation_id": c.correlationID,
 	}
+	c.answered = err == nil
 	if err != nil {
 		fields["error"] = err.Error()
 		p.logf(req, "Partner Center request failed", fields)
@@ -114,6 +115,11 @@ func (p attemptPolicy) Do(req *policy.Request) (*http.Response, error) {
 		return resp, err
 	}
 	c.lastStatus = resp.StatusCode
+	c.lastCode, c.lastDescription = "", ""
+	if resp.StatusCode >= http.StatusBadRequest {
+		// Kept for the error of a call that ends before its next attempt.
+		c.lastCode, c.lastDescription = faultOf(resp)
+	}
 	c.retryAfter, _ = retryAfter(resp.Header, time.Now())
 	c.requestID, c.correlationID = callIDs(resp)
 	fields["status"] = resp.StatusCode
@@ -122,7 +128,7 @@ func (p attemptPolicy) Do(req *policy.Request) (*http.Response, error) {
 		fields["retry_after"] = c.retryAfter.String()
 	}
 	p.logf(req, "Partner Center answered", fields)
-	if c.retryAfter <= 0 || c.attempts > p.maxRetries || !runtime.HasStatusCode(resp, retryStatusCodes...) {
+	if c.retryAfter <= 0 || c.tries() > p.maxRetries || !runtime.HasStatusCode(resp, retryStatusCodes...) {
 		return resp, nil
 	}
 	deadline, hasDeadline := c.ctx.Deadline()
@@ -155,6 +161,10 @@ func (p attemptPolicy) logf(req *policy.Request, msg string, fields map[string]a
 	}
 }
 
+// maxRetryAfter caps the wait an answer may ask for, in any header, so that
+// a huge value reads as a long wait rather than overflowing.
+const maxRetryAfter = 24 * time.Hour
+
 // retryAfter is how long h asks to wait, read as azcore's retry policy
 // reads it: retry-after-ms, then x-ms-retry-after-ms, then Retry-After in
 // seconds or as an HTTP date; a date in the past asks for no wait. ok is
@@ -163,7 +173,7 @@ func (p attemptPolicy) logf(req *policy.Request, msg string, fields map[string]a
 func retryAfter(h http.Header, now time.Time) (d time.Duration, ok bool) {
 	for _, name := range []string{"Retry-After-Ms", "X-Ms-Retry-After-Ms"} {
 		if ms, err := strconv.ParseInt(strings.TrimSpace(h.Get(name)), 10, 64); err == nil && ms > 0 {
-			return time.Duration(ms) * time.Millisecond, true
+			return time.Duration(min(ms, int64(maxRetryAfter/time.Millisecond))) * time.Millisecond, true
 		}
 	}
 	v := strings.TrimSpace(h.Get("Retry-After"))
@@ -174,11 +184,11 @@ func retryAfter(h http.Header, now time.Time) (d time.Duration, ok bool) {
 		if s < 0 {
 			return 0, false
 		}
-		return time.Duration(min(s, int64(24*time.Hour/time.Second))) * time.Second, true
+		return time.Duration(min(s, int64(maxRetryAfter/time.Second))) * time.Second, true
 	}
 	// azcore parses the IMF-fixdate form, the one RFC 9110 says to send.
 	if t, err := time.Parse(time.RFC1123, v); err == nil {
-		return max(t.Sub(now), 0), true
+		return min(max(t.Sub(now), 0), maxRetryAfter), true
 	}
 	return 0, false
 }

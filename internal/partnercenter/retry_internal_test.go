@@ -28,6 +28,11 @@ func TestRetryAfterForms(t *testing.T) {
 		{map[string]string{"Retry-After": "57", "Retry-After-Ms": "250"}, "250ms", true},
 		{map[string]string{"Retry-After": "57", "X-Ms-Retry-After-Ms": "300"}, "300ms", true},
 		{map[string]string{}, "0s", false},
+		// Capped as Retry-After in seconds is, rather than overflowing.
+		{map[string]string{"Retry-After-Ms": "9223372036854775807"}, "24h0m0s", true},
+		{map[string]string{"X-Ms-Retry-After-Ms": "90000000000"}, "24h0m0s", true},
+		{map[string]string{"Retry-After": "99999999999"}, "24h0m0s", true},
+		{map[string]string{"Retry-After": "Fri, 31 Dec 9999 23:59:59 GMT"}, "24h0m0s", true},
 	}
 	for _, tt := range tests {
 		h := http.Header{}

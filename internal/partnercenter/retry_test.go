@@ -386,6 +386,35 @@ func TestUnauthorizedCachedTokenIsRenewedOnce(t *testing.T) {
 	}
 }
 
+// TestTokenRenewalIsNotARetry: the retry with a new token after a 401 does
+// not count against max retries, so a long Retry-After after it is waited
+// out as on any first attempt, rather than ending the call one attempt
+// early without saying why.
+func TestTokenRenewalIsNotARetry(t *testing.T) {
+	unauthorized := answer(http.StatusUnauthorized, `{"code":400,"description":"Access denied"}`, "WWW-Authenticate", "Bearer")
+	rec := &recorder{responses: []func(http.ResponseWriter){
+		answer(http.StatusOK, seedResponse),
+		unauthorized,
+		answer(http.StatusServiceUnavailable, `{}`, "Retry-After-Ms", "300"),
+		answer(http.StatusOK, seedResponse),
+	}}
+	// One retry; a Retry-After over the 20ms cap is waited out by the
+	// client within the call's deadline.
+	client := retryClient(t, rec, &rotatingCredential{}, func(o *partnercenter.Options) {
+		o.MaxRetries = 1
+		o.ClientOptions.Retry.MaxRetryDelay = 20 * time.Millisecond
+	})
+	if _, err := client.GetBatchStatus(waitContext(t), customerID, trackingID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.GetBatchStatus(waitContext(t), customerID, trackingID); err != nil {
+		t.Fatalf("401, renewed, then 503 with Retry-After 300ms and one retry left: %v", err)
+	}
+	if len(rec.headers) != 4 {
+		t.Errorf("%d requests, want 4: the first call, then 401, 503 and the retry", len(rec.headers))
+	}
+}
+
 func TestEveryAttemptIsLogged(t *testing.T) {
 	rec := &recorder{responses: []func(http.ResponseWriter){answer(http.StatusTooManyRequests, `{}`, "Retry-After-Ms", "1"), answer(http.StatusOK, seedResponse)}}
 	var logged []map[string]any
@@ -539,5 +568,44 @@ func TestRevokedTokenIsRenewedForConcurrentCalls(t *testing.T) {
 		if err != nil {
 			t.Errorf("call %d of %d after the token was revoked: %v", i+1, calls, err)
 		}
+	}
+}
+
+// unexpectedServiceError is Partner Center's documented 500 ApiFault.
+const unexpectedServiceError = `{"code":800003,"description":"Unexpected service error","data":[],"source":"PartnerFD"}`
+
+// TestTimeoutKeepsWhatPartnerCenterSaid: a call whose time runs out while
+// Partner Center keeps answering 500 with an ApiFault reports that
+// answer's status, code and description and the request IDs, not only the
+// context's deadline; so does a wait that polls it.
+func TestTimeoutKeepsWhatPartnerCenterSaid(t *testing.T) {
+	rec := &recorder{responses: []func(http.ResponseWriter){answer(http.StatusInternalServerError, unexpectedServiceError)}}
+	client := retryClient(t, rec, &countingCredential{}, func(o *partnercenter.Options) {
+		o.MaxRetries = 10
+		o.ClientOptions.Retry.RetryDelay = 100 * time.Millisecond
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	_, err := client.GetBatchStatus(ctx, customerID, trackingID)
+	var callErr *partnercenter.CallError
+	if !errors.As(err, &callErr) || !callErr.TimedOut || callErr.LastStatus != 500 || callErr.LastCode != "800003" || callErr.LastDescription != "Unexpected service error" {
+		t.Fatalf("error %v (%#v), want a timed-out CallError keeping the last answer's 500, 800003 and description", err, callErr)
+	}
+	rec.mu.Lock()
+	lastRequestID := rec.headers[len(rec.headers)-1].Get("MS-RequestId")
+	rec.mu.Unlock()
+	want := "the last answer was HTTP 500 Internal Server Error: error 800003: Unexpected service error (MS-RequestId: " + lastRequestID
+	if !strings.Contains(err.Error(), want) || strings.HasSuffix(err.Error(), "context deadline exceeded") {
+		t.Errorf("error %q, want it to contain %q and not end in the context's deadline", err, want)
+	}
+
+	ctx, cancel = context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	_, err = client.WaitForBatch(ctx, customerID, trackingID, fastPolling)
+	var waitErr *partnercenter.WaitTimeoutError
+	if !errors.As(err, &waitErr) || !strings.Contains(err.Error(), "no status was read; the last poll failed: the time allowed for the call ran out after") ||
+		!strings.Contains(err.Error(), "the last answer was HTTP 500 Internal Server Error: error 800003: Unexpected service error (MS-RequestId: ") ||
+		strings.Contains(err.Error(), "context deadline exceeded") {
+		t.Errorf("wait error %q, want the last poll's 500, code and description, and no bare deadline", err)
 	}
 }

@@ -102,3 +102,82 @@ func TestValidateBaseURLTakesOnlyLoopbackForHTTP(t *testing.T) {
 		}
 	}
 }
+
+func TestValidateOIDCRequestURL(t *testing.T) {
+	tests := []struct {
+		url, wantErr string
+	}{
+		{"https://pipelines.actions.githubusercontent.com/abc/idtoken/?api-version=2.0", ""},
+		{"https://dev.azure.com/contoso/00000000-0000-4000-8000-000000000001/_apis/distributedtask/hubs/build/plans/1/jobs/2/oidctoken", ""},
+		{"http://127.0.0.1:8080/oidc/token", ""},
+		{"http://token.example.com/oidc", "uses http to a host that is not a loopback address"},
+		{"ftp://token.example.com/oidc", "must use https"},
+		{"https://user:secret@token.example.com/oidc", "must not contain user information"},
+		{"https://token.example.com/oidc#x", "must not contain a fragment"},
+		{"token.example.com", "must be an absolute URL"},
+	}
+	for _, tt := range tests {
+		err := partnercenter.ValidateOIDCRequestURL(tt.url)
+		if tt.wantErr == "" && err != nil || tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
+			t.Errorf("ValidateOIDCRequestURL(%q) = %v, want %q", tt.url, err, tt.wantErr)
+		}
+	}
+}
+
+// TestURLMessagesQuoteNoSecret: a message quoting a refused URL leaves out
+// its user information and query, where passwords and tokens hide.
+func TestURLMessagesQuoteNoSecret(t *testing.T) {
+	checks := map[string]func(string) error{
+		"base URL": partnercenter.ValidateBaseURL, "authority host": partnercenter.ValidateAuthorityHost,
+		"managed identity endpoint": partnercenter.ValidateManagedIdentityEndpoint, "OIDC request URL": partnercenter.ValidateOIDCRequestURL,
+	}
+	for name, check := range checks {
+		for _, raw := range []string{
+			"https://user:hunter2@api.example.com/path",
+			"http://api.example.com/path?sig=hunter2",
+			"https://api.example.com/v1?sig=hunter2",
+			"ftp://user:hunter2@api.example.com/?sig=hunter2",
+			"https://api.example.com/%zz?sig=hunter2",
+			"https://user:hunter2@api.example.com:badport/",
+		} {
+			err := check(raw)
+			if err == nil {
+				continue
+			}
+			if strings.Contains(err.Error(), "hunter2") {
+				t.Errorf("%s: the error for %s quotes a secret: %v", name, raw, err)
+			}
+			if !strings.Contains(err.Error(), "api.example.com") {
+				t.Errorf("%s: the error for %s does not name the host: %v", name, raw, err)
+			}
+		}
+	}
+}
+
+// TestUnknownHosts: the hosts of no known cloud, which a plan warns of,
+// and the ones it does not.
+func TestUnknownHosts(t *testing.T) {
+	for _, tt := range []struct {
+		url, api, authority string
+	}{
+		{"https://api.partnercenter.microsoft.com", "", "api.partnercenter.microsoft.com"},
+		{"https://API.PartnerCenter.microsoft.com/", "", "API.PartnerCenter.microsoft.com"},
+		{"https://partner.partnercenterapi.microsoftonline.cn", "", "partner.partnercenterapi.microsoftonline.cn"},
+		{"https://login.microsoftonline.com/", "login.microsoftonline.com", ""},
+		{"https://login.microsoftonline.us/", "login.microsoftonline.us", ""},
+		{"https://login.chinacloudapi.cn/", "login.chinacloudapi.cn", ""},
+		{"https://partnercenter.contoso.example/api", "partnercenter.contoso.example", "partnercenter.contoso.example"},
+		{"https://api.partnercenter.microsoft.com.contoso.example", "api.partnercenter.microsoft.com.contoso.example", "api.partnercenter.microsoft.com.contoso.example"},
+		{"http://127.0.0.1:8443", "", ""},
+		{"https://localhost:8443/", "", ""},
+		{"https://[::1]:8443/", "", ""},
+		{"not a URL", "", ""},
+	} {
+		if got := partnercenter.UnknownAPIHost(tt.url); got != tt.api {
+			t.Errorf("UnknownAPIHost(%q) = %q, want %q", tt.url, got, tt.api)
+		}
+		if got := partnercenter.UnknownAuthorityHost(tt.url); got != tt.authority {
+			t.Errorf("UnknownAuthorityHost(%q) = %q, want %q", tt.url, got, tt.authority)
+		}
+	}
+}

@@ -57,9 +57,14 @@ func (d *providerData) partnerCenter() (*partnercenter.Client, diag.Diagnostics)
 // attribute or environment variable it came from.
 func newProviderData(cfg providerModel, ua string, env environment, wait partnercenter.WaitOptions) (*providerData, diag.Diagnostics) {
 	var diags diag.Diagnostics
+	// invalid reports a value from source that cannot be used, or, without
+	// a source, a setting err explains on its own.
 	invalid := func(s setting, source string, err error) {
-		diags.AddAttributeError(path.Root(s.attribute), "Invalid provider configuration",
-			fmt.Sprintf("The %s is invalid: %s.", source, err))
+		detail := fmt.Sprintf("The %s is invalid: %s.", source, err)
+		if source == "" {
+			detail = err.Error() + "."
+		}
+		diags.AddAttributeError(path.Root(s.attribute), "Invalid provider configuration", detail)
 	}
 
 	envName, envSource := settingEnvironment.resolve(cfg.Environment, env)
@@ -107,6 +112,7 @@ func newProviderData(cfg providerModel, ua string, env environment, wait partner
 	options.ClientID = clientID
 	options.AuthorityHost = authorityHost
 	options.DisableInstanceDiscovery = customAuthority
+	options.Log = logSignIn
 	credential, err := partnercenter.NewCredential(options)
 	if errors.Is(err, partnercenter.ErrNoCredential) {
 		return &providerData{missingCredential: describeSignInError(err)}, diags
@@ -160,11 +166,21 @@ func credentialOptions(cfg providerModel, env environment, invalid func(setting,
 		UseOIDC:                   boolean(settingUseOIDC, cfg.UseOIDC, false),
 		OIDCToken:                 str(settingOIDCToken, cfg.OIDCToken),
 		OIDCTokenFilePath:         str(settingOIDCTokenFilePath, cfg.OIDCTokenFilePath),
-		OIDCRequestURL:            str(settingOIDCRequestURL, cfg.OIDCRequestURL),
-		OIDCRequestToken:          str(settingOIDCRequestToken, cfg.OIDCRequestToken),
 		ADOServiceConnectionID:    str(settingADOServiceConnID, cfg.ADOPipelineServiceConnectionID),
 		UseManagedIdentity:        boolean(settingUseMSI, cfg.UseMSI, false),
 		UseAzureCLI:               boolean(settingUseCLI, cfg.UseCLI, true),
+	}
+	if o.UseOIDC {
+		// The URL receives the token: both come from the same place.
+		request, err := resolveOIDCRequest(cfg.OIDCRequestURL, cfg.OIDCRequestToken, env)
+		if err != nil {
+			invalid(settingOIDCRequestURL, "", err)
+		} else if request.url != "" {
+			if err := partnercenter.ValidateOIDCRequestURL(request.url); err != nil {
+				invalid(settingOIDCRequestURL, request.urlSource, err)
+			}
+		}
+		o.OIDCRequestURL, o.OIDCRequestToken = request.url, request.token
 	}
 	if encoded, source := settingClientCertificate.resolve(cfg.ClientCertificate, env); encoded != "" {
 		certificate, err := base64.StdEncoding.DecodeString(strings.TrimSpace(encoded))
@@ -216,5 +232,9 @@ func describeSignInError(err error) string {
 		fmt.Fprintf(&b, "\n%d. %s, set by %s: %s", i+1, a.Source, strings.Join(names, " or "), a.Outcome)
 	}
 	fmt.Fprintf(&b, "\n\nThe application's sign-ins also need %s and %s.", settingTenantID.describe(), settingClientID.describe())
+	if !errors.Is(err, partnercenter.ErrNoCredential) {
+		b.WriteString(" The provider stops at the first configured source that fails, so that a run never signs in as another " +
+			"identity than the one configured; only a managed identity or an Azure CLI that is not available on this machine passes on to the next source.")
+	}
 	return b.String()
 }

@@ -276,7 +276,8 @@ func TestAccSignIn_azureCLI(t *testing.T) {
 }
 
 // TestAccSignIn_nothingConfiguredListsEverySource runs alone: it takes az
-// off the process's PATH.
+// off the process's PATH. The client secret lacks its tenant and client
+// IDs, so the chain stops there rather than try the Azure CLI.
 func TestAccSignIn_nothingConfiguredListsEverySource(t *testing.T) {
 	t.Setenv("PATH", t.TempDir()) // no az
 	em := newTestEmulator(t)
@@ -292,9 +293,9 @@ func TestAccSignIn_nothingConfiguredListsEverySource(t *testing.T) {
 				`.*2\. refresh token.*skipped,\s+not\s+configured` +
 				`.*3\. OIDC federated token.*skipped,\s+not\s+enabled` +
 				`.*4\. client certificate.*skipped,\s+not\s+configured` +
-				`.*5\. client secret.*skipped,\s+needs\s+a\s+tenant\s+ID\s+and\s+a\s+client\s+ID` +
+				`.*5\. client secret.*failed:\s+configured,\s+but\s+it\s+needs\s+a\s+tenant\s+ID\s+and\s+a\s+client\s+ID` +
 				`.*6\. managed identity.*skipped,\s+not\s+enabled` +
-				`.*7\. Azure CLI.*failed:\s+AzureCLICredential:\s+executable\s+not\s+found\s+on\s+path`),
+				`.*7\. Azure CLI.*not\s+tried,\s+because\s+the\s+client\s+secret\s+failed`),
 		}},
 	})
 	for _, r := range em.Requests() {
@@ -452,4 +453,75 @@ resource "terraform_data" "token" {
 		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps:                    []resource.TestStep{{Config: config}},
 	})
+}
+
+// TestAccSignIn_configuredSourceFailureStopsTheChain configures a client
+// secret without its tenant ID, and a managed identity that would sign in
+// as another identity: the run must fail at the secret, never asking the
+// managed identity.
+func TestAccSignIn_configuredSourceFailureStopsTheChain(t *testing.T) {
+	em := newTestEmulator(t)
+	// The client ID picks the user-assigned managed identity too.
+	em.RegisterManagedIdentity(emulator.DefaultTenantID, emulator.DefaultClientID)
+	readFails(t, providerBlock(attrs{
+		"base_url": em.URL, "authority_host": em.URL + "/", "client_id": emulator.DefaultClientID, "client_secret": emulator.DefaultClientSecret,
+		"use_msi": true, "msi_endpoint": em.PlainURL + "/metadata/identity/oauth2/token",
+	})+batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+		"Failed to sign in to Partner Center",
+		`5\. client secret, set by client_secret .*: failed: configured, but it needs a tenant ID`,
+		`6\. managed identity, set by use_msi .*: not tried, because the client secret failed`,
+		"The provider stops at the first configured source that fails, so that a run never signs in as another identity than the one configured")
+	for _, r := range em.Requests() {
+		if r.Path == "/metadata/identity/oauth2/token" {
+			t.Errorf("the managed identity was asked for a token after the client secret failed")
+		}
+	}
+}
+
+// TestAccProvider_refreshTokenFromEnvironmentWithoutApplicationCredentialAtPlanTime:
+// PARTNERCENTER_REFRESH_TOKEN without the application's credential fails
+// the plan as refresh_token does.
+func TestAccProvider_refreshTokenFromEnvironmentWithoutApplicationCredentialAtPlanTime(t *testing.T) {
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(map[string]string{"PARTNERCENTER_REFRESH_TOKEN": "0.refresh"}),
+		Steps: []resource.TestStep{{
+			Config:   `provider "partnercenter" {}` + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+			PlanOnly: true,
+			ExpectError: regexp.MustCompile(`(?s)Invalid provider configuration.*` +
+				wrapped(`refresh_token, from the environment variable PARTNERCENTER_REFRESH_TOKEN, is exchanged with the application's own credential, and none is configured`)),
+		}},
+	})
+}
+
+// TestAccSignIn_sourceLoggedAtInfo runs alone: Terraform's log settings are
+// the process's. TF_LOG=INFO names the source that signed in, not the
+// secret.
+func TestAccSignIn_sourceLoggedAtInfo(t *testing.T) {
+	em := newTestEmulator(t)
+	logFile := filepath.Join(t.TempDir(), "info.log")
+	t.Setenv("TF_LOG", "INFO")
+	t.Setenv("TF_LOG_PATH", logFile)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{{
+			Config:            em.providerConfig() + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+			ConfigStateChecks: []statecheck.StateCheck{expect("status", knownvalue.StringExact("finished"))},
+		}},
+	})
+	content, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found bool
+	for _, line := range strings.Split(string(content), "\n") {
+		if strings.Contains(line, "[INFO]") && strings.Contains(line, "Signed in to Entra ID for Partner Center") {
+			found = found || strings.Contains(line, `sign_in_source="client secret"`)
+		}
+	}
+	if !found {
+		t.Errorf("no INFO line names the client secret as the sign-in source")
+	}
+	if strings.Contains(string(content), emulator.DefaultClientSecret) {
+		t.Errorf("the log holds the client secret")
+	}
 }

@@ -198,6 +198,9 @@ func (op operation) waitTimeoutDiagnostic(e *partnercenter.WaitTimeoutError) dia
 func describeResponseError(e *partnercenter.ResponseError) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "HTTP status: %s\n", e.Status())
+	if e.RedirectTo != "" {
+		fmt.Fprintf(&b, "Redirected to: %s (not followed: Partner Center does not redirect)\n", e.RedirectTo)
+	}
 	if e.Code != "" {
 		fmt.Fprintf(&b, "Partner Center code: %s\n", e.Code)
 	}
@@ -211,13 +214,25 @@ func describeResponseError(e *partnercenter.ResponseError) string {
 	return b.String()
 }
 
-// describeCallError lists what a call that got no usable answer saw.
+// describeCallError lists what a call that got no usable answer saw: the
+// last answer, with Partner Center's code and description, and the last
+// failure unless the call ended waiting to retry after that answer, when
+// the answer is the failure and the time limit is said already.
 func describeCallError(e *partnercenter.CallError) string {
 	var b strings.Builder
 	if e.LastStatus != 0 {
 		fmt.Fprintf(&b, "Last HTTP status: %s\n", e.LastStatusText())
 	}
-	fmt.Fprintf(&b, "Last error: %v\nMS-RequestId: %s\nMS-CorrelationId: %s\nAttempts: %d", e.Err, e.RequestID, e.CorrelationID, e.Attempts)
+	if e.LastCode != "" {
+		fmt.Fprintf(&b, "Partner Center code: %s\n", e.LastCode)
+	}
+	if e.LastDescription != "" {
+		fmt.Fprintf(&b, "Description: %s\n", e.LastDescription)
+	}
+	if !e.AfterAnswer {
+		fmt.Fprintf(&b, "Last error: %v\n", e.Err)
+	}
+	fmt.Fprintf(&b, "MS-RequestId: %s\nMS-CorrelationId: %s\nAttempts: %d", e.RequestID, e.CorrelationID, e.Attempts)
 	if e.RetryAfter > 0 {
 		fmt.Fprintf(&b, "\nRetry-After: %s", e.RetryAfter)
 	}

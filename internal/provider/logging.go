@@ -14,6 +14,13 @@ func logAttempt(ctx context.Context, msg string, fields map[string]any) {
 	tflog.Debug(ctx, msg, fields)
 }
 
+// logSignIn writes which sign-in source got the run's first token to
+// Terraform's log at INFO, so that TF_LOG=INFO shows which identity the run
+// acts as. The client passes the source's name only, never a secret.
+func logSignIn(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Info(ctx, msg, fields)
+}
+
 // routeSDKLogs sends the Azure SDK's request, response and retry messages to
 // Terraform's log at TRACE, headers redacted but the request IDs. The SDK's
 // log is process-wide and carries no context, so the messages go to the

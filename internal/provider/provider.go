@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -220,7 +221,8 @@ var providerSchema = sync.OnceValue(func() schema.Schema {
 			settingOIDCRequestURL.attribute: schema.StringAttribute{
 				MarkdownDescription: "The URL a CI job requests its federated token from: GitHub Actions' `ACTIONS_ID_TOKEN_REQUEST_URL`, " +
 					"or Azure DevOps' `SYSTEM_OIDCREQUESTURI` together with `ado_pipeline_service_connection_id`." + settingOIDCRequestURL.envDescription(),
-				Optional: true,
+				Optional:   true,
+				Validators: []validator.String{endpointValidator{check: partnercenter.ValidateOIDCRequestURL, description: oidcRequestURLRule}},
 			},
 			settingOIDCRequestToken.attribute: schema.StringAttribute{
 				MarkdownDescription: "The bearer token for `oidc_request_url`." + settingOIDCRequestToken.envDescription(),
@@ -334,6 +336,7 @@ func (p *partnerCenterProvider) ValidateConfig(ctx context.Context, req provider
 			fmt.Sprintf("The %s is %q, which is deprecated: %s. Use %q (the default); a later version of the provider will refuse %q.",
 				source, name, deprecatedEnvironments[name], partnercenter.DefaultEnvironment, name))
 	}
+	warnUnknownHosts(cfg, env, &resp.Diagnostics)
 	// An unknown use_oidc resolves to false here, so it is not checked.
 	useOIDC, _, _ := settingUseOIDC.resolveBool(cfg.UseOIDC, false, env)
 	if useOIDC && !cfg.UseOIDC.IsUnknown() && !settingOIDCToken.isSet(cfg.OIDCToken, env) && !settingOIDCTokenFilePath.isSet(cfg.OIDCTokenFilePath, env) &&
@@ -342,16 +345,71 @@ func (p *partnerCenterProvider) ValidateConfig(ctx context.Context, req provider
 			"use_oidc is true, but no federated token is configured. Set one of "+settingOIDCToken.describe()+", "+
 				settingOIDCTokenFilePath.describe()+", or "+settingOIDCRequestURL.describe()+" with "+settingOIDCRequestToken.describe()+".")
 	}
-	if !cfg.OIDCRequestURL.IsNull() && !settingOIDCRequestToken.isSet(cfg.OIDCRequestToken, env) {
-		resp.Diagnostics.AddAttributeError(path.Root(settingOIDCRequestURL.attribute), "Invalid provider configuration",
-			"oidc_request_url is set, but no token to request with. Set "+settingOIDCRequestToken.describe()+".")
+	if useOIDC || cfg.UseOIDC.IsUnknown() || !cfg.OIDCRequestURL.IsNull() {
+		// An unknown value will be known at apply: it counts as set, in
+		// the place of the attribute.
+		known := func(v types.String) types.String {
+			if v.IsUnknown() {
+				return types.StringValue("(known after apply)")
+			}
+			return v
+		}
+		if _, err := resolveOIDCRequest(known(cfg.OIDCRequestURL), known(cfg.OIDCRequestToken), env); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root(settingOIDCRequestURL.attribute), "Invalid provider configuration", err.Error()+".")
+		}
 	}
-	if !cfg.RefreshToken.IsNull() && !settingClientSecret.isSet(cfg.ClientSecret, env) && !settingClientSecretFilePath.isSet(cfg.ClientSecretFilePath, env) &&
+	// A refresh token from the environment is checked as one from the
+	// configuration: without the application's credential, the chain would
+	// stop at it.
+	if settingRefreshToken.isSet(cfg.RefreshToken, env) && !settingClientSecret.isSet(cfg.ClientSecret, env) && !settingClientSecretFilePath.isSet(cfg.ClientSecretFilePath, env) &&
 		!settingClientCertificate.isSet(cfg.ClientCertificate, env) && !settingClientCertificatePath.isSet(cfg.ClientCertificatePath, env) {
+		name := settingRefreshToken.attribute
+		if cfg.RefreshToken.IsNull() {
+			_, source := settingRefreshToken.resolve(cfg.RefreshToken, env)
+			name += ", from the " + source + ","
+		}
 		resp.Diagnostics.AddAttributeError(path.Root(settingRefreshToken.attribute), "Invalid provider configuration",
-			"refresh_token is exchanged with the application's own credential, and none is configured. Set one of "+
+			name+" is exchanged with the application's own credential, and none is configured. Set one of "+
 				settingClientSecret.describe()+", "+settingClientSecretFilePath.describe()+", "+settingClientCertificate.describe()+" or "+
 				settingClientCertificatePath.describe()+".")
+	}
+}
+
+// warnUnknownHosts warns of a base_url or authority_host, set or from the
+// environment, whose host is no known cloud's and not loopback: it will
+// receive the bearer token or the application's credentials. A value
+// that is not a valid URL is its validator's business.
+func warnUnknownHosts(cfg providerModel, env environment, diags *diag.Diagnostics) {
+	known := "(" + strings.Join(partnercenter.EnvironmentNames(), ", ") + ")"
+	checks := []struct {
+		s       setting
+		v       types.String
+		valid   func(string) error
+		unknown func(string) string
+		detail  string
+	}{
+		{settingBaseURL, cfg.BaseURL, partnercenter.ValidateBaseURL, partnercenter.UnknownAPIHost,
+			"which is not the Partner Center API of a known cloud " + known + ". Every request to Partner Center carries the bearer token " +
+				"to %[2]s: make sure it is a host you trust, such as your own API gateway."},
+		{settingAuthorityHost, cfg.AuthorityHost, partnercenter.ValidateAuthorityHost, partnercenter.UnknownAuthorityHost,
+			"which is not the Entra ID authority of a known cloud " + known + ". Every sign-in with the application's credentials sends its " +
+				"client secret, certificate-signed assertion, federated token or refresh token to %[2]s: make sure it is a host you trust."},
+	}
+	for _, c := range checks {
+		value, source := c.s.resolve(c.v, env)
+		if value == "" || c.valid(value) != nil {
+			continue
+		}
+		host := c.unknown(value)
+		if host == "" {
+			continue
+		}
+		name := c.s.attribute
+		if c.v.IsNull() {
+			name = "The " + source
+		}
+		diags.AddAttributeWarning(path.Root(c.s.attribute), "Credentials go to an unknown host",
+			fmt.Sprintf("%[1]s names %[2]s, "+c.detail, name, host))
 	}
 }
 

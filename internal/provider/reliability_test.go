@@ -449,3 +449,37 @@ func newPrefixedEmulator(t *testing.T, em *testEmulator, prefix string) *gateway
 	g.url = server.URL
 	return g
 }
+
+// unexpectedServiceError is Partner Center's documented 500 ApiFault.
+var unexpectedServiceError = []byte(`{"code":800003,"description":"Unexpected service error","data":[],"source":"PartnerFD"}`)
+
+// TestAccReliability_timeoutKeepsTheLastApiFault: a read that runs out of
+// time while Partner Center keeps answering 500 with an ApiFault names that
+// answer's status, code, description and request IDs, not the deadline.
+func TestAccReliability_timeoutKeepsTheLastApiFault(t *testing.T) {
+	em := newTestEmulator(t)
+	em.InjectFaults(batchRoute, emulator.Fault{Status: http.StatusInternalServerError, Body: unexpectedServiceError, Times: -1})
+	readFails(t, reliabilityConfig(em, attrs{"max_retries": 10}, "3s"), "Partner Center unavailable",
+		`did not complete within timeouts { read } = 3s`,
+		`Last HTTP status: 500 Internal Server Error Partner Center code: 800003 Description: Unexpected service error MS-RequestId: [0-9a-f-]{36} MS-CorrelationId: [0-9a-f-]{36} Attempts: [0-9]+\n`)
+}
+
+// TestAccDeviceBatchStatus_waitTimeoutKeepsTheLastApiFault is the same for
+// a wait whose polls keep failing.
+func TestAccDeviceBatchStatus_waitTimeoutKeepsTheLastApiFault(t *testing.T) {
+	em := newTestEmulator(t)
+	em.InjectFaults(batchRoute, emulator.Fault{Status: http.StatusInternalServerError, Body: unexpectedServiceError, Times: -1})
+	readFails(t, em.providerConfig(attrs{"max_retries": 10})+fmt.Sprintf(`
+data "partnercenter_device_batch_status" "test" {
+  customer_id         = %q
+  batch_tracking_id   = %q
+  wait_for_completion = true
+
+  timeouts {
+    read = "3s"
+  }
+}
+`, emulator.SeedCustomerID, emulator.SeedBatchTrackingID), "Timed out waiting for the device batch to finish",
+		`gave up waiting for the batch after 3(\.\d)?s: no status was read; the last poll failed: the time allowed for the call ran out after [0-9]+ attempts; `+
+			`the last answer was HTTP 500 Internal Server Error: error 800003: Unexpected service error \(MS-RequestId: [0-9a-f-]{36}, MS-CorrelationId: [0-9a-f-]{36}\)\.`)
+}

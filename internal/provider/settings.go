@@ -149,3 +149,51 @@ func retrySettings(cfg providerModel, env environment, invalid func(setting, str
 	}
 	return maxRetries, d
 }
+
+// oidcRequest is the OIDC request URL and the token sent to it as a bearer
+// token, with where each came from.
+type oidcRequest struct {
+	url, token             string
+	urlSource, tokenSource string
+}
+
+// resolveOIDCRequest resolves oidc_request_url and oidc_request_token as a
+// pair, so that a request token from one place never goes to a URL from
+// another: the provider's own settings (the attributes, else
+// PARTNERCENTER_OIDC_REQUEST_*), ARM_OIDC_REQUEST_*, GitHub Actions'
+// ACTIONS_ID_TOKEN_REQUEST_* and Azure DevOps' SYSTEM_OIDCREQUESTURI with
+// SYSTEM_ACCESSTOKEN, in that order. The first place that sets a URL
+// decides; its token must come from the same place. settingOIDCRequestURL
+// and settingOIDCRequestToken list their variables in the same order.
+func resolveOIDCRequest(urlValue, tokenValue types.String, env environment) (oidcRequest, error) {
+	own := func(s setting, v types.String) (value, source string) {
+		if !v.IsNull() && !v.IsUnknown() {
+			return v.ValueString(), "attribute " + s.attribute
+		}
+		return env(s.env[0]), "environment variable " + s.env[0]
+	}
+	for i := range settingOIDCRequestURL.env {
+		var r oidcRequest
+		urlName, tokenName := settingOIDCRequestURL.env[i], settingOIDCRequestToken.env[i]
+		if i == 0 {
+			r.url, r.urlSource = own(settingOIDCRequestURL, urlValue)
+			r.token, r.tokenSource = own(settingOIDCRequestToken, tokenValue)
+			if !urlValue.IsNull() {
+				urlName = settingOIDCRequestURL.attribute
+			}
+			tokenName = settingOIDCRequestToken.attribute + " (" + tokenName + ")"
+		} else {
+			r.url, r.urlSource = env(urlName), "environment variable "+urlName
+			r.token, r.tokenSource = env(tokenName), "environment variable "+tokenName
+		}
+		switch {
+		case r.url == "":
+			continue
+		case r.token == "":
+			return oidcRequest{}, fmt.Errorf("%s is set, but no token to request with. Set %s: a request token is taken only from the same "+
+				"place as its URL, so that it never goes to a URL from elsewhere", urlName, tokenName)
+		}
+		return r, nil
+	}
+	return oidcRequest{}, nil
+}

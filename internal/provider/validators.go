@@ -52,12 +52,20 @@ func (v guidValidator) ValidateString(ctx context.Context, req validator.StringR
 // the rule lives in one place.
 type endpointValidator struct {
 	check func(string) error
+	// description says what check accepts, when not the default.
+	description string
 }
 
 var _ validator.String = endpointValidator{}
 
+// oidcRequestURLRule is what partnercenter.ValidateOIDCRequestURL accepts.
+const oidcRequestURLRule = "value must be an absolute https URL (http only to a loopback address) without fragment or user information"
+
 // Description implements validator.Describer.
-func (endpointValidator) Description(context.Context) string {
+func (v endpointValidator) Description(context.Context) string {
+	if v.description != "" {
+		return v.description
+	}
 	return "value must be an absolute https URL without query, fragment or user information"
 }
 
