@@ -6,6 +6,7 @@ import (
 	"context"
 	"flag"
 	"log"
+	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
@@ -15,13 +16,24 @@ import (
 // version is set by the release build (-ldflags "-X main.version=...").
 var version = "dev"
 
+// providerAddress is the provider's registry address, whose type names the
+// provider's logger (TF_LOG_PROVIDER_PARTNERCENTER).
+const providerAddress = "registry.terraform.io/seed-8b9b5c63/partnercenter"
+
 func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
+	// A provider under a debugger logs to the terminal that started it,
+	// which Terraform's log settings do not govern.
+	if !debug {
+		if err := silenceDiscardedLogs(os.LookupEnv, os.Setenv); err != nil {
+			log.Fatal(err)
+		}
+	}
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: "registry.terraform.io/seed-8b9b5c63/partnercenter",
+		Address: providerAddress,
 		Debug:   debug,
 	})
 	if err != nil {
