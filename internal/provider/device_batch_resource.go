@@ -358,9 +358,7 @@ func (r *deviceBatchResource) finishUpload(ctx context.Context, client *partnerc
 	if job == nil {
 		return &uploadResult{lastUpload: types.ObjectNull(lastUploadAttributeTypes)}, false
 	}
-	o := r.data.wait
-	o.OnPoll = logPoll(ctx, job.CustomerID, job.TrackingID)
-	details, err := client.WaitForBatch(ctx, job.CustomerID, job.TrackingID, o)
+	details, err := waitForBatch(ctx, client, job.CustomerID, job.TrackingID, r.data.wait)
 	if err != nil {
 		diags.Append(ops.wait(job).errorDiagnostic(err))
 		return nil, false

@@ -30,6 +30,5 @@ func readBatch(ctx context.Context, client *partnercenter.Client, customerID, tr
 	if !wait {
 		return client.GetBatchStatus(ctx, customerID, trackingID)
 	}
-	o.OnPoll = logPoll(ctx, customerID, trackingID)
-	return client.WaitForBatch(ctx, customerID, trackingID, o)
+	return waitForBatch(ctx, client, customerID, trackingID, o)
 }

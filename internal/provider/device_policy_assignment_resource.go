@@ -230,9 +230,7 @@ func (r *devicePolicyAssignmentResource) assign(ctx context.Context, m *devicePo
 			diags.Append(op.errorDiagnostic(err))
 			return
 		}
-		o := r.data.wait
-		o.OnPoll = logPoll(ctx, job.CustomerID, job.TrackingID)
-		details, err := client.WaitForBatch(ctx, job.CustomerID, job.TrackingID, o)
+		details, err := waitForBatch(ctx, client, job.CustomerID, job.TrackingID, r.data.wait)
 		if err != nil {
 			diags.Append(ops.wait(job).errorDiagnostic(err))
 			return

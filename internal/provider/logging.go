@@ -34,10 +34,11 @@ func routeSDKLogs(ctx context.Context) {
 	})
 }
 
-// logPoll logs each poll of a batch job at INFO, so that TF_LOG=INFO shows
-// how a wait progresses.
-func logPoll(ctx context.Context, customerID, trackingID string) func(*partnercenter.BatchUploadDetails) {
-	return func(details *partnercenter.BatchUploadDetails) {
+// waitForBatch waits for a batch job to finish, pacing its polls as o says,
+// and logs each poll at INFO, so that TF_LOG=INFO shows how every wait of
+// the provider progresses.
+func waitForBatch(ctx context.Context, client *partnercenter.Client, customerID, trackingID string, o partnercenter.WaitOptions) (*partnercenter.BatchUploadDetails, error) {
+	o.OnPoll = func(details *partnercenter.BatchUploadDetails) {
 		tflog.Info(ctx, "Polled device batch status", map[string]any{
 			"customer_id":       customerID,
 			"batch_tracking_id": trackingID,
@@ -46,4 +47,5 @@ func logPoll(ctx context.Context, customerID, trackingID string) func(*partnerce
 			"failed_devices":    details.FailedDeviceCount(),
 		})
 	}
+	return client.WaitForBatch(ctx, customerID, trackingID, o)
 }
