@@ -57,15 +57,8 @@ func (e *ResponseError) Error() string {
 	if e.RedirectTo != "" {
 		fmt.Fprintf(&b, ", a redirect to %s, which is not followed", e.RedirectTo)
 	}
-	switch {
-	case e.Code != "" && e.Description != "":
-		fmt.Fprintf(&b, ": error %s: %s", e.Code, e.Description)
-	case e.Code != "":
-		fmt.Fprintf(&b, ": error %s", e.Code)
-	case e.Description != "":
-		fmt.Fprintf(&b, ": %s", e.Description)
-	}
-	fmt.Fprintf(&b, " (%s)", e.requestIDs())
+	writeFault(&b, e.Code, e.Description)
+	fmt.Fprintf(&b, " (%s)", requestIDs(e.RequestID, e.CorrelationID))
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
 	}
@@ -91,8 +84,23 @@ func (e *ResponseError) Status() string {
 	return fmt.Sprintf("%d %s", e.StatusCode, http.StatusText(e.StatusCode))
 }
 
-func (e *ResponseError) requestIDs() string {
-	return headerRequestID + ": " + e.RequestID + ", " + headerCorrelationID + ": " + e.CorrelationID
+// requestIDs names a call's IDs as Microsoft support asks for them, for
+// every error that quotes them.
+func requestIDs(requestID, correlationID string) string {
+	return headerRequestID + ": " + requestID + ", " + headerCorrelationID + ": " + correlationID
+}
+
+// writeFault writes Partner Center's error code and description, those it
+// sent, as the end of a sentence about its answer.
+func writeFault(b *strings.Builder, code, description string) {
+	switch {
+	case code != "" && description != "":
+		fmt.Fprintf(b, ": error %s: %s", code, description)
+	case code != "":
+		fmt.Fprintf(b, ": error %s", code)
+	case description != "":
+		fmt.Fprintf(b, ": %s", description)
+	}
 }
 
 // apiFault is the error body of Partner Center. A throttled call answers with
@@ -202,18 +210,11 @@ func (e *CallError) Error() string {
 	if e.LastStatus != 0 {
 		fmt.Fprintf(&b, "; the last answer was HTTP %s", e.LastStatusText())
 	}
-	switch {
-	case e.LastCode != "" && e.LastDescription != "":
-		fmt.Fprintf(&b, ": error %s: %s", e.LastCode, e.LastDescription)
-	case e.LastCode != "":
-		fmt.Fprintf(&b, ": error %s", e.LastCode)
-	case e.LastDescription != "":
-		fmt.Fprintf(&b, ": %s", e.LastDescription)
-	}
+	writeFault(&b, e.LastCode, e.LastDescription)
 	if e.RetryAfter > 0 {
 		fmt.Fprintf(&b, " with Retry-After %s", e.RetryAfter)
 	}
-	fmt.Fprintf(&b, " (%s: %s, %s: %s)", headerRequestID, e.RequestID, headerCorrelationID, e.CorrelationID)
+	fmt.Fprintf(&b, " (%s)", requestIDs(e.RequestID, e.CorrelationID))
 	if !e.AfterAnswer {
 		fmt.Fprintf(&b, ": %v", e.Err)
 	}

@@ -51,7 +51,7 @@ type answered struct {
 
 // invalid is the error of a success answer that is not what was asked for.
 func (a answered) invalid(reason string) error {
-	return fmt.Errorf("%w: %s (%s: %s, %s: %s)", ErrInvalidResponse, reason, headerRequestID, a.requestID, headerCorrelationID, a.correlationID)
+	return fmt.Errorf("%w: %s (%s)", ErrInvalidResponse, reason, requestIDs(a.requestID, a.correlationID))
 }
 
 // do sends r through the pipeline, which signs, retries and logs it, and
@@ -82,7 +82,7 @@ func (c *Client) do(ctx context.Context, r request) (answered, error) {
 	case errors.Is(err, errRetryAfterTooLong) && resp != nil:
 		return answered{}, newResponseError(resp, state)
 	case errors.Is(err, ErrInvalidResponse):
-		return answered{}, fmt.Errorf("%w (%s: %s, %s: %s)", err, headerRequestID, state.requestID, headerCorrelationID, state.correlationID)
+		return answered{}, fmt.Errorf("%w (%s)", err, requestIDs(state.requestID, state.correlationID))
 	case err != nil:
 		return answered{}, newCallError(ctx, state, err)
 	}
