@@ -151,12 +151,8 @@ func (c *Client) WaitForBatch(ctx context.Context, customerID, batchTrackingID s
 			}
 		}
 		delay = min(2*delay, o.MaxDelay)
-		timer := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
+		if !sleep(ctx, wait) {
 			return nil, timedOut(nil, 0, ctx.Err())
-		case <-timer.C:
 		}
 	}
 }
@@ -174,14 +170,23 @@ func RetryWhileConflict(ctx context.Context, o WaitOptions, call func(context.Co
 		if KindOf(err) != KindConflict {
 			return err
 		}
-		timer := time.NewTimer(jitter(delay))
-		select {
-		case <-ctx.Done():
-			timer.Stop()
+		if !sleep(ctx, jitter(delay)) {
 			return err
-		case <-timer.C:
 		}
 		delay = min(2*delay, o.MaxDelay)
+	}
+}
+
+// sleep waits d, or until ctx ends, whichever comes first; it reports
+// whether it waited all of d.
+func sleep(ctx context.Context, d time.Duration) bool {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-timer.C:
+		return true
 	}
 }
 

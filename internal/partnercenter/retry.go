@@ -145,9 +145,7 @@ func (p attemptPolicy) Do(req *policy.Request) (*http.Response, error) {
 	// The answer is discarded after the wait; reading it now frees the
 	// connection rather than holding it open.
 	runtime.Drain(resp)
-	select {
-	case <-time.After(c.retryAfter):
-	case <-c.ctx.Done():
+	if !sleep(c.ctx, c.retryAfter) {
 		// azcore sees the call's context ended and returns its error.
 		return resp, nil
 	}
