@@ -148,17 +148,14 @@ func (c *Client) policyCall(ctx context.Context, method, path string, body any, 
 // the devices deviceIDs of a customer (operation #8), and returns the batch
 // job that applies it.
 func (c *Client) AssignPolicy(ctx context.Context, customerID, policyID string, deviceIDs []string) (*BatchJob, error) {
-	type policy struct {
-		Key   string `json:"key"`
-		Value string `json:"value"`
-	}
+	// Not deviceWire: its id is omitempty, and every device here names one.
 	type device struct {
-		ID       string   `json:"id"`
-		Policies []policy `json:"policies"`
+		ID       string       `json:"id"`
+		Policies []policyPair `json:"policies"`
 	}
 	devices := make([]device, len(deviceIDs))
 	for i, id := range deviceIDs {
-		devices[i] = device{ID: id, Policies: []policy{{Key: policyCategoryOOBE, Value: policyID}}}
+		devices[i] = device{ID: id, Policies: []policyPair{{Key: policyCategoryOOBE, Value: &policyID}}}
 	}
 	return c.startJob(ctx, request{
 		method: http.MethodPatch,
