@@ -32,7 +32,6 @@ var autopilotColumns = []autopilotColumn{
 
 // Positions in autopilotColumns of the columns an error may name.
 const (
-	columnSerialNumber = 0
 	columnHardwareHash = 2
 	columnManufacturer = 3
 	columnModel        = 4

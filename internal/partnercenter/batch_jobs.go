@@ -260,21 +260,6 @@ func checkTrackingID(got, want string) string {
 	return ""
 }
 
-// decodeBatchStatus decodes a 200 answer for batchTrackingID, or says in
-// words why it is not one: do's decoding and checks, without the HTTP.
-func decodeBatchStatus(contentType string, body []byte, batchTrackingID string) (*BatchUploadDetails, string) {
-	var wire batchUploadWire
-	reason := decodeJSON(contentType, body, batchStatusAnswer, &wire)
-	if reason == "" {
-		reason = checkTrackingID(wire.BatchTrackingID, batchTrackingID)
-	}
-	if reason != "" {
-		return nil, reason
-	}
-	details := wire.details()
-	return &details, ""
-}
-
 // batchUploadWire and deviceUploadWire are BatchUploadDetails and
 // DeviceUploadDetails as Partner Center's JSON writes them. A batch is
 // decoded in one pass through them: an UnmarshalJSON of its own on each of

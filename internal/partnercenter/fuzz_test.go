@@ -28,6 +28,21 @@ func FuzzDecodeBatchStatus(f *testing.F) {
 	})
 }
 
+// decodeBatchStatus decodes a 200 answer for batchTrackingID, or says in
+// words why it is not one: do's decoding and checks, without the HTTP, for the fuzzer.
+func decodeBatchStatus(contentType string, body []byte, batchTrackingID string) (*BatchUploadDetails, string) {
+	var wire batchUploadWire
+	reason := decodeJSON(contentType, body, batchStatusAnswer, &wire)
+	if reason == "" {
+		reason = checkTrackingID(wire.BatchTrackingID, batchTrackingID)
+	}
+	if reason != "" {
+		return nil, reason
+	}
+	details := wire.details()
+	return &details, ""
+}
+
 // FuzzValidateBaseURL checks that every URL ValidateBaseURL accepts is one
 // a bearer token may be sent to and that keeps nothing it would drop.
 func FuzzValidateBaseURL(f *testing.F) {

@@ -43,7 +43,6 @@ type request struct {
 
 // answered is what a call learned from Partner Center's success answer.
 type answered struct {
-	status int
 	header http.Header
 	// requestID and correlationID identify the call to Microsoft support.
 	requestID, correlationID string
@@ -89,7 +88,7 @@ func (c *Client) do(ctx context.Context, r request) (answered, error) {
 	if !runtime.HasStatusCode(resp, r.success...) {
 		return answered{}, newResponseError(resp, state)
 	}
-	a := answered{status: resp.StatusCode, header: resp.Header}
+	a := answered{header: resp.Header}
 	a.requestID, a.correlationID = callIDs(resp)
 	if r.out == nil {
 		return a, drain(ctx, state, resp)
