@@ -233,7 +233,9 @@ func (r *deviceBatchResource) ValidateConfig(ctx context.Context, req resource.V
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(validateDevicesConfig(ctx, devices)...)
+	if configured, known := devicesOf(devices); known {
+		resp.Diagnostics.Append(validateDevices(configured)...)
+	}
 }
 
 // ModifyPlan implements resource.ResourceWithModifyPlan. A configuration that

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
@@ -41,13 +40,13 @@ type configuredDevice struct {
 	value  attr.Value
 }
 
-// devicesOf reads the elements of a known devices set. known is false when
-// the set or one of its elements is not known yet (at plan time).
-func devicesOf(set types.List) (devices []configuredDevice, known bool) {
-	if set.IsNull() || set.IsUnknown() {
-		return nil, !set.IsUnknown()
+// devicesOf reads the elements of a devices list. known is false when the
+// list or one of its elements is not known yet (at plan time).
+func devicesOf(list types.List) (devices []configuredDevice, known bool) {
+	if list.IsNull() || list.IsUnknown() {
+		return nil, !list.IsUnknown()
 	}
-	elements := set.Elements()
+	elements := list.Elements()
 	devices = make([]configuredDevice, 0, len(elements))
 	for _, element := range elements {
 		object, ok := element.(types.Object)
@@ -246,13 +245,4 @@ func devicesToDelete(remove []configuredDevice, held []partnercenter.Device) []s
 		}
 	}
 	return ids
-}
-
-// validateDevicesConfig checks the devices of a configuration, when known.
-func validateDevicesConfig(_ context.Context, set types.List) diag.Diagnostics {
-	devices, known := devicesOf(set)
-	if !known {
-		return nil
-	}
-	return validateDevices(devices)
 }
