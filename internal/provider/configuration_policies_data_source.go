@@ -141,8 +141,7 @@ func (d *configurationPoliciesDataSource) Read(ctx context.Context, req datasour
 	if err != nil {
 		op := policyOperation(customerID, "", fmt.Sprintf("Listing the configuration policies of customer %s", customerID),
 			"Failed to list configuration policies", "read", limit)
-		op.notFound, op.notFoundDetail, op.notFoundHint = "Customer not found", fmt.Sprintf("Partner Center has no customer %s", customerID), "Check customer_id."
-		resp.Diagnostics.Append(op.errorDiagnostic(err))
+		resp.Diagnostics.Append(op.ofCustomer(customerID).errorDiagnostic(err))
 		return
 	}
 	values := make([]attr.Value, 0, len(policies))

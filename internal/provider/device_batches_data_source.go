@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
@@ -105,10 +104,7 @@ func (d *deviceBatchesDataSource) Read(ctx context.Context, req datasource.ReadR
 	batches, err := client.ListDeviceBatches(ctx, customerID)
 	if err != nil {
 		ops := batchOperations{customerID: customerID, timeout: "read", limit: limit}
-		op := ops.list()
-		op.notFound, op.notFoundDetail = "Customer not found", fmt.Sprintf("Partner Center has no customer %s", customerID)
-		op.notFoundHint = "Check customer_id."
-		resp.Diagnostics.Append(op.errorDiagnostic(err))
+		resp.Diagnostics.Append(ops.list().ofCustomer(customerID).errorDiagnostic(err))
 		return
 	}
 	values := make([]attr.Value, len(batches))

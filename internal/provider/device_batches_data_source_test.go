@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"net/http"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -37,4 +38,26 @@ data "partnercenter_device_batches" "test" {
 			},
 		}},
 	})
+}
+
+// TestAccListDataSources_customerNotFound: a 404 for a customer's
+// collection names the customer, the one entity such a read can miss.
+func TestAccListDataSources_customerNotFound(t *testing.T) {
+	for name, tc := range map[string]struct{ route, dataSource string }{
+		"batches":  {emulator.DeviceBatchesRoute, "partnercenter_device_batches"},
+		"policies": {emulator.PoliciesRoute, "partnercenter_configuration_policies"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			em := newTestEmulator(t)
+			em.InjectFaults(tc.route, emulator.Fault{Status: http.StatusNotFound})
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: providerFactories(nil),
+				Steps: []resource.TestStep{{
+					Config: em.providerConfig() + fmt.Sprintf("data %q \"test\" {\n  customer_id = %q\n}\n", tc.dataSource, emulator.SeedCustomerID),
+					ExpectError: errorPattern(`Customer not found.*Partner Center has no customer ` + emulator.SeedCustomerID +
+						` failed.*HTTP status: 404 Not Found.*Check customer_id\.`),
+				}},
+			})
+		})
+	}
 }

@@ -57,6 +57,13 @@ type waitDescription struct {
 	alternative string
 }
 
+// ofCustomer is op as a call on a customer's collection, whose only missing
+// entity is the customer itself.
+func (op operation) ofCustomer(customerID string) operation {
+	op.notFound, op.notFoundDetail, op.notFoundHint = "Customer not found", fmt.Sprintf("Partner Center has no customer %s", customerID), "Check customer_id."
+	return op
+}
+
 // Diagnostic summaries of the kinds of failure no operation words its own way.
 var kindSummaries = map[partnercenter.Kind]string{
 	partnercenter.KindAccessDenied:    "Access denied by Partner Center",
