@@ -22,7 +22,7 @@ func locationAttribute() schema.StringAttribute {
 			"`https://` URL whose path ends that way (any host and path prefix; the request still goes to the provider's `base_url`), " +
 			"each with a trailing slash, surrounding white space, and `customers`/`batchJobStatus` in any case. A query or fragment is refused.",
 		Optional:   true,
-		Validators: []validator.String{locationValidator{}},
+		Validators: []validator.String{locationCheck},
 	}
 }
 

@@ -134,13 +134,13 @@ var providerSchema = sync.OnceValue(func() schema.Schema {
 				MarkdownDescription: "Overrides the environment's Partner Center API URL, without `/v1`. Must be `https://`, " +
 					"except `http://` to a loopback address (a local emulator). A path prefix is allowed." + settingBaseURL.envDescription(),
 				Optional:   true,
-				Validators: []validator.String{endpointValidator{check: partnercenter.ValidateBaseURL}},
+				Validators: []validator.String{endpointCheck(partnercenter.ValidateBaseURL)},
 			},
 			settingAuthorityHost.attribute: schema.StringAttribute{
 				MarkdownDescription: "Overrides the environment's Entra ID authority, such as `https://login.microsoftonline.com/`. " +
 					"Must be `https://`. Entra ID instance discovery is turned off when set." + settingAuthorityHost.envDescription(),
 				Optional:   true,
-				Validators: []validator.String{endpointValidator{check: partnercenter.ValidateAuthorityHost}},
+				Validators: []validator.String{endpointCheck(partnercenter.ValidateAuthorityHost)},
 			},
 			settingTokenScope.attribute: schema.StringAttribute{
 				MarkdownDescription: "Overrides the token scope, `" + partnercenter.DefaultScope + "` by default, for private deployments " +
@@ -222,7 +222,7 @@ var providerSchema = sync.OnceValue(func() schema.Schema {
 				MarkdownDescription: "The URL a CI job requests its federated token from: GitHub Actions' `ACTIONS_ID_TOKEN_REQUEST_URL`, " +
 					"or Azure DevOps' `SYSTEM_OIDCREQUESTURI` together with `ado_pipeline_service_connection_id`." + settingOIDCRequestURL.envDescription(),
 				Optional:   true,
-				Validators: []validator.String{endpointValidator{check: partnercenter.ValidateOIDCRequestURL, description: oidcRequestURLRule}},
+				Validators: []validator.String{oidcRequestURLCheck},
 			},
 			settingOIDCRequestToken.attribute: schema.StringAttribute{
 				MarkdownDescription: "The bearer token for `oidc_request_url`." + settingOIDCRequestToken.envDescription(),
@@ -244,7 +244,7 @@ var providerSchema = sync.OnceValue(func() schema.Schema {
 					"`http://169.254.169.254/metadata/identity/oauth2/token`. When unset, the host's environment decides, as for " +
 					"the Azure SDKs (App Service, Functions, Container Apps, Cloud Shell, Arc or virtual machines)." + settingMSIEndpoint.envDescription(),
 				Optional:   true,
-				Validators: []validator.String{endpointValidator{check: partnercenter.ValidateManagedIdentityEndpoint}},
+				Validators: []validator.String{endpointCheck(partnercenter.ValidateManagedIdentityEndpoint)},
 			},
 			settingUseCLI.attribute: schema.BoolAttribute{
 				MarkdownDescription: "Signs in as whoever is logged in to the Azure CLI (`az login`), the last source tried. " +

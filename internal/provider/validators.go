@@ -48,39 +48,55 @@ func (v guidValidator) ValidateString(ctx context.Context, req validator.StringR
 	}
 }
 
-// endpointValidator applies one of the client's URL checks at plan time, so
-// the rule lives in one place.
-type endpointValidator struct {
+// clientCheck applies one of the client's checks of a string at plan time,
+// so that plan time and the client agree and the rule lives in one place.
+type clientCheck struct {
 	check func(string) error
-	// description says what check accepts, when not the default.
-	description string
+	// summary heads the error; description says what check accepts.
+	summary, description string
 }
 
-var _ validator.String = endpointValidator{}
+var _ validator.String = clientCheck{}
 
-// oidcRequestURLRule is what partnercenter.ValidateOIDCRequestURL accepts.
-const oidcRequestURLRule = "value must be an absolute https URL (http only to a loopback address) without fragment or user information"
+// endpointCheck is clientCheck for the client's URL checks of an endpoint
+// that receives credentials.
+func endpointCheck(check func(string) error) clientCheck {
+	return clientCheck{check: check, summary: "Invalid URL",
+		description: "value must be an absolute https URL without query, fragment or user information"}
+}
+
+// oidcRequestURLCheck is clientCheck for oidc_request_url, which may carry a
+// query.
+var oidcRequestURLCheck = clientCheck{check: partnercenter.ValidateOIDCRequestURL, summary: "Invalid URL",
+	description: "value must be an absolute https URL (http only to a loopback address) without fragment or user information"}
+
+// locationCheck is clientCheck for location, with the parser Read uses.
+var locationCheck = clientCheck{
+	check: func(location string) error {
+		_, _, err := partnercenter.ParseBatchLocation(location)
+		return err
+	},
+	summary:     "Invalid batch location",
+	description: "value must be a Location header such as /customers/{customer-id}/batchJobStatus/{batch-tracking-id}",
+}
 
 // Description implements validator.Describer.
-func (v endpointValidator) Description(context.Context) string {
-	if v.description != "" {
-		return v.description
-	}
-	return "value must be an absolute https URL without query, fragment or user information"
+func (v clientCheck) Description(context.Context) string {
+	return v.description
 }
 
 // MarkdownDescription implements validator.Describer.
-func (v endpointValidator) MarkdownDescription(ctx context.Context) string {
+func (v clientCheck) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
 }
 
 // ValidateString implements validator.String; unknown values wait for apply.
-func (v endpointValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v clientCheck) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
 	if err := v.check(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL", fmt.Sprintf("%s: %s.", req.Path, err))
+		resp.Diagnostics.AddAttributeError(req.Path, v.summary, fmt.Sprintf("%s: %s.", req.Path, err))
 	}
 }
 
@@ -113,31 +129,5 @@ func (v positiveDuration) ValidateString(ctx context.Context, req validator.Stri
 	if d, err := time.ParseDuration(req.ConfigValue.ValueString()); err == nil && d <= 0 {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
 			fmt.Sprintf("%s is %q; the %s", req.Path, req.ConfigValue.ValueString(), v.Description(ctx)))
-	}
-}
-
-// locationValidator checks location at plan time with the parser Read uses,
-// so the rule lives in one place.
-type locationValidator struct{}
-
-var _ validator.String = locationValidator{}
-
-// Description implements validator.Describer.
-func (locationValidator) Description(context.Context) string {
-	return "value must be a Location header such as /customers/{customer-id}/batchJobStatus/{batch-tracking-id}"
-}
-
-// MarkdownDescription implements validator.Describer.
-func (v locationValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-// ValidateString implements validator.String; unknown values wait for apply.
-func (locationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, _, err := partnercenter.ParseBatchLocation(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid batch location", fmt.Sprintf("%s: %s.", req.Path, err))
 	}
 }
