@@ -140,7 +140,7 @@ func (e *Emulator) listDeviceBatches(c *call) answer {
 // Batches returns the device batches of customerID in the order they were
 // created, after the jobs due have made their changes.
 func (e *Emulator) Batches(customerID string) []DeviceBatch {
-	e.jobs.settle(e.pacing.current())
+	e.settle()
 	return e.batchesOf(customerID)
 }
 
@@ -192,12 +192,11 @@ func (e *Emulator) createDeviceBatch(c *call) answer {
 		return a
 	}
 	customerID := c.params[0]
-	p := e.pacing.current()
-	if !e.batches.create(customerID, body.BatchID, c.token.principal, p.now) {
+	if !e.batches.create(customerID, body.BatchID, c.token.principal, c.pace.now) {
 		return faultAnswer(http.StatusConflict, codeConflict,
 			"A device batch with the ID '"+body.BatchID+"' already exists for this customer. Upload the devices to it instead.")
 	}
-	return e.startUpload(customerID, body.BatchID, body.Devices, c.token.principal, p)
+	return e.startUpload(customerID, body.BatchID, body.Devices, c.token.principal, c.pace)
 }
 
 // addDevices answers POST /v1/customers/{cid}/deviceBatches/{bid}/devices
@@ -220,7 +219,7 @@ func (e *Emulator) addDevices(c *call) answer {
 	if a, ok := checkIdentifications(devices); !ok {
 		return a
 	}
-	return e.startUpload(customerID, batch.id, devices, c.token.principal, e.pacing.current())
+	return e.startUpload(customerID, batch.id, devices, c.token.principal, c.pace)
 }
 
 // checkIdentifications refuses, with 400, devices of which one has no

@@ -75,13 +75,17 @@ type pace struct {
 	step time.Duration
 	// queuedFor and perDevice time the jobs the request makes.
 	queuedFor, perDevice time.Duration
+	// retryAfter is the Retry-After of its answer when it reads an
+	// unfinished job, taken with the rest so that the request does not
+	// lock the pacing again for it.
+	retryAfter time.Duration
 }
 
 // current returns the pacing in force.
 func (p *pacing) current() pace {
 	p.mu.Lock()
 	clock := p.clock
-	pc := pace{step: p.stepPerRead, queuedFor: p.jobQueuedFor, perDevice: p.jobPerDevice}
+	pc := pace{step: p.stepPerRead, queuedFor: p.jobQueuedFor, perDevice: p.jobPerDevice, retryAfter: p.pollRetryAfter}
 	p.mu.Unlock()
 	// Read outside the lock: a test's Clock may take locks of its own.
 	pc.now = clock.Now()
@@ -134,11 +138,18 @@ func (e *Emulator) SetPollRetryAfter(d time.Duration) {
 
 // retryAfterHeader is the Retry-After value for an unfinished batch, empty
 // for none.
-func (e *Emulator) retryAfterHeader() string {
-	e.pacing.mu.Lock()
-	defer e.pacing.mu.Unlock()
-	if e.pacing.pollRetryAfter <= 0 {
+func (p pace) retryAfterHeader() string {
+	if p.retryAfter <= 0 {
 		return ""
 	}
-	return strconv.FormatInt(int64((e.pacing.pollRetryAfter+time.Second-1)/time.Second), 10)
+	return strconv.FormatInt(int64((p.retryAfter+time.Second-1)/time.Second), 10)
+}
+
+// settle has the jobs due make their changes at the pace in force and
+// returns that pace, so that the caller goes on at the time the jobs were
+// settled at rather than reading the clock again.
+func (e *Emulator) settle() pace {
+	p := e.pacing.current()
+	e.jobs.settle(p)
+	return p
 }

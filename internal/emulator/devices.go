@@ -416,7 +416,7 @@ func (e *Emulator) deleteDevice(c *call) answer {
 // holds them, in the order they joined, after the jobs due have made their
 // changes; nil when the batch does not exist.
 func (e *Emulator) Devices(customerID, batchID string) []Device {
-	e.jobs.settle(e.pacing.current())
+	e.settle()
 	batch, ok := e.batches.find(customerID, batchID)
 	if !ok {
 		return nil
@@ -427,7 +427,7 @@ func (e *Emulator) Devices(customerID, batchID string) []Device {
 // DeleteDevice deletes a device of batchID of customerID, as operation 7
 // does, behind any client's back.
 func (e *Emulator) DeleteDevice(customerID, batchID, deviceID string) error {
-	e.jobs.settle(e.pacing.current())
+	e.settle()
 	batch, ok := e.batches.find(customerID, batchID)
 	if !ok || !e.devices.remove(newBatchRef(customerID, batch.id), deviceID) {
 		return fmt.Errorf("emulator: no device %s in batch %q of customer %s", deviceID, batchID, customerID)
@@ -439,7 +439,7 @@ func (e *Emulator) DeleteDevice(customerID, batchID, deviceID string) error {
 // customerID to policyID, or to none when policyID is empty, behind any
 // client's back. It does not check that the policy exists.
 func (e *Emulator) SetDevicePolicy(customerID, batchID, deviceID, policyID string) error {
-	e.jobs.settle(e.pacing.current())
+	e.settle()
 	batch, ok := e.batches.find(customerID, batchID)
 	if !ok || !e.devices.setPolicy(newBatchRef(customerID, batch.id), deviceID, policyID) {
 		return fmt.Errorf("emulator: no device %s in batch %q of customer %s", deviceID, batchID, customerID)
@@ -455,8 +455,7 @@ func (e *Emulator) SetDevicePolicy(customerID, batchID, deviceID, policyID strin
 // upload or of any customer: adding a device to another customer makes
 // its upload here fail with 808.
 func (e *Emulator) AddDevices(customerID, batchID string, devices ...Device) ([]string, error) {
-	p := e.pacing.current()
-	e.jobs.settle(p)
+	p := e.settle()
 	idents := make([]identification, len(devices))
 	for i, d := range devices {
 		ident, ok := identify(d)

@@ -223,7 +223,7 @@ func (e *Emulator) scheduleDemoBatch() {
 
 // getBatchStatus answers GET /v1/customers/{cid}/batchJobStatus/{tid}.
 func (e *Emulator) getBatchStatus(c *call) answer {
-	body, unfinished, ok := e.jobs.status(newKey(c.params[0], c.params[1]), e.pacing.current())
+	body, unfinished, ok := e.jobs.status(newKey(c.params[0], c.params[1]), c.pace)
 	if !ok {
 		return notFound()
 	}
@@ -231,7 +231,7 @@ func (e *Emulator) getBatchStatus(c *call) answer {
 	if unfinished {
 		// A fault that changes the status drops it: pacing advice for an
 		// unfinished batch is not part of another answer.
-		if retryAfter := e.retryAfterHeader(); retryAfter != "" {
+		if retryAfter := c.pace.retryAfterHeader(); retryAfter != "" {
 			a.header = http.Header{"Retry-After": {retryAfter}}
 		}
 	}

@@ -60,6 +60,10 @@ type call struct {
 	params []string
 	// token is the caller's access token.
 	token accessToken
+	// pace is the pacing the request sees, read once as its jobs settle:
+	// the handler uses it rather than reading the clock and locking the
+	// pacing again, and so sees the time the jobs were settled at.
+	pace pace
 }
 
 // servePartnerCenter answers a request under /v1/. Checks run in Partner
@@ -114,7 +118,7 @@ func (e *Emulator) answer(rt *route, allow []string, c *call) answer {
 	}
 	serve := func() answer {
 		// Jobs make their changes when they fall due, whoever asks next.
-		e.jobs.settle(e.pacing.current())
+		c.pace = e.settle()
 		a := rt.handle(c)
 		if (rt.bom || e.bom.Load()) && a.status/100 == 2 && len(a.body) > 0 {
 			a.body = append(append([]byte(nil), byteOrderMark...), a.body...)

@@ -210,7 +210,7 @@ func (e *Emulator) createPolicy(c *call) answer {
 		return invalidInput(problem)
 	}
 	customerID := c.params[0]
-	now := e.pacing.current().now.UTC().Format(partnerCenterTimeLayout)
+	now := c.pace.now.UTC().Format(partnerCenterTimeLayout)
 	p := &ConfigurationPolicy{ID: uuid.NewString(), Name: body.Name, Category: body.Category, Description: body.Description,
 		PolicySettings: slices.Clone(*body.PolicySettings), CreatedDate: now, LastModifiedDate: now}
 	e.customers.add(customerID)
@@ -232,7 +232,7 @@ func (e *Emulator) updatePolicy(c *call) answer {
 		return a
 	}
 	customerID, policyID := c.params[0], c.params[1]
-	now := e.pacing.current().now.UTC().Format(partnerCenterTimeLayout)
+	now := c.pace.now.UTC().Format(partnerCenterTimeLayout)
 	e.policies.mu.Lock()
 	defer e.policies.mu.Unlock()
 	p := e.policies.findLocked(customerID, policyID)
@@ -286,7 +286,7 @@ func (s *policyStore) removeLocked(customerID string, p *ConfigurationPolicy) {
 // device counts, in the order they were created, after the jobs due have
 // made their changes.
 func (e *Emulator) Policies(customerID string) []ConfigurationPolicy {
-	e.jobs.settle(e.pacing.current())
+	e.settle()
 	return e.policiesOf(customerID)
 }
 
@@ -381,7 +381,7 @@ func (e *Emulator) updateDevicePolicies(c *call) answer {
 		}
 	}
 	customerID := c.params[0]
-	p := e.pacing.current()
+	p := c.pace
 	e.customers.add(customerID)
 	j := &job{trackingID: uuid.NewString(), queuedFor: p.queuedFor, perDevice: p.perDevice, items: make([]jobItem, len(body.Devices)), start: p.now}
 	for i, d := range body.Devices {
