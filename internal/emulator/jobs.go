@@ -74,14 +74,14 @@ type jobStore struct {
 	// jobs holds the jobs that progress.
 	jobs map[batchKey]*job
 	// pending holds the jobs with changes still to make, which settle
-	// makes as they fall due.
-	pending map[*job]struct{}
-	// made counts the jobs stored, to number them.
-	made int
+	// makes as they fall due, in the order the jobs were stored: only
+	// putLocked adds to it, appending, after removing the job it replaces,
+	// so settle needs no sorting to keep that order.
+	pending []*job
 }
 
 func newJobStore() jobStore {
-	return jobStore{fixed: map[batchKey]fixedAnswer{}, jobs: map[batchKey]*job{}, pending: map[*job]struct{}{}}
+	return jobStore{fixed: map[batchKey]fixedAnswer{}, jobs: map[batchKey]*job{}}
 }
 
 // fixedAnswer is a BatchUploadDetails body served verbatim, and whether it
@@ -103,13 +103,19 @@ func (s *jobStore) put(key batchKey, j *job) {
 func (s *jobStore) putLocked(key batchKey, j *job) {
 	delete(s.fixed, key)
 	if old := s.jobs[key]; old != nil {
-		delete(s.pending, old)
+		s.dropPending(old)
 	}
 	s.jobs[key] = j
-	s.made++
-	j.seq = s.made
 	if j.apply != nil && j.applied < len(j.items) {
-		s.pending[j] = struct{}{}
+		s.pending = append(s.pending, j)
+	}
+}
+
+// dropPending removes j, if there, from the pending jobs, keeping the
+// others in order. The caller holds s.mu.
+func (s *jobStore) dropPending(j *job) {
+	if i := slices.Index(s.pending, j); i >= 0 {
+		s.pending = slices.Delete(s.pending, i, i+1)
 	}
 }
 
@@ -123,7 +129,7 @@ func (s *jobStore) putFixed(key batchKey, body []byte) {
 // putFixedLocked is putFixed for a caller holding s.mu.
 func (s *jobStore) putFixedLocked(key batchKey, body []byte) {
 	if old := s.jobs[key]; old != nil {
-		delete(s.pending, old)
+		s.dropPending(old)
 	}
 	delete(s.jobs, key)
 	var details struct {
@@ -153,8 +159,6 @@ type job struct {
 	apply func(i int) jobItem
 	// applied counts the items apply has processed, in order.
 	applied int
-	// seq numbers the jobs in the order they were stored.
-	seq int
 }
 
 // jobItem is one device of a job and, once processed, its result.
@@ -257,7 +261,9 @@ func (s *jobStore) status(key batchKey, p pace) (body []byte, unfinished bool, o
 		elapsed = time.Duration(j.reads) * p.step
 	}
 	j.reads++
-	s.process(j, elapsed)
+	if s.process(j, elapsed) {
+		s.dropPending(j)
+	}
 	details := j.detailsAt(elapsed)
 	return mustMarshal(details), details.Status == statusQueued || details.Status == statusProcessing, true
 }
@@ -265,40 +271,40 @@ func (s *jobStore) status(key batchKey, p pace) (body []byte, unfinished bool, o
 // settle processes what is due of every job with changes to make, so that
 // whoever reads devices or policies sees the jobs' progress, not only
 // whoever reads their status. Under a step per read, a job is as far as its
-// last status read saw it. Jobs are processed in the order they were made,
-// so that the same uploads always give the same results.
+// last status read saw it. Jobs are processed in the order they were stored,
+// which pending keeps, so that the same uploads always give the same
+// results; those left with nothing to make leave pending, the others keep
+// their order.
 func (s *jobStore) settle(p pace) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.pending) == 0 {
-		return
-	}
-	jobs := make([]*job, 0, len(s.pending))
-	for j := range s.pending {
-		jobs = append(jobs, j)
-	}
-	slices.SortFunc(jobs, func(a, b *job) int { return a.seq - b.seq })
-	for _, j := range jobs {
+	kept := s.pending[:0]
+	for _, j := range s.pending {
 		elapsed := p.now.Sub(j.start)
 		if p.step > 0 {
 			elapsed = time.Duration(max(j.reads-1, 0)) * p.step
 		}
-		s.process(j, elapsed)
+		if !s.process(j, elapsed) {
+			kept = append(kept, j)
+		}
 	}
+	// Clear the tail so that the finished jobs can be collected.
+	clear(s.pending[len(kept):])
+	s.pending = kept
 }
 
-// process applies the items of j due elapsed after its start. The caller
-// holds s.mu, which apply may nest other stores' locks under.
-func (s *jobStore) process(j *job, elapsed time.Duration) {
-	if j.apply == nil {
-		return
+// process applies the items of j due elapsed after its start and reports
+// whether that made the last of j's changes, for the caller to drop j from
+// the pending jobs. The caller holds s.mu, which apply may nest other
+// stores' locks under.
+func (s *jobStore) process(j *job, elapsed time.Duration) (finished bool) {
+	if j.apply == nil || j.applied == len(j.items) {
+		return false
 	}
 	for due := j.doneAt(elapsed); j.applied < due; j.applied++ {
 		j.items[j.applied] = j.apply(j.applied)
 	}
-	if j.applied == len(j.items) {
-		delete(s.pending, j)
-	}
+	return j.applied == len(j.items)
 }
 
 // doneAt is how many items of j are processed elapsed after its start.
