@@ -256,10 +256,7 @@ func (s *jobStore) status(key batchKey, p pace) (body []byte, unfinished bool, o
 	if j.start.IsZero() {
 		j.start = p.now
 	}
-	elapsed := p.now.Sub(j.start)
-	if p.step > 0 {
-		elapsed = time.Duration(j.reads) * p.step
-	}
+	elapsed := j.elapsed(p, j.reads)
 	j.reads++
 	if s.process(j, elapsed) {
 		s.dropPending(j)
@@ -280,17 +277,25 @@ func (s *jobStore) settle(p pace) {
 	defer s.mu.Unlock()
 	kept := s.pending[:0]
 	for _, j := range s.pending {
-		elapsed := p.now.Sub(j.start)
-		if p.step > 0 {
-			elapsed = time.Duration(max(j.reads-1, 0)) * p.step
-		}
-		if !s.process(j, elapsed) {
+		// Under a step per read, a job stays where its last status read
+		// left it: j.reads-1 steps, none before its first read.
+		if !s.process(j, j.elapsed(p, max(j.reads-1, 0))) {
 			kept = append(kept, j)
 		}
 	}
 	// Clear the tail so that the finished jobs can be collected.
 	clear(s.pending[len(kept):])
 	s.pending = kept
+}
+
+// elapsed is how far j has gone at pace p: the time since its start on the
+// clock or, under a step per read, reads steps. Status reads and settle
+// count reads differently, so each says how many.
+func (j *job) elapsed(p pace, reads int) time.Duration {
+	if p.step > 0 {
+		return time.Duration(reads) * p.step
+	}
+	return p.now.Sub(j.start)
 }
 
 // process applies the items of j due elapsed after its start and reports
