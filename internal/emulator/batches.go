@@ -241,14 +241,13 @@ func checkIdentifications(devices []Device) (answer, bool) {
 // is not base64 with InvalidZtdHardwareHash, a device already registered
 // with 806 or 808 (see deviceStore.join); the others join the batch then.
 func (e *Emulator) startUpload(customerID, batchID string, devices []Device, by string, p pace) answer {
-	e.customers.add(customerID)
 	ref := newBatchRef(customerID, batchID)
-	j := &job{trackingID: uuid.NewString(), queuedFor: p.queuedFor, perDevice: p.perDevice, items: make([]jobItem, len(devices)), start: p.now}
+	items := make([]jobItem, len(devices))
 	// failures holds the results known from the upload alone.
 	failures := make([]string, len(devices))
 	seen := map[identification]bool{}
 	for i, d := range devices {
-		j.items[i] = jobItem{serialNumber: d.SerialNumber, productKey: d.ProductKey}
+		items[i] = jobItem{serialNumber: d.SerialNumber, productKey: d.ProductKey}
 		ident, _ := identify(d)
 		switch {
 		case seen[ident]:
@@ -258,19 +257,30 @@ func (e *Emulator) startUpload(customerID, batchID string, devices []Device, by 
 		}
 		seen[ident] = true
 	}
-	j.apply = func(i int) jobItem {
-		item := j.items[i]
+	return e.startJob(customerID, p, items, func(i int) jobItem {
+		item := items[i]
 		if failures[i] != "" {
 			// No number is documented for these errors: errorCode stays
 			// empty, the status and description say it.
 			item.failed, item.errorDescription = true, failures[i]
 			return item
 		}
-		at := j.start.Add(j.queuedFor + time.Duration(i+1)*j.perDevice)
+		// The job starts at p.now and is timed by p: the device joins when
+		// its turn is over.
+		at := p.now.Add(p.queuedFor + time.Duration(i+1)*p.perDevice)
 		item.deviceID, item.errorCode, item.errorDescription = e.devices.join(ref, devices[i], by, at)
 		item.failed = item.errorCode != ""
 		return item
-	}
+	})
+}
+
+// startJob stores a job of customerID over items, starting at p.now and
+// timed by p, whose apply processes each item as its turn comes (see
+// job.apply), and answers 202 with the job's Location. Uploads and device
+// policy updates both start their jobs this way.
+func (e *Emulator) startJob(customerID string, p pace, items []jobItem, apply func(i int) jobItem) answer {
+	e.customers.add(customerID)
+	j := &job{trackingID: uuid.NewString(), queuedFor: p.queuedFor, perDevice: p.perDevice, items: items, start: p.now, apply: apply}
 	e.jobs.put(newKey(customerID, j.trackingID), j)
 	return accepted(customerID, j.trackingID)
 }

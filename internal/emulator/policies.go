@@ -381,24 +381,20 @@ func (e *Emulator) updateDevicePolicies(c *call) answer {
 		}
 	}
 	customerID := c.params[0]
-	p := c.pace
-	e.customers.add(customerID)
-	j := &job{trackingID: uuid.NewString(), queuedFor: p.queuedFor, perDevice: p.perDevice, items: make([]jobItem, len(body.Devices)), start: p.now}
+	items := make([]jobItem, len(body.Devices))
 	for i, d := range body.Devices {
-		j.items[i] = jobItem{deviceID: d.ID}
+		items[i] = jobItem{deviceID: d.ID}
 		if known := e.devices.byCustomerAndID(customerID, d.ID); known != nil {
-			j.items[i].serialNumber, j.items[i].productKey = known.SerialNumber, known.ProductKey
+			items[i].serialNumber, items[i].productKey = known.SerialNumber, known.ProductKey
 		}
 	}
-	j.apply = func(i int) jobItem {
-		item := j.items[i]
+	return e.startJob(customerID, c.pace, items, func(i int) jobItem {
+		item := items[i]
 		if description := e.assignPolicy(customerID, item.deviceID, policyIDs[i]); description != "" {
 			item.failed, item.errorDescription = true, description
 		}
 		return item
-	}
-	e.jobs.put(newKey(customerID, j.trackingID), j)
-	return accepted(customerID, j.trackingID)
+	})
 }
 
 // assignPolicy sets the o_o_b_e policy of device deviceID of customerID to
