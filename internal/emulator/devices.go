@@ -392,7 +392,15 @@ func checkDeviceUpdate(d, update Device) string {
 			return fmt.Sprintf("The %s of device %s cannot change: delete the device and upload it again.", f.name, d.ID)
 		}
 	}
-	for _, p := range update.Policies {
+	return checkPolicyCategories(update.Policies)
+}
+
+// checkPolicyCategories returns why policies, those of a device in a
+// request, are not all of the one category Partner Center knows, empty when
+// they are: device updates and device policy updates refuse the others
+// alike.
+func checkPolicyCategories(policies []DevicePolicy) string {
+	for _, p := range policies {
 		if !strings.EqualFold(p.Key, PolicyCategoryOOBE) {
 			return fmt.Sprintf("Unknown policy category %q: the only one is %s.", p.Key, PolicyCategoryOOBE)
 		}

@@ -370,10 +370,10 @@ func (e *Emulator) updateDevicePolicies(c *call) answer {
 		if len(d.Policies) == 0 {
 			return invalidInput("Device " + d.ID + " has no policy to apply.")
 		}
+		if problem := checkPolicyCategories(d.Policies); problem != "" {
+			return invalidInput(problem)
+		}
 		for _, p := range d.Policies {
-			if !strings.EqualFold(p.Key, PolicyCategoryOOBE) {
-				return invalidInput(fmt.Sprintf("Unknown policy category %q: the only one is %s.", p.Key, PolicyCategoryOOBE))
-			}
 			policyIDs[i] = ""
 			if p.Value != nil {
 				policyIDs[i] = *p.Value
