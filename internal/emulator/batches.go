@@ -69,30 +69,19 @@ func (s *batchStore) find(customerID, batchID string) (deviceBatch, bool) {
 	return deviceBatch{}, false
 }
 
-// create makes the batch batchID of customerID, reporting false when one
-// of that ID exists already.
-func (s *batchStore) create(customerID, batchID, by string, at time.Time) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.findLocked(customerID, batchID) != nil {
-		return false
-	}
-	key := strings.ToLower(customerID)
-	s.batches[key] = append(s.batches[key], &deviceBatch{id: batchID, createdBy: by, created: at})
-	return true
-}
-
-// ensure returns the batch batchID of customerID, made if new.
-func (s *batchStore) ensure(customerID, batchID, by string, at time.Time) deviceBatch {
+// ensure returns the batch batchID of customerID, made if new, and whether
+// it made it: batch creation refuses an ID in use, while AddDevices takes
+// the batch either way.
+func (s *batchStore) ensure(customerID, batchID, by string, at time.Time) (batch deviceBatch, created bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if b := s.findLocked(customerID, batchID); b != nil {
-		return *b
+		return *b, false
 	}
 	b := &deviceBatch{id: batchID, createdBy: by, created: at}
 	key := strings.ToLower(customerID)
 	s.batches[key] = append(s.batches[key], b)
-	return *b
+	return *b, true
 }
 
 // list returns the batches of customerID in the order they were created.
@@ -192,7 +181,7 @@ func (e *Emulator) createDeviceBatch(c *call) answer {
 		return a
 	}
 	customerID := c.params[0]
-	if !e.batches.create(customerID, body.BatchID, c.token.principal, c.pace.now) {
+	if _, created := e.batches.ensure(customerID, body.BatchID, c.token.principal, c.pace.now); !created {
 		return faultAnswer(http.StatusConflict, codeConflict,
 			"A device batch with the ID '"+body.BatchID+"' already exists for this customer. Upload the devices to it instead.")
 	}

@@ -480,7 +480,7 @@ func (e *Emulator) AddDevices(customerID, batchID string, devices ...Device) ([]
 	if err := e.devices.checkNew(devices, idents); err != nil {
 		return nil, err
 	}
-	batch := e.batches.ensure(customerID, batchID, UserPrincipalName, p.now)
+	batch, _ := e.batches.ensure(customerID, batchID, UserPrincipalName, p.now)
 	e.customers.add(customerID)
 	ref := newBatchRef(customerID, batch.id)
 	e.devices.mu.Lock()
