@@ -189,14 +189,18 @@ func (e *Emulator) listPolicies(c *call) answer {
 
 // getPolicy answers GET /v1/customers/{cid}/policies/{pid} (operation 10).
 // Its route starts the body with a byte order mark, as Microsoft's sample
-// of the operation does.
+// of the operation does. It copies the one policy it finds, as updatePolicy
+// does, not every policy of the customer; like every handler it locks
+// policies before the devices that counting locks.
 func (e *Emulator) getPolicy(c *call) answer {
-	for _, p := range e.policiesOf(c.params[0]) {
-		if strings.EqualFold(p.ID, c.params[1]) {
-			return answer{status: http.StatusOK, body: mustMarshal(e.policies.resource(p))}
-		}
+	customerID, policyID := c.params[0], c.params[1]
+	e.policies.mu.Lock()
+	defer e.policies.mu.Unlock()
+	p := e.policies.findLocked(customerID, policyID)
+	if p == nil {
+		return notFound()
 	}
-	return notFound()
+	return answer{status: http.StatusOK, body: mustMarshal(e.policies.resource(p.withCount(e.devices.policyCounts(customerID))))}
 }
 
 // createPolicy answers POST /v1/customers/{cid}/policies (operation 11)
