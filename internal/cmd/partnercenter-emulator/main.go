@@ -103,6 +103,11 @@ func main() {
 
 // run serves the emulator until ctx is done.
 func run(ctx context.Context, o options, stdout io.Writer, logger *log.Logger) error {
+	// An empty route is the batch status route, set here once for the
+	// faults and the banner alike.
+	if o.faultsRoute == "" {
+		o.faultsRoute = emulator.BatchStatusRoute
+	}
 	em := emulator.New()
 	em.SetPollRetryAfter(o.pollRetryAfter)
 	em.SetJobTiming(o.jobQueuedFor, o.jobPerDevice)
@@ -116,11 +121,7 @@ func run(ctx context.Context, o options, stdout io.Writer, logger *log.Logger) e
 		if err != nil {
 			return fmt.Errorf("-faults: %w", err)
 		}
-		route := o.faultsRoute
-		if route == "" {
-			route = emulator.BatchStatusRoute
-		}
-		em.InjectFaults(route, faults...)
+		em.InjectFaults(o.faultsRoute, faults...)
 	}
 
 	stateDir, cleanup, err := prepareStateDir(o.stateDir)
@@ -233,7 +234,8 @@ func baseURL(addr net.Addr) string {
 	return "https://" + net.JoinHostPort(host, port)
 }
 
-// printBanner tells the user where the emulator is and how to sign in.
+// printBanner tells the user where the emulator is and how to sign in. o's
+// faultsRoute is set, as run sets it.
 func printBanner(w io.Writer, s settings, o options) {
 	fmt.Fprintf(w, `Partner Center emulator listening on %s
 
@@ -265,7 +267,7 @@ Fixture batches of customer %s:
 		o.jobQueuedFor, o.jobPerDevice)
 	switch {
 	case o.faults == "":
-	case o.faultsRoute == "" || o.faultsRoute == emulator.BatchStatusRoute:
+	case o.faultsRoute == emulator.BatchStatusRoute:
 		fmt.Fprintf(w, "\nThe first batch status requests get these faults in turn: %s\n", o.faults)
 	default:
 		fmt.Fprintf(w, "\nThe first requests to %s get these faults in turn: %s\n", o.faultsRoute, o.faults)
