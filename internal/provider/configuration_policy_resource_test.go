@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -273,9 +275,12 @@ data "partnercenter_configuration_policies" "test" {
 // TestAccConfigurationPolicy_deleteWaitsForItsDevices destroys a profile
 // together with the batch whose devices have it: Partner Center refuses the
 // deletion while they do, and the deletion is tried again until they are
-// gone.
+// gone. Terraform deletes the two at once, so which comes first is a race;
+// deletionsInTurn settles it, so that the policy's deletion is refused
+// exactly once and the retry is always what removes it.
 func TestAccConfigurationPolicy_deleteWaitsForItsDevices(t *testing.T) {
-	em := newUploadEmulator(t)
+	em := newTestEmulatorBehind(t, deletionsInTurn)
+	em.SetJobTiming(0, 0)
 	config := em.userProviderConfig() + policyConfig("Assigned", "", "skip_eula") + batchConfig("Assigned", []string{"SN-1"}, "") + `
 resource "partnercenter_device_policy_assignment" "test" {
   customer_id = partnercenter_device_batch.test.customer_id
@@ -299,7 +304,48 @@ resource "partnercenter_device_policy_assignment" "test" {
 			deletions++
 		}
 	}
-	if deletions == 0 {
-		t.Error("the policy was never deleted")
+	if deletions != 2 {
+		t.Errorf("the policy's deletion was sent %d times, want 2: refused while the device had it, then tried again", deletions)
 	}
+}
+
+// deletionsInTurn holds the deletions of a policy and of a device that has
+// it, which Terraform sends at once, in this order: the policy's first,
+// answered while the device still has the policy; the device's; the
+// policy's next. A held request waits for the one before it to be answered,
+// or for its client to give up.
+func deletionsInTurn(em http.Handler) http.Handler {
+	policyRefused, deviceDeleted := make(chan struct{}), make(chan struct{})
+	var policyDeletions atomic.Int32
+	var closeDeviceDeleted sync.Once
+	awaited := func(r *http.Request, answered <-chan struct{}) bool {
+		select {
+		case <-answered:
+			return true
+		case <-r.Context().Done():
+			return false
+		}
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		path := strings.ToLower(r.URL.Path)
+		switch {
+		case r.Method == http.MethodDelete && strings.Contains(path, "/policies/"):
+			n := policyDeletions.Add(1)
+			if n > 1 && !awaited(r, deviceDeleted) {
+				return
+			}
+			em.ServeHTTP(w, r)
+			if n == 1 {
+				close(policyRefused)
+			}
+		case r.Method == http.MethodDelete && strings.Contains(path, "/devices/"):
+			if !awaited(r, policyRefused) {
+				return
+			}
+			em.ServeHTTP(w, r)
+			closeDeviceDeleted.Do(func() { close(deviceDeleted) })
+		default:
+			em.ServeHTTP(w, r)
+		}
+	})
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -77,16 +78,25 @@ type testEmulator struct {
 
 func newTestEmulator(t *testing.T) *testEmulator {
 	t.Helper()
+	return newTestEmulatorBehind(t, func(em http.Handler) http.Handler { return em })
+}
+
+// newTestEmulatorBehind is newTestEmulator served through front, which
+// sees every request before the emulator does and may hold it, so that a
+// test can order requests that the provider sends concurrently.
+func newTestEmulatorBehind(t *testing.T, front func(em http.Handler) http.Handler) *testEmulator {
+	t.Helper()
 	em := emulator.New()
 	tlsConfig, err := testCA.ServerTLSConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
-	secure := httptest.NewUnstartedServer(em)
+	handler := front(em)
+	secure := httptest.NewUnstartedServer(handler)
 	secure.TLS = tlsConfig
 	secure.StartTLS()
 	t.Cleanup(secure.Close)
-	plain := httptest.NewServer(em)
+	plain := httptest.NewServer(handler)
 	t.Cleanup(plain.Close)
 	return &testEmulator{Emulator: em, URL: secure.URL, PlainURL: plain.URL}
 }
