@@ -51,28 +51,40 @@ func TestKindOf(t *testing.T) {
 	}
 }
 
+// TestACancelledCallSaysSo cancels a wait and a call once the first request
+// has reached Partner Center, so that the errors cannot depend on how soon
+// it is sent.
 func TestACancelledCallSaysSo(t *testing.T) {
-	// The batch stays queued, so only the cancellation ends the wait.
+	// The batch stays queued, so only the cancellation ends the wait: it
+	// comes as the first answer is read, before the wait for the next poll.
 	queued := `{"batchTrackingId":"` + trackingID + `","status":"queued"}`
 	client := retryClient(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		answer(http.StatusOK, queued)(w)
 	}), &countingCredential{}, nil)
 	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(50*time.Millisecond, cancel)
 	deadline, stop := context.WithTimeout(ctx, 30*time.Second)
 	defer stop()
-	_, err := client.WaitForBatch(deadline, customerID, trackingID, partnercenter.WaitOptions{InitialDelay: time.Millisecond})
+	_, err := client.WaitForBatch(deadline, customerID, trackingID, partnercenter.WaitOptions{
+		InitialDelay: time.Millisecond,
+		OnPoll:       func(*partnercenter.BatchUploadDetails) { cancel() },
+	})
 	if partnercenter.KindOf(err) != partnercenter.KindCancelled {
 		t.Fatalf("err = %v, want a cancelled wait", err)
 	}
 	if want := "stopped waiting, cancelled, for the batch"; !strings.Contains(err.Error(), want) {
 		t.Errorf("err = %q, want it to say %q", err, want)
 	}
+	if want := `and 1 poll(s): its last status was "queued"`; !strings.Contains(err.Error(), want) {
+		t.Errorf("err = %q, want it to say %q", err, want)
+	}
 
-	// A call cancelled while Partner Center has not answered.
-	client = retryClient(t, http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { <-r.Context().Done() }), &countingCredential{}, nil)
+	// A call cancelled while Partner Center has not answered: the request
+	// has arrived, and no answer comes.
 	ctx, cancel = context.WithCancel(context.Background())
-	time.AfterFunc(50*time.Millisecond, cancel)
+	client = retryClient(t, http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		cancel()
+		<-r.Context().Done()
+	}), &countingCredential{}, nil)
 	deadline, stop = context.WithTimeout(ctx, 30*time.Second)
 	defer stop()
 	_, err = client.GetBatchStatus(deadline, customerID, trackingID)
