@@ -482,16 +482,17 @@ func TestAccDeviceBatch_faultsRetriedOnce(t *testing.T) {
 					em.InjectFaults(emulator.DeviceRoute, withMethod(http.MethodDelete, throttled, unavailable, dropped)...)
 				},
 				Config: config + batchConfig("Faulty", []string{"SN-2", "SN-3"}, ""),
-				Check:  resource.ComposeTestCheckFunc(expectHeld(em, "Faulty", "SN-2", "SN-3"), expectEachCallOnce(em)),
+				// One creation, one upload and one deletion.
+				Check: resource.ComposeTestCheckFunc(expectHeld(em, "Faulty", "SN-2", "SN-3"), expectEachCallOnce(em, 3)),
 			},
 		},
 	})
 }
 
-// expectEachCallOnce checks the calls that changed Partner Center: one
-// creation, one upload and one deletion, each attempted four times under
-// one MS-RequestId.
-func expectEachCallOnce(em *testEmulator) resource.TestCheckFunc {
+// expectEachCallOnce checks the calls that changed Partner Center: there
+// are exactly want of them, each attempted four times under one
+// MS-RequestId.
+func expectEachCallOnce(em *testEmulator, want int) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		calls := map[string][]string{}
 		for _, r := range partnerCenterRequests(em.Emulator) {
@@ -500,8 +501,8 @@ func expectEachCallOnce(em *testEmulator) resource.TestCheckFunc {
 				calls[id] = append(calls[id], r.Method+" "+r.Path)
 			}
 		}
-		if len(calls) != 3 {
-			return fmt.Errorf("%d changing calls, want 3: %v", len(calls), calls)
+		if len(calls) != want {
+			return fmt.Errorf("%d changing calls, want %d: %v", len(calls), want, calls)
 		}
 		for id, attempts := range calls {
 			if len(attempts) != 4 || em.Attempts(id) != 4 {
