@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -45,22 +46,16 @@ func newExampleRunner(t *testing.T) *exampleRunner {
 	if os.Getenv("TF_ACC") == "" || cli == "" {
 		t.Skip("set TF_ACC=1 and TF_ACC_TERRAFORM_PATH to run the examples")
 	}
-	root, err := filepath.Abs(filepath.Join("..", ".."))
+	root, err := repositoryRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
-	pluginDir := t.TempDir()
-	binary := filepath.Join(pluginDir, "terraform-provider-partnercenter")
-	if runtime.GOOS == "windows" {
-		binary += ".exe"
-	}
-	build := exec.Command("go", "build", "-o", binary, ".")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
+	binary, err := builtProvider()
+	if err != nil {
+		t.Fatal(err)
 	}
 	cliConfig := filepath.Join(t.TempDir(), "cli.tfrc")
-	if err := os.WriteFile(cliConfig, []byte(devOverrides(pluginDir)), 0o600); err != nil {
+	if err := os.WriteFile(cliConfig, []byte(devOverrides(filepath.Dir(binary))), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	dirs := exampleDirectories(t, filepath.Join(root, "examples"))
@@ -69,6 +64,36 @@ func newExampleRunner(t *testing.T) *exampleRunner {
 	}
 	return &exampleRunner{cli: cli, cliConfig: cliConfig, root: root, provider: binary, dirs: dirs}
 }
+
+// repositoryRoot is the directory of the repository, two above this
+// package's.
+func repositoryRoot() (string, error) {
+	return filepath.Abs(filepath.Join("..", ".."))
+}
+
+// providerDir holds the provider binary that builtProvider builds; runTests
+// makes it and removes it once every test has run.
+var providerDir string
+
+// builtProvider builds the provider from source into providerDir once per
+// test process and returns the binary's path: a build takes seconds, and
+// every test that runs the CLI needs the same binary.
+var builtProvider = sync.OnceValues(func() (string, error) {
+	root, err := repositoryRoot()
+	if err != nil {
+		return "", err
+	}
+	binary := filepath.Join(providerDir, "terraform-provider-partnercenter")
+	if runtime.GOOS == "windows" {
+		binary += ".exe"
+	}
+	build := exec.Command("go", "build", "-o", binary, ".")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("building the provider: %w\n%s", err, out)
+	}
+	return binary, nil
+})
 
 // name is dir relative to the repository, with forward slashes.
 func (r *exampleRunner) name(dir string) string {

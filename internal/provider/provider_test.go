@@ -33,6 +33,11 @@ func runTests(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
+	if providerDir, err = os.MkdirTemp("", "partnercenter-test-provider"); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(providerDir)
 	if testCA, err = emulator.NewCertificateAuthority(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
