@@ -1,7 +1,6 @@
 package partnercenter_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -52,18 +51,12 @@ func (e *elsewhere) seen() []string {
 // token requests back to it.
 func redirector(t *testing.T, status int, target string) *httptest.Server {
 	t.Helper()
-	server := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if tenant, ok := strings.CutSuffix(r.URL.Path, "/v2.0/.well-known/openid-configuration"); ok {
-			root := "https://" + r.Host + tenant
-			w.Header().Set("Content-Type", "application/json")
-			_, _ = fmt.Fprintf(w, `{"token_endpoint":%q,"issuer":%q,"authorization_endpoint":%q}`,
-				root+"/oauth2/v2.0/token", root+"/v2.0", root+"/oauth2/v2.0/authorize")
-			return
-		}
+	return entraStandIn(t, func(w http.ResponseWriter, r *http.Request) {
+		// Unset, so that http.Redirect writes the HTML answer of a
+		// redirect, not an empty one labelled JSON.
+		w.Header().Del("Content-Type")
 		http.Redirect(w, r, target+r.URL.Path, status)
-	}))
-	t.Cleanup(server.Close)
-	return server
+	})
 }
 
 // TestPartnerCenterRedirectIsNotFollowed: Partner Center does not redirect;
@@ -117,17 +110,9 @@ func TestSignInRedirectIsNotFollowed(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			target := newElsewhere(t)
 			server := redirector(t, http.StatusTemporaryRedirect, target.URL)
-			o := partnercenter.CredentialOptions{
-				TenantID: emulator.DefaultTenantID, ClientID: emulator.DefaultClientID,
-				AuthorityHost: server.URL + "/", DisableInstanceDiscovery: true,
-				ClientOptions: policy.ClientOptions{Transport: server.Client(), Retry: policy.RetryOptions{MaxRetries: -1}},
-			}
+			o := standInOptions(server)
 			configure(&o, server.URL)
-			cred, err := partnercenter.NewCredential(o)
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, err = cred.GetToken(context.Background(), tokenRequest)
+			_, err := getToken(t, o)
 			want := fmt.Sprintf("answered HTTP 307 Temporary Redirect, a redirect to %s, which is not followed", target.URL)
 			if err == nil || !strings.Contains(err.Error(), want) {
 				t.Errorf("error %v, want %q", err, want)
