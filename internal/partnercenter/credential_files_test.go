@@ -25,6 +25,21 @@ var fileOptions = map[string]func(o *partnercenter.CredentialOptions, path strin
 	"OIDC token file": func(o *partnercenter.CredentialOptions, path string) { o.UseOIDC, o.OIDCTokenFilePath = true, path },
 }
 
+// serverSignIns configures each sign-in that sends a token request to a
+// server, given as server, the URL of the one standInOptions signs in to.
+var serverSignIns = map[string]func(o *partnercenter.CredentialOptions, server string){
+	"refresh token": func(o *partnercenter.CredentialOptions, _ string) {
+		o.RefreshToken, o.ClientSecret = "0.refresh-token", emulator.DefaultClientSecret
+	},
+	"client secret": func(o *partnercenter.CredentialOptions, _ string) { o.ClientSecret = emulator.DefaultClientSecret },
+	"OIDC request URL": func(o *partnercenter.CredentialOptions, server string) {
+		o.UseOIDC, o.OIDCRequestURL, o.OIDCRequestToken = true, server+"/oidc/token", "request-token"
+	},
+	"managed identity endpoint": func(o *partnercenter.CredentialOptions, server string) {
+		o.UseManagedIdentity, o.ManagedIdentityEndpoint = true, server+"/metadata/identity/oauth2/token"
+	},
+}
+
 // entraStandIn is a TLS server answering Entra ID's discovery document, so
 // that MSAL gets as far as a token request, and every other request with
 // answer.
@@ -106,20 +121,10 @@ func TestSignInAnswersAreCapped(t *testing.T) {
 	server := entraStandIn(t, func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = fmt.Fprintf(w, `{"access_token":"t","expires_in":3600,"expires_on":"1","value":"v","padding":"%s"}`, strings.Repeat("x", 2<<20))
 	})
-	tests := map[string]func(o *partnercenter.CredentialOptions){
-		"refresh token grant": func(o *partnercenter.CredentialOptions) { o.RefreshToken, o.ClientSecret = "0.refresh-token", "s" },
-		"client secret":       func(o *partnercenter.CredentialOptions) { o.ClientSecret = "s" },
-		"OIDC request URL": func(o *partnercenter.CredentialOptions) {
-			o.UseOIDC, o.OIDCRequestURL, o.OIDCRequestToken = true, server.URL+"/oidc/token", "request-token"
-		},
-		"managed identity endpoint": func(o *partnercenter.CredentialOptions) {
-			o.UseManagedIdentity, o.ManagedIdentityEndpoint = true, server.URL+"/metadata/identity/oauth2/token"
-		},
-	}
-	for name, configure := range tests {
+	for name, configure := range serverSignIns {
 		t.Run(name, func(t *testing.T) {
 			o := standInOptions(server)
-			configure(&o)
+			configure(&o, server.URL)
 			_, err := getToken(t, o)
 			want := "is larger than 1 MiB, more than a sign-in answer holds"
 			if err == nil || !strings.Contains(err.Error(), want) {

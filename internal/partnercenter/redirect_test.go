@@ -11,7 +11,6 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 
-	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/emulator"
 	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
 )
 
@@ -94,19 +93,7 @@ func TestPartnerCenterRedirectIsNotFollowed(t *testing.T) {
 // that talks to a server refuse a redirect, naming the status and where it
 // pointed, so that no secret, assertion or request token goes there.
 func TestSignInRedirectIsNotFollowed(t *testing.T) {
-	tests := map[string]func(o *partnercenter.CredentialOptions, server string){
-		"refresh token": func(o *partnercenter.CredentialOptions, server string) {
-			o.RefreshToken, o.ClientSecret = "0.refresh-token", emulator.DefaultClientSecret
-		},
-		"client secret": func(o *partnercenter.CredentialOptions, _ string) { o.ClientSecret = emulator.DefaultClientSecret },
-		"OIDC request URL": func(o *partnercenter.CredentialOptions, server string) {
-			o.UseOIDC, o.OIDCRequestURL, o.OIDCRequestToken = true, server+"/oidc/token", "request-token"
-		},
-		"managed identity endpoint": func(o *partnercenter.CredentialOptions, server string) {
-			o.UseManagedIdentity, o.ManagedIdentityEndpoint = true, server+"/metadata/identity/oauth2/token"
-		},
-	}
-	for name, configure := range tests {
+	for name, configure := range serverSignIns {
 		t.Run(name, func(t *testing.T) {
 			target := newElsewhere(t)
 			server := redirector(t, http.StatusTemporaryRedirect, target.URL)
