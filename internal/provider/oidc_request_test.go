@@ -1,12 +1,10 @@
 package provider
 
 import (
-	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/emulator"
 )
@@ -81,20 +79,16 @@ func TestAccSignIn_oidcRequestTokenOnlyToItsOwnURL(t *testing.T) {
 // the environment; messages never quote user information.
 func TestAccProvider_oidcRequestURLChecked(t *testing.T) {
 	tests := []struct {
-		name   string
-		config string
-		env    map[string]string
-		want   string
+		name     string
+		settings attrs
+		env      map[string]string
+		want     string
 	}{
-		{"http attribute", `use_oidc = true
-  oidc_request_url = "http://token.example.com/oidc"
-  oidc_request_token = "t"`, nil,
+		{"http attribute", attrs{"use_oidc": true, "oidc_request_url": "http://token.example.com/oidc", "oidc_request_token": "t"}, nil,
 			`Invalid URL.*oidc_request_url: "http://token\.example\.com/oidc" uses http to a host that is not a loopback address`},
-		{"user information in the attribute", `use_oidc = true
-  oidc_request_url = "https://ci:hunter2@token.example.com/oidc"
-  oidc_request_token = "t"`, nil,
+		{"user information in the attribute", attrs{"use_oidc": true, "oidc_request_url": "https://ci:hunter2@token.example.com/oidc", "oidc_request_token": "t"}, nil,
 			`Invalid URL.*oidc_request_url: "https://\*\*\*@token\.example\.com/oidc" must not contain user information`},
-		{"http from GitHub's variables", `use_oidc = true`,
+		{"http from GitHub's variables", attrs{"use_oidc": true},
 			map[string]string{"ACTIONS_ID_TOKEN_REQUEST_URL": "http://token.example.com/oidc?api-version=2.0", "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "t"},
 			`Invalid provider configuration.*The environment variable ACTIONS_ID_TOKEN_REQUEST_URL is invalid: "http://token\.example\.com/oidc\?\*\*\*" uses http to a host`},
 	}
@@ -102,14 +96,7 @@ func TestAccProvider_oidcRequestURLChecked(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			em := newTestEmulator(t)
 			em.RegisterFederatedCredential(emulator.DefaultTenantID, emulator.DefaultClientID, federatedSubject)
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: providerFactories(tt.env),
-				Steps: []resource.TestStep{{
-					Config: strings.TrimSuffix(providerBlock(em.endpoints()), "}\n") + "  " + tt.config + "\n}\n" +
-						batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
-					ExpectError: regexp.MustCompile(`(?s)` + wrapped(tt.want)),
-				}},
-			})
+			readFailsIn(t, tt.env, providerBlock(em.endpoints(), tt.settings)+batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID), tt.want)
 		})
 	}
 }
