@@ -2,8 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -23,16 +21,6 @@ output "devices" {
   value = provider::partnercenter::autopilot_devices(file(%q))
 }
 `, path)
-}
-
-// writeCSV writes content to a file of its own, byte for byte.
-func writeCSV(t *testing.T, content string) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "devices.csv")
-	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
 }
 
 // deviceCheck checks one device of the function's result; an empty value
@@ -62,17 +50,17 @@ func expectDevicesOutput(devices ...knownvalue.Check) []statecheck.StateCheck {
 // tools with a byte order mark and CRLF, and Partner Center's template, with
 // its headers reordered and in other cases, quoted cells and blank rows.
 func TestAccAutopilotDevices_function(t *testing.T) {
-	autopilot := writeCSV(t, "\xef\xbb\xbfDevice Serial Number,Windows Product ID,Hardware Hash,Group Tag,Assigned User\r\n"+
+	autopilot := writeFile(t, "devices.csv", []byte("\xef\xbb\xbfDevice Serial Number,Windows Product ID,Hardware Hash,Group Tag,Assigned User\r\n"+
 		"SN-1,00330-80000-00000-AA111,"+hardwareHash("SN-1")+",Sales,anna@contoso.com\r\n"+
-		"SN-2,,"+hardwareHash("SN-2")+",,\r\n")
-	portal := writeCSV(t, strings.Join([]string{
+		"SN-2,,"+hardwareHash("SN-2")+",,\r\n"))
+	portal := writeFile(t, "devices.csv", []byte(strings.Join([]string{
 		`device model,HARDWARE HASH,Device Serial Number,Manufacturer Name,Windows Product ID`,
 		`"Laptop ""Pro"" 7",,SN-3,"Contoso, Ltd.",`,
 		``,
 		`,,,,`,
 		`,,,,PK-4`,
-	}, "\n"))
-	headerOnly := writeCSV(t, "Device Serial Number,Windows Product ID,Hardware Hash\r\n")
+	}, "\n")))
+	headerOnly := writeFile(t, "devices.csv", []byte("Device Serial Number,Windows Product ID,Hardware Hash\r\n"))
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{
@@ -128,7 +116,7 @@ func TestAccAutopilotDevices_errors(t *testing.T) {
 			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: providerFactories(nil),
 				Steps: []resource.TestStep{{
-					Config: devicesOutput(writeCSV(t, tc.csv)),
+					Config: devicesOutput(writeFile(t, "devices.csv", []byte(tc.csv))),
 					// The argument's error names the parameter; the
 					// message is wrapped to the terminal's width.
 					ExpectError: errorPattern(`Invalid value for "csv" parameter: ` + regexp.QuoteMeta(tc.want)),
@@ -143,9 +131,9 @@ func TestAccAutopilotDevices_errors(t *testing.T) {
 // function's nulls are what the resource keeps in state.
 func TestAccAutopilotDevices_deviceBatch(t *testing.T) {
 	em := newUploadEmulator(t)
-	csv := writeCSV(t, "Device Serial Number,Windows Product ID,Hardware Hash,Manufacturer name,Device model\r\n"+
+	csv := writeFile(t, "devices.csv", []byte("Device Serial Number,Windows Product ID,Hardware Hash,Manufacturer name,Device model\r\n"+
 		"SN-1,,"+hardwareHash("SN-1")+",,\r\n"+
-		"SN-2,,,Contoso,Laptop 7\r\n")
+		"SN-2,,,Contoso,Laptop 7\r\n"))
 	config := em.userProviderConfig() + fmt.Sprintf(`
 resource "partnercenter_device_batch" "test" {
   customer_id = %q
