@@ -21,22 +21,12 @@ import (
 func validateProviderConfig(t *testing.T, env map[string]string, values map[string]tftypes.Value) diag.Diagnostics {
 	t.Helper()
 	ctx := context.Background()
-	p := &partnerCenterProvider{env: func(name string) string { return env[name] }}
+	p := &partnerCenterProvider{env: mapEnvironment(env)}
 	var schemaResp provider.SchemaResponse
 	p.Schema(ctx, provider.SchemaRequest{}, &schemaResp)
-	typ, ok := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
-	if !ok {
-		t.Fatal("the provider's schema is not an object")
-	}
-	attributes := map[string]tftypes.Value{}
-	for name, attributeType := range typ.AttributeTypes {
-		attributes[name] = tftypes.NewValue(attributeType, nil)
-	}
-	for name, v := range values {
-		attributes[name] = v
-	}
+	raw := objectValue(schemaResp.Schema.Type().TerraformType(ctx), values)
 	var resp provider.ValidateConfigResponse
-	p.ValidateConfig(ctx, provider.ValidateConfigRequest{Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: tftypes.NewValue(typ, attributes)}}, &resp)
+	p.ValidateConfig(ctx, provider.ValidateConfigRequest{Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: raw}}, &resp)
 	return resp.Diagnostics
 }
 

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
@@ -53,10 +52,10 @@ func (s recordingServer) ValidateProviderConfig(ctx context.Context, req *tfprot
 // recordingFactories are providerFactories(env) whose provider records its
 // configuration's warnings in recorder.
 func recordingFactories(env map[string]string, recorder *warningRecorder) map[string]func() (tfprotov6.ProviderServer, error) {
-	p := &partnerCenterProvider{version: "test", env: func(name string) string { return env[name] }, wait: fastPolling}
+	serve := providerFactories(env)["partnercenter"]
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"partnercenter": func() (tfprotov6.ProviderServer, error) {
-			server, err := providerserver.NewProtocol6WithError(p)()
+			server, err := serve()
 			return recordingServer{ProviderServer: server, recorder: recorder}, err
 		},
 	}

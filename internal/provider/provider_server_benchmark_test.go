@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"maps"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -14,17 +15,19 @@ import (
 )
 
 // objectValue is an object of typ with the attributes of set and every
-// other attribute null, as Terraform sends a configuration.
+// other attribute null, as Terraform sends a configuration. It panics when
+// set names an attribute typ does not have.
 func objectValue(typ tftypes.Type, set map[string]tftypes.Value) tftypes.Value {
 	object, ok := typ.(tftypes.Object)
 	if !ok {
 		panic("objectValue of a type that is not an object")
 	}
-	values := make(map[string]tftypes.Value, len(object.AttributeTypes))
+	values := maps.Clone(set)
+	if values == nil {
+		values = make(map[string]tftypes.Value, len(object.AttributeTypes))
+	}
 	for name, t := range object.AttributeTypes {
-		if v, ok := set[name]; ok {
-			values[name] = v
-		} else {
+		if _, ok := values[name]; !ok {
 			values[name] = tftypes.NewValue(t, nil)
 		}
 	}

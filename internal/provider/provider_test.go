@@ -66,7 +66,7 @@ var fastPolling = partnercenter.WaitOptions{InitialDelay: time.Millisecond, MaxD
 // where the real provider reads the process's environment, so that no test
 // changes the process and tests run in parallel.
 func providerFactories(env map[string]string) map[string]func() (tfprotov6.ProviderServer, error) {
-	p := &partnerCenterProvider{version: "test", env: func(name string) string { return env[name] }, wait: fastPolling}
+	p := &partnerCenterProvider{version: "test", env: mapEnvironment(env), wait: fastPolling}
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"partnercenter": providerserver.NewProtocol6WithError(p),
 	}
