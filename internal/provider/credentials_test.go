@@ -43,7 +43,7 @@ func signInTest(t *testing.T, em *testEmulator, env map[string]string, providerB
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories(env),
 		Steps: []resource.TestStep{{
-			Config:            providerBlock + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+			Config:            providerBlock + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, ""),
 			ConfigStateChecks: []statecheck.StateCheck{expect("status", knownvalue.StringExact("finished"))},
 			Check: func(*terraform.State) error {
 				if n := em.TokenRequests(clientID); n == 0 {
@@ -211,7 +211,7 @@ func TestAccSignIn_wrongRefreshToken(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{{
-			Config: em.providerConfig(attrs{"refresh_token": refreshToken}) + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+			Config: em.providerConfig(attrs{"refresh_token": refreshToken}) + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, ""),
 			ExpectError: regexp.MustCompile(`(?s)Failed to sign in to Partner Center.*refresh token.*invalid_grant:\s+AADSTS9002313.*` +
 				`client\s+secret.*not\s+tried,\s+because\s+the\s+refresh\s+token\s+was\s+rejected`),
 		}},
@@ -261,7 +261,7 @@ func TestAccSignIn_azureCLI(t *testing.T) {
 		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{{
 			Config: providerBlock(attrs{"base_url": em.URL, "tenant_id": emulator.DefaultTenantID}) +
-				batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+				batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, ""),
 			ConfigStateChecks: []statecheck.StateCheck{expect("status", knownvalue.StringExact("finished"))},
 		}},
 	})
@@ -283,7 +283,7 @@ func TestAccSignIn_nothingConfiguredListsEverySource(t *testing.T) {
 	em := newTestEmulator(t)
 	const secret = "incomplete-secret-value"
 	config := providerBlock(attrs{"base_url": em.URL, "client_secret": secret}) +
-		batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID)
+		batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, "")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{{
@@ -311,7 +311,7 @@ func TestAccSignIn_nothingConfiguredWithoutAzureCLI(t *testing.T) {
 		ProtoV6ProviderFactories: providerFactories(map[string]string{"ARM_USE_CLI": "false"}),
 		Steps: []resource.TestStep{{
 			Config: providerBlock(attrs{"base_url": em.URL}) +
-				batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+				batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, ""),
 			ExpectError: regexp.MustCompile(`(?s)Missing Partner Center credentials.*no\s+credential\s+to\s+call\s+Partner\s+Center.*` +
 				`7\. Azure CLI, set by use_cli \(PARTNERCENTER_USE_CLI or ARM_USE_CLI\):\s+skipped,\s+disabled`),
 		}},
@@ -324,7 +324,7 @@ func TestAccSignIn_tokenScope(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{{
-			Config:      config + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+			Config:      config + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, ""),
 			ExpectError: regexp.MustCompile(`(?s)invalid_scope.*AADSTS70011.*The\s+scope\s+https://partnercenter.contoso.example/.default`),
 		}},
 	})
@@ -340,7 +340,7 @@ func TestAccSignIn_fiftyDataSourcesOneToken(t *testing.T) {
 		em := newTestEmulator(t)
 		config := em.providerConfig()
 		for i := range reads {
-			config += strings.Replace(batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+			config += strings.Replace(batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, ""),
 				`"test"`, fmt.Sprintf(`"read_%d"`, i), 1)
 		}
 		resource.Test(t, resource.TestCase{
@@ -418,7 +418,7 @@ func TestAccProvider_conflictingSignInSettingsAtPlanTime(t *testing.T) {
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: providerFactories(nil),
 				Steps: []resource.TestStep{{
-					Config:      "provider \"partnercenter\" {\n  " + tt.settings + "\n}\n" + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+					Config:      "provider \"partnercenter\" {\n  " + tt.settings + "\n}\n" + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, ""),
 					PlanOnly:    true,
 					ExpectError: regexp.MustCompile(`(?s)(?:Invalid provider configuration|Invalid Attribute Combination|Invalid URL).*` + tt.wantErr),
 				}},
@@ -431,7 +431,7 @@ func TestAccProvider_oidcFromEnvironmentWithoutTokenAtPlanTime(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories(map[string]string{"ARM_USE_OIDC": "true"}),
 		Steps: []resource.TestStep{{
-			Config:      `provider "partnercenter" {}` + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+			Config:      `provider "partnercenter" {}` + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, ""),
 			PlanOnly:    true,
 			ExpectError: regexp.MustCompile(`(?s)Invalid provider configuration.*use_oidc is true, but no federated token is configured`),
 		}},
@@ -466,7 +466,7 @@ func TestAccSignIn_configuredSourceFailureStopsTheChain(t *testing.T) {
 	readFails(t, providerBlock(attrs{
 		"base_url": em.URL, "authority_host": em.URL + "/", "client_id": emulator.DefaultClientID, "client_secret": emulator.DefaultClientSecret,
 		"use_msi": true, "msi_endpoint": em.PlainURL + "/metadata/identity/oauth2/token",
-	})+batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+	})+batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, ""),
 		"Failed to sign in to Partner Center",
 		`5\. client secret, set by client_secret .*: failed: configured, but it needs a tenant ID`,
 		`6\. managed identity, set by use_msi .*: not tried, because the client secret failed`,
@@ -485,7 +485,7 @@ func TestAccProvider_refreshTokenFromEnvironmentWithoutApplicationCredentialAtPl
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories(map[string]string{"PARTNERCENTER_REFRESH_TOKEN": "0.refresh"}),
 		Steps: []resource.TestStep{{
-			Config:   `provider "partnercenter" {}` + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+			Config:   `provider "partnercenter" {}` + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, ""),
 			PlanOnly: true,
 			ExpectError: regexp.MustCompile(`(?s)Invalid provider configuration.*` +
 				wrapped(`refresh_token, from the environment variable PARTNERCENTER_REFRESH_TOKEN, is exchanged with the application's own credential, and none is configured`)),
@@ -504,7 +504,7 @@ func TestAccSignIn_sourceLoggedAtInfo(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{{
-			Config:            em.providerConfig() + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+			Config:            em.providerConfig() + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, ""),
 			ConfigStateChecks: []statecheck.StateCheck{expect("status", knownvalue.StringExact("finished"))},
 		}},
 	})

@@ -19,13 +19,16 @@ import (
 
 const dataSourceAddress = "data.partnercenter_device_batch_status.test"
 
-func batchStatusConfig(customerID, trackingID string) string {
+// batchStatusConfig declares data.partnercenter_device_batch_status.test,
+// reading trackingID of customerID, with extra arguments and blocks.
+func batchStatusConfig(customerID, trackingID, extra string) string {
 	return fmt.Sprintf(`
 data "partnercenter_device_batch_status" "test" {
   customer_id       = %q
   batch_tracking_id = %q
+%s
 }
-`, customerID, trackingID)
+`, customerID, trackingID, extra)
 }
 
 func expect(attribute string, value knownvalue.Check) statecheck.StateCheck {
@@ -37,7 +40,7 @@ func TestAccDeviceBatchStatus_seedExample(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{{
-			Config: em.providerConfig() + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+			Config: em.providerConfig() + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, ""),
 			ConfigStateChecks: []statecheck.StateCheck{
 				expect("id", knownvalue.StringExact(emulator.SeedCustomerID+"/"+emulator.SeedBatchTrackingID)),
 				expect("customer_id", knownvalue.StringExact(emulator.SeedCustomerID)),
@@ -76,7 +79,7 @@ func TestAccDeviceBatchStatus_stillProcessing(t *testing.T) {
 		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{
 			{
-				Config: em.providerConfig() + batchStatusConfig(emulator.SeedCustomerID, emulator.ProcessingBatchTrackingID),
+				Config: em.providerConfig() + batchStatusConfig(emulator.SeedCustomerID, emulator.ProcessingBatchTrackingID, ""),
 				ConfigStateChecks: []statecheck.StateCheck{
 					expect("status", knownvalue.StringExact("processing")),
 					expect("started_time", knownvalue.StringExact("2017-07-26T09:30:00Z")),
@@ -87,7 +90,7 @@ func TestAccDeviceBatchStatus_stillProcessing(t *testing.T) {
 				},
 			},
 			{
-				Config: em.providerConfig() + batchStatusConfig(emulator.SeedCustomerID, emulator.QueuedBatchTrackingID),
+				Config: em.providerConfig() + batchStatusConfig(emulator.SeedCustomerID, emulator.QueuedBatchTrackingID, ""),
 				ConfigStateChecks: []statecheck.StateCheck{
 					expect("status", knownvalue.StringExact("queued")),
 					expect("started_time", knownvalue.Null()),
@@ -105,7 +108,7 @@ func TestAccDeviceBatchStatus_accessToken(t *testing.T) {
 	em := newTestEmulator(t)
 	token := em.NewAccessToken(emulator.DefaultTenantID, time.Hour)
 	// Plain http to loopback: the one place base_url may skip TLS.
-	config := providerBlock(attrs{"base_url": em.PlainURL, "access_token": token}) + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID)
+	config := providerBlock(attrs{"base_url": em.PlainURL, "access_token": token}) + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, "")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{{
@@ -141,7 +144,7 @@ func TestAccDeviceBatchStatus_environmentVariables(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories(env),
 		Steps: []resource.TestStep{{
-			Config:            `provider "partnercenter" {}` + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+			Config:            `provider "partnercenter" {}` + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, ""),
 			ConfigStateChecks: []statecheck.StateCheck{expect("status", knownvalue.StringExact("finished"))},
 			Check: func(*terraform.State) error {
 				return expectHeader(em, "X-Locale", regexp.MustCompile(`^de-DE$`))
@@ -157,7 +160,7 @@ func TestAccDeviceBatchStatus_requestHeaders(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{{
-			Config: config + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+			Config: config + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, ""),
 			Check: func(*terraform.State) error {
 				for header, want := range map[string]*regexp.Regexp{
 					"Authorization":       regexp.MustCompile(`^Bearer \S+$`),
@@ -184,12 +187,12 @@ func TestAccDeviceBatchStatus_invalidGUIDAtPlanTime(t *testing.T) {
 		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{
 			{
-				Config:      em.providerConfig() + batchStatusConfig("not-a-guid", emulator.SeedBatchTrackingID),
+				Config:      em.providerConfig() + batchStatusConfig("not-a-guid", emulator.SeedBatchTrackingID, ""),
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`(?s)Invalid GUID.*customer_id is "not-a-guid"; the value must be a GUID`),
 			},
 			{
-				Config:      em.providerConfig() + batchStatusConfig(emulator.SeedCustomerID, "{"+emulator.SeedBatchTrackingID+"}"),
+				Config:      em.providerConfig() + batchStatusConfig(emulator.SeedCustomerID, "{"+emulator.SeedBatchTrackingID+"}", ""),
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`(?s)Invalid GUID.*batch_tracking_id is`),
 			},
@@ -227,7 +230,7 @@ func TestAccDeviceBatchStatus_notFound(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{{
-			Config: em.providerConfig() + batchStatusConfig(emulator.SeedCustomerID, missing),
+			Config: em.providerConfig() + batchStatusConfig(emulator.SeedCustomerID, missing, ""),
 			ExpectError: regexp.MustCompile(`(?s)Device batch not found.*no device batch with tracking ID\s+` + missing +
 				`\s+for customer\s+` + emulator.SeedCustomerID + `.*HTTP status: 404 Not Found.*Partner Center code: 1000.*Description: Not found.*MS-RequestId: [0-9a-f-]{36}.*MS-CorrelationId: [0-9a-f-]{36}`),
 		}},
@@ -244,7 +247,7 @@ func TestAccDeviceBatchStatus_partnerCenterFault(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{{
-			Config: em.providerConfig() + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+			Config: em.providerConfig() + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, ""),
 			ExpectError: regexp.MustCompile(`(?s)Access denied by Partner Center.*HTTP status: 403 Forbidden.*Partner Center code: 20002.*` +
 				`Description: partner id 1 has no commerce relationship with the customer id 2.*` +
 				`MS-RequestId: aaaaaaaa-0000-4000-8000-000000000001.*MS-CorrelationId: bbbbbbbb-0000-4000-8000-000000000002.*Attempts: 1`),
@@ -258,7 +261,7 @@ func TestAccDeviceBatchStatus_wrongClientSecret(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{{
-			Config:      config + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+			Config:      config + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, ""),
 			ExpectError: regexp.MustCompile(`(?s)invalid_client.*AADSTS7000215: Invalid client secret provided`),
 		}},
 	})
@@ -283,7 +286,7 @@ func TestAccProvider_invalidConfigurationAtPlanTime(t *testing.T) {
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: providerFactories(nil),
 				Steps: []resource.TestStep{{
-					Config:      providerBlock(attrs{tt.attribute: tt.value}) + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+					Config:      providerBlock(attrs{tt.attribute: tt.value}) + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, ""),
 					PlanOnly:    true,
 					ExpectError: regexp.MustCompile(`(?s)` + tt.wantErr),
 				}},
@@ -296,7 +299,7 @@ func TestAccProvider_invalidEnvironmentVariable(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories(map[string]string{"PARTNERCENTER_BASE_URL": "http://partner.example.com"}),
 		Steps: []resource.TestStep{{
-			Config:      `provider "partnercenter" {}` + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+			Config:      `provider "partnercenter" {}` + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, ""),
 			ExpectError: regexp.MustCompile(`(?s)Invalid provider configuration.*environment variable PARTNERCENTER_BASE_URL is invalid`),
 		}},
 	})

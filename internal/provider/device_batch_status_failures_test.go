@@ -193,13 +193,7 @@ func TestAccDeviceBatchStatus_acceptedErrorCodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	config := func(extra string) string {
-		return em.providerConfig() + fmt.Sprintf(`
-data "partnercenter_device_batch_status" "test" {
-  customer_id       = %q
-  batch_tracking_id = %q
-  %s
-}
-`, emulator.SeedCustomerID, acceptedBatchTrackingID, extra)
+		return em.providerConfig() + batchStatusConfig(emulator.SeedCustomerID, acceptedBatchTrackingID, extra)
 	}
 	counts := func(failed, accepted int64) []statecheck.StateCheck {
 		return []statecheck.StateCheck{
@@ -212,16 +206,15 @@ data "partnercenter_device_batch_status" "test" {
 		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{
 			// Refused at plan time: codes that could never match.
-			{Config: config(`accepted_error_codes = [""]`), ExpectError: errorPattern(`accepted_error_codes.*at least 1`)},
-			{Config: config(`accepted_error_codes = ["806 "]`), ExpectError: errorPattern(`must not begin or end with a space`)},
+			{Config: config(`  accepted_error_codes = [""]`), ExpectError: errorPattern(`accepted_error_codes.*at least 1`)},
+			{Config: config(`  accepted_error_codes = ["806 "]`), ExpectError: errorPattern(`must not begin or end with a space`)},
 			{Config: config(""), ConfigStateChecks: counts(3, 0)},
-			{Config: config(`accepted_error_codes = ["806"]`), ConfigStateChecks: append(counts(2, 1),
+			{Config: config(`  accepted_error_codes = ["806"]`), ConfigStateChecks: append(counts(2, 1),
 				expect("accepted_error_codes", knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("806")})))},
-			{Config: config(`accepted_error_codes = ["806", "808"]`), ConfigStateChecks: counts(1, 2)},
+			{Config: config(`  accepted_error_codes = ["806", "808"]`), ConfigStateChecks: counts(1, 2)},
 			{
 				// Only the device failed by its status is left to list.
-				Config: config(`
-  accepted_error_codes  = ["806", "808"]
+				Config: config(`  accepted_error_codes  = ["806", "808"]
   fail_on_device_errors = true`),
 				ExpectError: errorPattern(`Devices failed to upload.*is finished: 1 of 4 device\(s\) failed to upload\. 2 more failed only with an error code of accepted_error_codes and count as accepted\.\s+` +
 					`- serial number STATUS: status finished_with_errors\s+Every device's result`),
@@ -239,24 +232,12 @@ func TestAccDeviceBatchStatus_acceptedErrorCodesPassFailOnDeviceErrors(t *testin
 		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{
 			{
-				Config: em.providerConfig() + fmt.Sprintf(`
-data "partnercenter_device_batch_status" "test" {
-  customer_id           = %q
-  batch_tracking_id     = %q
-  fail_on_device_errors = true
-}
-`, emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+				Config:      em.providerConfig() + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, "  fail_on_device_errors = true"),
 				ExpectError: errorPattern(`is finished: 1 of 1 device\(s\) failed to upload\.\s+- serial number 1234567890: error 808`),
 			},
 			{
-				Config: em.providerConfig() + fmt.Sprintf(`
-data "partnercenter_device_batch_status" "test" {
-  customer_id           = %q
-  batch_tracking_id     = %q
-  fail_on_device_errors = true
-  accepted_error_codes  = ["808"]
-}
-`, emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+				Config: em.providerConfig() + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, `  fail_on_device_errors = true
+  accepted_error_codes  = ["808"]`),
 				ConfigStateChecks: []statecheck.StateCheck{
 					expect("status", knownvalue.StringExact("finished")),
 					expect("failed_device_count", knownvalue.Int64Exact(0)),

@@ -125,7 +125,7 @@ func TestAccDeviceBatchStatus_deviceStatusCountsWhileProcessing(t *testing.T) {
 		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{
 			{
-				Config: em.providerConfig() + batchStatusConfig(emulator.SeedCustomerID, emulator.ProcessingBatchTrackingID),
+				Config: em.providerConfig() + batchStatusConfig(emulator.SeedCustomerID, emulator.ProcessingBatchTrackingID, ""),
 				ConfigStateChecks: []statecheck.StateCheck{
 					expect("device_status_counts", knownvalue.MapExact(map[string]knownvalue.Check{
 						"finished":   knownvalue.Int64Exact(1),
@@ -134,7 +134,7 @@ func TestAccDeviceBatchStatus_deviceStatusCountsWhileProcessing(t *testing.T) {
 				},
 			},
 			{
-				Config: em.providerConfig() + batchStatusConfig(emulator.SeedCustomerID, emulator.QueuedBatchTrackingID),
+				Config: em.providerConfig() + batchStatusConfig(emulator.SeedCustomerID, emulator.QueuedBatchTrackingID, ""),
 				ConfigStateChecks: []statecheck.StateCheck{
 					expect("device_status_counts", knownvalue.MapExact(map[string]knownvalue.Check{})),
 				},
@@ -156,13 +156,7 @@ func TestAccDeviceBatchStatus_failOnDeviceErrors(t *testing.T) {
 			},
 			{
 				// The seed page's batch says finished, yet a device failed.
-				Config: em.providerConfig() + fmt.Sprintf(`
-data "partnercenter_device_batch_status" "test" {
-  customer_id           = %q
-  batch_tracking_id     = %q
-  fail_on_device_errors = true
-}
-`, emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+				Config: em.providerConfig() + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, "  fail_on_device_errors = true"),
 				ExpectError: errorPattern(`(?s)Devices failed to upload.*is finished: 1 of 1 device\(s\) failed` +
 					`.*serial number 1234567890: error 808 ZtdDeviceAssignedToOtherTenant`),
 			},
@@ -193,13 +187,7 @@ func TestAccDeviceBatchStatus_failOnDeviceErrorsListsTenThenCounts(t *testing.T)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{{
-			Config: em.providerConfig() + fmt.Sprintf(`
-data "partnercenter_device_batch_status" "test" {
-  customer_id           = %q
-  batch_tracking_id     = %q
-  fail_on_device_errors = true
-}
-`, emulator.SeedCustomerID, tracking),
+			Config: em.providerConfig() + batchStatusConfig(emulator.SeedCustomerID, tracking, "  fail_on_device_errors = true"),
 			ExpectError: errorPattern(`(?s)13 of 14 device\(s\) failed.*product key 11111-22222-33333-44444-55555: error 808\n` +
 				`.*serial number SN-10: error 806 ZtdDeviceAlreadyAssigned\s+and 3 more`),
 		}},
@@ -212,17 +200,11 @@ func TestAccDeviceBatchStatus_waitTimesOutWithTheLastStatus(t *testing.T) {
 		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{{
 			// The processing fixture never finishes.
-			Config: em.providerConfig() + fmt.Sprintf(`
-data "partnercenter_device_batch_status" "test" {
-  customer_id         = %q
-  batch_tracking_id   = %q
-  wait_for_completion = true
+			Config: em.providerConfig() + batchStatusConfig(emulator.SeedCustomerID, emulator.ProcessingBatchTrackingID, `  wait_for_completion = true
 
   timeouts {
     read = "1s"
-  }
-}
-`, emulator.SeedCustomerID, emulator.ProcessingBatchTrackingID),
+  }`),
 			ExpectError: errorPattern(`(?s)Timed out waiting for the device batch to finish.*` + emulator.ProcessingBatchTrackingID +
 				`.*did not finish within timeouts \{ read \}\s+=\s+1s: gave up waiting for the batch after 1(\.\d)?s and \d+ poll\(s\): its last\s+status was "processing", with 1 of 2 device\(s\) finished`),
 		}},

@@ -74,7 +74,7 @@ func TestAccProvider_unknownHostWarnings(t *testing.T) {
 		want   []string
 	}{
 		{"authority host", providerBlock(attrs{"base_url": em.URL, "access_token": token, "authority_host": "https://login.contoso.example/"}) +
-			batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID), nil,
+			batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, ""), nil,
 			[]string{"Credentials go to an unknown host: authority_host names login.contoso.example, which is not the Entra ID authority of a known cloud " +
 				"(china, germany, public, usgovernment). Every sign-in with the application's credentials sends its client secret, certificate-signed " +
 				"assertion, federated token or refresh token to login.contoso.example: make sure it is a host you trust."}},
@@ -84,7 +84,7 @@ func TestAccProvider_unknownHostWarnings(t *testing.T) {
 				"which is not the Partner Center API of a known cloud (china, germany, public, usgovernment). Every request to Partner Center " +
 				"carries the bearer token to partnercenter.contoso.example: make sure it is a host you trust, such as your own API gateway."}},
 		{"known clouds and loopback", providerBlock(attrs{"environment": "china", "base_url": em.URL, "access_token": token}) +
-			batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID), nil, nil},
+			batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, ""), nil, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

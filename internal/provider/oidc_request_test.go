@@ -63,7 +63,7 @@ func TestAccSignIn_oidcRequestTokenOnlyToItsOwnURL(t *testing.T) {
 		"ARM_OIDC_REQUEST_URL":           em.URL + "/oidc/token?api-version=2.0",
 		"ACTIONS_ID_TOKEN_REQUEST_TOKEN": em.NewOIDCRequestToken(federatedSubject),
 	}
-	readFailsIn(t, env, providerBlock(em.endpoints(), attrs{"use_oidc": true})+batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+	readFailsIn(t, env, providerBlock(em.endpoints(), attrs{"use_oidc": true})+batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, ""),
 		"Invalid provider configuration",
 		"ARM_OIDC_REQUEST_URL is set, but no token to request with. Set ARM_OIDC_REQUEST_TOKEN: a request token is taken only from the same place as its URL")
 	for _, r := range em.Requests() {
@@ -96,7 +96,7 @@ func TestAccProvider_oidcRequestURLChecked(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			em := newTestEmulator(t)
 			em.RegisterFederatedCredential(emulator.DefaultTenantID, emulator.DefaultClientID, federatedSubject)
-			readFailsIn(t, tt.env, providerBlock(em.endpoints(), tt.settings)+batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID), tt.want)
+			readFailsIn(t, tt.env, providerBlock(em.endpoints(), tt.settings)+batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, ""), tt.want)
 		})
 	}
 }

@@ -192,7 +192,7 @@ func TestAccReliability_noRelationshipHint(t *testing.T) {
 func TestAccReliability_unauthorizedCachedTokenRenewed(t *testing.T) {
 	em := newTestEmulator(t)
 	// The second read follows the first, so it finds the first's token cached.
-	config := em.providerConfig() + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID) + fmt.Sprintf(`
+	config := em.providerConfig() + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, "") + fmt.Sprintf(`
 data "partnercenter_device_batch_status" "second" {
   customer_id       = data.partnercenter_device_batch_status.test.customer_id
   batch_tracking_id = %q
@@ -320,7 +320,7 @@ func TestAccReliability_upperCaseGUIDsKeptInStateSentInLowerCase(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{{
-			Config: em.providerConfig() + batchStatusConfig(customer, batch),
+			Config: em.providerConfig() + batchStatusConfig(customer, batch, ""),
 			ConfigStateChecks: []statecheck.StateCheck{
 				expect("customer_id", knownvalue.StringExact(customer)),
 				expect("batch_tracking_id", knownvalue.StringExact(batch)),
@@ -342,14 +342,14 @@ func TestAccReliability_badInputAtPlanTime(t *testing.T) {
 		return resource.TestStep{Config: config, PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)` + wrapped(want))}
 	}
 	provider := func(attribute, value string) string {
-		return fmt.Sprintf("provider \"partnercenter\" {\n  %s = %s\n}\n", attribute, value) + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID)
+		return fmt.Sprintf("provider \"partnercenter\" {\n  %s = %s\n}\n", attribute, value) + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, "")
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{
-			planFails(em.providerConfig()+batchStatusConfig(emulator.SeedCustomerID, "{"+emulator.SeedBatchTrackingID+"}"),
+			planFails(em.providerConfig()+batchStatusConfig(emulator.SeedCustomerID, "{"+emulator.SeedBatchTrackingID+"}", ""),
 				`Invalid GUID.*batch_tracking_id is "\{`+emulator.SeedBatchTrackingID+`\}"; write the GUID without braces`),
-			planFails(em.providerConfig()+batchStatusConfig("47021739-3426-40bf-9601-61b4b6d7c79", emulator.SeedBatchTrackingID),
+			planFails(em.providerConfig()+batchStatusConfig("47021739-3426-40bf-9601-61b4b6d7c79", emulator.SeedBatchTrackingID, ""),
 				`Invalid GUID.*customer_id is "47021739-3426-40bf-9601-61b4b6d7c79"; the value must be a GUID`),
 			planFails(provider("base_url", `"https://api.partnercenter.microsoft.com/#v1"`), `base_url: .* must not contain\s+a fragment`),
 			planFails(provider("base_url", `"https://me:pw@api.partnercenter.microsoft.com"`), `base_url: .* must not contain\s+user information`),
@@ -359,14 +359,9 @@ func TestAccReliability_badInputAtPlanTime(t *testing.T) {
 			planFails(provider("max_retries", "11"), `Attribute max_retries value must be between 0 and 10, got: 11`),
 			planFails(provider("request_timeout", `"soon"`), `Invalid Time Duration String Value.*"soon"`),
 			planFails(provider("request_timeout", `"0s"`), `request_timeout is "0s"; the value must be a positive duration`),
-			planFails(em.providerConfig()+fmt.Sprintf(`
-data "partnercenter_device_batch_status" "test" {
-  customer_id       = %q
-  batch_tracking_id = %q
-  timeouts {
+			planFails(em.providerConfig()+batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, `  timeouts {
     read = "five minutes"
-  }
-}`, emulator.SeedCustomerID, emulator.SeedBatchTrackingID), `Invalid Attribute Value Time Duration.*read = "five minutes"`),
+  }`), `Invalid Attribute Value Time Duration.*read = "five minutes"`),
 		},
 	})
 	if n := len(partnerCenterRequests(em.Emulator)); n != 0 {
@@ -382,7 +377,7 @@ func TestAccReliability_basePathPrefixAccepted(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{{
-			Config:            config + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+			Config:            config + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, ""),
 			ConfigStateChecks: []statecheck.StateCheck{expect("status", knownvalue.StringExact("finished"))},
 			Check: func(*terraform.State) error {
 				if paths := gateway.paths(); !slices.Contains(paths, want) {
@@ -469,17 +464,11 @@ func TestAccReliability_timeoutKeepsTheLastApiFault(t *testing.T) {
 func TestAccDeviceBatchStatus_waitTimeoutKeepsTheLastApiFault(t *testing.T) {
 	em := newTestEmulator(t)
 	em.InjectFaults(batchRoute, emulator.Fault{Status: http.StatusInternalServerError, Body: unexpectedServiceError, Times: -1})
-	readFails(t, em.providerConfig(attrs{"max_retries": 10})+fmt.Sprintf(`
-data "partnercenter_device_batch_status" "test" {
-  customer_id         = %q
-  batch_tracking_id   = %q
-  wait_for_completion = true
+	readFails(t, em.providerConfig(attrs{"max_retries": 10})+batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, `  wait_for_completion = true
 
   timeouts {
     read = "3s"
-  }
-}
-`, emulator.SeedCustomerID, emulator.SeedBatchTrackingID), "Timed out waiting for the device batch to finish",
+  }`), "Timed out waiting for the device batch to finish",
 		`gave up waiting for the batch after 3(\.\d)?s: no status was read; the last poll failed: the time allowed for the call ran out after [0-9]+ attempts; `+
 			`the last answer was HTTP 500 Internal Server Error: error 800003: Unexpected service error \(MS-RequestId: [0-9a-f-]{36}, MS-CorrelationId: [0-9a-f-]{36}\)\.`)
 }

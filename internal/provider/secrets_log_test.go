@@ -71,7 +71,7 @@ func TestAccReliability_noSecretInTraceLogs(t *testing.T) {
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: providerFactories(env),
 				Steps: []resource.TestStep{{
-					Config:            config + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID),
+					Config:            config + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, ""),
 					ConfigStateChecks: []statecheck.StateCheck{expect("status", knownvalue.StringExact("finished"))},
 				}},
 			})
