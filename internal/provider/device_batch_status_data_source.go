@@ -15,8 +15,8 @@ import (
 )
 
 var (
-	_ datasource.DataSourceWithConfigure        = (*deviceBatchStatusDataSource)(nil)
-	_ datasource.DataSourceWithConfigValidators = (*deviceBatchStatusDataSource)(nil)
+	_ datasource.DataSourceWithConfigure      = (*deviceBatchStatusDataSource)(nil)
+	_ datasource.DataSourceWithValidateConfig = (*deviceBatchStatusDataSource)(nil)
 )
 
 // defaultReadTimeout bounds a read, retries and the wait for completion
