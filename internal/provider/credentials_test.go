@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -523,5 +524,48 @@ func TestAccSignIn_sourceLoggedAtInfo(t *testing.T) {
 	}
 	if strings.Contains(string(content), emulator.DefaultClientSecret) {
 		t.Errorf("the log holds the client secret")
+	}
+}
+
+// TestMSIEndpointWithoutUseMSIWarns warns of an msi_endpoint configured
+// while the managed identity is off, which the sign-in would ignore, and only
+// then: use_msi on (in the configuration or the environment) or unknown, or
+// the endpoint from the environment, say nothing.
+func TestMSIEndpointWithoutUseMSIWarns(t *testing.T) {
+	const url = "http://169.254.169.254/metadata/identity/oauth2/token"
+	endpoint := tftypes.NewValue(tftypes.String, url)
+	for _, tc := range []struct {
+		name   string
+		env    map[string]string
+		values map[string]tftypes.Value
+		warns  bool
+	}{
+		{"use_msi unset", nil, map[string]tftypes.Value{"msi_endpoint": endpoint}, true},
+		{"use_msi false", nil, map[string]tftypes.Value{"msi_endpoint": endpoint, "use_msi": tftypes.NewValue(tftypes.Bool, false)}, true},
+		{"use_msi true", nil, map[string]tftypes.Value{"msi_endpoint": endpoint, "use_msi": tftypes.NewValue(tftypes.Bool, true)}, false},
+		{"ARM_USE_MSI", map[string]string{"ARM_USE_MSI": "true"}, map[string]tftypes.Value{"msi_endpoint": endpoint}, false},
+		{"use_msi unknown", nil, map[string]tftypes.Value{"msi_endpoint": endpoint, "use_msi": tftypes.NewValue(tftypes.Bool, tftypes.UnknownValue)}, false},
+		{"endpoint from the environment", map[string]string{"ARM_MSI_ENDPOINT": url}, nil, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			diags := validateProviderConfig(t, tc.env, tc.values)
+			if diags.HasError() {
+				t.Fatalf("errors: %v", diags)
+			}
+			if !tc.warns {
+				if len(diags) != 0 {
+					t.Errorf("diagnostics %v, want none", diags)
+				}
+				return
+			}
+			if diags.WarningsCount() != 1 {
+				t.Fatalf("diagnostics %v, want one warning", diags)
+			}
+			w := diags.Warnings()[0]
+			if w.Summary() != "msi_endpoint is not used" || !strings.Contains(w.Detail(), "tried only when use_msi (PARTNERCENTER_USE_MSI or ARM_USE_MSI) is true") ||
+				!strings.Contains(w.Detail(), "Set use_msi = true, or remove msi_endpoint.") {
+				t.Errorf("warning %q: %q", w.Summary(), w.Detail())
+			}
+		})
 	}
 }

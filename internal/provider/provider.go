@@ -242,7 +242,8 @@ var providerSchema = sync.OnceValue(func() schema.Schema {
 			settingMSIEndpoint.attribute: schema.StringAttribute{
 				MarkdownDescription: "The instance metadata service endpoint to ask for managed identity tokens, such as " +
 					"`http://169.254.169.254/metadata/identity/oauth2/token`. When unset, the host's environment decides, as for " +
-					"the Azure SDKs (App Service, Functions, Container Apps, Cloud Shell, Arc or virtual machines)." + settingMSIEndpoint.envDescription(),
+					"the Azure SDKs (App Service, Functions, Container Apps, Cloud Shell, Arc or virtual machines). Used only with `use_msi`: " +
+					"set without it, the plan warns." + settingMSIEndpoint.envDescription(),
 				Optional:   true,
 				Validators: []validator.String{endpointCheck(partnercenter.ValidateManagedIdentityEndpoint)},
 			},
@@ -337,6 +338,14 @@ func (p *partnerCenterProvider) ValidateConfig(ctx context.Context, req provider
 				source, name, deprecatedEnvironments[name], partnercenter.DefaultEnvironment, name))
 	}
 	warnUnknownHosts(cfg, env, &resp.Diagnostics)
+	// msi_endpoint serves the managed identity alone, which use_msi turns
+	// on: without it, the endpoint configured would be silently ignored. One
+	// from the environment is not warned of, as hosts set it for every tool.
+	if useMSI, _, _ := settingUseMSI.resolveBool(cfg.UseMSI, false, env); !cfg.MSIEndpoint.IsNull() && !useMSI && !cfg.UseMSI.IsUnknown() {
+		resp.Diagnostics.AddAttributeWarning(path.Root(settingMSIEndpoint.attribute), "msi_endpoint is not used",
+			"msi_endpoint is where the managed identity asks for its tokens, and the managed identity is tried only when "+
+				settingUseMSI.describe()+" is true, which it is not. Set use_msi = true, or remove msi_endpoint.")
+	}
 	// An unknown use_oidc resolves to false here, so it is not checked.
 	useOIDC, _, _ := settingUseOIDC.resolveBool(cfg.UseOIDC, false, env)
 	if useOIDC && !cfg.UseOIDC.IsUnknown() && !settingOIDCToken.isSet(cfg.OIDCToken, env) && !settingOIDCTokenFilePath.isSet(cfg.OIDCTokenFilePath, env) &&
