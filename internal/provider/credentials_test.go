@@ -548,22 +548,9 @@ func TestMSIEndpointWithoutUseMSIWarns(t *testing.T) {
 		{"endpoint from the environment", map[string]string{"ARM_MSI_ENDPOINT": url}, nil, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			diags := validateProviderConfig(t, tc.env, tc.values)
-			if diags.HasError() {
-				t.Fatalf("errors: %v", diags)
-			}
-			if !tc.warns {
-				if len(diags) != 0 {
-					t.Errorf("diagnostics %v, want none", diags)
-				}
-				return
-			}
-			if diags.WarningsCount() != 1 {
-				t.Fatalf("diagnostics %v, want one warning", diags)
-			}
-			w := diags.Warnings()[0]
-			if w.Summary() != "msi_endpoint is not used" || !strings.Contains(w.Detail(), "tried only when use_msi (PARTNERCENTER_USE_MSI or ARM_USE_MSI) is true") ||
-				!strings.Contains(w.Detail(), "Set use_msi = true, or remove msi_endpoint.") {
+			w := validationWarning(t, tc.env, tc.values, tc.warns)
+			if w != nil && (w.Summary() != "msi_endpoint is not used" || !strings.Contains(w.Detail(), "tried only when use_msi (PARTNERCENTER_USE_MSI or ARM_USE_MSI) is true") ||
+				!strings.Contains(w.Detail(), "Set use_msi = true, or remove msi_endpoint.")) {
 				t.Errorf("warning %q: %q", w.Summary(), w.Detail())
 			}
 		})

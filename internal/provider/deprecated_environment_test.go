@@ -30,6 +30,24 @@ func validateProviderConfig(t *testing.T, env map[string]string, values map[stri
 	return resp.Diagnostics
 }
 
+// validationWarning runs the provider's ValidateConfig as
+// validateProviderConfig does and returns its one warning when wanted, else
+// nil; any other diagnostic fails t.
+func validationWarning(t *testing.T, env map[string]string, values map[string]tftypes.Value, wanted bool) diag.Diagnostic {
+	t.Helper()
+	diags := validateProviderConfig(t, env, values)
+	if !wanted {
+		if len(diags) != 0 {
+			t.Errorf("diagnostics %v, want none", diags)
+		}
+		return nil
+	}
+	if len(diags) != 1 || diags.WarningsCount() != 1 {
+		t.Fatalf("diagnostics %v, want one warning", diags)
+	}
+	return diags[0]
+}
+
 // TestGermanyEnvironmentIsDeprecated warns, naming where the value came
 // from, when environment is germany, and only then.
 func TestGermanyEnvironmentIsDeprecated(t *testing.T) {
@@ -46,20 +64,10 @@ func TestGermanyEnvironmentIsDeprecated(t *testing.T) {
 		{"unknown", nil, map[string]tftypes.Value{"environment": tftypes.NewValue(tftypes.String, tftypes.UnknownValue)}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			diags := validateProviderConfig(t, tc.env, tc.values)
-			if diags.HasError() {
-				t.Fatalf("errors: %v", diags)
-			}
-			if tc.want == "" {
-				if len(diags) != 0 {
-					t.Errorf("diagnostics %v, want none", diags)
-				}
+			w := validationWarning(t, tc.env, tc.values, tc.want != "")
+			if w == nil {
 				return
 			}
-			if diags.WarningsCount() != 1 {
-				t.Fatalf("diagnostics %v, want one warning", diags)
-			}
-			w := diags.Warnings()[0]
 			for _, want := range []string{tc.want, "deprecated", "Microsoft Cloud Germany closed in October 2021", `Use "public"`} {
 				if !strings.Contains(w.Detail(), want) {
 					t.Errorf("warning %q does not say %q", w.Detail(), want)
