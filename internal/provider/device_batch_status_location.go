@@ -44,7 +44,7 @@ func (d *deviceBatchStatusDataSource) ValidateConfig(_ context.Context, req data
 		for _, id := range []string{"customer_id", "batch_tracking_id"} {
 			if configured(attributes[id]) {
 				resp.Diagnostics.AddAttributeError(path.Root(id), "Conflicting batch arguments",
-					fmt.Sprintf("location names the batch, and so does %s: set location alone, or customer_id and batch_tracking_id without location.", id))
+					fmt.Sprintf("location and %s both name the batch: set exactly one of location, or customer_id with batch_tracking_id.", id))
 			}
 		}
 		return
@@ -54,7 +54,7 @@ func (d *deviceBatchStatusDataSource) ValidateConfig(_ context.Context, req data
 	}
 	switch {
 	case customerID.IsNull() && trackingID.IsNull():
-		resp.Diagnostics.AddError("Missing batch arguments", "Name the batch with customer_id and batch_tracking_id, or with location.")
+		resp.Diagnostics.AddError("Missing batch arguments", "Set exactly one of location, or customer_id with batch_tracking_id, to name the batch.")
 	case trackingID.IsNull():
 		resp.Diagnostics.AddAttributeError(path.Root("customer_id"), "Missing batch_tracking_id",
 			"customer_id is set, but batch_tracking_id is not: set both, or location instead of either.")
