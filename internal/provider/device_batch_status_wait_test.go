@@ -254,12 +254,12 @@ func TestAccDeviceBatchStatus_locationRefusedAtPlanTime(t *testing.T) {
 		{`location = "` + path + `?x=1"`, `Invalid batch location.*must not contain a query or fragment`},
 		{`location = ""`, `Invalid batch location.*not empty`},
 		{`location = "` + path + `"
-  customer_id = "` + emulator.SeedCustomerID + `"`, `Conflicting batch arguments.*customer_id = .*location and customer_id both name the batch: set exactly one of location, or customer_id with batch_tracking_id\.`},
+  customer_id = "` + emulator.SeedCustomerID + `"`, `Conflicting batch arguments.*customer_id = .*location and customer_id both name the batch: name it in exactly one way, location alone, or both customer_id and batch_tracking_id\.`},
 		{`location = "` + path + `"
   batch_tracking_id = "` + emulator.SeedBatchTrackingID + `"`, `Conflicting batch arguments.*batch_tracking_id = .*location and batch_tracking_id both name the batch`},
-		{`customer_id = "` + emulator.SeedCustomerID + `"`, `Missing batch_tracking_id.*customer_id = .*customer_id is set, but batch_tracking_id is not: set both, or location instead of either\.`},
-		{`batch_tracking_id = "` + emulator.SeedBatchTrackingID + `"`, `Missing customer_id.*batch_tracking_id = .*batch_tracking_id is set, but customer_id is not: set both, or location instead of either\.`},
-		{``, `Missing batch arguments.*Set exactly one of location, or customer_id with batch_tracking_id, to name the batch\.`},
+		{`customer_id = "` + emulator.SeedCustomerID + `"`, `Missing batch_tracking_id.*customer_id = .*customer_id is set without batch_tracking_id: set both, or location alone\.`},
+		{`batch_tracking_id = "` + emulator.SeedBatchTrackingID + `"`, `Missing customer_id.*batch_tracking_id = .*batch_tracking_id is set without customer_id: set both, or location alone\.`},
+		{``, `Missing batch arguments.*Name the batch in exactly one way: location alone, or both customer_id and batch_tracking_id\.`},
 	} {
 		steps = append(steps, resource.TestStep{
 			Config:      em.providerConfig() + "data \"partnercenter_device_batch_status\" \"test\" {\n  " + tc.body + "\n}\n",
