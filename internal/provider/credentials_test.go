@@ -529,8 +529,8 @@ func TestAccSignIn_sourceLoggedAtInfo(t *testing.T) {
 
 // TestMSIEndpointWithoutUseMSIWarns warns of an msi_endpoint configured
 // while the managed identity is off, which the sign-in would ignore, and only
-// then: use_msi on (in the configuration or the environment) or unknown, or
-// the endpoint from the environment, say nothing.
+// then: use_msi on (in the configuration or the environment), unknown or not
+// a boolean, or the endpoint unknown or from the environment, say nothing.
 func TestMSIEndpointWithoutUseMSIWarns(t *testing.T) {
 	const url = "http://169.254.169.254/metadata/identity/oauth2/token"
 	endpoint := tftypes.NewValue(tftypes.String, url)
@@ -546,6 +546,9 @@ func TestMSIEndpointWithoutUseMSIWarns(t *testing.T) {
 		{"ARM_USE_MSI", map[string]string{"ARM_USE_MSI": "true"}, map[string]tftypes.Value{"msi_endpoint": endpoint}, false},
 		{"use_msi unknown", nil, map[string]tftypes.Value{"msi_endpoint": endpoint, "use_msi": tftypes.NewValue(tftypes.Bool, tftypes.UnknownValue)}, false},
 		{"endpoint from the environment", map[string]string{"ARM_MSI_ENDPOINT": url}, nil, false},
+		{"endpoint unknown", nil, map[string]tftypes.Value{"msi_endpoint": tftypes.NewValue(tftypes.String, tftypes.UnknownValue)}, false},
+		{"ARM_USE_MSI not a boolean", map[string]string{"ARM_USE_MSI": "yes"}, map[string]tftypes.Value{"msi_endpoint": endpoint}, false},
+		{"PARTNERCENTER_USE_MSI before ARM_USE_MSI", map[string]string{"PARTNERCENTER_USE_MSI": "false", "ARM_USE_MSI": "true"}, map[string]tftypes.Value{"msi_endpoint": endpoint}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			w := validationWarning(t, tc.env, tc.values, tc.warns)

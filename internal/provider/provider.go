@@ -340,8 +340,10 @@ func (p *partnerCenterProvider) ValidateConfig(ctx context.Context, req provider
 	warnUnknownHosts(cfg, env, &resp.Diagnostics)
 	// msi_endpoint serves the managed identity alone, which use_msi turns
 	// on: without it, the endpoint configured would be silently ignored. One
-	// from the environment is not warned of, as hosts set it for every tool.
-	if useMSI, _, _ := settingUseMSI.resolveBool(cfg.UseMSI, false, env); !cfg.MSIEndpoint.IsNull() && !useMSI && !cfg.UseMSI.IsUnknown() {
+	// from the environment is not warned of, as hosts set it for every tool;
+	// nor is a use_msi that does not parse, which configure reports.
+	useMSI, _, err := settingUseMSI.resolveBool(cfg.UseMSI, false, env)
+	if err == nil && !useMSI && !cfg.UseMSI.IsUnknown() && !cfg.MSIEndpoint.IsNull() && !cfg.MSIEndpoint.IsUnknown() {
 		resp.Diagnostics.AddAttributeWarning(path.Root(settingMSIEndpoint.attribute), "msi_endpoint is not used",
 			"msi_endpoint is where the managed identity asks for its tokens, and the managed identity is tried only when "+
 				settingUseMSI.describe()+" is true, which it is not. Set use_msi = true, or remove msi_endpoint.")
