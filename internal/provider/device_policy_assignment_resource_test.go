@@ -231,8 +231,17 @@ func TestAccDevicePolicyAssignment_faultsRetriedOnce(t *testing.T) {
 		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{{
 			Config: s.config(s.policyID, ""),
-			// The policy update is the only call that changes Partner Center.
-			Check: resource.ComposeTestCheckFunc(s.expectProfiles(s.policyID, s.policyID, s.policyID, s.policyID), expectEachCallOnce(s.em, 1)),
+			// The policy update is the only call that changes Partner Center;
+			// the wait's refused poll is tried again under its MS-RequestId.
+			Check: resource.ComposeTestCheckFunc(s.expectProfiles(s.policyID, s.policyID, s.policyID, s.policyID), expectEachCallOnce(s.em, 1),
+				func(*terraform.State) error {
+					for _, r := range partnerCenterRequests(s.em.Emulator) {
+						if r.Method == http.MethodGet && strings.Contains(r.Path, "/batchJobStatus/") && s.em.Attempts(r.Header.Get("MS-RequestId")) == 2 {
+							return nil
+						}
+					}
+					return fmt.Errorf("no batch status poll was tried twice under one MS-RequestId")
+				}),
 		}},
 	})
 }
