@@ -71,6 +71,33 @@ func benchmarkClient(b *testing.B) (*partnercenter.Client, benchmarkEmulator) {
 	return client, e
 }
 
+// uploadedBenchmarkBatch uploads benchmarkDevices devices as the batch
+// "Benchmark" of a new benchmarkEmulator and waits for it, for the
+// benchmarks that read it back.
+func uploadedBenchmarkBatch(ctx context.Context, b *testing.B) ([]configuredDevice, *partnercenter.Client, benchmarkEmulator) {
+	b.Helper()
+	devices := benchmarkDeviceSet(b, benchmarkDevices)
+	client, e := benchmarkClient(b)
+	job, err := client.CreateDeviceBatch(ctx, emulator.SeedCustomerID, "Benchmark", plainDevices(devices))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := client.WaitForBatch(ctx, job.CustomerID, job.TrackingID, fastPolling); err != nil {
+		b.Fatal(err)
+	}
+	return devices, client, e
+}
+
+// timeRawDevices is how long rawDevices takes to fetch the whole batch.
+func (e benchmarkEmulator) timeRawDevices(b *testing.B) time.Duration {
+	b.Helper()
+	begin := time.Now()
+	if n := e.rawDevices(b); n != benchmarkDevices {
+		b.Fatalf("%d devices fetched raw", n)
+	}
+	return time.Since(begin)
+}
+
 // rawDevices fetches and decodes the pages of the benchmark batch's device
 // list with nothing but net/http and encoding/json: the yardstick of a
 // refresh's cost.
@@ -146,15 +173,7 @@ func BenchmarkDeviceBatchCreate5000Devices(b *testing.B) {
 // (x-raw-pages), whose goal is at most 3.
 func BenchmarkDeviceBatchRead5000Devices(b *testing.B) {
 	ctx := context.Background()
-	devices := benchmarkDeviceSet(b, benchmarkDevices)
-	client, e := benchmarkClient(b)
-	job, err := client.CreateDeviceBatch(ctx, emulator.SeedCustomerID, "Benchmark", plainDevices(devices))
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := client.WaitForBatch(ctx, job.CustomerID, job.TrackingID, fastPolling); err != nil {
-		b.Fatal(err)
-	}
+	devices, client, e := uploadedBenchmarkBatch(ctx, b)
 	b.ReportAllocs()
 	var m measured
 	var raw time.Duration
@@ -166,11 +185,7 @@ func BenchmarkDeviceBatchRead5000Devices(b *testing.B) {
 		b.StopTimer()
 		m.stop()
 
-		begin := time.Now()
-		if n := e.rawDevices(b); n != benchmarkDevices {
-			b.Fatalf("%d devices fetched raw", n)
-		}
-		raw += time.Since(begin)
+		raw += e.timeRawDevices(b)
 		b.StartTimer()
 	}
 	m.report(b)
@@ -264,15 +279,7 @@ func (m *measured) report(b *testing.B) {
 // at most 3.
 func BenchmarkDeviceBatchPlan5000Devices(b *testing.B) {
 	ctx := context.Background()
-	devices := benchmarkDeviceSet(b, benchmarkDevices)
-	client, e := benchmarkClient(b)
-	job, err := client.CreateDeviceBatch(ctx, emulator.SeedCustomerID, "Benchmark", plainDevices(devices))
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := client.WaitForBatch(ctx, job.CustomerID, job.TrackingID, fastPolling); err != nil {
-		b.Fatal(err)
-	}
+	devices, _, e := uploadedBenchmarkBatch(ctx, b)
 	p := providerserver.NewProtocol6(New("bench")())()
 	schema, err := p.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
@@ -337,11 +344,7 @@ func BenchmarkDeviceBatchPlan5000Devices(b *testing.B) {
 		if !bytesEqual(planned.PlannedState, refreshed.NewState) {
 			b.Fatal("the plan changes the batch")
 		}
-		begin := time.Now()
-		if n := e.rawDevices(b); n != benchmarkDevices {
-			b.Fatalf("%d devices fetched raw", n)
-		}
-		raw += time.Since(begin)
+		raw += e.timeRawDevices(b)
 		b.StartTimer()
 	}
 	m.report(b)
