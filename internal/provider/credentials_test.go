@@ -499,22 +499,12 @@ func TestAccProvider_refreshTokenFromEnvironmentWithoutApplicationCredentialAtPl
 // secret.
 func TestAccSignIn_sourceLoggedAtInfo(t *testing.T) {
 	em := newTestEmulator(t)
-	logFile := filepath.Join(t.TempDir(), "info.log")
-	t.Setenv("TF_LOG", "INFO")
-	t.Setenv("TF_LOG_PATH", logFile)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: providerFactories(nil),
-		Steps: []resource.TestStep{{
-			Config:            em.providerConfig() + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, ""),
-			ConfigStateChecks: []statecheck.StateCheck{expect("status", knownvalue.StringExact("finished"))},
-		}},
+	log := terraformLog(t, "INFO", nil, resource.TestStep{
+		Config:            em.providerConfig() + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, ""),
+		ConfigStateChecks: []statecheck.StateCheck{expect("status", knownvalue.StringExact("finished"))},
 	})
-	content, err := os.ReadFile(logFile)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var found bool
-	for _, line := range strings.Split(string(content), "\n") {
+	for _, line := range strings.Split(log, "\n") {
 		if strings.Contains(line, "[INFO]") && strings.Contains(line, "Signed in to Entra ID for Partner Center") {
 			found = found || strings.Contains(line, `sign_in_source="client secret"`)
 		}
@@ -522,7 +512,7 @@ func TestAccSignIn_sourceLoggedAtInfo(t *testing.T) {
 	if !found {
 		t.Errorf("no INFO line names the client secret as the sign-in source")
 	}
-	if strings.Contains(string(content), emulator.DefaultClientSecret) {
+	if strings.Contains(log, emulator.DefaultClientSecret) {
 		t.Errorf("the log holds the client secret")
 	}
 }

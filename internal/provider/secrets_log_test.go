@@ -62,25 +62,12 @@ func TestAccReliability_noSecretInTraceLogs(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			em := newTestEmulator(t)
 			config, env, secrets := setUp(t, em)
-			logFile := filepath.Join(t.TempDir(), "trace.log")
-			t.Setenv("TF_LOG", "TRACE")
-			t.Setenv("TF_LOG_PATH", logFile)
 			// A throttled first attempt: the retry is logged too.
 			em.InjectFaults(batchRoute, emulator.Fault{Status: 429, Header: fastRetry})
-			// Alone: Terraform's log settings are the process's.
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: providerFactories(env),
-				Steps: []resource.TestStep{{
-					Config:            config + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, ""),
-					ConfigStateChecks: []statecheck.StateCheck{expect("status", knownvalue.StringExact("finished"))},
-				}},
+			log := terraformLog(t, "TRACE", env, resource.TestStep{
+				Config:            config + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, ""),
+				ConfigStateChecks: []statecheck.StateCheck{expect("status", knownvalue.StringExact("finished"))},
 			})
-
-			content, err := os.ReadFile(logFile)
-			if err != nil {
-				t.Fatal(err)
-			}
-			log := string(content)
 			requests := partnerCenterRequests(em.Emulator)
 			if len(requests) == 0 {
 				t.Fatal("no Partner Center request")
@@ -138,4 +125,20 @@ func withoutConfigurationDump(log string) string {
 		}
 	}
 	return kept.String()
+}
+
+// terraformLog runs step with the provider of env and Terraform logging at
+// level to a file, and returns what was logged. It runs the test alone, as
+// Terraform's log settings are the process's.
+func terraformLog(t *testing.T, level string, env map[string]string, step resource.TestStep) string {
+	t.Helper()
+	logFile := filepath.Join(t.TempDir(), "terraform.log")
+	t.Setenv("TF_LOG", level)
+	t.Setenv("TF_LOG_PATH", logFile)
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: providerFactories(env), Steps: []resource.TestStep{step}})
+	content, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(content)
 }

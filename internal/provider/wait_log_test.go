@@ -1,8 +1,6 @@
 package provider
 
 import (
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -20,26 +18,15 @@ import (
 // process's.
 func TestAccDeviceBatchStatus_waitLogsEveryPoll(t *testing.T) {
 	em := newWaitingEmulator(t)
-	logFile := filepath.Join(t.TempDir(), "info.log")
-	t.Setenv("TF_LOG", "INFO")
-	t.Setenv("TF_LOG_PATH", logFile)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: providerFactories(nil),
-		Steps: []resource.TestStep{{
-			Config:            em.providerConfig() + waitConfig(""),
-			ConfigStateChecks: []statecheck.StateCheck{expect("status", knownvalue.StringExact("finished_with_errors"))},
-		}},
+	log := terraformLog(t, "INFO", nil, resource.TestStep{
+		Config:            em.providerConfig() + waitConfig(""),
+		ConfigStateChecks: []statecheck.StateCheck{expect("status", knownvalue.StringExact("finished_with_errors"))},
 	})
-
-	content, err := os.ReadFile(logFile)
-	if err != nil {
-		t.Fatal(err)
-	}
 	// The first read's polls, in order; the fields come in any order.
 	var polls []string
 	firstRead := ""
 	field := regexp.MustCompile(`\b(\w+)=(\S+)`)
-	for _, line := range strings.Split(string(content), "\n") {
+	for _, line := range strings.Split(log, "\n") {
 		if !strings.Contains(line, "[INFO]") || !strings.Contains(line, "Polled device batch status: ") {
 			continue
 		}
