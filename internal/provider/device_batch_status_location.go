@@ -62,16 +62,15 @@ func (d *deviceBatchStatusDataSource) ValidateConfig(_ context.Context, req data
 	if !unset("location") {
 		return
 	}
-	switch {
-	case unset("customer_id") && unset("batch_tracking_id"):
+	if unset("customer_id") && unset("batch_tracking_id") {
 		resp.Diagnostics.AddError("Missing batch arguments", "Name the batch in exactly one way: "+ways+".")
-	case unset("customer_id"), unset("batch_tracking_id"):
-		// The other ID is unknown: set or not, this one is missing.
-		missing := "customer_id"
-		if unset("batch_tracking_id") {
-			missing = "batch_tracking_id"
+		return
+	}
+	for _, id := range []string{"customer_id", "batch_tracking_id"} {
+		if unset(id) {
+			// The other ID is unknown: set or not, this one is missing.
+			resp.Diagnostics.AddAttributeError(path.Root(id), "Missing "+id, id+" is not set: name the batch with "+ways+".")
 		}
-		resp.Diagnostics.AddAttributeError(path.Root(missing), "Missing "+missing, missing+" is not set: name the batch with "+ways+".")
 	}
 }
 
