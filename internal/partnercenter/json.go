@@ -40,21 +40,10 @@ const maxDepth = 10000
 func arrayItems(b []byte, limit int) int {
 	// inArray[d] is set when depth d is an array; depth 0 is outside.
 	var inArray [maxDepth + 1]bool
-	depth, n := 0, 0
-	inString, escaped, opened := false, false, false
-	for _, c := range b {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-			continue
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+	depth, n, opened := 0, 0, false
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
 			continue
 		}
 		if opened {
@@ -66,7 +55,7 @@ func arrayItems(b []byte, limit int) int {
 		}
 		switch c {
 		case '"':
-			inString = true
+			i = stringEnd(b, i) - 1
 		case '[', '{':
 			if depth == maxDepth {
 				return n
