@@ -33,9 +33,11 @@ func (t limitedTransport) Do(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return resp, err
 	}
-	if target := redirectTarget(resp); t.refuseRedirects && target != "" {
-		_ = resp.Body.Close()
-		return nil, nonRetriable{&redirectError{from: req.URL, status: resp.StatusCode, to: target}}
+	if t.refuseRedirects {
+		if target := redirectTarget(resp); target != "" {
+			_ = resp.Body.Close()
+			return nil, nonRetriable{&redirectError{from: req.URL, status: resp.StatusCode, to: target}}
+		}
 	}
 	if resp.Body != nil {
 		resp.Body = &limitedBody{body: resp.Body, left: t.limit, tooLarge: t.tooLarge(req)}
