@@ -59,8 +59,13 @@ const MaxSignInAnswerBytes = 1 << 20
 
 // signInAnswerTooLarge is the tooLarge of sign-in answers.
 func signInAnswerTooLarge(req *http.Request) error {
-	return fmt.Errorf("the answer of %s://%s%s is larger than %d MiB, more than a sign-in answer holds",
-		req.URL.Scheme, req.URL.Host, req.URL.EscapedPath(), MaxSignInAnswerBytes>>20)
+	return fmt.Errorf("the answer of %s is larger than %d MiB, more than a sign-in answer holds", endpointOf(req.URL), MaxSignInAnswerBytes>>20)
+}
+
+// endpointOf is u without user information, query or fragment, which may
+// hold secrets, for messages.
+func endpointOf(u *url.URL) string {
+	return u.Scheme + "://" + u.Host + u.EscapedPath()
 }
 
 // limitedBody reads at most left more bytes and fails with tooLarge when
@@ -149,8 +154,8 @@ type redirectError struct {
 }
 
 func (e *redirectError) Error() string {
-	return fmt.Sprintf("%s://%s%s answered HTTP %d %s, a redirect to %s, which is not followed, so that no credential is sent elsewhere",
-		e.from.Scheme, e.from.Host, e.from.EscapedPath(), e.status, http.StatusText(e.status), e.to)
+	return fmt.Sprintf("%s answered HTTP %d %s, a redirect to %s, which is not followed, so that no credential is sent elsewhere",
+		endpointOf(e.from), e.status, http.StatusText(e.status), e.to)
 }
 
 // defaultTransport is used when Options names none: net/http's default
