@@ -744,7 +744,7 @@ func (r oidcRequest) assertion(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("requesting a federated token: %w", err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("requesting a federated token from %s://%s%s: answered %s", u.Scheme, u.Host, u.Path, resp.Status)
+		return "", fmt.Errorf("requesting a federated token from %s: answered %s", endpointOf(u), resp.Status)
 	}
 	var body struct {
 		Value     string `json:"value"`
