@@ -1,9 +1,9 @@
 package emulator
 
 import (
-	"strconv"
-
+	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -13,8 +13,8 @@ import (
 
 // DeviceBatch is a device batch as Partner Center lists it, with the same
 // JSON names. Partner Center keys batches by their free-text ID, compared
-// case-insensitively; no operation deletes one, so a batch outlives its
-// devices.
+// case-insensitively (see Answers.CaseSensitiveBatchNames); no operation
+// deletes one, so a batch outlives its devices.
 type DeviceBatch struct {
 	ID string `json:"id"`
 	// CreatedBy is who created the batch; see UserPrincipalName.
@@ -49,33 +49,35 @@ func newBatchStore() batchStore {
 }
 
 // findLocked returns the batch batchID of customerID, nil when there is
-// none. The caller holds s.mu.
-func (s *batchStore) findLocked(customerID, batchID string) *deviceBatch {
+// none: the first created whose ID matches, case-insensitively unless
+// exact (see Answers.CaseSensitiveBatchNames). The caller holds s.mu.
+func (s *batchStore) findLocked(customerID, batchID string, exact bool) *deviceBatch {
 	for _, b := range s.batches[strings.ToLower(customerID)] {
-		if strings.EqualFold(b.id, batchID) {
+		if b.id == batchID || !exact && strings.EqualFold(b.id, batchID) {
 			return b
 		}
 	}
 	return nil
 }
 
-// find returns the batch batchID of customerID.
-func (s *batchStore) find(customerID, batchID string) (deviceBatch, bool) {
+// find returns the batch batchID of customerID, matched as findLocked
+// does.
+func (s *batchStore) find(customerID, batchID string, exact bool) (deviceBatch, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if b := s.findLocked(customerID, batchID); b != nil {
+	if b := s.findLocked(customerID, batchID, exact); b != nil {
 		return *b, true
 	}
 	return deviceBatch{}, false
 }
 
-// ensure returns the batch batchID of customerID, made if new, and whether
-// it made it: batch creation refuses an ID in use, while AddDevices takes
-// the batch either way.
-func (s *batchStore) ensure(customerID, batchID, by string, at time.Time) (batch deviceBatch, created bool) {
+// ensure returns the batch batchID of customerID, matched as findLocked
+// does, made if new, and whether it made it: batch creation refuses an ID
+// in use, while AddDevices takes the batch either way.
+func (s *batchStore) ensure(customerID, batchID string, exact bool, by string, at time.Time) (batch deviceBatch, created bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if b := s.findLocked(customerID, batchID); b != nil {
+	if b := s.findLocked(customerID, batchID, exact); b != nil {
 		return *b, false
 	}
 	b := &deviceBatch{id: batchID, createdBy: by, created: at}
@@ -115,7 +117,8 @@ func (e *Emulator) batchesOf(customerID string) []DeviceBatch {
 }
 
 // listDeviceBatches answers GET /v1/customers/{cid}/deviceBatches
-// (operation 4): the customer's batches, empty for a customer without any.
+// (operation 4): the customer's batches, empty for a customer without any,
+// a collection or a bare array (see Answers.BareArrayLists).
 func (e *Emulator) listDeviceBatches(c *call) answer {
 	customerID := c.params[0]
 	batches := e.batchesOf(customerID)
@@ -123,7 +126,7 @@ func (e *Emulator) listDeviceBatches(c *call) answer {
 	for i, b := range batches {
 		out[i] = deviceBatchResource{DeviceBatch: b, DevicesLink: getLink(devicesURI(customerID, b.ID)), Attributes: objectType{"DeviceBatch"}}
 	}
-	return page(e, c, "/customers/"+customerID+"/deviceBatches", out)
+	return list(e, c, "/customers/"+customerID+"/deviceBatches", out)
 }
 
 // Batches returns the device batches of customerID in the order they were
@@ -177,11 +180,11 @@ func (e *Emulator) createDeviceBatch(c *call) answer {
 	case len(body.Devices) == 0:
 		return invalidInput("A device batch needs at least one device.")
 	}
-	if a, ok := checkIdentifications(body.Devices); !ok {
+	if a, ok := checkUpload(body.Devices, c.answers); !ok {
 		return a
 	}
 	customerID := c.params[0]
-	if _, created := e.batches.ensure(customerID, body.BatchID, c.token.principal, c.pace.now); !created {
+	if _, created := e.batches.ensure(customerID, body.BatchID, c.answers.CaseSensitiveBatchNames, c.token.principal, c.pace.now); !created {
 		return faultAnswer(http.StatusConflict, codeConflict,
 			"A device batch with the ID '"+body.BatchID+"' already exists for this customer. Upload the devices to it instead.")
 	}
@@ -198,22 +201,28 @@ func (e *Emulator) addDevices(c *call) answer {
 		return a
 	}
 	customerID := c.params[0]
-	batch, ok := e.batches.find(customerID, c.params[1])
+	batch, ok := e.batches.find(customerID, c.params[1], c.answers.CaseSensitiveBatchNames)
 	if !ok {
 		return notFound()
 	}
 	if len(devices) == 0 {
 		return invalidInput("The request holds no device.")
 	}
-	if a, ok := checkIdentifications(devices); !ok {
+	if a, ok := checkUpload(devices, c.answers); !ok {
 		return a
 	}
 	return e.startUpload(customerID, batch.id, devices, c.token.principal, c.pace)
 }
 
-// checkIdentifications refuses, with 400, devices of which one has no
-// accepted identification: Partner Center refuses the whole request.
-func checkIdentifications(devices []Device) (answer, bool) {
+// checkUpload refuses, with 400, the devices of an upload when they are
+// more than a allows in one request (see Answers.MaxDevicesPerUpload) or
+// one has no accepted identification: Partner Center refuses the whole
+// request.
+func checkUpload(devices []Device, a Answers) (answer, bool) {
+	if limit := a.MaxDevicesPerUpload; limit > 0 && len(devices) > limit {
+		return invalidInput(fmt.Sprintf("The request holds %d devices: at most %d devices a request. Upload the others in further requests.",
+			len(devices), limit)), false
+	}
 	for i, d := range devices {
 		if _, ok := identify(d); !ok {
 			return invalidInput("Device " + strconv.Itoa(i) + " has no accepted identification: a hardware hash, a product key, " +
@@ -236,7 +245,7 @@ func (e *Emulator) startUpload(customerID, batchID string, devices []Device, by 
 	failures := make([]string, len(devices))
 	seen := map[identification]bool{}
 	for i, d := range devices {
-		items[i] = jobItem{serialNumber: d.SerialNumber, productKey: d.ProductKey}
+		items[i] = jobItem{serialNumber: d.SerialNumber, productKey: d.ProductKey, byHash: d.HardwareHash != ""}
 		ident, _ := identify(d)
 		switch {
 		case seen[ident]:

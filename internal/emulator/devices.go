@@ -22,6 +22,7 @@ type Device struct {
 	SerialNumber string `json:"serialNumber,omitempty"`
 	ProductKey   string `json:"productKey,omitempty"`
 	// HardwareHash is the device's hardware hash in base64, about 4 KB.
+	// Device lists carry it only under Answers.ListHardwareHashes.
 	HardwareHash        string `json:"hardwareHash,omitempty"`
 	ModelName           string `json:"modelName,omitempty"`
 	OemManufacturerName string `json:"oemManufacturerName,omitempty"`
@@ -115,14 +116,16 @@ func validHardwareHash(hash string) bool {
 	return err == nil
 }
 
-// batchRef names a batch: its customer's and its own ID in lower case, as
-// Partner Center matches both case-insensitively.
+// batchRef names a batch: its customer's ID in lower case, as Partner
+// Center compares GUIDs case-insensitively, and its own ID as created.
+// Callers find the batch first, matching its ID as Answers says, and name
+// it by the ID found.
 type batchRef struct {
 	customer, batch string
 }
 
 func newBatchRef(customerID, batchID string) batchRef {
-	return batchRef{strings.ToLower(customerID), strings.ToLower(batchID)}
+	return batchRef{strings.ToLower(customerID), batchID}
 }
 
 // deviceStore holds every device of every batch, and the registry of their
@@ -311,19 +314,20 @@ func devicesURI(customerID, batchID string) string {
 }
 
 // listDevices answers GET /v1/customers/{cid}/deviceBatches/{bid}/devices
-// (operation 5): the batch's devices, hardware hashes included, 100 a page.
+// (operation 5): the batch's devices, 100 a page, as Answers presents them
+// (hardware hashes, decoded fields, a bare array).
 func (e *Emulator) listDevices(c *call) answer {
 	customerID := c.params[0]
-	batch, ok := e.batches.find(customerID, c.params[1])
+	batch, ok := e.batches.find(customerID, c.params[1], c.answers.CaseSensitiveBatchNames)
 	if !ok {
 		return notFound()
 	}
 	devices := e.devices.list(newBatchRef(customerID, batch.id))
 	out := make([]deviceResource, len(devices))
 	for i, d := range devices {
-		out[i] = newDeviceResource(customerID, batch.id, d)
+		out[i] = newDeviceResource(customerID, batch.id, presentDevice(d, c.answers))
 	}
-	return page(e, c, devicesURI(customerID, batch.id), out)
+	return list(e, c, devicesURI(customerID, batch.id), out)
 }
 
 // updateDevice answers PUT
@@ -332,14 +336,16 @@ func (e *Emulator) listDevices(c *call) answer {
 // device's policies: those are what it changes, to one of the customer's
 // policies or none (null). Its identification cannot change (the
 // documentation is silent; a device uploaded wrongly is deleted and
-// uploaded again), so a body that changes it is refused with 400.
+// uploaded again), so a body that changes it is refused with 400; it may
+// repeat the fields decoded from the hardware hash that a device list
+// answered with. The device answered is presented as a listed one is.
 func (e *Emulator) updateDevice(c *call) answer {
 	var update Device
 	if a, ok := decodeBody(c, &update); !ok {
 		return a
 	}
 	customerID, deviceID := c.params[0], c.params[2]
-	batch, ok := e.batches.find(customerID, c.params[1])
+	batch, ok := e.batches.find(customerID, c.params[1], c.answers.CaseSensitiveBatchNames)
 	if !ok {
 		return notFound()
 	}
@@ -371,24 +377,26 @@ func (e *Emulator) updateDevice(c *call) answer {
 	for _, policyID := range policyIDs {
 		d.setOOBEPolicy(policyID)
 	}
-	return answer{status: http.StatusOK, body: mustMarshal(newDeviceResource(customerID, batch.id, d.clone()))}
+	return answer{status: http.StatusOK, body: mustMarshal(newDeviceResource(customerID, batch.id, presentDevice(d.clone(), c.answers)))}
 }
 
 // checkDeviceUpdate returns why update cannot apply to d, empty when it
-// can: it may name d's ID and repeat its identification, and set policies
-// of the o_o_b_e category.
+// can: it may name d's ID and repeat its identification, as uploaded or as
+// decoded from its hardware hash, and set policies of the o_o_b_e
+// category.
 func checkDeviceUpdate(d, update Device) string {
 	if update.ID != "" && !strings.EqualFold(update.ID, d.ID) {
 		return fmt.Sprintf("The device ID %q in the body is not the device %s of the path.", update.ID, d.ID)
 	}
-	for _, f := range []struct{ name, old, new string }{
-		{"hardwareHash", d.HardwareHash, update.HardwareHash},
-		{"productKey", d.ProductKey, update.ProductKey},
-		{"serialNumber", d.SerialNumber, update.SerialNumber},
-		{"oemManufacturerName", d.OemManufacturerName, update.OemManufacturerName},
-		{"modelName", d.ModelName, update.ModelName},
+	decoded := withDecodedFields(d)
+	for _, f := range []struct{ name, old, decoded, new string }{
+		{"hardwareHash", d.HardwareHash, d.HardwareHash, update.HardwareHash},
+		{"productKey", d.ProductKey, d.ProductKey, update.ProductKey},
+		{"serialNumber", d.SerialNumber, decoded.SerialNumber, update.SerialNumber},
+		{"oemManufacturerName", d.OemManufacturerName, decoded.OemManufacturerName, update.OemManufacturerName},
+		{"modelName", d.ModelName, decoded.ModelName, update.ModelName},
 	} {
-		if f.new != "" && f.new != f.old {
+		if f.new != "" && f.new != f.old && f.new != f.decoded {
 			return fmt.Sprintf("The %s of device %s cannot change: delete the device and upload it again.", f.name, d.ID)
 		}
 	}
@@ -398,10 +406,11 @@ func checkDeviceUpdate(d, update Device) string {
 // checkPolicyCategories returns why policies, those of a device in a
 // request, are not all of the one category Partner Center knows, empty when
 // they are: device updates and device policy updates refuse the others
-// alike.
+// alike. The category is spelt as documented, in any case, or as the .NET
+// SDK names it, OOBE.
 func checkPolicyCategories(policies []DevicePolicy) string {
 	for _, p := range policies {
-		if !strings.EqualFold(p.Key, PolicyCategoryOOBE) {
+		if !strings.EqualFold(p.Key, PolicyCategoryOOBE) && p.Key != pascalCase(PolicyCategoryOOBE) {
 			return fmt.Sprintf("Unknown policy category %q: the only one is %s.", p.Key, PolicyCategoryOOBE)
 		}
 	}
@@ -413,19 +422,21 @@ func checkPolicyCategories(policies []DevicePolicy) string {
 // 204. The batch stays, one device fewer.
 func (e *Emulator) deleteDevice(c *call) answer {
 	customerID := c.params[0]
-	batch, ok := e.batches.find(customerID, c.params[1])
+	batch, ok := e.batches.find(customerID, c.params[1], c.answers.CaseSensitiveBatchNames)
 	if !ok || !e.devices.remove(newBatchRef(customerID, batch.id), c.params[2]) {
 		return notFound()
 	}
 	return answer{status: http.StatusNoContent}
 }
 
-// Devices returns the devices of batchID of customerID as Partner Center
-// holds them, in the order they joined, after the jobs due have made their
-// changes; nil when the batch does not exist.
+// Devices returns the devices of batchID of customerID as they were
+// uploaded, hardware hashes included and nothing decoded from them, in the
+// order they joined, after the jobs due have made their changes; nil when
+// the batch does not exist. Batch IDs match as Answers says, as in every
+// helper.
 func (e *Emulator) Devices(customerID, batchID string) []Device {
 	e.settle()
-	batch, ok := e.batches.find(customerID, batchID)
+	batch, ok := e.batches.find(customerID, batchID, e.Answers().CaseSensitiveBatchNames)
 	if !ok {
 		return nil
 	}
@@ -436,7 +447,7 @@ func (e *Emulator) Devices(customerID, batchID string) []Device {
 // does, behind any client's back.
 func (e *Emulator) DeleteDevice(customerID, batchID, deviceID string) error {
 	e.settle()
-	batch, ok := e.batches.find(customerID, batchID)
+	batch, ok := e.batches.find(customerID, batchID, e.Answers().CaseSensitiveBatchNames)
 	if !ok || !e.devices.remove(newBatchRef(customerID, batch.id), deviceID) {
 		return fmt.Errorf("emulator: no device %s in batch %q of customer %s", deviceID, batchID, customerID)
 	}
@@ -448,7 +459,7 @@ func (e *Emulator) DeleteDevice(customerID, batchID, deviceID string) error {
 // client's back. It does not check that the policy exists.
 func (e *Emulator) SetDevicePolicy(customerID, batchID, deviceID, policyID string) error {
 	e.settle()
-	batch, ok := e.batches.find(customerID, batchID)
+	batch, ok := e.batches.find(customerID, batchID, e.Answers().CaseSensitiveBatchNames)
 	if !ok || !e.devices.setPolicy(newBatchRef(customerID, batch.id), deviceID, policyID) {
 		return fmt.Errorf("emulator: no device %s in batch %q of customer %s", deviceID, batchID, customerID)
 	}
@@ -480,7 +491,7 @@ func (e *Emulator) AddDevices(customerID, batchID string, devices ...Device) ([]
 	if err := e.devices.checkNew(devices, idents); err != nil {
 		return nil, err
 	}
-	batch, _ := e.batches.ensure(customerID, batchID, UserPrincipalName, p.now)
+	batch, _ := e.batches.ensure(customerID, batchID, e.Answers().CaseSensitiveBatchNames, UserPrincipalName, p.now)
 	e.customers.add(customerID)
 	ref := newBatchRef(customerID, batch.id)
 	e.devices.mu.Lock()

@@ -27,7 +27,8 @@ const (
 // another store's lock only in this order, which rules out deadlocks:
 // jobs, then customers, batches, policies and devices. The request log, the pacing, the
 // faults, the idempotency and page stores and Entra ID's state take no
-// other lock while holding theirs.
+// other lock while holding theirs. The answers (see SetAnswers) take none:
+// a request reads them once, atomically, and keeps them.
 type Emulator struct {
 	// entra is Entra ID's side: tenants, applications, the tokens issued.
 	entra entraState
@@ -46,6 +47,8 @@ type Emulator struct {
 	// bom, when set, starts every successful Partner Center body with a
 	// UTF-8 byte order mark, not only the routes whose samples carry one.
 	bom atomic.Bool
+	// answers are the Answers SetAnswers chose, nil for the defaults.
+	answers atomic.Pointer[Answers]
 
 	// Partner Center's resources.
 	customers customerStore

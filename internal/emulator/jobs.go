@@ -159,6 +159,11 @@ type job struct {
 	apply func(i int) jobItem
 	// applied counts the items apply has processed, in order.
 	applied int
+	// finishedAt is when the job was first answered finished or
+	// finished_with_errors, for Answers.StatusExpiry: its completedTime
+	// on the clock, or the time of that read under a step per read; zero
+	// until then.
+	finishedAt time.Time
 }
 
 // jobItem is one device of a job and, once processed, its result.
@@ -168,6 +173,10 @@ type jobItem struct {
 	// failed marks a device that failed, with or without an error code:
 	// Partner Center's public material names some errors without a number.
 	failed bool
+	// byHash marks a device an upload identified by its hardware hash,
+	// whose status item Answers.StatusIDsOnly strips of its serial number
+	// and product key.
+	byHash bool
 }
 
 // scheduledJob is the job that s describes.
@@ -227,7 +236,7 @@ func (e *Emulator) scheduleDemoBatch() {
 
 // getBatchStatus answers GET /v1/customers/{cid}/batchJobStatus/{tid}.
 func (e *Emulator) getBatchStatus(c *call) answer {
-	body, unfinished, ok := e.jobs.status(newKey(c.params[0], c.params[1]), c.pace)
+	body, unfinished, ok := e.jobs.status(newKey(c.params[0], c.params[1]), c.pace, c.answers)
 	if !ok {
 		return notFound()
 	}
@@ -242,10 +251,12 @@ func (e *Emulator) getBatchStatus(c *call) answer {
 	return a
 }
 
-// status returns the body to serve for the batch job key names and whether
-// it is still queued or processing. A scheduled batch starts its schedule
-// on its first read; every read counts for a step per read.
-func (s *jobStore) status(key batchKey, p pace) (body []byte, unfinished bool, ok bool) {
+// status returns the body to serve for the batch job key names, as a
+// presents it, and whether it is still queued or processing; not ok when
+// there is none or, under Answers.StatusExpiry, its status has expired. A
+// scheduled batch starts its schedule on its first read; every read counts
+// for a step per read.
+func (s *jobStore) status(key batchKey, p pace, a Answers) (body []byte, unfinished bool, ok bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	j := s.jobs[key]
@@ -262,7 +273,17 @@ func (s *jobStore) status(key batchKey, p pace) (body []byte, unfinished bool, o
 		s.dropPending(j)
 	}
 	details := j.detailsAt(elapsed)
-	return mustMarshal(details), details.Status == statusQueued || details.Status == statusProcessing, true
+	unfinished = details.Status == statusQueued || details.Status == statusProcessing
+	if !unfinished && j.finishedAt.IsZero() {
+		j.finishedAt = j.start.Add(j.duration())
+		if p.step > 0 {
+			j.finishedAt = p.now
+		}
+	}
+	if !unfinished && a.StatusExpiry > 0 && p.now.Sub(j.finishedAt) > a.StatusExpiry {
+		return nil, false, false
+	}
+	return mustMarshal(details.present(a)), unfinished, true
 }
 
 // settle processes what is due of every job with changes to make, so that
@@ -326,12 +347,15 @@ func (j *job) doneAt(elapsed time.Duration) int {
 // batchUploadDetails and deviceUploadDetails are the JSON Partner Center
 // sends, with .NET's unset date-times.
 type batchUploadDetails struct {
-	BatchTrackingID string                `json:"batchTrackingId"`
-	Status          string                `json:"status"`
-	StartedTime     string                `json:"startedTime"`
-	CompletedTime   string                `json:"completedTime"`
-	DevicesStatus   []deviceUploadDetails `json:"devicesStatus"`
-	Attributes      objectType            `json:"attributes"`
+	BatchTrackingID string `json:"batchTrackingId"`
+	Status          string `json:"status"`
+	StartedTime     string `json:"startedTime"`
+	CompletedTime   string `json:"completedTime"`
+	// DevicesStatus is omitted when nil, as a job without results (see
+	// Answers.FailedJobsWithoutResults) answers; a job of no devices lists
+	// none, [].
+	DevicesStatus []deviceUploadDetails `json:"devicesStatus,omitzero"`
+	Attributes    objectType            `json:"attributes"`
 }
 
 type deviceUploadDetails struct {
@@ -342,6 +366,9 @@ type deviceUploadDetails struct {
 	ErrorCode        string     `json:"errorCode,omitempty"`
 	ErrorDescription string     `json:"errorDescription,omitempty"`
 	Attributes       objectType `json:"attributes"`
+	// byHash marks the item of a device uploaded by hardware hash; see
+	// jobItem.
+	byHash bool
 }
 
 type objectType struct {
@@ -380,7 +407,7 @@ func (j *job) detailsAt(elapsed time.Duration) batchUploadDetails {
 		details.DevicesStatus[i] = deviceUploadDetails{
 			DeviceID: d.deviceID, SerialNumber: d.serialNumber, ProductKey: d.productKey,
 			Status: status, ErrorCode: code, ErrorDescription: description,
-			Attributes: objectType{"DeviceUploadDetails"},
+			Attributes: objectType{"DeviceUploadDetails"}, byHash: d.byHash,
 		}
 	}
 	if details.Status == statusProcessing && done == len(j.items) {
@@ -388,8 +415,34 @@ func (j *job) detailsAt(elapsed time.Duration) batchUploadDetails {
 		if failed {
 			details.Status = statusFinishedWithErrors
 		}
-		completed := j.queuedFor + time.Duration(len(j.items))*j.perDevice
-		details.CompletedTime = j.start.Add(completed).UTC().Format(partnerCenterTimeLayout)
+		details.CompletedTime = j.start.Add(j.duration()).UTC().Format(partnerCenterTimeLayout)
 	}
 	return details
+}
+
+// duration is how long j takes from its start to its completion on the
+// clock: queued, then each device's turn.
+func (j *job) duration() time.Duration {
+	return j.queuedFor + time.Duration(len(j.items))*j.perDevice
+}
+
+// present returns d as a says to answer it: without devicesStatus once
+// finished_with_errors under FailedJobsWithoutResults, the items of
+// devices uploaded by hardware hash without their serial number and
+// product key under StatusIDsOnly, enums spelt as a spells them.
+func (d batchUploadDetails) present(a Answers) batchUploadDetails {
+	items := make([]deviceUploadDetails, len(d.DevicesStatus))
+	for i, item := range d.DevicesStatus {
+		if a.StatusIDsOnly && item.byHash {
+			item.SerialNumber, item.ProductKey = "", ""
+		}
+		item.Status = a.enum(item.Status)
+		items[i] = item
+	}
+	d.DevicesStatus = items
+	if a.FailedJobsWithoutResults && d.Status == statusFinishedWithErrors {
+		d.DevicesStatus = nil
+	}
+	d.Status = a.enum(d.Status)
+	return d
 }

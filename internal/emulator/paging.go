@@ -47,7 +47,7 @@ func (e *Emulator) SetPageSize(size int) {
 // collection is Partner Center's paged list of resources.
 type collection[T any] struct {
 	// TotalCount is the number of items in the whole collection, not only
-	// on this page.
+	// on this page, unless Answers.TotalCountPerPage says otherwise.
 	TotalCount        int             `json:"totalCount"`
 	Items             []T             `json:"items"`
 	ContinuationToken string          `json:"continuationToken,omitempty"`
@@ -100,8 +100,12 @@ func page[T any](e *Emulator, c *call, selfURI string, items []T) answer {
 		offset = min(cursor.offset, len(items))
 	}
 	end := min(offset+size, len(items))
+	total := len(items)
+	if c.answers.TotalCountPerPage {
+		total = end - offset
+	}
 	body := collection[T]{
-		TotalCount: len(items),
+		TotalCount: total,
 		Items:      items[offset:end],
 		Links:      collectionLinks{Self: getLink(selfURI)},
 		Attributes: objectType{"Collection"},
@@ -118,4 +122,15 @@ func page[T any](e *Emulator, c *call, selfURI string, items []T) answer {
 	}
 	e.pages.mu.Unlock()
 	return answer{status: http.StatusOK, body: mustMarshal(body)}
+}
+
+// list answers a GET of the batch list or a device list, items served at
+// selfURI: a page of the collection as page answers it or, under
+// Answers.BareArrayLists, every item in a bare JSON array, unpaged; items
+// is not nil, so that no item is [], not null.
+func list[T any](e *Emulator, c *call, selfURI string, items []T) answer {
+	if !c.answers.BareArrayLists {
+		return page(e, c, selfURI, items)
+	}
+	return answer{status: http.StatusOK, body: mustMarshal(items)}
 }

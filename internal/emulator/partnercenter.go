@@ -64,6 +64,9 @@ type call struct {
 	// the handler uses it rather than reading the clock and locking the
 	// pacing again, and so sees the time the jobs were settled at.
 	pace pace
+	// answers are the Answers in force when the request was served, read
+	// once so that one answer never mixes two choices.
+	answers Answers
 }
 
 // servePartnerCenter answers a request under /v1/. Checks run in Partner
@@ -119,6 +122,7 @@ func (e *Emulator) answer(rt *route, allow []string, c *call) answer {
 	serve := func() answer {
 		// Jobs make their changes when they fall due, whoever asks next.
 		c.pace = e.settle()
+		c.answers = e.Answers()
 		a := rt.handle(c)
 		if (rt.bom || e.bom.Load()) && a.status/100 == 2 && len(a.body) > 0 {
 			a.body = append(append([]byte(nil), byteOrderMark...), a.body...)

@@ -87,13 +87,15 @@ type policyResource struct {
 	Attributes           objectType `json:"attributes"`
 }
 
-// resource is p as Partner Center sends it.
-func (s *policyStore) resource(p ConfigurationPolicy) policyResource {
-	r := policyResource{ID: p.ID, Name: p.Name, Category: p.Category, Description: p.Description, PolicySettings: p.PolicySettings,
-		CreatedDate: p.CreatedDate, LastModifiedDate: p.LastModifiedDate, Attributes: objectType{"ConfigurationPolicy"}}
-	if r.PolicySettings == nil {
-		r.PolicySettings = []string{}
+// resource is p as Partner Center sends it under a: no settings as [] or
+// ["none"], enums spelt as a spells them.
+func (s *policyStore) resource(p ConfigurationPolicy, a Answers) policyResource {
+	settings := p.PolicySettings
+	if len(settings) == 0 && a.EmptySettingsReadAsNone {
+		settings = []string{"none"}
 	}
+	r := policyResource{ID: p.ID, Name: p.Name, Category: a.enum(p.Category), Description: p.Description, PolicySettings: a.enums(settings),
+		CreatedDate: p.CreatedDate, LastModifiedDate: p.LastModifiedDate, Attributes: objectType{"ConfigurationPolicy"}}
 	if s.devicesAssigned.Load() {
 		r.DevicesAssigned = &p.DevicesAssignedCount
 	} else {
@@ -145,18 +147,42 @@ func (s *deviceStore) policyCounts(customerID string) map[string]int {
 	return counts
 }
 
-// policyBody is the body of operations 11 and 12. PolicySettings is a
-// pointer so that a missing list tells from an empty one.
+// policyBody is the body of operations 11 and 12. Description and
+// PolicySettings are pointers so that a missing member tells from an empty
+// one.
 type policyBody struct {
 	ID             string    `json:"id"`
 	Name           string    `json:"name"`
 	Category       string    `json:"category"`
-	Description    string    `json:"description"`
+	Description    *string   `json:"description"`
 	PolicySettings *[]string `json:"policySettings"`
 }
 
-// check returns why b is not a policy Partner Center accepts, empty when
-// it is.
+// canonical returns b with its category and settings spelt as documented
+// when they are spelt as the .NET SDK names them, such as OOBE or
+// SkipEula, so that they are checked and stored the one way.
+func (b policyBody) canonical() policyBody {
+	b.Category = canonicalEnum(b.Category, policyCategories)
+	if b.PolicySettings != nil {
+		settings := make([]string, len(*b.PolicySettings))
+		for i, setting := range *b.PolicySettings {
+			settings[i] = canonicalEnum(setting, PolicySettings)
+		}
+		b.PolicySettings = &settings
+	}
+	return b
+}
+
+// description is the body's description, empty when it has none.
+func (b policyBody) description() string {
+	if b.Description == nil {
+		return ""
+	}
+	return *b.Description
+}
+
+// check returns why b, canonical, is not a policy Partner Center accepts,
+// empty when it is.
 func (b policyBody) check() string {
 	switch {
 	case b.Name == "":
@@ -182,7 +208,7 @@ func (e *Emulator) listPolicies(c *call) answer {
 	policies := e.policiesOf(customerID)
 	out := make([]policyResource, len(policies))
 	for i, p := range policies {
-		out[i] = e.policies.resource(p)
+		out[i] = e.policies.resource(p, c.answers)
 	}
 	return page(e, c, "/customers/"+customerID+"/policies", out)
 }
@@ -200,7 +226,7 @@ func (e *Emulator) getPolicy(c *call) answer {
 	if p == nil {
 		return notFound()
 	}
-	return answer{status: http.StatusOK, body: mustMarshal(e.policies.resource(p.withCount(e.devices.policyCounts(customerID))))}
+	return answer{status: http.StatusOK, body: mustMarshal(e.policies.resource(p.withCount(e.devices.policyCounts(customerID)), c.answers))}
 }
 
 // createPolicy answers POST /v1/customers/{cid}/policies (operation 11)
@@ -210,12 +236,13 @@ func (e *Emulator) createPolicy(c *call) answer {
 	if a, ok := decodeBody(c, &body); !ok {
 		return a
 	}
+	body = body.canonical()
 	if problem := body.check(); problem != "" {
 		return invalidInput(problem)
 	}
 	customerID := c.params[0]
 	now := c.pace.now.UTC().Format(partnerCenterTimeLayout)
-	p := &ConfigurationPolicy{ID: uuid.NewString(), Name: body.Name, Category: body.Category, Description: body.Description,
+	p := &ConfigurationPolicy{ID: uuid.NewString(), Name: body.Name, Category: body.Category, Description: body.description(),
 		PolicySettings: slices.Clone(*body.PolicySettings), CreatedDate: now, LastModifiedDate: now}
 	e.customers.add(customerID)
 	e.policies.mu.Lock()
@@ -223,18 +250,20 @@ func (e *Emulator) createPolicy(c *call) answer {
 	e.policies.policies[key] = append(e.policies.policies[key], p)
 	created := *p
 	e.policies.mu.Unlock()
-	return answer{status: http.StatusOK, body: mustMarshal(e.policies.resource(created))}
+	return answer{status: http.StatusOK, body: mustMarshal(e.policies.resource(created, c.answers))}
 }
 
 // updatePolicy answers PUT /v1/customers/{cid}/policies/{pid} (operation
 // 12): the body's name, description and settings, as a whole, replace the
-// policy's. Its id must be the path's and its category the policy's, which
-// cannot change.
+// policy's; a body without description keeps the policy's under
+// Answers.PolicyUpdateKeepsDescription. Its id must be the path's and its
+// category the policy's, which cannot change.
 func (e *Emulator) updatePolicy(c *call) answer {
 	var body policyBody
 	if a, ok := decodeBody(c, &body); !ok {
 		return a
 	}
+	body = body.canonical()
 	customerID, policyID := c.params[0], c.params[1]
 	now := c.pace.now.UTC().Format(partnerCenterTimeLayout)
 	e.policies.mu.Lock()
@@ -255,14 +284,18 @@ func (e *Emulator) updatePolicy(c *call) answer {
 			"The category of a configuration policy cannot be changed: policy %s is %s, not %s. Create a policy of category %s instead.",
 			p.ID, p.Category, body.Category, body.Category))
 	}
-	p.Name, p.Description, p.PolicySettings, p.LastModifiedDate = body.Name, body.Description, slices.Clone(*body.PolicySettings), now
-	return answer{status: http.StatusOK, body: mustMarshal(e.policies.resource(p.withCount(e.devices.policyCounts(customerID))))}
+	if body.Description != nil || !c.answers.PolicyUpdateKeepsDescription {
+		p.Description = body.description()
+	}
+	p.Name, p.PolicySettings, p.LastModifiedDate = body.Name, slices.Clone(*body.PolicySettings), now
+	return answer{status: http.StatusOK, body: mustMarshal(e.policies.resource(p.withCount(e.devices.policyCounts(customerID)), c.answers))}
 }
 
 // deletePolicy answers DELETE /v1/customers/{cid}/policies/{pid}
 // (operation 13) with 204. The documentation does not say what becomes of
-// devices whose policy it is; the emulator refuses to leave them with a
-// policy that no longer exists, with 409 (code 409: none is documented).
+// devices whose policy it is; by default the emulator refuses to leave
+// them with a policy that no longer exists, with 409 (code 409: none is
+// documented), and under Answers.DeleteAssignedPolicy takes it from them.
 func (e *Emulator) deletePolicy(c *call) answer {
 	customerID, policyID := c.params[0], c.params[1]
 	e.policies.mu.Lock()
@@ -271,12 +304,32 @@ func (e *Emulator) deletePolicy(c *call) answer {
 	if p == nil {
 		return notFound()
 	}
-	if n := e.devices.policyCounts(customerID)[strings.ToLower(p.ID)]; n > 0 {
+	if c.answers.DeleteAssignedPolicy {
+		e.devices.unassign(customerID, p.ID)
+	} else if n := e.devices.policyCounts(customerID)[strings.ToLower(p.ID)]; n > 0 {
 		return faultAnswer(http.StatusConflict, codeConflict, fmt.Sprintf(
 			"The configuration policy %s is assigned to %d device(s). Assign those devices another policy, or none, before deleting it.", p.ID, n))
 	}
 	e.policies.removeLocked(customerID, p)
 	return answer{status: http.StatusNoContent}
+}
+
+// unassign sets the o_o_b_e policy of the devices of customerID whose
+// policy policyID is to none.
+func (s *deviceStore) unassign(customerID, policyID string) {
+	customer := strings.ToLower(customerID)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for ref, devices := range s.batches {
+		if ref.customer != customer {
+			continue
+		}
+		for _, d := range devices {
+			if strings.EqualFold(d.OOBEPolicyID(), policyID) {
+				d.setOOBEPolicy("")
+			}
+		}
+	}
 }
 
 // removeLocked deletes p from the policies of customerID. The caller holds
