@@ -161,7 +161,8 @@ type AnswerSwitch struct {
 	// "ListHardwareHashes".
 	Field string
 	// Usage is one line for -help: the question and the answer other than
-	// the default.
+	// the default, with the flag's argument, if not a bool, in back quotes
+	// as the flag package reads them.
 	Usage string
 	// Set parses value and sets the field of a: strconv.ParseBool's
 	// spellings for a bool, a whole number of 0 or more for
@@ -174,40 +175,40 @@ type AnswerSwitch struct {
 // the fields.
 var AnswerSwitches = []AnswerSwitch{
 	boolSwitch("list-hardware-hashes", "ListHardwareHashes",
-		"does a device list carry hardwareHash? answer yes (default: no, as Microsoft's only sample of a device list)",
+		"does a device list carry hardwareHash? true: yes, as the .NET SDK's Device model allows",
 		func(a *Answers) *bool { return &a.ListHardwareHashes }),
 	boolSwitch("list-uploaded-fields-only", "ListUploadedFieldsOnly",
-		"does a device uploaded by hardware hash list the serial number, manufacturer and model decoded from it? answer no, only what was uploaded (default: yes, as Microsoft's samples)",
+		"does a device uploaded by hardware hash list the serial number, manufacturer and model decoded from it? true: no, only what the upload carried",
 		func(a *Answers) *bool { return &a.ListUploadedFieldsOnly }),
 	boolSwitch("status-ids-only", "StatusIDsOnly",
-		"does a batch status item of a device uploaded by hardware hash carry serialNumber and productKey? answer no, only deviceId and status (default: yes)",
+		"does a batch status item of a device uploaded by hardware hash carry serialNumber and productKey? true: no, only deviceId, status and its error",
 		func(a *Answers) *bool { return &a.StatusIDsOnly }),
 	boolSwitch("failed-jobs-without-results", "FailedJobsWithoutResults",
-		"does a batch job finished_with_errors list its devices? answer no, no devicesStatus at all (default: yes)",
+		"does a batch job that ends finished_with_errors list its devices? true: no, no devicesStatus member at all",
 		func(a *Answers) *bool { return &a.FailedJobsWithoutResults }),
 	boolSwitch("policy-update-keeps-description", "PolicyUpdateKeepsDescription",
-		"does a policy update without description clear it? answer no, it keeps the old one (default: it clears it)",
+		"does a policy update without description clear it? true: no, it keeps the old one (\"\" clears it)",
 		func(a *Answers) *bool { return &a.PolicyUpdateKeepsDescription }),
 	boolSwitch("empty-settings-read-as-none", "EmptySettingsReadAsNone",
-		`how does a policy with no settings read back? answer ["none"] (default: [])`,
+		`how does a policy with no settings read back? true: as ["none"]`,
 		func(a *Answers) *bool { return &a.EmptySettingsReadAsNone }),
 	boolSwitch("delete-assigned-policy", "DeleteAssignedPolicy",
-		"may a policy that devices have be deleted? answer yes, 204, and the devices lose it (default: no, 409)",
+		"can a policy that devices still have be deleted? true: yes, 204, and the devices lose it",
 		func(a *Answers) *bool { return &a.DeleteAssignedPolicy }),
 	boolSwitch("total-count-per-page", "TotalCountPerPage",
-		"what does a collection's totalCount count? answer the items on the page (default: the whole collection)",
+		"what does a collection's totalCount count? true: the items on the page",
 		func(a *Answers) *bool { return &a.TotalCountPerPage }),
 	boolSwitch("pascal-case-enums", "PascalCaseEnums",
-		"how are enums spelt in answers? answer as the .NET SDK's names, FinishedWithErrors, OOBE, SkipEula (default: as documented, finished_with_errors, o_o_b_e, skip_eula)",
+		"how are enums spelt in answers? true: as the .NET SDK's names, such as FinishedWithErrors, OOBE, SkipEula",
 		func(a *Answers) *bool { return &a.PascalCaseEnums }),
 	boolSwitch("bare-array-lists", "BareArrayLists",
-		"what do the batch and device lists return? answer a bare array, unpaged, as the REST reference says (default: a paged collection)",
+		"what do the batch and device lists return? true: a bare array of every item, unpaged, as the REST reference says",
 		func(a *Answers) *bool { return &a.BareArrayLists }),
 	boolSwitch("case-sensitive-batch-names", "CaseSensitiveBatchNames",
-		"are batch IDs compared case-insensitively? answer no, exactly (default: yes)",
+		"are batch IDs compared case-sensitively? true: yes, so that Contoso and contoso are two batches",
 		func(a *Answers) *bool { return &a.CaseSensitiveBatchNames }),
 	{Name: "max-devices-per-upload", Field: "MaxDevicesPerUpload",
-		Usage: "how many devices may one upload carry? answer at most this many, more is 400 (default 0: any number)",
+		Usage: "how many devices may one batch creation or upload carry? `N` above 0: at most N, more is refused with 400",
 		Set: func(a *Answers, value string) error {
 			n, err := strconv.Atoi(value)
 			switch {
@@ -220,7 +221,7 @@ var AnswerSwitches = []AnswerSwitch{
 			return nil
 		}},
 	{Name: "status-expiry", Field: "StatusExpiry",
-		Usage: "is a batch job's status readable long after it finished? answer 404 once finished for longer than this duration (default 0: forever)",
+		Usage: "is a batch job's status readable long after it finished? a `duration` above 0: 404 once finished for longer than that",
 		Set: func(a *Answers, value string) error {
 			d, err := time.ParseDuration(value)
 			switch {

@@ -24,8 +24,8 @@
 //	#1  POST   /deviceBatches                          create a batch with devices: 202, Location (app+user tokens only)
 //	#2  POST   /deviceBatches/{batch-id}/devices       upload devices (a bare JSON array) into a batch: 202, Location
 //	#3  GET    /batchJobStatus/{tracking-id}           the status of an upload or policy update
-//	#4  GET    /deviceBatches                          the customer's batches, a collection
-//	#5  GET    /deviceBatches/{batch-id}/devices       a batch's devices, a collection of 100 a page
+//	#4  GET    /deviceBatches                          the customer's batches, a collection (or a bare array)
+//	#5  GET    /deviceBatches/{batch-id}/devices       a batch's devices, a collection of 100 a page (or a bare array)
 //	#6  PUT    /deviceBatches/{batch-id}/devices/{id}  a device's policies: 200 and the device
 //	#7  DELETE /deviceBatches/{batch-id}/devices/{id}  204; the batch stays
 //	#8  PATCH  /DevicePolicyUpdates                    assign policies to devices: 202, Location
@@ -33,7 +33,7 @@
 //	#10 GET    /policies/{policy-id}                   one policy, after a UTF-8 byte order mark
 //	#11 POST   /policies                               create a policy: 200 and the policy
 //	#12 PUT    /policies/{policy-id}                   update a policy (not its category): 200
-//	#13 DELETE /policies/{policy-id}                   204; 409 while devices are assigned
+//	#13 DELETE /policies/{policy-id}                   204; 409 while devices are assigned (or 204)
 //
 // Routes form a table of method, path pattern and handler. Fixed segments
 // match case-insensitively (Microsoft's own examples write batchjobstatus
@@ -87,9 +87,11 @@
 //
 // Where Microsoft's documentation is silent, the emulator chooses, and says
 // so where it answers: 403 ApiFault 2032 for an app-only token creating a
-// batch; 409 (code 409) for a batch ID in use and for deleting a policy
-// still assigned; no errorCode for the errors documented by name only; a
-// null policy value unassigns a device's policy. One convenience goes
+// batch; 409 (code 409) for a batch ID in use and, by default, for
+// deleting a policy still assigned; no errorCode for the errors documented
+// by name only; a null policy value unassigns a device's policy. Where a
+// client must cope with either of two answers, Answers chooses (see below).
+// One convenience goes
 // beyond the docs: with SetPollRetryAfter, answers for batches still queued
 // or processing carry Retry-After, which Partner Center does not document,
 // so that a waiting client polls at the emulator's pace.
@@ -105,6 +107,27 @@
 // issues the loopback certificate to serve the emulator with and the root
 // that clients trust.
 //
+// # Where Microsoft is silent
+//
+// Where Microsoft's public sources are silent or disagree, a client must
+// work under either plausible answer, so the emulator gives either:
+// [Answers], set with SetAnswers (the command's flags are AnswerSwitches),
+// has one field for each question. Its zero value, the default, answers
+// what Microsoft's samples show, else what the emulator chose before:
+// device lists (and device updates) without hardwareHash but with the
+// serial number, manufacturer and model a hash-only upload did not carry,
+// as decoded from the hash (DecodeHardwareHash); status items of devices
+// uploaded by hash with their serial numbers and product keys; jobs
+// finished_with_errors listing their devices; a policy update without
+// description clearing it; no settings read back as []; 409 for deleting a
+// policy still assigned; the totalCount of the whole collection; enums
+// spelt as documented (requests are understood in the .NET SDK's
+// PascalCase as well, whatever the answers); batch and device lists as
+// paged collections; batch IDs compared case-insensitively; no cap on the
+// devices of an upload; batch job statuses readable forever. Each request
+// reads the answers once, as it is served, so that a change shows from
+// the next request on, for what was stored before too.
+//
 // # Test helpers
 //
 // Tests sign in through RegisterApp, RegisterCertificate,
@@ -113,7 +136,8 @@
 // NewAccessToken and NewUserAccessToken. They shape batch statuses with
 // PutBatch, LoadFixtures (fixed answers or schedules), ScheduleBatch and
 // DemoBatchSchedule, and time with SetClock (NewManualClock),
-// SetStepPerRead, SetJobTiming and SetPollRetryAfter. They act behind a
+// SetStepPerRead, SetJobTiming and SetPollRetryAfter. SetAnswers picks the
+// answers where Microsoft is silent. They act behind a
 // client's back and inspect state with AddCustomer, Customers, AddDevices
 // (a device added to another customer makes its upload here fail with 808),
 // Devices, DeleteDevice, SetDevicePolicy, Batches, Policies, PutPolicy and

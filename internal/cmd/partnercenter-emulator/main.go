@@ -6,6 +6,7 @@
 //
 //	partnercenter-emulator [-addr 127.0.0.1:8443] [-fixtures FILE] [-state-dir DIR] [-env-file FILE] [-refresh-token-file FILE]
 //	                       [-poll-retry-after 1s] [-job-queued-for 1s] [-job-per-device 100ms] [-faults SEQUENCE [-faults-route ROUTE]]
+//	                       [answer flags]
 //
 // One https listener serves both Entra ID (the authority host) and Partner
 // Center (the base URL). The certificate authority it creates is written to
@@ -37,6 +38,20 @@
 // /v1/customers/*/deviceBatches (see emulator.InjectFaults), whatever the
 // method. The command logs each request to stderr and stops on SIGINT or
 // SIGTERM.
+//
+// Where Microsoft's public sources leave a question open, an answer flag
+// chooses which plausible answer the emulator gives (see emulator.Answers,
+// whose zero value, what Microsoft's samples show, is the default):
+// -list-hardware-hashes, -list-uploaded-fields-only, -status-ids-only,
+// -failed-jobs-without-results, -policy-update-keeps-description,
+// -empty-settings-read-as-none, -delete-assigned-policy,
+// -total-count-per-page, -pascal-case-enums, -bare-array-lists and
+// -case-sensitive-batch-names (true or false), -max-devices-per-upload N
+// and -status-expiry DURATION. Each takes its default from the
+// environment variable PARTNERCENTER_EMULATOR_ and its name in upper case
+// with underscores, such as PARTNERCENTER_EMULATOR_LIST_HARDWARE_HASHES=true;
+// a flag wins over its variable, and a variable whose value is invalid
+// stops the command. The banner lists the answers other than the defaults.
 package main
 
 import (
@@ -51,6 +66,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"reflect"
+	"strings"
 	"syscall"
 	"time"
 
@@ -72,33 +89,141 @@ type options struct {
 	pollRetryAfter time.Duration
 	// jobQueuedFor and jobPerDevice time uploads and policy updates.
 	jobQueuedFor, jobPerDevice time.Duration
+	// answers are the emulator's answers where Microsoft is silent.
+	answers emulator.Answers
 }
 
 func main() {
-	var o options
-	flag.StringVar(&o.addr, "addr", "127.0.0.1:8443", "`address` to listen on; port 0 picks a free one")
-	flag.StringVar(&o.fixtures, "fixtures", "", "extra fixture `file` of batches to serve")
-	flag.StringVar(&o.stateDir, "state-dir", "", "`directory` to write ca.pem to (default: a new temporary directory, removed on exit)")
-	flag.StringVar(&o.envFile, "env-file", "", "`file` to write shell exports for the provider to, once listening")
-	flag.StringVar(&o.faults, "faults", "", "`sequence` of faults for the first batch status requests, such as 429:57,503,drop,truncate")
-	flag.StringVar(&o.faultsRoute, "faults-route", emulator.BatchStatusRoute, "`route` that gets the -faults, such as /v1/customers/*/deviceBatches")
-	flag.StringVar(&o.refreshTokenFile, "refresh-token-file", "", "`file` to write a refresh token for app+user sign-in to, once listening")
-	flag.DurationVar(&o.pollRetryAfter, "poll-retry-after", time.Second, "Retry-After `duration` for batches still queued or processing, a convenience Partner Center does not document; 0 sends none")
-	flag.DurationVar(&o.jobQueuedFor, "job-queued-for", emulator.DefaultJobQueuedFor, "`duration` uploads and policy updates stay queued")
-	flag.DurationVar(&o.jobPerDevice, "job-per-device", emulator.DefaultJobPerDevice, "`duration` uploads and policy updates take for each device")
-	flag.Parse()
-	if flag.NArg() > 0 {
-		fmt.Fprintf(os.Stderr, "partnercenter-emulator: unexpected arguments %q\n", flag.Args())
-		flag.Usage()
+	o, err := parseOptions(os.Args[1:], os.LookupEnv, os.Stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		os.Exit(0)
+	case err != nil:
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, o, os.Stdout, log.New(os.Stderr, "", log.LstdFlags))
+	err = run(ctx, o, os.Stdout, log.New(os.Stderr, "", log.LstdFlags))
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "partnercenter-emulator:", err)
 		os.Exit(1)
 	}
+}
+
+// parseOptions reads the command line args, without the command's name, and
+// the answer flags' environment variables through lookupEnv. It writes the
+// usage to output for -help, and what is wrong with the usage for a
+// mistake, and then returns an error: flag.ErrHelp for -help.
+func parseOptions(args []string, lookupEnv func(string) (string, bool), output io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("partnercenter-emulator", flag.ContinueOnError)
+	fs.SetOutput(output)
+	fs.Usage = func() { usage(fs, output) }
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8443", "`address` to listen on; port 0 picks a free one")
+	fs.StringVar(&o.fixtures, "fixtures", "", "extra fixture `file` of batches to serve")
+	fs.StringVar(&o.stateDir, "state-dir", "", "`directory` to write ca.pem to (default: a new temporary directory, removed on exit)")
+	fs.StringVar(&o.envFile, "env-file", "", "`file` to write shell exports for the provider to, once listening")
+	fs.StringVar(&o.faults, "faults", "", "`sequence` of faults for the first batch status requests, such as 429:57,503,drop,truncate")
+	fs.StringVar(&o.faultsRoute, "faults-route", emulator.BatchStatusRoute, "`route` that gets the -faults, such as /v1/customers/*/deviceBatches")
+	fs.StringVar(&o.refreshTokenFile, "refresh-token-file", "", "`file` to write a refresh token for app+user sign-in to, once listening")
+	fs.DurationVar(&o.pollRetryAfter, "poll-retry-after", time.Second, "Retry-After `duration` for batches still queued or processing, a convenience Partner Center does not document; 0 sends none")
+	fs.DurationVar(&o.jobQueuedFor, "job-queued-for", emulator.DefaultJobQueuedFor, "`duration` uploads and policy updates stay queued")
+	fs.DurationVar(&o.jobPerDevice, "job-per-device", emulator.DefaultJobPerDevice, "`duration` uploads and policy updates take for each device")
+	// The environment first, so that the flags parsed next win, and so
+	// that -help shows the defaults it sets.
+	for _, s := range emulator.AnswerSwitches {
+		name := answerEnv(s)
+		if value, ok := lookupEnv(name); ok {
+			if err := s.Set(&o.answers, value); err != nil {
+				err = fmt.Errorf("%s=%q: %w", name, value, err)
+				fmt.Fprintln(output, "partnercenter-emulator:", err)
+				return options{}, err
+			}
+		}
+		fs.Var(answerFlag{s, &o.answers}, s.Name, s.Usage+"; env "+name)
+	}
+	if err := fs.Parse(args); err != nil {
+		return options{}, err
+	}
+	if fs.NArg() > 0 {
+		err := fmt.Errorf("unexpected arguments %q", fs.Args())
+		fmt.Fprintln(output, "partnercenter-emulator:", err)
+		fs.Usage()
+		return options{}, err
+	}
+	return o, nil
+}
+
+// usage writes the command's -help to w.
+func usage(fs *flag.FlagSet, w io.Writer) {
+	fmt.Fprint(w, `Usage: partnercenter-emulator [flags]
+
+Serves the in-memory Partner Center and Entra ID emulator over TLS. Flags:
+
+`)
+	fs.PrintDefaults()
+	fmt.Fprint(w, `
+The flags that name an environment variable ("env ...") choose the answers where Microsoft's sources
+are silent or disagree; unset, each gives the default answer, what Microsoft's samples show (see
+emulator.Answers). A variable sets its flag's default, such as
+PARTNERCENTER_EMULATOR_LIST_HARDWARE_HASHES=true; the flag wins.
+`)
+}
+
+// answerEnv is the environment variable of s: PARTNERCENTER_EMULATOR_ and
+// its name in upper case with underscores.
+func answerEnv(s emulator.AnswerSwitch) string {
+	return "PARTNERCENTER_EMULATOR_" + strings.ToUpper(strings.ReplaceAll(s.Name, "-", "_"))
+}
+
+// answerFlag is the flag of an AnswerSwitch, which sets its field of
+// answers.
+type answerFlag struct {
+	s       emulator.AnswerSwitch
+	answers *emulator.Answers
+}
+
+// answerField is the field of answers that s sets.
+func answerField(answers emulator.Answers, s emulator.AnswerSwitch) reflect.Value {
+	return reflect.ValueOf(answers).FieldByName(s.Field)
+}
+
+// String implements flag.Value: the field's value, empty while it is the
+// field's zero value, the default, so that -help says "(default ...)" only
+// for a default its environment variable set. The flag package calls it on
+// a zero answerFlag too.
+func (f answerFlag) String() string {
+	if f.answers == nil {
+		return ""
+	}
+	if v := answerField(*f.answers, f.s); !v.IsZero() {
+		return fmt.Sprint(v.Interface())
+	}
+	return ""
+}
+
+// Set implements flag.Value.
+func (f answerFlag) Set(value string) error {
+	return f.s.Set(f.answers, value)
+}
+
+// IsBoolFlag tells the flag package that a bool switch may be given as
+// -name alone, meaning true.
+func (f answerFlag) IsBoolFlag() bool {
+	return answerField(emulator.Answers{}, f.s).Kind() == reflect.Bool
+}
+
+// changedAnswers lists the answers of a other than the defaults as
+// name=value, comma-separated, in the switches' order; empty when there are
+// none.
+func changedAnswers(a emulator.Answers) string {
+	var changed []string
+	for _, s := range emulator.AnswerSwitches {
+		if v := answerField(a, s); !v.IsZero() {
+			changed = append(changed, s.Name+"="+fmt.Sprint(v.Interface()))
+		}
+	}
+	return strings.Join(changed, ", ")
 }
 
 // run serves the emulator until ctx is done.
@@ -111,6 +236,7 @@ func run(ctx context.Context, o options, stdout io.Writer, logger *log.Logger) e
 	em := emulator.New()
 	em.SetPollRetryAfter(o.pollRetryAfter)
 	em.SetJobTiming(o.jobQueuedFor, o.jobPerDevice)
+	em.SetAnswers(o.answers)
 	if o.fixtures != "" {
 		if err := loadFixtures(em, o.fixtures); err != nil {
 			return err
@@ -265,6 +391,9 @@ Fixture batches of customer %s:
 	}
 	fmt.Fprintf(w, "\nDevice batches, devices and configuration policies start empty. Uploads and policy updates are queued for %s, then take %s a device.\n",
 		o.jobQueuedFor, o.jobPerDevice)
+	if changed := changedAnswers(o.answers); changed != "" {
+		fmt.Fprintf(w, "\nAnswers where Microsoft is silent: %s\n", changed)
+	}
 	switch {
 	case o.faults == "":
 	case o.faultsRoute == emulator.BatchStatusRoute:

@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"errors"
+	"flag"
 	"io"
 	"log"
 	"net"
@@ -300,7 +301,7 @@ func TestRunServesUploads(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, options{addr: "127.0.0.1:0", stateDir: dir, envFile: envFile, refreshTokenFile: tokenFile, jobQueuedFor: 100 * time.Millisecond, jobPerDevice: time.Millisecond,
-			faults: "503", faultsRoute: emulator.DeviceBatchesRoute},
+			faults: "503", faultsRoute: emulator.DeviceBatchesRoute, answers: emulator.Answers{BareArrayLists: true}},
 			&stdout, log.New(io.Discard, "", 0))
 	}()
 	defer func() {
@@ -393,11 +394,14 @@ func TestRunServesUploads(t *testing.T) {
 			t.Fatalf("upload not finished after 10 s: %s", body)
 		}
 	}
-	if _, body := do(http.MethodGet, "/v1/customers/"+customer+"/deviceBatches/demo/devices", ""); !bytes.Contains(body, []byte(`"totalCount":2`)) {
+	// The answers chosen: the devices in a bare array.
+	if _, body := do(http.MethodGet, "/v1/customers/"+customer+"/deviceBatches/demo/devices", ""); !bytes.HasPrefix(body, []byte(`[{"id":"`)) ||
+		bytes.Count(body, []byte(`"attributes":{"objectType":"Device"}`)) != 2 {
 		t.Errorf("devices: %s", body)
 	}
 	for _, want := range []string{"refresh token   " + tokenFile, "queued for 100ms, then take 1ms a device",
-		"The first requests to /v1/customers/*/deviceBatches get these faults in turn: 503"} {
+		"The first requests to /v1/customers/*/deviceBatches get these faults in turn: 503",
+		"\nAnswers where Microsoft is silent: bare-array-lists=true\n"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("stdout lacks %q:\n%s", want, stdout.String())
 		}
@@ -421,4 +425,168 @@ func (b *lockedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// environment is lookupEnv for parseOptions over vars.
+func environment(vars map[string]string) func(string) (string, bool) {
+	return func(name string) (string, bool) {
+		v, ok := vars[name]
+		return v, ok
+	}
+}
+
+func TestParseOptionsDefaults(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	o, err := parseOptions(nil, environment(nil), &out)
+	want := options{addr: "127.0.0.1:8443", faultsRoute: emulator.BatchStatusRoute, pollRetryAfter: time.Second,
+		jobQueuedFor: emulator.DefaultJobQueuedFor, jobPerDevice: emulator.DefaultJobPerDevice}
+	if err != nil || o != want || out.Len() != 0 {
+		t.Errorf("options %+v, error %v, output %q; want %+v", o, err, out.String(), want)
+	}
+}
+
+func TestAnswerFlagsAndEnvironment(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want emulator.Answers
+	}{
+		{"flags", []string{"-list-hardware-hashes", "-max-devices-per-upload", "500", "-status-expiry=24h", "-addr", ":0"}, nil,
+			emulator.Answers{ListHardwareHashes: true, MaxDevicesPerUpload: 500, StatusExpiry: 24 * time.Hour}},
+		{"environment variables", nil, map[string]string{
+			"PARTNERCENTER_EMULATOR_PASCAL_CASE_ENUMS": "true", "PARTNERCENTER_EMULATOR_STATUS_EXPIRY": "90m", "PARTNERCENTER_EMULATOR_BARE_ARRAY_LISTS": "0",
+			"PARTNERCENTER_EMULATOR_UNKNOWN": "true",
+		}, emulator.Answers{PascalCaseEnums: true, StatusExpiry: 90 * time.Minute}},
+		{"flags over environment variables", []string{"-list-hardware-hashes=false", "-max-devices-per-upload=20"}, map[string]string{
+			"PARTNERCENTER_EMULATOR_LIST_HARDWARE_HASHES": "true", "PARTNERCENTER_EMULATOR_MAX_DEVICES_PER_UPLOAD": "10",
+			"PARTNERCENTER_EMULATOR_CASE_SENSITIVE_BATCH_NAMES": "1",
+		}, emulator.Answers{MaxDevicesPerUpload: 20, CaseSensitiveBatchNames: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var out bytes.Buffer
+			o, err := parseOptions(tt.args, environment(tt.env), &out)
+			if err != nil || o.answers != tt.want || out.Len() != 0 {
+				t.Errorf("answers %+v, error %v, output %q; want %+v", o.answers, err, out.String(), tt.want)
+			}
+		})
+	}
+}
+
+// Every switch has its variable, named after it.
+func TestEveryAnswerHasAnEnvironmentVariable(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{}
+	for _, s := range emulator.AnswerSwitches {
+		env[answerEnv(s)] = "true"
+	}
+	env["PARTNERCENTER_EMULATOR_MAX_DEVICES_PER_UPLOAD"], env["PARTNERCENTER_EMULATOR_STATUS_EXPIRY"] = "7", "7s"
+	o, err := parseOptions(nil, environment(env), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "list-hardware-hashes=true, list-uploaded-fields-only=true, status-ids-only=true, failed-jobs-without-results=true, " +
+		"policy-update-keeps-description=true, empty-settings-read-as-none=true, delete-assigned-policy=true, total-count-per-page=true, " +
+		"pascal-case-enums=true, bare-array-lists=true, case-sensitive-batch-names=true, max-devices-per-upload=7, status-expiry=7s"
+	if got := changedAnswers(o.answers); got != want {
+		t.Errorf("answers %s\nwant %s", got, want)
+	}
+}
+
+func TestInvalidAnswers(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		// err is the error's text; output, what the command writes first.
+		err, output string
+	}{
+		{"an invalid environment variable, though the flag is set", []string{"-max-devices-per-upload=5"},
+			map[string]string{"PARTNERCENTER_EMULATOR_MAX_DEVICES_PER_UPLOAD": "-5"},
+			`PARTNERCENTER_EMULATOR_MAX_DEVICES_PER_UPLOAD="-5": negative`,
+			"partnercenter-emulator: PARTNERCENTER_EMULATOR_MAX_DEVICES_PER_UPLOAD=\"-5\": negative\n"},
+		{"an invalid boolean variable", nil, map[string]string{"PARTNERCENTER_EMULATOR_STATUS_IDS_ONLY": "yes"},
+			`PARTNERCENTER_EMULATOR_STATUS_IDS_ONLY="yes": not true or false`,
+			"partnercenter-emulator: PARTNERCENTER_EMULATOR_STATUS_IDS_ONLY=\"yes\": not true or false\n"},
+		{"an invalid flag", []string{"-status-expiry", "soon"}, nil,
+			`invalid value "soon" for flag -status-expiry: not a duration such as 90s or 24h`,
+			"invalid value \"soon\" for flag -status-expiry: not a duration such as 90s or 24h\nUsage: partnercenter-emulator [flags]\n"},
+		{"arguments", []string{"-list-hardware-hashes", "extra"}, nil, `unexpected arguments ["extra"]`,
+			"partnercenter-emulator: unexpected arguments [\"extra\"]\nUsage: partnercenter-emulator [flags]\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var out bytes.Buffer
+			_, err := parseOptions(tt.args, environment(tt.env), &out)
+			if err == nil || err.Error() != tt.err || !strings.HasPrefix(out.String(), tt.output) {
+				t.Errorf("error %v, output:\n%s\nwant %s, output starting\n%s", err, out.String(), tt.err, tt.output)
+			}
+		})
+	}
+}
+
+func TestHelpShowsTheAnswerFlags(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	_, err := parseOptions([]string{"-help"}, environment(map[string]string{"PARTNERCENTER_EMULATOR_STATUS_EXPIRY": "24h"}), &out)
+	if !errors.Is(err, flag.ErrHelp) {
+		t.Errorf("error %v, want flag.ErrHelp", err)
+	}
+	for _, want := range []string{
+		"Usage: partnercenter-emulator [flags]\n",
+		"  -list-hardware-hashes\n    \tdoes a device list carry hardwareHash? true: yes, as the .NET SDK's Device model allows; env PARTNERCENTER_EMULATOR_LIST_HARDWARE_HASHES\n",
+		"  -max-devices-per-upload N\n",
+		// A default from the environment is shown.
+		"; env PARTNERCENTER_EMULATOR_STATUS_EXPIRY (default 24h0m0s)\n",
+		"PARTNERCENTER_EMULATOR_LIST_HARDWARE_HASHES=true; the flag wins.\n",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("-help lacks %q:\n%s", want, out.String())
+		}
+	}
+	// Unset, an answer flag shows no default of its own.
+	for _, unwanted := range []string{"panic", "(default false)", "(default 0)", "(default 0s)"} {
+		if strings.Contains(out.String(), unwanted) {
+			t.Errorf("-help shows %q:\n%s", unwanted, out.String())
+		}
+	}
+}
+
+func TestBannerListsTheAnswersChosen(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		answers emulator.Answers
+		want    string
+	}{
+		{emulator.Answers{}, ""},
+		{emulator.Answers{ListHardwareHashes: true, StatusExpiry: 24 * time.Hour}, "\nAnswers where Microsoft is silent: list-hardware-hashes=true, status-expiry=24h0m0s\n"},
+	} {
+		var out bytes.Buffer
+		printBanner(&out, settings{baseURL: "https://127.0.0.1:8443", caFile: "/tmp/ca.pem"}, options{faultsRoute: emulator.BatchStatusRoute, answers: tt.answers})
+		_, after, _ := strings.Cut(out.String(), " a device.\n")
+		if after != tt.want {
+			t.Errorf("%+v: banner ends %q, want %q", tt.answers, after, tt.want)
+		}
+	}
+}
+
+// The package doc names every answer flag.
+func TestDocNamesEveryAnswerFlag(t *testing.T) {
+	t.Parallel()
+	source, err := os.ReadFile("main.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, _, _ := strings.Cut(string(source), "package main")
+	for _, s := range emulator.AnswerSwitches {
+		if !strings.Contains(doc, "-"+s.Name+",") && !strings.Contains(doc, "-"+s.Name+" ") && !strings.Contains(doc, "-"+s.Name+"\n") {
+			t.Errorf("the package doc does not name -%s", s.Name)
+		}
+	}
 }
