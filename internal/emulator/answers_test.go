@@ -52,14 +52,14 @@ func rawStrings(raw []json.RawMessage) []string {
 	return out
 }
 
-// listedDevice is the JSON of device id of batch of customerA as a device
-// list or update answers it, added by AddDevices on newUploadEmulator's
-// clock: members are those between id and policies, each followed by a
-// comma, policies the policies' JSON.
-func listedDevice(id, batch, members, policies string) string {
+// listedDevice is the JSON of device id of batch b of customerA as a
+// device list or update answers it, added by AddDevices on
+// newUploadEmulator's clock: members are those between id and policies,
+// each followed by a comma, policies the policies' JSON.
+func listedDevice(id, members, policies string) string {
 	return `{"id":"` + id + `",` + members + `"policies":` + policies +
 		`,"uploadedDate":"2026-05-06T07:08:09","uploadedBy":"` + UserPrincipalName + `","allowedOperations":["PATCH","DELETE"],` +
-		`"links":{"self":{"uri":"/customers/` + customerA + `/deviceBatches/` + batch + `/devices/` + id + `","method":"GET","headers":[]}},` +
+		`"links":{"self":{"uri":"/customers/` + customerA + `/deviceBatches/b/devices/` + id + `","method":"GET","headers":[]}},` +
 		`"attributes":{"objectType":"Device"}}`
 }
 
@@ -193,9 +193,9 @@ func TestAnswerListHardwareHashes(t *testing.T) {
 		want    string
 	}{
 		// Microsoft's only sample of a device list has no hash.
-		{Answers{}, listedDevice("1111-0001", "b", `"serialNumber":"SN-1","modelName":"M","oemManufacturerName":"Contoso",`, noPolicy)},
+		{Answers{}, listedDevice("1111-0001", `"serialNumber":"SN-1","modelName":"M","oemManufacturerName":"Contoso",`, noPolicy)},
 		{Answers{ListHardwareHashes: true},
-			listedDevice("1111-0001", "b", `"serialNumber":"SN-1","hardwareHash":"`+hash("1")+`","modelName":"M","oemManufacturerName":"Contoso",`, noPolicy)},
+			listedDevice("1111-0001", `"serialNumber":"SN-1","hardwareHash":"`+hash("1")+`","modelName":"M","oemManufacturerName":"Contoso",`, noPolicy)},
 	} {
 		e.SetAnswers(tt.answers)
 		if got := collectionItems(t, request(e, token, http.MethodGet, devicesPath(customerA, "b"), "")); len(got) != 1 || got[0] != tt.want {
@@ -228,14 +228,14 @@ func TestAnswerListUploadedFieldsOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	decoded := []string{
-		listedDevice("1111-0001", "b", `"serialNumber":"EMUFDC67BF3","modelName":"Emulated Model","oemManufacturerName":"Emulated OEM",`, noPolicy),
-		listedDevice("1111-0002", "b", `"serialNumber":"SN-B","modelName":"Emulated Model","oemManufacturerName":"Emulated OEM",`, noPolicy),
-		listedDevice("1111-0003", "b", `"productKey":"PK-C",`, noPolicy),
+		listedDevice("1111-0001", `"serialNumber":"EMUFDC67BF3","modelName":"Emulated Model","oemManufacturerName":"Emulated OEM",`, noPolicy),
+		listedDevice("1111-0002", `"serialNumber":"SN-B","modelName":"Emulated Model","oemManufacturerName":"Emulated OEM",`, noPolicy),
+		listedDevice("1111-0003", `"productKey":"PK-C",`, noPolicy),
 	}
 	uploaded := []string{
-		listedDevice("1111-0001", "b", ``, noPolicy),
-		listedDevice("1111-0002", "b", `"serialNumber":"SN-B",`, noPolicy),
-		listedDevice("1111-0003", "b", `"productKey":"PK-C",`, noPolicy),
+		listedDevice("1111-0001", ``, noPolicy),
+		listedDevice("1111-0002", `"serialNumber":"SN-B",`, noPolicy),
+		listedDevice("1111-0003", `"productKey":"PK-C",`, noPolicy),
 	}
 	// Decided at each answer: switching back shows the decoded fields again.
 	for _, tt := range []struct {
@@ -452,8 +452,8 @@ func TestAnswerDeleteAssignedPolicy(t *testing.T) {
 		t.Errorf("GET after DELETE: %d", r.status)
 	}
 	want := []string{
-		listedDevice("1111-0001", "b", `"productKey":"PK-1",`, noPolicy),
-		listedDevice("1111-0002", "b", `"productKey":"PK-2",`, `[{"key":"o_o_b_e","value":"`+other+`"}]`),
+		listedDevice("1111-0001", `"productKey":"PK-1",`, noPolicy),
+		listedDevice("1111-0002", `"productKey":"PK-2",`, `[{"key":"o_o_b_e","value":"`+other+`"}]`),
 	}
 	if got := collectionItems(t, request(e, token, http.MethodGet, devicesPath(customerA, "b"), "")); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("devices:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -558,7 +558,7 @@ func TestAnswerPascalCaseEnums(t *testing.T) {
 	if r := request(e, token, http.MethodGet, policiesPath()+"/"+none.ID, ""); !strings.Contains(r.body, `"category":"None","description":"","devicesAssignedCount":0,"policySettings":["None"]`) {
 		t.Errorf("GET policy of category none: %s", r.body)
 	}
-	want := listedDevice("1111-0001", "b", `"productKey":"PK-1",`, `[{"key":"OOBE","value":"`+policy.ID+`"}]`)
+	want := listedDevice("1111-0001", `"productKey":"PK-1",`, `[{"key":"OOBE","value":"`+policy.ID+`"}]`)
 	if got := collectionItems(t, request(e, token, http.MethodGet, devicesPath(customerA, "b"), "")); got[0] != want {
 		t.Errorf("listed:\n%s\nwant\n%s", got[0], want)
 	}
@@ -600,8 +600,8 @@ func TestAnswerBareArrayLists(t *testing.T) {
 	e.SetAnswers(Answers{BareArrayLists: true})
 	// Every device, unpaged.
 	r := request(e, token, http.MethodGet, devicesPath(customerA, "b"), "")
-	wantDevices := "[" + listedDevice("1111-0001", "b", `"productKey":"PK-1",`, noPolicy) + "," +
-		listedDevice("1111-0002", "b", `"productKey":"PK-2",`, noPolicy) + "," + listedDevice("1111-0003", "b", `"productKey":"PK-3",`, noPolicy) + "]"
+	wantDevices := "[" + listedDevice("1111-0001", `"productKey":"PK-1",`, noPolicy) + "," +
+		listedDevice("1111-0002", `"productKey":"PK-2",`, noPolicy) + "," + listedDevice("1111-0003", `"productKey":"PK-3",`, noPolicy) + "]"
 	if r.status != http.StatusOK || r.body[0] != '[' || r.body != wantDevices {
 		t.Errorf("devices: %d\n%s\nwant\n%s", r.status, r.body, wantDevices)
 	}
