@@ -155,7 +155,9 @@ func (e *Emulator) Answers() Answers {
 // environment variable sets it.
 type AnswerSwitch struct {
 	// Name is the switch in kebab case, such as "list-hardware-hashes":
-	// the flag is -Name.
+	// the partnercenter-emulator command's flag is -Name, its environment
+	// variable PARTNERCENTER_EMULATOR_ and Name in upper snake case, such
+	// as PARTNERCENTER_EMULATOR_LIST_HARDWARE_HASHES.
 	Name string
 	// Field is the name of the Answers field it sets, such as
 	// "ListHardwareHashes".
