@@ -32,6 +32,8 @@ var autopilotColumns = []autopilotColumn{
 
 // Positions in autopilotColumns of the columns an error may name.
 const (
+	columnSerialNumber = 0
+	columnProductKey   = 1
 	columnHardwareHash = 2
 	columnManufacturer = 3
 	columnModel        = 4
@@ -71,6 +73,15 @@ func (e *AutopilotCSVError) Error() string {
 // Unwrap returns the error without its place, such as ErrNoIdentification.
 func (e *AutopilotCSVError) Unwrap() error { return e.Err }
 
+// AutopilotDevice is a device of an Autopilot CSV file, the line its row
+// starts on, and the key it is known by in a batch's devices: its serial
+// number, else its product key.
+type AutopilotDevice struct {
+	Device
+	Key  string
+	Line int
+}
+
 // ParseAutopilotCSV reads the devices of an Autopilot CSV file: the one
 // Get-WindowsAutopilotInfo writes (header "Device Serial Number,Windows
 // Product ID,Hardware Hash", optionally "Group Tag" and "Assigned User"), or
@@ -82,9 +93,12 @@ func (e *AutopilotCSVError) Unwrap() error { return e.Err }
 // empty (as spreadsheets write them), are skipped; a header alone gives no
 // devices.
 //
-// Every device must be identified as Device.Keys requires. The error of a
-// bad row or header is an *AutopilotCSVError naming its line and column.
-func ParseAutopilotCSV(r io.Reader) ([]Device, error) {
+// Every device must be identified as Device.Keys requires, have a serial
+// number or a product key to key it by, and be listed once: two rows with
+// the same key, hash, product key or serial number are an error naming
+// both lines. The error of a bad row or header is an *AutopilotCSVError
+// naming its line and column.
+func ParseAutopilotCSV(r io.Reader) ([]AutopilotDevice, error) {
 	// Windows tools start UTF-8 files with a byte order mark (utf8BOM).
 	in := bufio.NewReader(r)
 	if start, err := in.Peek(len(utf8BOM)); err == nil && bytes.Equal(start, utf8BOM) {
@@ -107,10 +121,13 @@ func ParseAutopilotCSV(r io.Reader) ([]Device, error) {
 		return nil, err
 	}
 
-	devices := []Device{}
+	devices := []AutopilotDevice{}
 	for {
 		record, err := reader.Read()
 		if errors.Is(err, io.EOF) {
+			if err := columns.checkDuplicates(devices); err != nil {
+				return nil, err
+			}
 			return devices, nil
 		}
 		if err != nil {
@@ -127,6 +144,48 @@ func ParseAutopilotCSV(r io.Reader) ([]Device, error) {
 	}
 }
 
+// checkDuplicates refuses devices of which two are the same device (see
+// Match), naming the lines of both.
+func (h autopilotHeader) checkDuplicates(devices []AutopilotDevice) error {
+	plain := make([]Device, len(devices))
+	for i, d := range devices {
+		plain[i] = d.Device
+	}
+	index := NewDeviceIndex(plain)
+	keyedAt := make(map[string]int, len(devices))
+	for i, d := range devices {
+		if j, ok := index.FindOther(d.Device, i); ok {
+			first := devices[j]
+			column, what := columnSerialNumber, fmt.Sprintf("serial number %q", d.SerialNumber)
+			switch {
+			case d.HardwareHash != "" && d.HardwareHash == first.HardwareHash:
+				column, what = columnHardwareHash, "hardware hash"
+			case d.ProductKey != "" && d.ProductKey == first.ProductKey:
+				column, what = columnProductKey, fmt.Sprintf("product key %q", d.ProductKey)
+			}
+			return &AutopilotCSVError{Line: d.Line, Column: h.header(column),
+				Err: fmt.Errorf("the device of line %d again: the same %s; list each device once", first.Line, what)}
+		}
+		if j, ok := keyedAt[d.Key]; ok {
+			// A serial number of one row that is another's product key.
+			return &AutopilotCSVError{Line: d.Line, Column: h.header(columnSerialNumber),
+				Err: fmt.Errorf("the key %q of this device, its serial number or product key, is the key of the device of line %d; "+
+					"write the devices map by hand to key them apart", d.Key, devices[j].Line)}
+		}
+		keyedAt[d.Key] = i
+	}
+	return nil
+}
+
+// header is the name of column c (of autopilotColumns) as the file writes
+// it, or as Get-WindowsAutopilotInfo does when the file has no such column.
+func (h autopilotHeader) header(c int) string {
+	if h.names[c] != "" {
+		return h.names[c]
+	}
+	return autopilotColumns[c].header
+}
+
 // autopilotHeader maps a file's columns to autopilotColumns.
 type autopilotHeader struct {
 	// of is, for each cell of a row, its place in autopilotColumns, or -1
@@ -135,12 +194,15 @@ type autopilotHeader struct {
 	// at is, for each of autopilotColumns, its cell in a row, or -1 when
 	// the file has no such column.
 	at []int
+	// names is, for each of autopilotColumns, its header as the file
+	// writes it, or "".
+	names []string
 }
 
 // readAutopilotHeader recognises the columns of header, the record reader
 // has just read. It fails when it recognises none, or one twice.
 func readAutopilotHeader(reader *csv.Reader, header []string) (autopilotHeader, error) {
-	h := autopilotHeader{of: make([]int, len(header)), at: make([]int, len(autopilotColumns))}
+	h := autopilotHeader{of: make([]int, len(header)), at: make([]int, len(autopilotColumns)), names: make([]string, len(autopilotColumns))}
 	for i := range h.at {
 		h.at[i] = -1
 	}
@@ -157,7 +219,7 @@ func readAutopilotHeader(reader *csv.Reader, header []string) (autopilotHeader, 
 				return h, &AutopilotCSVError{Line: line, Column: name,
 					Err: fmt.Errorf("the header names %q twice, in columns %d and %d; keep one", column.header, first+1, cell+1)}
 			}
-			h.of[cell], h.at[c] = c, cell
+			h.of[cell], h.at[c], h.names[c] = c, cell, name
 			recognised = true
 		}
 	}
@@ -170,16 +232,17 @@ func readAutopilotHeader(reader *csv.Reader, header []string) (autopilotHeader, 
 }
 
 // device reads the device of record, the row reader has just read, and
-// checks that it has as many cells as header and an identification.
-func (h autopilotHeader) device(reader *csv.Reader, header, record []string) (Device, error) {
+// checks that it has as many cells as header, an identification and a
+// key.
+func (h autopilotHeader) device(reader *csv.Reader, header, record []string) (AutopilotDevice, error) {
 	if len(record) < len(header) {
 		line, _ := reader.FieldPos(len(record) - 1)
-		return Device{}, &AutopilotCSVError{Line: line, Column: strings.TrimSpace(header[len(record)]),
+		return AutopilotDevice{}, &AutopilotCSVError{Line: line, Column: strings.TrimSpace(header[len(record)]),
 			Err: fmt.Errorf("no cell: the row has %s and the header %s", count(len(record), "cell"), count(len(header), "column"))}
 	}
 	if len(record) > len(header) {
 		line, _ := reader.FieldPos(len(header))
-		return Device{}, &AutopilotCSVError{Line: line, Position: len(header) + 1,
+		return AutopilotDevice{}, &AutopilotCSVError{Line: line, Position: len(header) + 1,
 			Err: fmt.Errorf("the row has %s and the header %s", count(len(record), "cell"), count(len(header), "column"))}
 	}
 	var d Device
@@ -191,8 +254,11 @@ func (h autopilotHeader) device(reader *csv.Reader, header, record []string) (De
 	// Device.Keys is the one place the identification rule is written.
 	_, err := d.Keys()
 	switch {
+	case errors.Is(err, ErrHardwareHashWhiteSpace):
+		return AutopilotDevice{}, h.cellError(reader, header, columnHardwareHash,
+			fmt.Errorf("%w inside it; a hardware hash is one line of base64, as Get-WindowsAutopilotInfo writes it", err))
 	case errors.Is(err, ErrHardwareHashNotBase64):
-		return Device{}, h.cellError(reader, header, columnHardwareHash,
+		return AutopilotDevice{}, h.cellError(reader, header, columnHardwareHash,
 			fmt.Errorf("%w, the form Get-WindowsAutopilotInfo writes it in", err))
 	case err != nil:
 		c := missingIdentification(d)
@@ -200,9 +266,23 @@ func (h autopilotHeader) device(reader *csv.Reader, header, record []string) (De
 		if h.at[c] < 0 {
 			problem = "no such column"
 		}
-		return Device{}, h.cellError(reader, header, c, fmt.Errorf("%s, and %w", problem, err))
+		return AutopilotDevice{}, h.cellError(reader, header, c, fmt.Errorf("%s, and %w", problem, err))
 	}
-	return d, nil
+	line, _ := reader.FieldPos(0)
+	key := d.SerialNumber
+	if key == "" {
+		key = d.ProductKey
+	}
+	if key == "" {
+		problem := "empty"
+		if h.at[columnSerialNumber] < 0 {
+			problem = "no such column"
+		}
+		return AutopilotDevice{}, h.cellError(reader, header, columnSerialNumber,
+			fmt.Errorf("%s, and the row has no Windows Product ID either: a device of the CSV is keyed in devices by its serial "+
+				"number, else its product key; write the devices map by hand for devices that have neither", problem))
+	}
+	return AutopilotDevice{Device: d, Key: key, Line: line}, nil
 }
 
 // cellError is err in column c (of autopilotColumns) of the row reader has

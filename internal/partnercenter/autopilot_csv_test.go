@@ -81,8 +81,8 @@ func TestParseAutopilotCSV(t *testing.T) {
 		},
 		{
 			name: "no line end after the last row",
-			csv:  "Hardware Hash\n" + hashA,
-			want: []partnercenter.Device{{HardwareHash: hashA}},
+			csv:  "Device Serial Number,Hardware Hash\nSN-A," + hashA,
+			want: []partnercenter.Device{{SerialNumber: "SN-A", HardwareHash: hashA}},
 		},
 		{
 			name: "spaces around cells dropped, a cell of spaces empty",
@@ -116,11 +116,22 @@ func TestParseAutopilotCSV(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := partnercenter.ParseAutopilotCSV(strings.NewReader(tc.csv))
+			parsed, err := partnercenter.ParseAutopilotCSV(strings.NewReader(tc.csv))
 			if err != nil {
 				t.Fatalf("ParseAutopilotCSV: %v", err)
 			}
-			if got == nil || !reflect.DeepEqual(got, tc.want) {
+			got := make([]partnercenter.Device, len(parsed))
+			for i, d := range parsed {
+				got[i] = d.Device
+				want := d.SerialNumber
+				if want == "" {
+					want = d.ProductKey
+				}
+				if d.Key != want {
+					t.Errorf("device %d keyed %q, want %q", i, d.Key, want)
+				}
+			}
+			if parsed == nil || !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("ParseAutopilotCSV =\n%#v\nwant\n%#v", got, tc.want)
 			}
 		})
@@ -142,7 +153,7 @@ func TestParseAutopilotCSVErrors(t *testing.T) {
 	}{
 		{
 			name: "hardware hash not base64",
-			csv:  csvLines(autopilotHeader, "SN-A,,"+hashA, "SN-B,,not base64!"),
+			csv:  csvLines(autopilotHeader, "SN-A,,"+hashA, "SN-B,,not-base64!"),
 			want: `line 3, column "Hardware Hash": the hardware hash is not base64, the form Get-WindowsAutopilotInfo writes it in`,
 			line: 3, column: "Hardware Hash", is: partnercenter.ErrHardwareHashNotBase64,
 		},
@@ -154,9 +165,43 @@ func TestParseAutopilotCSVErrors(t *testing.T) {
 		},
 		{
 			name: "line numbers count the lines of a quoted cell",
-			csv:  csvLines("Hardware Hash,Device model", hashA+`,"Laptop`, `7"`, "AAA,Laptop 7"),
+			csv:  csvLines("Device Serial Number,Hardware Hash,Device model", "SN-A,"+hashA+`,"Laptop`, `7"`, "SN-B,AAA,Laptop 7"),
 			want: `line 4, column "Hardware Hash": the hardware hash is not base64`,
 			line: 4, column: "Hardware Hash", is: partnercenter.ErrHardwareHashNotBase64,
+		},
+		{
+			// Go's base64 decoder skips line breaks; Partner Center would
+			// take them as part of the hash.
+			name: "a line break inside a quoted hardware hash",
+			csv:  csvLines(autopilotHeader, "SN-A,,"+hashA, `SN-B,,"`+hashB[:8], hashB[8:]+`"`),
+			want: `line 3, column "Hardware Hash": the hardware hash holds white space or a line break inside it; ` +
+				`a hardware hash is one line of base64, as Get-WindowsAutopilotInfo writes it`,
+			line: 3, column: "Hardware Hash", is: partnercenter.ErrHardwareHashWhiteSpace,
+		},
+		{
+			name: "the same serial number twice",
+			csv:  csvLines(autopilotHeader, "SN-A,,"+hashA, "SN-B,,"+hashB, "", "SN-A,,"+hash4K),
+			want: `line 5, column "Device Serial Number": the device of line 2 again: the same serial number "SN-A"; list each device once`,
+			line: 5, column: "Device Serial Number",
+		},
+		{
+			name: "the same hardware hash under another serial number",
+			csv:  csvLines("hardware hash,device serial number", hashA+",SN-A", hashA+",SN-B"),
+			want: `line 3, column "hardware hash": the device of line 2 again: the same hardware hash; list each device once`,
+			line: 3, column: "hardware hash",
+		},
+		{
+			name: "a product key that is another row's serial number",
+			csv:  csvLines(autopilotHeader, "X-1,,"+hashA, ",X-1,"),
+			want: `line 3, column "Device Serial Number": the key "X-1" of this device, its serial number or product key, is the key of the device of line 2`,
+			line: 3, column: "Device Serial Number",
+		},
+		{
+			name: "a hardware hash alone, nothing to key it by",
+			csv:  csvLines("Hardware Hash", hashA),
+			want: `line 2, column "Device Serial Number": no such column, and the row has no Windows Product ID either: a device of ` +
+				`the CSV is keyed in devices by its serial number, else its product key`,
+			line: 2, column: "Device Serial Number",
 		},
 		{
 			name: "no identification at all",
@@ -196,7 +241,7 @@ func TestParseAutopilotCSVErrors(t *testing.T) {
 		},
 		{
 			name: "too many cells for a header of one column",
-			csv:  csvLines("Hardware Hash", hashA, hashB+",Sales"),
+			csv:  csvLines("Windows Product ID", "PK-A", "PK-B,Sales"),
 			want: `line 3, column 2: the row has 2 cells and the header 1 column`,
 			line: 3,
 		},
@@ -282,7 +327,7 @@ func TestParseAutopilotCSVReadError(t *testing.T) {
 // say where it is, except for an empty file.
 func FuzzParseAutopilotCSV(f *testing.F) {
 	f.Add(csvLines("Device Serial Number,Windows Product ID,Hardware Hash", "SN-A,,"+hashA))
-	f.Add("\xef\xbb\xbfHardware Hash,Device model\r\n\"" + hashA + "\",\"Laptop\r\n\"\"7\"\"\"\r\n")
+	f.Add("\xef\xbb\xbfHardware Hash,Device model,Device Serial Number\r\n\"" + hashA + "\",\"Laptop\r\n\"\"7\"\"\"\r\n,SN-A")
 	f.Add(csvLines("Device Serial Number,Manufacturer name,Device model", "SN-A,Contoso,", ",,", `"SN-B`))
 	f.Fuzz(func(t *testing.T, file string) {
 		devices, err := partnercenter.ParseAutopilotCSV(strings.NewReader(file))
@@ -293,10 +338,12 @@ func FuzzParseAutopilotCSV(f *testing.F) {
 			}
 			return
 		}
+		keys := map[string]bool{}
 		for i, d := range devices {
-			if _, err := d.Key(); err != nil {
+			if _, err := d.Device.Key(); err != nil || d.Key == "" || keys[d.Key] || d.Line < 2 {
 				t.Fatalf("device %d of %v: %v", i, devices, err)
 			}
+			keys[d.Key] = true
 		}
 	})
 }

@@ -141,24 +141,24 @@ const (
 )
 
 // Terminal reports whether processing is over: the status will not change
-// again. Statuses are compared without regard to case (the .NET SDK names
-// them in PascalCase, the wire in lower case): an answer of "Finished" must
-// not keep a wait going until its timeout. The status itself is kept as
-// sent.
+// again. Statuses are compared in any spelling (see canonicalEnum): an
+// answer of "Finished" or "FinishedWithErrors" must not keep a wait going
+// until its timeout.
 func (s UploadStatus) Terminal() bool {
 	return s.Is(StatusFinished) || s.Is(StatusFinishedWithErrors)
 }
 
-// Is reports whether s is the status other, in any case.
+// Is reports whether s is the status other, in any spelling.
 func (s UploadStatus) Is(other UploadStatus) bool {
-	return strings.EqualFold(string(s), string(other))
+	return s.canonical() == other.canonical()
 }
 
 // BatchUploadDetails is the processing status of a batch job.
 type BatchUploadDetails struct {
 	// BatchTrackingID is the GUID returned in the Location header of the upload.
 	BatchTrackingID string
-	// Status is the batch's status as Partner Center sent it.
+	// Status is the batch's status, in its documented spelling when it is
+	// one of the documented statuses, else as Partner Center sent it.
 	Status UploadStatus
 	// StartedTime and CompletedTime are in UTC; the zero time means not set.
 	StartedTime   time.Time
@@ -189,6 +189,14 @@ func (d DeviceUploadDetails) Failed() bool {
 // device does.
 func (d DeviceUploadDetails) Done() bool {
 	return d.Status.Terminal() || d.ErrorCode != ""
+}
+
+// UnnamedFailure reports whether the job finished with errors but names no
+// device that failed, its devicesStatus empty, missing or all successes.
+// Microsoft's docs do not rule it out; the job failed all the same, and the
+// batch itself tells which devices went in.
+func (b *BatchUploadDetails) UnnamedFailure() bool {
+	return b.Status.Is(StatusFinishedWithErrors) && b.FailedDeviceCount() == 0
 }
 
 // FailedDeviceCount counts the devices that failed.
@@ -284,7 +292,7 @@ type deviceUploadWire struct {
 
 func (w deviceUploadWire) details() DeviceUploadDetails {
 	return DeviceUploadDetails{
-		DeviceID: w.DeviceID, SerialNumber: w.SerialNumber, ProductKey: w.ProductKey, Status: w.Status,
+		DeviceID: w.DeviceID, SerialNumber: w.SerialNumber, ProductKey: w.ProductKey, Status: w.Status.canonical(),
 		ErrorCode: string(w.ErrorCode), ErrorDescription: w.ErrorDescription,
 	}
 }
@@ -293,7 +301,7 @@ func (w deviceUploadWire) details() DeviceUploadDetails {
 func (w *batchUploadWire) details() BatchUploadDetails {
 	b := BatchUploadDetails{
 		BatchTrackingID: w.BatchTrackingID,
-		Status:          w.Status,
+		Status:          w.Status.canonical(),
 		StartedTime:     time.Time(w.StartedTime),
 		CompletedTime:   time.Time(w.CompletedTime),
 	}

@@ -2,6 +2,7 @@ package partnercenter
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -15,7 +16,10 @@ const headerContinuationToken = "MS-ContinuationToken"
 const maxPreallocatedItems = 10000
 
 // collection is one page of Partner Center's Collection of T:
-// {totalCount, items, continuationToken, links, attributes}.
+// {totalCount, items, continuationToken, links, attributes}; or, as the
+// REST reference says the device and batch lists answer, a bare array of
+// T, which is the whole list. totalCount is read only to make room: the
+// docs count the whole collection, the .NET SDK's model the page.
 type collection[T any] struct {
 	TotalCount        int    `json:"totalCount"`
 	Items             []T    `json:"items"`
@@ -29,6 +33,22 @@ type collection[T any] struct {
 		} `json:"next"`
 	} `json:"links"`
 }
+
+// collectionObject is a collection's JSON object, decoded without
+// collection's UnmarshalJSON.
+type collectionObject[T any] collection[T]
+
+// UnmarshalJSON implements json.Unmarshaler: an array is the items of the
+// only page.
+func (p *collection[T]) UnmarshalJSON(data []byte) error {
+	if len(data) > 0 && data[0] == '[' {
+		*p = collection[T]{}
+		return json.Unmarshal(data, &p.Items)
+	}
+	return json.Unmarshal(data, (*collectionObject[T])(p))
+}
+
+func (*collection[T]) acceptsArray() {}
 
 // nextToken is the token of the next page: the body's continuationToken, or
 // the MS-ContinuationToken of its next link, which the docs also describe;

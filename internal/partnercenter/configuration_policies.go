@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 )
 
@@ -34,7 +35,9 @@ const (
 )
 
 // PolicySettings are the settings a configuration policy may hold, as
-// Partner Center names them. Its docs list "none" too, which sets nothing.
+// Partner Center names them. Its docs list "none" too, which sets nothing:
+// a policy read back with it alone, as Partner Center may answer for a
+// policy without settings, has none.
 var PolicySettings = []string{
 	"remove_oem_preinstalls",
 	"oobe_user_not_local_admin",
@@ -43,18 +46,40 @@ var PolicySettings = []string{
 	"skip_eula",
 }
 
+// policySettingNone is the setting that sets nothing.
+const policySettingNone = "none"
+
+// policyCategories are the documented policy categories.
+var policyCategories = []string{PolicyCategoryOOBE, PolicyCategoryNone}
+
+// readSettings is the settings of a policy as Partner Center answered them,
+// in their documented spelling and without "none".
+func readSettings(settings []string) []string {
+	known := append([]string{policySettingNone}, PolicySettings...)
+	read := make([]string, 0, len(settings))
+	for _, s := range settings {
+		if s = canonicalEnum(s, known); s != policySettingNone {
+			read = append(read, s)
+		}
+	}
+	return read
+}
+
 // policyWire is a ConfigurationPolicy as Partner Center's JSON writes it.
+// The description is always sent: Partner Center may keep the old one when
+// an update leaves it out, so an empty one is what clears it.
 type policyWire struct {
 	ID             string   `json:"id,omitempty"`
 	Name           string   `json:"name"`
 	Category       string   `json:"category"`
-	Description    string   `json:"description,omitempty"`
+	Description    string   `json:"description"`
 	PolicySettings []string `json:"policySettings"`
 }
 
 // UnmarshalJSON decodes Partner Center's ConfigurationPolicy. The docs name
 // the count devicesAssignedCount, some samples devicesAssigned: both are
-// read.
+// read. The category and settings are read in any spelling (see
+// canonicalEnum), the settings without "none".
 func (p *ConfigurationPolicy) UnmarshalJSON(data []byte) error {
 	var wire struct {
 		policyWire
@@ -67,8 +92,9 @@ func (p *ConfigurationPolicy) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*p = ConfigurationPolicy{
-		ID: wire.ID, Name: wire.Name, Category: wire.Category, Description: wire.Description, PolicySettings: wire.PolicySettings,
-		CreatedDate: time.Time(wire.CreatedDate), LastModifiedDate: time.Time(wire.LastModifiedDate),
+		ID: wire.ID, Name: wire.Name, Category: canonicalEnum(wire.Category, policyCategories), Description: wire.Description,
+		PolicySettings: readSettings(wire.PolicySettings),
+		CreatedDate:    time.Time(wire.CreatedDate), LastModifiedDate: time.Time(wire.LastModifiedDate),
 	}
 	switch {
 	case wire.DevicesAssignedCount != nil:
@@ -145,26 +171,36 @@ func (c *Client) policyCall(ctx context.Context, method, path string, body any, 
 }
 
 // AssignPolicy makes policyID the Autopilot profile (the o_o_b_e policy) of
-// the devices deviceIDs of a customer (operation #8), and returns the batch
-// job that applies it.
-func (c *Client) AssignPolicy(ctx context.Context, customerID, policyID string, deviceIDs []string) (*BatchJob, error) {
+// the devices deviceIDs of a customer (operation #8), in parts of at most
+// MaxDevicesPerRequest, and returns the batch job of each part, which
+// applies it. It stops at the first part that fails, returning the jobs of
+// the parts accepted before it with the error.
+func (c *Client) AssignPolicy(ctx context.Context, customerID, policyID string, deviceIDs []string) ([]*BatchJob, error) {
 	// Not deviceWire: its id is omitempty, and every device here names one.
 	type device struct {
 		ID       string       `json:"id"`
 		Policies []policyPair `json:"policies"`
 	}
-	devices := make([]device, len(deviceIDs))
-	for i, id := range deviceIDs {
-		devices[i] = device{ID: id, Policies: []policyPair{{Key: policyCategoryOOBE, Value: &policyID}}}
+	var jobs []*BatchJob
+	for part := range slices.Chunk(deviceIDs, MaxDevicesPerRequest) {
+		devices := make([]device, len(part))
+		for i, id := range part {
+			devices[i] = device{ID: id, Policies: []policyPair{{Key: policyCategoryOOBE, Value: &policyID}}}
+		}
+		job, err := c.startJob(ctx, request{
+			method: http.MethodPatch,
+			path:   customerPath(customerID) + "/DevicePolicyUpdates",
+			body: struct {
+				Devices []device `json:"devices"`
+			}{devices},
+			what: "the device policy update answer",
+		})
+		if err != nil {
+			return jobs, err
+		}
+		jobs = append(jobs, job)
 	}
-	return c.startJob(ctx, request{
-		method: http.MethodPatch,
-		path:   customerPath(customerID) + "/DevicePolicyUpdates",
-		body: struct {
-			Devices []device `json:"devices"`
-		}{devices},
-		what: "the device policy update answer",
-	})
+	return jobs, nil
 }
 
 // policiesPath is the path of a customer's policies below the base URL.

@@ -1,7 +1,9 @@
 package partnercenter
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -32,16 +34,18 @@ func TestPolicyRequests(t *testing.T) {
 	if err := client.DeleteConfigurationPolicy(ctx, testCustomerID, testPolicyID); err != nil {
 		t.Fatal(err)
 	}
-	job, err := client.AssignPolicy(ctx, testCustomerID, testPolicyID, []string{"d-1", "d-2"})
-	if err != nil || job.TrackingID != testTrackingID {
-		t.Fatalf("assign: %+v, %v", job, err)
+	jobs, err := client.AssignPolicy(ctx, testCustomerID, testPolicyID, []string{"d-1", "d-2"})
+	if err != nil || len(jobs) != 1 || jobs[0].TrackingID != testTrackingID {
+		t.Fatalf("assign: %+v, %v", jobs, err)
 	}
 	policies := "/v1/customers/" + testCustomerID + "/policies"
 	want := []seen{
 		{method: http.MethodGet, path: policies + "/" + testPolicyID},
-		{method: http.MethodPost, path: policies, body: `{"name":"Autopilot","category":"o_o_b_e","policySettings":[]}`},
+		{method: http.MethodPost, path: policies, body: `{"name":"Autopilot","category":"o_o_b_e","description":"","policySettings":[]}`},
 		{method: http.MethodPut, path: policies + "/" + testPolicyID,
-			body: `{"id":"` + testPolicyID + `","name":"Autopilot 2","category":"o_o_b_e","policySettings":["skip_eula"]}`},
+			// The description is sent empty, as Partner Center may keep the
+			// old one when an update leaves it out.
+			body: `{"id":"` + testPolicyID + `","name":"Autopilot 2","category":"o_o_b_e","description":"","policySettings":["skip_eula"]}`},
 		{method: http.MethodDelete, path: policies + "/" + testPolicyID},
 		{method: http.MethodPatch, path: "/v1/customers/" + testCustomerID + "/DevicePolicyUpdates",
 			body: `{"devices":[{"id":"d-1","policies":[{"key":"o_o_b_e","value":"` + testPolicyID + `"}]},` +
@@ -58,10 +62,11 @@ func TestUploadRequests(t *testing.T) {
 	location := "/customers/" + testCustomerID + "/batchJobStatus/" + testTrackingID
 	client, server := scriptedClient(t, reply(http.StatusAccepted, "", "Location", location))
 	devices := []Device{{HardwareHash: "aGFzaA==", SerialNumber: "SN-1", ID: "not sent", OOBEPolicyID: "not sent"}, {ProductKey: "P-2"}}
-	if _, err := client.CreateDeviceBatch(testContext(t), testCustomerID, "Contoso laptops", devices); err != nil {
-		t.Fatal(err)
+	uploads, err := client.UploadDevices(testContext(t), testCustomerID, "Contoso laptops", devices, true)
+	if err != nil || len(uploads) != 1 || len(uploads[0].Devices) != 2 || uploads[0].Job.TrackingID != testTrackingID {
+		t.Fatalf("creation: %+v, %v", uploads, err)
 	}
-	if _, err := client.AddDevices(testContext(t), testCustomerID, "Contoso laptops", devices[1:]); err != nil {
+	if _, err := client.UploadDevices(testContext(t), testCustomerID, "Contoso laptops", devices[1:], false); err != nil {
 		t.Fatal(err)
 	}
 	got := server.requests()
@@ -71,5 +76,42 @@ func TestUploadRequests(t *testing.T) {
 	// The batch's name is one escaped path segment; the body a bare array.
 	if got[1].path != "/v1/customers/"+testCustomerID+"/deviceBatches/Contoso%20laptops/devices" || got[1].body != `[{"productKey":"P-2"}]` {
 		t.Errorf("upload %s %s", got[1].path, got[1].body)
+	}
+}
+
+// An upload of more than MaxDevicesPerRequest devices goes in parts, in
+// order: the creation with the first, then uploads into the batch; a device
+// policy update the same way.
+func TestLargeRequestsGoInParts(t *testing.T) {
+	location := "/customers/" + testCustomerID + "/batchJobStatus/" + testTrackingID
+	client, server := scriptedClient(t, reply(http.StatusAccepted, "", "Location", location))
+	devices := make([]Device, 2*MaxDevicesPerRequest+1)
+	ids := make([]string, len(devices))
+	for i := range devices {
+		devices[i] = Device{ProductKey: fmt.Sprintf("P-%d", i)}
+		ids[i] = fmt.Sprintf("d-%d", i)
+	}
+	uploads, err := client.UploadDevices(testContext(t), testCustomerID, "Large", devices, true)
+	if err != nil || len(uploads) != 3 {
+		t.Fatalf("%d parts, %v; want 3", len(uploads), err)
+	}
+	for i, size := range []int{MaxDevicesPerRequest, MaxDevicesPerRequest, 1} {
+		if n := len(uploads[i].Devices); n != size || uploads[i].Devices[0].ProductKey != devices[i*MaxDevicesPerRequest].ProductKey {
+			t.Errorf("part %d: %d devices from %+v, want %d from %+v", i, n, uploads[i].Devices[0], size, devices[i*MaxDevicesPerRequest])
+		}
+	}
+	jobs, err := client.AssignPolicy(testContext(t), testCustomerID, testPolicyID, ids)
+	if err != nil || len(jobs) != 3 {
+		t.Fatalf("%d policy update parts, %v; want 3", len(jobs), err)
+	}
+	batches := "/v1/customers/" + testCustomerID + "/deviceBatches"
+	wantPaths := []string{batches, batches + "/Large/devices", batches + "/Large/devices"}
+	for i, r := range server.requests()[:3] {
+		if r.method != http.MethodPost || r.path != wantPaths[i] {
+			t.Errorf("request %d: %s %s, want POST %s", i, r.method, r.path, wantPaths[i])
+		}
+	}
+	if r := server.requests()[5]; r.method != http.MethodPatch || !strings.HasPrefix(r.body, `{"devices":[{"id":"d-1000",`) {
+		t.Errorf("last policy update part %s %.40s, want the last device alone", r.method, r.body)
 	}
 }

@@ -3,7 +3,6 @@ package partnercenter
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -49,35 +48,26 @@ func (c *Client) ListDeviceBatches(ctx context.Context, customerID string) ([]De
 	return listAll[DeviceBatch](ctx, c, customerPath(customerID)+"/deviceBatches", "the device batch list")
 }
 
-// FindDeviceBatch returns the batch of a customer named batchID, compared
-// case-insensitively as Partner Center's own tools do, or nil when there is
-// none.
+// FindDeviceBatch returns the batch of a customer named batchID, or nil
+// when there is none. Partner Center's own tools compare batch names
+// case-insensitively, and nothing public says whether Partner Center does:
+// a batch of exactly that name is taken first, else the one whose name
+// differs only in case.
 func (c *Client) FindDeviceBatch(ctx context.Context, customerID, batchID string) (*DeviceBatch, error) {
 	batches, err := c.ListDeviceBatches(ctx, customerID)
 	if err != nil {
 		return nil, err
 	}
+	var folded *DeviceBatch
 	for i := range batches {
-		if strings.EqualFold(batches[i].ID, batchID) {
+		switch {
+		case batches[i].ID == batchID:
 			return &batches[i], nil
+		case folded == nil && strings.EqualFold(batches[i].ID, batchID):
+			folded = &batches[i]
 		}
 	}
-	return nil, nil
-}
-
-// CreateDeviceBatch creates a batch with its devices (operation #1) and
-// returns the batch job that processes them. Partner Center accepts it only
-// from an app+user sign-in.
-func (c *Client) CreateDeviceBatch(ctx context.Context, customerID, batchID string, devices []Device) (*BatchJob, error) {
-	return c.startJob(ctx, request{
-		method: http.MethodPost,
-		path:   customerPath(customerID) + "/deviceBatches",
-		body: struct {
-			BatchID string       `json:"batchId"`
-			Devices []deviceWire `json:"devices"`
-		}{batchID, uploadWires(devices)},
-		what: "the batch creation answer",
-	})
+	return folded, nil
 }
 
 // deviceBatchPath is the path of a batch below the base URL; its name is

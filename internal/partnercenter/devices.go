@@ -2,12 +2,14 @@ package partnercenter
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
 	"time"
+	"unicode"
 )
 
 // Device is a Windows Autopilot device of a batch: what an upload sends (its
@@ -76,7 +78,7 @@ func (w *deviceWire) device() Device {
 		d.UploadedDate = time.Time(*w.UploadedDate)
 	}
 	for _, p := range w.Policies {
-		if p.Key == policyCategoryOOBE && p.Value != nil {
+		if canonicalEnum(p.Key, policyCategories) == policyCategoryOOBE && p.Value != nil {
 			d.OOBEPolicyID = *p.Value
 		}
 	}
@@ -114,6 +116,10 @@ const (
 	keyNone deviceKeyKind = iota
 	keyHardwareHash
 	keyProductKey
+	keySerialTuple
+	// keySerialNumber is the serial number alone, which identifies no
+	// device in an upload but finds one in a batch whose list lacks the
+	// other fields, as Partner Center's device list may (see Match).
 	keySerialNumber
 )
 
@@ -125,15 +131,53 @@ var ErrNoIdentification = errors.New("a device needs a hardware hash, a product 
 // not base64, the form Partner Center takes it in.
 var ErrHardwareHashNotBase64 = errors.New("the hardware hash is not base64")
 
+// ErrHardwareHashWhiteSpace is the error of a device whose hardware hash
+// holds white space, such as a line break copied from a wrapped file:
+// base64 decoders skip line breaks, but Partner Center would take them as
+// part of the hash.
+var ErrHardwareHashWhiteSpace = errors.New("the hardware hash holds white space or a line break")
+
+// CheckHardwareHash says why hash is not a hardware hash as Partner Center
+// takes it: standard base64 with padding, nothing else.
+func CheckHardwareHash(hash string) error {
+	if strings.ContainsFunc(hash, unicode.IsSpace) {
+		return ErrHardwareHashWhiteSpace
+	}
+	if !isBase64(hash) {
+		return ErrHardwareHashNotBase64
+	}
+	return nil
+}
+
+// isBase64 reports whether s, which holds no white space, is standard
+// base64 with padding, as base64.StdEncoding decodes it, without decoding:
+// a refresh checks thousands of 4 KB hashes.
+func isBase64(s string) bool {
+	if len(s)%4 != 0 {
+		return false
+	}
+	padding := len(s) - len(strings.TrimRight(s, "="))
+	if padding > 2 {
+		return false
+	}
+	for i := 0; i < len(s)-padding; i++ {
+		c := s[i]
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '/') {
+			return false
+		}
+	}
+	return true
+}
+
 // Keys returns the keys d can be identified by, strongest first: the first
 // is its identification; the others let a device be found in a list whose
 // entries lack the stronger fields. It fails when d has none, or a hardware
-// hash that is not base64.
+// hash that CheckHardwareHash refuses.
 func (d Device) Keys() ([]DeviceKey, error) {
 	var keys []DeviceKey
 	if d.HardwareHash != "" {
-		if _, err := base64.StdEncoding.DecodeString(d.HardwareHash); err != nil {
-			return nil, ErrHardwareHashNotBase64
+		if err := CheckHardwareHash(d.HardwareHash); err != nil {
+			return nil, err
 		}
 		keys = append(keys, DeviceKey{keyHardwareHash, d.HardwareHash})
 	}
@@ -142,7 +186,7 @@ func (d Device) Keys() ([]DeviceKey, error) {
 	}
 	if d.SerialNumber != "" && d.OEMManufacturerName != "" && d.ModelName != "" {
 		// The three are case-sensitive; a NUL separates them unambiguously.
-		keys = append(keys, DeviceKey{keySerialNumber, d.SerialNumber + "\x00" + d.OEMManufacturerName + "\x00" + d.ModelName})
+		keys = append(keys, DeviceKey{keySerialTuple, d.SerialNumber + "\x00" + d.OEMManufacturerName + "\x00" + d.ModelName})
 	}
 	if len(keys) == 0 {
 		return nil, ErrNoIdentification
@@ -159,7 +203,38 @@ func (d Device) Key() (DeviceKey, error) {
 	return keys[0], nil
 }
 
-// DeviceIndex finds devices by any of their keys.
+// matchKeys are the keys d is found by in a list: Keys, whatever their
+// error, then its serial number alone.
+func (d Device) matchKeys() []DeviceKey {
+	keys, _ := d.Keys()
+	if d.SerialNumber != "" {
+		keys = append(keys, DeviceKey{keySerialNumber, d.SerialNumber})
+	}
+	return keys
+}
+
+// Match reports whether a and b are the same device of one batch: they
+// share a hardware hash, a product key or a serial number. The serial
+// number alone counts because Partner Center's device list may leave out
+// the hash (Microsoft's only sample of it has none), may add a manufacturer
+// and model decoded from the hash in its own spelling, and a hash taken
+// again from the same device differs.
+func Match(a, b Device) bool {
+	shared := func(x, y string) bool { return x != "" && x == y }
+	return shared(a.HardwareHash, b.HardwareHash) || shared(a.ProductKey, b.ProductKey) || shared(a.SerialNumber, b.SerialNumber)
+}
+
+// Contradicts reports whether a and b cannot be the same device: a serial
+// number or product key that both name and that differs, or hardware
+// hashes that differ where nothing else is shared. It checks that the ID
+// Partner Center gave a device of an upload names that device in the batch.
+func Contradicts(a, b Device) bool {
+	differ := func(x, y string) bool { return x != "" && y != "" && x != y }
+	return differ(a.SerialNumber, b.SerialNumber) || differ(a.ProductKey, b.ProductKey) ||
+		differ(a.HardwareHash, b.HardwareHash) && !Match(a, b)
+}
+
+// DeviceIndex finds devices by any of their keys, as Match compares them.
 type DeviceIndex struct {
 	byKey map[DeviceKey]int
 }
@@ -169,8 +244,7 @@ type DeviceIndex struct {
 func NewDeviceIndex(devices []Device) DeviceIndex {
 	index := DeviceIndex{byKey: make(map[DeviceKey]int, len(devices))}
 	for i, d := range devices {
-		keys, _ := d.Keys()
-		for _, k := range keys {
+		for _, k := range d.matchKeys() {
 			if _, taken := index.byKey[k]; !taken {
 				index.byKey[k] = i
 			}
@@ -179,11 +253,22 @@ func NewDeviceIndex(devices []Device) DeviceIndex {
 	return index
 }
 
+// FindOther returns the position of an indexed device other than the one
+// at self that shares a key with d, which is the device at self. Of two
+// devices that share a key, the later one finds the earlier.
+func (x DeviceIndex) FindOther(d Device, self int) (int, bool) {
+	for _, k := range d.matchKeys() {
+		if i, ok := x.byKey[k]; ok && i != self {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
 // Find returns the position of the indexed device that d is, trying d's
 // keys strongest first, or false.
 func (x DeviceIndex) Find(d Device) (int, bool) {
-	keys, _ := d.Keys()
-	for _, k := range keys {
+	for _, k := range d.matchKeys() {
 		if i, ok := x.byKey[k]; ok {
 			return i, true
 		}
@@ -207,15 +292,51 @@ func (c *Client) ListDevices(ctx context.Context, customerID, batchID string) ([
 	return devices, nil
 }
 
-// AddDevices uploads devices into an existing batch (operation #2) and
-// returns the batch job that processes them.
-func (c *Client) AddDevices(ctx context.Context, customerID, batchID string, devices []Device) (*BatchJob, error) {
-	return c.startJob(ctx, request{
-		method: http.MethodPost,
-		path:   devicesPath(customerID, batchID),
-		body:   uploadWires(devices),
-		what:   "the upload answer",
-	})
+// MaxDevicesPerRequest is how many devices one upload or device policy
+// update carries. Microsoft documents no limit, and nothing says there is
+// none: Intune's own CSV import takes 500 rows a file, and a request of
+// thousands of 4 KB hashes is tens of MB. More devices are sent in parts of
+// this size, each its own batch job.
+const MaxDevicesPerRequest = 500
+
+// Upload is one request of UploadDevices: its devices, in the order sent,
+// and the batch job that processes them.
+type Upload struct {
+	Devices []Device
+	Job     *BatchJob
+}
+
+// UploadDevices uploads devices into the batch batchID of a customer, in
+// parts of at most MaxDevicesPerRequest in their order, and returns each
+// part with its batch job. With create, the first part creates the batch
+// (operation #1), which only an app+user sign-in may, and the others are
+// added to it (operation #2); else every part is added. It stops at the
+// first part that fails, returning the parts accepted before it with the
+// error: their jobs go on in Partner Center.
+func (c *Client) UploadDevices(ctx context.Context, customerID, batchID string, devices []Device, create bool) ([]Upload, error) {
+	var uploads []Upload
+	for part := range slices.Chunk(devices, MaxDevicesPerRequest) {
+		r := request{
+			method: http.MethodPost,
+			path:   devicesPath(customerID, batchID),
+			body:   uploadWires(part),
+			what:   "the upload answer",
+		}
+		if create && len(uploads) == 0 {
+			r.path = customerPath(customerID) + "/deviceBatches"
+			r.body = struct {
+				BatchID string       `json:"batchId"`
+				Devices []deviceWire `json:"devices"`
+			}{batchID, uploadWires(part)}
+			r.what = "the batch creation answer"
+		}
+		job, err := c.startJob(ctx, r)
+		if err != nil {
+			return uploads, err
+		}
+		uploads = append(uploads, Upload{Devices: part, Job: job})
+	}
+	return uploads, nil
 }
 
 // DeleteDevice deletes a device from its batch (operation #7). Partner

@@ -1,6 +1,7 @@
 package partnercenter_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"testing"
@@ -67,8 +68,15 @@ func TestDeviceKeysAndIndex(t *testing.T) {
 			t.Errorf("%s: %v, want ErrNoIdentification", name, err)
 		}
 	}
-	if _, err := (partnercenter.Device{HardwareHash: "not base64!"}).Key(); err == nil || err.Error() != "the hardware hash is not base64" {
+	if _, err := (partnercenter.Device{HardwareHash: "not-base64!"}).Key(); err == nil || err.Error() != "the hardware hash is not base64" {
 		t.Errorf("a hash that is not base64: %v", err)
+	}
+	// base64 decoders skip line breaks; Partner Center would not.
+	for _, hash := range []string{"aGFz\naA==", "aGFz\r\naA==", "aGFzaA== ", " aGFzaA==", "aGFz aA==", "aGFz\taA=="} {
+		if _, err := (partnercenter.Device{HardwareHash: hash}).Key(); !errors.Is(err, partnercenter.ErrHardwareHashWhiteSpace) ||
+			err.Error() != "the hardware hash holds white space or a line break" {
+			t.Errorf("hash %q: %v, want ErrHardwareHashWhiteSpace", hash, err)
+		}
 	}
 	held := []partnercenter.Device{
 		{HardwareHash: "aGFzaA==", SerialNumber: "A"},
@@ -85,7 +93,65 @@ func TestDeviceKeysAndIndex(t *testing.T) {
 			t.Errorf("Find(%+v) = %d, %v; want %d", d, got, ok, want)
 		}
 	}
-	if _, ok := index.Find(partnercenter.Device{SerialNumber: "SN", OEMManufacturerName: "contoso", ModelName: "Laptop"}); ok {
-		t.Error("the serial number tuple matched in another case; it is case-sensitive")
+	other, _ := partnercenter.Device{SerialNumber: "SN", OEMManufacturerName: "contoso", ModelName: "Laptop"}.Key()
+	if same, _ := tuple.Key(); other == same {
+		t.Error("the serial number tuple is the same in another case; it is case-sensitive")
+	}
+}
+
+// TestHardwareHashIsBase64AsTheDecoderSays checks the hash check that avoids
+// decoding against encoding/base64 itself, on every string of up to four
+// characters of an alphabet that holds each kind of character.
+func TestHardwareHashIsBase64AsTheDecoderSays(t *testing.T) {
+	alphabet := []byte("Az09+/=-_.")
+	var try func(prefix []byte)
+	try = func(prefix []byte) {
+		_, decodeErr := base64.StdEncoding.DecodeString(string(prefix))
+		if err := partnercenter.CheckHardwareHash(string(prefix)); (err == nil) != (decodeErr == nil) && len(prefix) > 0 {
+			t.Errorf("CheckHardwareHash(%q) = %v; the decoder says %v", prefix, err, decodeErr)
+		}
+		if len(prefix) == 4 {
+			return
+		}
+		for _, c := range alphabet {
+			try(append(prefix, c))
+		}
+	}
+	try(nil)
+	for _, hash := range []string{"aGFzaA==", "aGFzaGhh", "aGFzaGg=", base64.StdEncoding.EncodeToString(make([]byte, 3000))} {
+		if err := partnercenter.CheckHardwareHash(hash); err != nil {
+			t.Errorf("CheckHardwareHash(%.20q) = %v", hash, err)
+		}
+	}
+}
+
+// Match tells the same device in a list that lacks fields: by hash, product
+// key or serial number.
+func TestMatchAndContradicts(t *testing.T) {
+	configured := partnercenter.Device{HardwareHash: "aGFzaA==", SerialNumber: "SN-1"}
+	tests := []struct {
+		name                string
+		listed              partnercenter.Device
+		match, contradicted bool
+	}{
+		{"no hash listed, same serial", partnercenter.Device{ID: "1", SerialNumber: "SN-1"}, true, false},
+		{"serial with decoded manufacturer and model", partnercenter.Device{SerialNumber: "SN-1", OEMManufacturerName: "Contoso", ModelName: "7"}, true, false},
+		{"the hash taken again", partnercenter.Device{HardwareHash: "b3RoZXI=", SerialNumber: "SN-1"}, true, false},
+		{"the same product key", partnercenter.Device{ProductKey: "P", SerialNumber: "SN-1"}, true, false},
+		{"another serial", partnercenter.Device{SerialNumber: "SN-2"}, false, true},
+		{"nothing to compare", partnercenter.Device{ID: "1"}, false, false},
+		{"another hash, nothing shared", partnercenter.Device{HardwareHash: "b3RoZXI="}, false, true},
+	}
+	for _, tt := range tests {
+		if got := partnercenter.Match(configured, tt.listed); got != tt.match {
+			t.Errorf("%s: Match = %v", tt.name, got)
+		}
+		if got := partnercenter.Contradicts(configured, tt.listed); got != tt.contradicted {
+			t.Errorf("%s: Contradicts = %v", tt.name, got)
+		}
+	}
+	index := partnercenter.NewDeviceIndex([]partnercenter.Device{{ProductKey: "P-0"}, {ID: "2", SerialNumber: "SN-1", ModelName: "decoded"}})
+	if i, ok := index.Find(configured); !ok || i != 1 {
+		t.Errorf("Find by serial number = %d, %v; want 1", i, ok)
 	}
 }

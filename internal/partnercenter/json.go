@@ -83,16 +83,26 @@ func isEmpty(body []byte) bool {
 	return len(bytes.TrimSpace(bytes.TrimPrefix(body, utf8BOM))) == 0
 }
 
+// arrayAnswer is implemented by the answers that may be a bare JSON array
+// as well as an object: the lists, which Partner Center's REST reference
+// says answer an array, and its samples and SDKs a collection object.
+type arrayAnswer interface {
+	acceptsArray()
+}
+
 // decodeJSON decodes the JSON object of an answer into out, or says in
 // words why the body is not one. what names the answer, such as "the batch
-// status answer". Every answer of the client is decoded here.
+// status answer". Every answer of the client is decoded here. An out that
+// is an arrayAnswer takes a JSON array too.
 func decodeJSON(contentType string, body []byte, what string, out any) string {
 	trimmed := bytes.TrimSpace(bytes.TrimPrefix(body, utf8BOM))
+	_, arrayOK := out.(arrayAnswer)
 	switch {
 	case len(trimmed) == 0:
 		return what + " has an empty body"
 	case strings.HasPrefix(strings.ToLower(contentType), "text/html") || trimmed[0] == '<':
 		return what + " is an HTML page, not JSON; a proxy or gateway may have answered instead of Partner Center"
+	case trimmed[0] == '[' && arrayOK:
 	case trimmed[0] != '{':
 		return what + " is not a JSON object: " + quoteText(trimmed)
 	case arrayItems(trimmed, MaxItems) > MaxItems:

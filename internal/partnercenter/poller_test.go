@@ -323,9 +323,12 @@ func TestWaitForBatchThrottledBeyondTheRetryDelayIsNoTimeout(t *testing.T) {
 
 // TestWaitForBatchEndsOnTerminalStatusInAnyCase: Partner Center's .NET
 // enum names are PascalCase; a "Finished" answer ends the wait like
-// "finished", and the status is passed on as sent.
+// "finished", and the status is passed on in its documented spelling.
 func TestWaitForBatchEndsOnTerminalStatusInAnyCase(t *testing.T) {
-	for _, status := range []string{"Finished", "FINISHED_WITH_ERRORS", "Finished_With_Errors"} {
+	for status, want := range map[string]string{
+		"Finished": "finished", "FINISHED_WITH_ERRORS": "finished_with_errors", "Finished_With_Errors": "finished_with_errors",
+		"FinishedWithErrors": "finished_with_errors",
+	} {
 		t.Run(status, func(t *testing.T) {
 			body := `{"batchTrackingId":"` + trackingID + `","status":"` + status + `","devicesStatus":[{"serialNumber":"1","status":"` + status + `"}]}`
 			rec := &recorder{responses: []func(http.ResponseWriter){answer(http.StatusOK, body)}}
@@ -336,8 +339,8 @@ func TestWaitForBatchEndsOnTerminalStatusInAnyCase(t *testing.T) {
 			if err != nil {
 				t.Fatalf("a %q batch: %v", status, err)
 			}
-			if string(got.Status) != status || len(rec.paths) != 1 {
-				t.Errorf("status %q after %d polls, want %q after 1", got.Status, len(rec.paths), status)
+			if string(got.Status) != want || string(got.DevicesStatus[0].Status) != want || len(rec.paths) != 1 {
+				t.Errorf("status %q (device %q) after %d polls, want %q after 1", got.Status, got.DevicesStatus[0].Status, len(rec.paths), want)
 			}
 			if d := got.DevicesStatus[0]; !d.Done() || d.Failed() != strings.Contains(strings.ToLower(status), "errors") {
 				t.Errorf("a %q device: done %v, failed %v", status, d.Done(), d.Failed())
