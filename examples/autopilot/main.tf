@@ -1,6 +1,7 @@
 # A customer's whole Windows Autopilot set-up in one configuration: the
 # devices of a hardware hash file uploaded into a batch, an Autopilot
-# profile, and the profile given to every device of the batch.
+# profile, and the profile given to every device of the batch, devices
+# added to the file included, in the same apply.
 #
 #   terraform apply -var customer_id=<customer tenant ID>
 #
@@ -26,7 +27,8 @@ variable "customer_id" {
   default     = "47021739-3426-40bf-9601-61b4b6d7c793"
 }
 
-# 1. The devices of devices.csv, as Get-WindowsAutopilotInfo writes it.
+# 1. The devices of devices.csv, as Get-WindowsAutopilotInfo writes it,
+#    keyed by serial number.
 resource "partnercenter_device_batch" "laptops" {
   customer_id = var.customer_id
   batch_id    = "Contoso sales laptops"
@@ -41,17 +43,20 @@ resource "partnercenter_configuration_policy" "sales" {
   policy_settings = ["skip_eula", "oobe_user_not_local_admin", "skip_express_settings"]
 }
 
-# 3. The profile for every device of the batch, read when it is applied.
+# 3. The profile for every device of the batch. device_ids is unknown in a
+#    plan that uploads devices, so the assignment gives the new devices the
+#    profile in the same apply.
 resource "partnercenter_device_policy_assignment" "laptops" {
   customer_id = partnercenter_device_batch.laptops.customer_id
   batch_id    = partnercenter_device_batch.laptops.batch_id
   policy_id   = partnercenter_configuration_policy.sales.policy_id
+  device_ids  = values(partnercenter_device_batch.laptops.device_ids)
 }
 
 output "upload_results" {
-  description = "Each device's upload result, such as \"PF3ABC01: finished\"."
+  description = "Each device's upload result, such as \"PF3ABC01: finished\"; none after an import, until the batch uploads."
   value = [
-    for device in partnercenter_device_batch.laptops.last_upload.devices_status :
+    for device in try(partnercenter_device_batch.laptops.last_upload.devices_status, []) :
     "${coalesce(device.serial_number, device.product_key, device.device_id, "unidentified device")}: ${coalesce(device.status, "no status")}${device.error_code == null ? "" : " (error ${device.error_code})"}"
   ]
 }

@@ -31,16 +31,19 @@ func (autopilotDevicesFunction) Metadata(_ context.Context, _ function.MetadataR
 // one drops the Markdown's backticks.
 const autopilotDevicesDescription = "Reads the CSV file `Get-WindowsAutopilotInfo` writes (columns `Device Serial Number`, " +
 	"`Windows Product ID`, `Hardware Hash`, optionally `Group Tag` and `Assigned User`) or Partner Center's device upload " +
-	"template (which adds `Manufacturer name` and `Device model`) into a list of devices, each an object with `hardware_hash`, " +
-	"`serial_number`, `product_key` (from `Windows Product ID`), `oem_manufacturer_name` and `model_name`: what the `devices` " +
-	"argument of `partnercenter_device_batch` takes.\n\n" +
+	"template (which adds `Manufacturer name` and `Device model`) into a map of devices keyed by serial number (by product key for a " +
+	"row without one), each an object with `hardware_hash`, `serial_number`, `product_key` (from `Windows Product ID`), " +
+	"`oem_manufacturer_name` and `model_name`: what the `devices` argument of `partnercenter_device_batch` takes. Plans then " +
+	"name each device added or removed by its serial number.\n\n" +
 	"Column headers are matched case-insensitively and in any order; other columns are ignored. Cells follow RFC 4180 quoting and " +
 	"lose surrounding spaces; an empty cell is null. A UTF-8 byte order mark and CRLF line ends are accepted. Blank lines, and " +
-	"rows whose cells are all empty, are skipped; a file with a header line only gives an empty list.\n\n" +
-	"The call fails, naming the line and column, on a row whose hardware hash is not base64, a row that identifies no device " +
-	"(a device needs a hardware hash, a product key, or a serial number with its manufacturer name and model), a row with more " +
-	"or fewer cells than the header, a header that names none of the columns above or one of them twice, and an empty file. Lines are counted from the file's first, the header's, with the line breaks " +
-	"inside quoted cells.\n\n" +
+	"rows whose cells are all empty, are skipped; a file with a header line only gives an empty map.\n\n" +
+	"The call fails, naming the line and column, on a row whose hardware hash is not one line of base64 (a line break inside a " +
+	"quoted hash is refused, not uploaded), a row that identifies no device (a device needs a hardware hash, a product key, or a " +
+	"serial number with its manufacturer name and model), a row with neither serial number nor product key to key it by, a device " +
+	"listed twice (the same serial number, product key or hardware hash: the error names both lines), a row with more " +
+	"or fewer cells than the header, a header that names none of the columns above or one of them twice, and an empty file. " +
+	"Lines are counted from the file's first, the header's, with the line breaks inside quoted cells.\n\n" +
 	"`file()` reads UTF-8 only: Windows PowerShell 5.1 writes `Get-WindowsAutopilotInfo`'s file in UTF-16, which `file()` " +
 	"refuses; save it as UTF-8 first, for example with `Get-Content devices.csv | Set-Content -Encoding utf8 devices-utf8.csv`.\n\n" +
 	"Provider functions need Terraform 1.8 or OpenTofu 1.7, or later."
@@ -58,7 +61,7 @@ func (autopilotDevicesFunction) Definition(_ context.Context, _ function.Definit
 				MarkdownDescription: "The CSV file's content, such as `file(\"devices.csv\")`.",
 			},
 		},
-		Return: function.ListReturn{ElementType: deviceObjectType},
+		Return: function.MapReturn{ElementType: deviceObjectType},
 	}
 }
 
@@ -77,9 +80,9 @@ func (autopilotDevicesFunction) Run(ctx context.Context, req function.RunRequest
 	}
 	// By hand, as the resource builds its devices: reflection costs more
 	// than the parsing for thousands of devices.
-	values := make([]attr.Value, len(devices))
-	for i, d := range devices {
-		values[i] = deviceValue(d)
+	values := make(map[string]attr.Value, len(devices))
+	for _, d := range devices {
+		values[d.Key] = deviceValue(d.Device)
 	}
-	resp.Error = resp.Result.Set(ctx, types.ListValueMust(deviceObjectType, values))
+	resp.Error = resp.Result.Set(ctx, types.MapValueMust(deviceObjectType, values))
 }

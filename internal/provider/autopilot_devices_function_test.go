@@ -41,14 +41,15 @@ func deviceCheck(hash, serial, productKey, manufacturer, model string) knownvalu
 	})
 }
 
-func expectDevicesOutput(devices ...knownvalue.Check) []statecheck.StateCheck {
-	return []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("devices", knownvalue.ListExact(devices))}
+func expectDevicesOutput(devices map[string]knownvalue.Check) []statecheck.StateCheck {
+	return []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("devices", knownvalue.MapExact(devices))}
 }
 
 // TestAccAutopilotDevices_function calls the function as Terraform does, on
 // files of both formats: Get-WindowsAutopilotInfo's, written by Windows
 // tools with a byte order mark and CRLF, and Partner Center's template, with
 // its headers reordered and in other cases, quoted cells and blank rows.
+// Devices are keyed by serial number, else product key.
 func TestAccAutopilotDevices_function(t *testing.T) {
 	autopilot := writeFile(t, "devices.csv", []byte("\xef\xbb\xbfDevice Serial Number,Windows Product ID,Hardware Hash,Group Tag,Assigned User\r\n"+
 		"SN-1,00330-80000-00000-AA111,"+hardwareHash("SN-1")+",Sales,anna@contoso.com\r\n"+
@@ -66,21 +67,21 @@ func TestAccAutopilotDevices_function(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: devicesOutput(autopilot),
-				ConfigStateChecks: expectDevicesOutput(
-					deviceCheck(hardwareHash("SN-1"), "SN-1", "00330-80000-00000-AA111", "", ""),
-					deviceCheck(hardwareHash("SN-2"), "SN-2", "", "", ""),
-				),
+				ConfigStateChecks: expectDevicesOutput(map[string]knownvalue.Check{
+					"SN-1": deviceCheck(hardwareHash("SN-1"), "SN-1", "00330-80000-00000-AA111", "", ""),
+					"SN-2": deviceCheck(hardwareHash("SN-2"), "SN-2", "", "", ""),
+				}),
 			},
 			{
 				Config: devicesOutput(portal),
-				ConfigStateChecks: expectDevicesOutput(
-					deviceCheck("", "SN-3", "", "Contoso, Ltd.", `Laptop "Pro" 7`),
-					deviceCheck("", "", "PK-4", "", ""),
-				),
+				ConfigStateChecks: expectDevicesOutput(map[string]knownvalue.Check{
+					"SN-3": deviceCheck("", "SN-3", "", "Contoso, Ltd.", `Laptop "Pro" 7`),
+					"PK-4": deviceCheck("", "", "PK-4", "", ""),
+				}),
 			},
 			{
 				Config:            devicesOutput(headerOnly),
-				ConfigStateChecks: expectDevicesOutput(),
+				ConfigStateChecks: expectDevicesOutput(map[string]knownvalue.Check{}),
 			},
 		},
 	})
@@ -95,8 +96,18 @@ func TestAccAutopilotDevices_errors(t *testing.T) {
 		want string
 	}{
 		"bad hash": {
-			csv:  header + "SN-1,," + hardwareHash("SN-1") + "\nSN-2,,not base64!\n",
+			csv:  header + "SN-1,," + hardwareHash("SN-1") + "\nSN-2,,not-base64!\n",
 			want: `line 3, column "Hardware Hash": the hardware hash is not base64, the form Get-WindowsAutopilotInfo writes it in`,
+		},
+		// Go's base64 decoder would skip the line break; the function
+		// refuses the hash rather than have it uploaded with it.
+		"a line break inside a quoted hash": {
+			csv:  header + "SN-1,,\"" + hardwareHash("SN-1")[:8] + "\n" + hardwareHash("SN-1")[8:] + "\"\n",
+			want: `line 2, column "Hardware Hash": the hardware hash holds white space or a line break inside it`,
+		},
+		"the same device twice": {
+			csv:  header + "SN-1,," + hardwareHash("SN-1") + "\nSN-2,," + hardwareHash("SN-2") + "\nSN-1,," + hardwareHash("SN-1 again") + "\n",
+			want: `line 4, column "Device Serial Number": the device of line 2 again: the same serial number "SN-1"; list each device once`,
 		},
 		"no identification": {
 			csv:  header + ",PK-1,\n\nSN-2,,\n",
@@ -147,9 +158,9 @@ resource "partnercenter_device_batch" "test" {
 			{
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectBatch("devices", knownvalue.SetExact([]knownvalue.Check{
-						deviceCheck(hardwareHash("SN-1"), "SN-1", "", "", ""),
-						deviceCheck("", "SN-2", "", "Contoso", "Laptop 7"),
+					expectBatch("devices", knownvalue.MapExact(map[string]knownvalue.Check{
+						"SN-1": deviceCheck(hardwareHash("SN-1"), "SN-1", "", "", ""),
+						"SN-2": deviceCheck("", "SN-2", "", "Contoso", "Laptop 7"),
 					})),
 					uploadedSerials("SN-1", "SN-2"),
 				},

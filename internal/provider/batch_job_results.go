@@ -90,9 +90,16 @@ func acceptedCodesOf(set types.Set) acceptedCodes {
 // accepted is accepted instead. A device failed by its status alone has no
 // code, so it is never accepted.
 func countDeviceResults(details *partnercenter.BatchUploadDetails, accepted acceptedCodes) deviceResults {
+	return countNamedDeviceResults(details, accepted, nil)
+}
+
+// countNamedDeviceResults is countDeviceResults where keys, when not nil,
+// holds the key in devices of each device of details, or "", to name a
+// failed device whose result carries neither serial number nor product key.
+func countNamedDeviceResults(details *partnercenter.BatchUploadDetails, accepted acceptedCodes, keys []string) deviceResults {
 	r := deviceResults{total: len(details.DevicesStatus)}
 	var b strings.Builder
-	for _, d := range details.DevicesStatus {
+	for i, d := range details.DevicesStatus {
 		switch {
 		case !d.Failed():
 			continue
@@ -101,7 +108,11 @@ func countDeviceResults(details *partnercenter.BatchUploadDetails, accepted acce
 			continue
 		}
 		if r.failed++; r.failed <= maxListedFailedDevices {
-			fmt.Fprintf(&b, "  - %s\n", describeFailedDevice(d))
+			key := ""
+			if i < len(keys) {
+				key = keys[i]
+			}
+			fmt.Fprintf(&b, "  - %s\n", describeFailedDevice(d, key))
 		}
 	}
 	if rest := r.failed - maxListedFailedDevices; rest > 0 {
@@ -121,14 +132,17 @@ func (r deviceResults) acceptedNote() string {
 }
 
 // describeFailedDevice names a device by its serial number, else its product
-// key, else its ID, with Partner Center's error.
-func describeFailedDevice(d partnercenter.DeviceUploadDetails) string {
+// key, else its key in devices when known, else its ID, with Partner
+// Center's error.
+func describeFailedDevice(d partnercenter.DeviceUploadDetails, key string) string {
 	var name string
 	switch {
 	case d.SerialNumber != "":
 		name = "serial number " + d.SerialNumber
 	case d.ProductKey != "":
 		name = "product key " + d.ProductKey
+	case key != "":
+		name = fmt.Sprintf("devices[%q]", key)
 	case d.DeviceID != "":
 		name = "device " + d.DeviceID
 	default:
@@ -169,8 +183,14 @@ func batchJobResultSchemaAttributes() map[string]resourceschema.Attribute {
 	return map[string]resourceschema.Attribute{
 		"batch_tracking_id": resourceschema.StringAttribute{MarkdownDescription: "The batch job's tracking ID.", Computed: true},
 		"location": resourceschema.StringAttribute{
-			MarkdownDescription: "The `Location` header Partner Center answered with, as sent.",
+			MarkdownDescription: "The `Location` header Partner Center answered with, as sent: of the first part, when the devices went in parts.",
 			Computed:            true,
+		},
+		"locations": resourceschema.ListAttribute{
+			MarkdownDescription: fmt.Sprintf("The `Location` of each part, in order. One request carries at most %d devices: more go in "+
+				"parts, each a batch job of its own, all waited for; the other attributes sum them up.", partnercenter.MaxDevicesPerRequest),
+			ElementType: types.StringType,
+			Computed:    true,
 		},
 		"status": resourceschema.StringAttribute{
 			MarkdownDescription: "The batch job's final status: `finished` or `finished_with_errors`. `finished` does not say that " +
@@ -211,6 +231,7 @@ func batchJobResultSchemaAttributes() map[string]resourceschema.Attribute {
 var lastUpdateAttributeTypes = map[string]attr.Type{
 	"batch_tracking_id":   types.StringType,
 	"location":            types.StringType,
+	"locations":           types.ListType{ElemType: types.StringType},
 	"status":              types.StringType,
 	"started_time":        timetypes.RFC3339Type{},
 	"completed_time":      timetypes.RFC3339Type{},
@@ -218,12 +239,18 @@ var lastUpdateAttributeTypes = map[string]attr.Type{
 	"devices_status":      types.ListType{ElemType: deviceUploadType},
 }
 
-// batchJobResultValues are the values of lastUpdateAttributeTypes for job,
-// finished as details says, its devices counted as results.
-func batchJobResultValues(job *partnercenter.BatchJob, details *partnercenter.BatchUploadDetails, results deviceResults) map[string]attr.Value {
+// batchJobResultValues are the values of lastUpdateAttributeTypes for jobs,
+// the parts of one upload or policy update, finished as details (their
+// results merged, see mergeResults) says, their devices counted as results.
+func batchJobResultValues(jobs []*partnercenter.BatchJob, details *partnercenter.BatchUploadDetails, results deviceResults) map[string]attr.Value {
+	locations := make([]attr.Value, len(jobs))
+	for i, job := range jobs {
+		locations[i] = types.StringValue(job.Location)
+	}
 	return map[string]attr.Value{
-		"batch_tracking_id":   types.StringValue(job.TrackingID),
-		"location":            types.StringValue(job.Location),
+		"batch_tracking_id":   types.StringValue(jobs[0].TrackingID),
+		"location":            types.StringValue(jobs[0].Location),
+		"locations":           types.ListValueMust(types.StringType, locations),
 		"status":              nullableString(string(details.Status)),
 		"started_time":        nullableTime(details.StartedTime),
 		"completed_time":      nullableTime(details.CompletedTime),
@@ -234,6 +261,27 @@ func batchJobResultValues(job *partnercenter.BatchJob, details *partnercenter.Ba
 
 // lastUpdateValue is last_update of a device policy update, finished as
 // details says.
-func lastUpdateValue(job *partnercenter.BatchJob, details *partnercenter.BatchUploadDetails) types.Object {
-	return types.ObjectValueMust(lastUpdateAttributeTypes, batchJobResultValues(job, details, countDeviceResults(details, nil)))
+func lastUpdateValue(jobs []*partnercenter.BatchJob, details *partnercenter.BatchUploadDetails) types.Object {
+	return types.ObjectValueMust(lastUpdateAttributeTypes, batchJobResultValues(jobs, details, countDeviceResults(details, nil)))
+}
+
+// mergeResults is the result of the parts of one upload or policy update as
+// one: every device's result in order, finished_with_errors when a part is,
+// from the first part's start to the last part's end.
+func mergeResults(parts []*partnercenter.BatchUploadDetails) *partnercenter.BatchUploadDetails {
+	merged := *parts[0]
+	merged.DevicesStatus = nil
+	for _, p := range parts {
+		merged.DevicesStatus = append(merged.DevicesStatus, p.DevicesStatus...)
+		if p.Status.Is(partnercenter.StatusFinishedWithErrors) {
+			merged.Status = partnercenter.StatusFinishedWithErrors
+		}
+		if !p.StartedTime.IsZero() && (merged.StartedTime.IsZero() || p.StartedTime.Before(merged.StartedTime)) {
+			merged.StartedTime = p.StartedTime
+		}
+		if p.CompletedTime.After(merged.CompletedTime) {
+			merged.CompletedTime = p.CompletedTime
+		}
+	}
+	return &merged
 }

@@ -12,7 +12,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
-	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -33,6 +33,7 @@ var (
 	_ resource.ResourceWithImportState    = (*deviceBatchResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*deviceBatchResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*deviceBatchResource)(nil)
+	_ resource.ResourceWithUpgradeState   = (*deviceBatchResource)(nil)
 )
 
 // Timeouts of partnercenter_device_batch. Create and update include waiting
@@ -49,6 +50,15 @@ const deviceDeleteConcurrency = 4
 // maxBatchIDLength bounds batch_id, a free-text name.
 const maxBatchIDLength = 256
 
+// deviceBatchSchemaVersion is the version of the resource's schema: 1 since
+// devices became a map keyed by the user's labels (see UpgradeState).
+const deviceBatchSchemaVersion = 1
+
+// privateImported marks in the private state a resource that ImportState
+// made, for the Read that follows to take Partner Center's spelling of the
+// batch's name.
+const privateImported = "imported"
+
 // deviceBatchResource is a batch of devices of a customer, owned by
 // Terraform: its devices are uploaded, kept, and deleted as the
 // configuration says.
@@ -64,7 +74,8 @@ type deviceBatchModel struct {
 	ID                 types.String      `tfsdk:"id"`
 	CustomerID         types.String      `tfsdk:"customer_id"`
 	BatchID            types.String      `tfsdk:"batch_id"`
-	Devices            types.List        `tfsdk:"devices"`
+	Devices            types.Map         `tfsdk:"devices"`
+	DeviceIDs          types.Map         `tfsdk:"device_ids"`
 	FailOnDeviceErrors types.Bool        `tfsdk:"fail_on_device_errors"`
 	AcceptedErrorCodes types.Set         `tfsdk:"accepted_error_codes"`
 	Timeouts           timeouts.Value    `tfsdk:"timeouts"`
@@ -121,6 +132,7 @@ var deviceBatchSchema = sync.OnceValue(func() schema.Schema {
 			"waits for Partner Center to process them and records each device's result; afterwards the batch holds exactly the " +
 			"configured devices. Partner Center has no way to delete a batch: destroying the resource deletes its devices and " +
 			"leaves the empty batch behind. Creating a batch needs an app+user sign-in (`refresh_token`).",
+		Version: deviceBatchSchemaVersion,
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<customer_id>/<batch_id>`.",
@@ -134,36 +146,59 @@ var deviceBatchSchema = sync.OnceValue(func() schema.Schema {
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"batch_id": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("The batch's name, free text that Partner Center keys batches by (compared "+
-					"case-insensitively): 1 to %d characters, no control characters. Changing it replaces the resource.", maxBatchIDLength),
+				MarkdownDescription: fmt.Sprintf("The batch's name, free text that Partner Center keys batches by: 1 to %d characters, "+
+					"no control characters. Partner Center's own tools compare names case-insensitively, and so does the provider: "+
+					"a batch whose name differs only in case is this batch (one of exactly this name is taken first), and changing "+
+					"only the case of `batch_id` changes nothing in Partner Center. Changing it otherwise replaces the resource.", maxBatchIDLength),
 				Required: true,
 				Validators: []validator.String{
 					stringvalidator.LengthBetween(1, maxBatchIDLength),
 					stringvalidator.RegexMatches(noControlCharacters, "must not contain control characters"),
 				},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(batchRenamed,
+					"Changing batch_id replaces the resource, unless only its case changes.",
+					"Changing `batch_id` replaces the resource, unless only its case changes.")},
 			},
-			"devices": schema.ListNestedAttribute{
-				MarkdownDescription: "The devices of the batch, such as the result of `provider::partnercenter::autopilot_devices(file(\"devices.csv\"))`. " +
-					"A device is identified by its `hardware_hash`, else its `product_key`, else its `serial_number` with " +
-					"`oem_manufacturer_name` and `model_name`; a device with none of these, a `hardware_hash` that is not base64, or two " +
-					"devices with the same identification fail the plan. Devices added are uploaded, devices removed are deleted from " +
-					"Partner Center; a device is the same device as long as its identification is, so adding a field to its entry " +
-					"changes nothing in Partner Center. The order of the devices does not matter: listing the same devices in another " +
-					"order plans no change.",
+			"devices": schema.MapNestedAttribute{
+				MarkdownDescription: "The devices of the batch, each under a key of your choosing, such as its serial number: the result " +
+					"of `provider::partnercenter::autopilot_devices(file(\"devices.csv\"))`, which keys each device by its serial number. " +
+					"A plan shows the devices added and removed by key. A device is identified by its `hardware_hash`, else its " +
+					"`product_key`, else its `serial_number` with `oem_manufacturer_name` and `model_name`; a device with none of these, " +
+					"a `hardware_hash` that is not one line of base64, or two entries that are the same device (the same hash, product " +
+					"key or serial number) fail the plan. Devices added are uploaded, devices removed are deleted from Partner Center. " +
+					"An entry is the same device as long as it keeps its hash, product key or serial number, whatever its key: giving a " +
+					"device another key, or changing other fields of its entry (such as a hash taken again from the same device), " +
+					"changes nothing in Partner Center, and an apply never deletes a device and uploads one with the same serial number " +
+					"or product key. To upload a device again, remove it in one apply and add it in the next.",
 				Required: true,
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"hardware_hash":         deviceArgument("The device's hardware hash, base64 as `Get-WindowsAutopilotInfo` writes it (about 4 KB)."),
+					"hardware_hash":         deviceArgument("The device's hardware hash, one line of base64 as `Get-WindowsAutopilotInfo` writes it (about 4 KB)."),
 					"serial_number":         deviceArgument("The device's serial number."),
 					"product_key":           deviceArgument("The device's Windows product key."),
 					"oem_manufacturer_name": deviceArgument("The device's manufacturer, as its firmware reports it."),
 					"model_name":            deviceArgument("The device's model, as its firmware reports it."),
 				}},
-				Validators: []validator.List{listvalidator.SizeAtLeast(1)},
+				Validators: []validator.Map{
+					mapvalidator.SizeAtLeast(1),
+					mapvalidator.KeysAre(
+						stringvalidator.LengthBetween(1, maxDeviceKeyLength),
+						stringvalidator.RegexMatches(noControlCharacters, "must not contain control characters"),
+					),
+				},
+			},
+			"device_ids": schema.MapAttribute{
+				MarkdownDescription: "Partner Center's ID of each device of `devices` that the batch holds, under the same key, such as " +
+					"`{ CSP0001 = \"9993-8627-3608-6844-6369-4361-72\" }`. Refreshes, deletions and drift go by these IDs. A device " +
+					"that failed to upload has none. `values(...)` of it is what `device_ids` of " +
+					"`partnercenter_device_policy_assignment` takes; a plan that uploads devices shows it as known after apply, so " +
+					"that the assignment gives the new devices their profile in the same apply.",
+				ElementType: types.StringType,
+				Computed:    true,
 			},
 			"fail_on_device_errors": schema.BoolAttribute{
 				MarkdownDescription: "When `true` (the default) and devices of an upload fail (such as `806 ZtdDeviceAlreadyAssigned` or " +
-					"`808 ZtdDeviceAssignedToOtherTenant`), the apply fails with an error listing them (the first " +
+					"`808 ZtdDeviceAssignedToOtherTenant`), or Partner Center reports the upload `finished_with_errors` without naming " +
+					"the devices, the apply fails with an error listing them (the first " +
 					fmt.Sprint(maxListedFailedDevices) + ", then a count); with `false` the same list is a warning. A failed device " +
 					"is not in Partner Center: the next plan offers to upload it again until it is removed from `devices`.",
 				Optional: true,
@@ -210,8 +245,10 @@ var deviceBatchSchema = sync.OnceValue(func() schema.Schema {
 				Computed:            true,
 			},
 			"last_upload": schema.SingleNestedAttribute{
-				MarkdownDescription: "The result of the most recent upload this resource made; null until it made one. Refreshes keep " +
-					"it as it is: it changes only when the resource uploads, or its counts when `accepted_error_codes` changes.",
+				MarkdownDescription: "The result of the most recent upload this resource made. Null until it made one: after an import, " +
+					"and after an adoption or update that uploaded nothing, so read it with `try()`, such as " +
+					"`try(partnercenter_device_batch.x.last_upload.devices_status, [])`. Refreshes keep it as it is: it changes only when " +
+					"the resource uploads, or its counts when `accepted_error_codes` changes.",
 				Computed:   true,
 				Attributes: lastUploadSchemaAttributes(),
 			},
@@ -219,6 +256,12 @@ var deviceBatchSchema = sync.OnceValue(func() schema.Schema {
 		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})},
 	}
 })
+
+// batchRenamed is batch_id's RequiresReplaceIf: a new name replaces the
+// resource, the same name in another case does not.
+func batchRenamed(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+	resp.RequiresReplace = req.PlanValue.IsUnknown() || !strings.EqualFold(req.PlanValue.ValueString(), req.StateValue.ValueString())
+}
 
 // Configure implements resource.ResourceWithConfigure.
 func (r *deviceBatchResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -228,7 +271,7 @@ func (r *deviceBatchResource) Configure(_ context.Context, req resource.Configur
 // ValidateConfig implements resource.ResourceWithValidateConfig: every device
 // identified, none twice.
 func (r *deviceBatchResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var devices types.List
+	var devices types.Map
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("devices"), &devices)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -238,10 +281,12 @@ func (r *deviceBatchResource) ValidateConfig(ctx context.Context, req resource.V
 	}
 }
 
-// ModifyPlan implements resource.ResourceWithModifyPlan. A configuration that
-// names the devices in state, by identification, plans no change to them;
-// the attributes read from Partner Center stay known unless the devices
-// change, and last_upload unless the apply uploads.
+// ModifyPlan implements resource.ResourceWithModifyPlan. A configuration
+// that names the devices of state, under the same keys, plans no change to
+// them (partnercenter.Match decides what is the same device); device IDs
+// stay known for the devices that stay, under their key or another; the
+// attributes read from Partner Center stay known unless devices are
+// uploaded or deleted, and last_upload unless the apply uploads.
 func (r *deviceBatchResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
 		return // destroy, or create: everything read is unknown
@@ -253,21 +298,31 @@ func (r *deviceBatchResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !plan.CustomerID.Equal(state.CustomerID) || !plan.BatchID.Equal(state.BatchID) {
+	if !plan.CustomerID.Equal(state.CustomerID) || !strings.EqualFold(plan.BatchID.ValueString(), state.BatchID.ValueString()) {
 		return // a replacement: the new batch is read anew
 	}
-	configured, known := devicesOf(config.Devices)
-	held, _ := devicesOf(state.Devices)
-	if known && sameDevices(configured, held) {
-		plan.Devices = state.Devices
-	}
 	plan.CreatedBy, plan.CreationDate = state.CreatedBy, state.CreationDate
+	configured, known := devicesOf(config.Devices)
+	if !known {
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		return
+	}
+	prior, _ := devicesOf(state.Devices)
+	changes := planDeviceChanges(configured, prior, deviceIDsOf(state.DeviceIDs))
 	switch {
-	case plan.Devices.Equal(state.Devices):
+	case changes.sameKeys:
+		plan.Devices, plan.DeviceIDs = state.Devices, state.DeviceIDs
 		plan.UploadedDevices, plan.DeviceCount, plan.LastUpload = state.UploadedDevices, state.DeviceCount, state.LastUpload
-	case known && len(missingFrom(configured, plainDevices(held))) == 0:
-		// Only deletions: nothing is uploaded.
-		plan.LastUpload = state.LastUpload
+	case len(changes.upload) == 0:
+		// Devices that move to other keys keep their IDs; nothing is
+		// uploaded.
+		plan.DeviceIDs, plan.LastUpload = types.MapUnknown(types.StringType), state.LastUpload
+		if len(changes.ids) == len(configured) {
+			plan.DeviceIDs = deviceIDsMap(changes.ids)
+		}
+		if len(changes.remove) == 0 {
+			plan.UploadedDevices, plan.DeviceCount = state.UploadedDevices, state.DeviceCount
+		}
 	}
 	if plan.LastUpload.Equal(state.LastUpload) && !plan.AcceptedErrorCodes.IsUnknown() && !plan.AcceptedErrorCodes.Equal(state.AcceptedErrorCodes) {
 		plan.LastUpload = recountLastUpload(state.LastUpload, acceptedCodesOf(plan.AcceptedErrorCodes))
@@ -276,9 +331,9 @@ func (r *deviceBatchResource) ModifyPlan(ctx context.Context, req resource.Modif
 }
 
 // Create implements resource.Resource: it creates the batch with its
-// devices or, when a batch of that name is left behind (batches cannot be
-// deleted) holding only configured devices, adopts it and uploads what it
-// lacks; then it waits for Partner Center to process the upload.
+// devices or, when a batch of that name is left holding only configured
+// devices, adopts it with a warning and uploads what it lacks; then it
+// waits for Partner Center to process the upload.
 func (r *deviceBatchResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan deviceBatchModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -303,150 +358,57 @@ func (r *deviceBatchResource) Create(ctx context.Context, req resource.CreateReq
 		resp.Diagnostics.Append(ops.list().errorDiagnostic(err))
 		return
 	}
-	var job *partnercenter.BatchJob
-	if existing == nil {
-		job, err = client.CreateDeviceBatch(ctx, customerID, batchID, plainDevices(devices))
-		if err != nil {
-			resp.Diagnostics.Append(ops.create().errorDiagnostic(err))
-			return
-		}
-	} else {
-		held, err := client.ListDevices(ctx, customerID, existing.ID)
-		if err != nil {
-			resp.Diagnostics.Append(ops.listDevices().errorDiagnostic(err))
-			return
-		}
-		if unnamed := missingFromDevices(held, devices); len(unnamed) > 0 {
-			resp.Diagnostics.Append(adoptionRefused(customerID, existing.ID, unnamed))
-			return
-		}
+	linked := map[string]string{}
+	upload := devices
+	if existing != nil {
 		// The batch is adopted under its name as Partner Center spells it.
-		batchID, ops.batchID = existing.ID, existing.ID
-		if missing := missingFrom(devices, held); len(missing) > 0 {
-			if job, err = client.AddDevices(ctx, customerID, batchID, plainDevices(missing)); err != nil {
-				resp.Diagnostics.Append(ops.upload().errorDiagnostic(err))
-				return
-			}
+		ops.batchID = existing.ID
+		if upload = r.adopt(ctx, client, ops, devices, linked, &resp.Diagnostics); upload == nil && resp.Diagnostics.HasError() {
+			return
 		}
 	}
-	result, failedUpload := r.finishUpload(ctx, client, ops, job, plan, &resp.Diagnostics)
-	if result == nil || failedUpload {
-		// Nothing is recorded: the next apply adopts the batch and uploads
-		// only what is still missing, so no good device is ever deleted and
-		// uploaded again.
+	outcome := r.upload(ctx, client, ops, upload, existing == nil, plan, linked, &resp.Diagnostics)
+	if outcome == nil || outcome.failed {
+		// Nothing is recorded: the next apply adopts the batch when it
+		// holds only configured devices and uploads what is still missing,
+		// so no good device is ever deleted and uploaded again.
 		return
 	}
-	plan.LastUpload = result.lastUpload
-	if _, diags := r.refreshComputed(ctx, client, ops, &plan); diags.HasError() {
-		resp.Diagnostics.Append(diags...)
-		return
-	}
+	plan.LastUpload = outcome.lastUpload
+	plan.DeviceIDs = deviceIDsMap(linked)
+	setBatchComputed(&plan, outcome.batch, outcome.held)
 	plan.ID = types.StringValue(customerID + "/" + plan.BatchID.ValueString())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// uploadResult is what an upload this resource made came to.
-type uploadResult struct {
-	lastUpload types.Object
-}
-
-// finishUpload waits for job, the resource's upload (nil when nothing was
-// uploaded), to finish, and reports its failed devices: an error when
-// plan's fail_on_device_errors is set, else a warning. Devices failing only
-// with a code of accepted_error_codes are not reported. failedUpload is true
-// when it reported failed devices as an error.
-func (r *deviceBatchResource) finishUpload(ctx context.Context, client *partnercenter.Client, ops batchOperations, job *partnercenter.BatchJob,
-	plan deviceBatchModel, diags *diag.Diagnostics) (result *uploadResult, failedUpload bool) {
-	if job == nil {
-		return &uploadResult{lastUpload: types.ObjectNull(lastUploadAttributeTypes)}, false
-	}
-	details, err := waitForBatch(ctx, client, job.CustomerID, job.TrackingID, r.data.wait)
+// adopt takes on an existing batch for Create when it holds at least one
+// device and all of them are among devices, with a warning, linking each
+// held device into linked; it returns the devices still to upload. Else it
+// reports an error showing the import to use, and returns nil.
+func (r *deviceBatchResource) adopt(ctx context.Context, client *partnercenter.Client, ops batchOperations, devices []configuredDevice,
+	linked map[string]string, diags *diag.Diagnostics) []configuredDevice {
+	held, err := client.ListDevices(ctx, ops.customerID, ops.batchID)
 	if err != nil {
-		diags.Append(ops.wait(job).errorDiagnostic(err))
-		return nil, false
-	}
-	results := countDeviceResults(details, acceptedCodesOf(plan.AcceptedErrorCodes))
-	failOnErrors := plan.FailOnDeviceErrors.ValueBool()
-	if results.failed > 0 {
-		detail := fmt.Sprintf("%d of %d device(s) uploaded to batch %q of customer %s failed (batch tracking ID %s):\n\n%s\n"+
-			"A failed device is not in Partner Center: the next plan offers to upload it again until it is removed from devices.%s",
-			results.failed, results.total, ops.batchID, ops.customerID, job.TrackingID, results.list, results.acceptedNote())
-		if failOnErrors {
-			diags.AddError("Devices failed to upload", detail+" Set fail_on_device_errors = false to record the batch with a warning instead, "+
-				"or accept their error codes with accepted_error_codes.")
-		} else {
-			diags.AddWarning("Devices failed to upload", detail)
-		}
-	}
-	return &uploadResult{lastUpload: lastUploadValue(job, details, results)}, results.failed > 0 && failOnErrors
-}
-
-// lastUploadValue is last_upload for job, finished as details says, its
-// devices counted as results.
-func lastUploadValue(job *partnercenter.BatchJob, details *partnercenter.BatchUploadDetails, results deviceResults) types.Object {
-	values := batchJobResultValues(job, details, results)
-	values["accepted_device_count"] = types.Int64Value(int64(results.accepted))
-	return types.ObjectValueMust(lastUploadAttributeTypes, values)
-}
-
-// lastUploadSchemaAttributes are last_upload's attributes: a batch job's
-// result and accepted_device_count.
-func lastUploadSchemaAttributes() map[string]schema.Attribute {
-	attributes := batchJobResultSchemaAttributes()
-	attributes["accepted_device_count"] = schema.Int64Attribute{
-		MarkdownDescription: "How many devices failed only with an error code of `accepted_error_codes`; they are not in `failed_device_count`.",
-		Computed:            true,
-	}
-	return attributes
-}
-
-// recountLastUpload counts the devices of lastUpload, a last_upload value,
-// again with accepted, for a plan that changes accepted_error_codes alone.
-func recountLastUpload(lastUpload types.Object, accepted acceptedCodes) types.Object {
-	if lastUpload.IsNull() || lastUpload.IsUnknown() {
-		return lastUpload
-	}
-	values := maps.Clone(lastUpload.Attributes())
-	list, ok := values["devices_status"].(types.List)
-	if !ok {
-		return lastUpload
-	}
-	details := &partnercenter.BatchUploadDetails{DevicesStatus: make([]partnercenter.DeviceUploadDetails, 0, len(list.Elements()))}
-	for _, element := range list.Elements() {
-		device, ok := element.(types.Object)
-		if !ok {
-			return lastUpload
-		}
-		attributes := device.Attributes()
-		text := func(name string) string {
-			s, _ := attributes[name].(types.String)
-			return s.ValueString()
-		}
-		details.DevicesStatus = append(details.DevicesStatus, partnercenter.DeviceUploadDetails{
-			Status: partnercenter.UploadStatus(text("status")), ErrorCode: text("error_code"),
-		})
-	}
-	results := countDeviceResults(details, accepted)
-	values["failed_device_count"] = types.Int64Value(int64(results.failed))
-	values["accepted_device_count"] = types.Int64Value(int64(results.accepted))
-	return types.ObjectValueMust(lastUploadAttributeTypes, values)
-}
-
-// refreshComputed reads the batch and its devices from Partner Center into
-// m's attributes that Partner Center sets, and returns the devices.
-func (r *deviceBatchResource) refreshComputed(ctx context.Context, client *partnercenter.Client, ops batchOperations, m *deviceBatchModel) ([]partnercenter.Device, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	batch, held, err := readBatchAndDevices(ctx, client, ops.customerID, ops.batchID)
-	switch {
-	case err != nil:
 		diags.Append(ops.listDevices().errorDiagnostic(err))
-	case batch == nil:
-		diags.AddError("Device batch not found",
-			fmt.Sprintf("Partner Center has no batch %q for customer %s right after the resource uploaded to it.", ops.batchID, ops.customerID))
-	default:
-		setBatchComputed(m, batch, held)
+		return nil
 	}
-	return held, diags
+	h := newHeldDevices(held)
+	missing := []configuredDevice{}
+	for _, e := range devices {
+		if id, ok := h.claimMatch(e.device); ok {
+			linked[e.key] = id
+		} else {
+			missing = append(missing, e)
+		}
+	}
+	if unnamed := h.unclaimed(); len(held) == 0 || len(unnamed) > 0 {
+		diags.Append(adoptionRefused(ops.customerID, ops.batchID, unnamed))
+		return nil
+	}
+	diags.AddWarning("Existing device batch adopted",
+		fmt.Sprintf("Partner Center already had batch %q for customer %s, holding %d device(s), all of them in devices: the resource "+
+			"manages that batch from now on and uploads the %d device(s) it lacks.", ops.batchID, ops.customerID, len(held), len(missing)))
+	return missing
 }
 
 // readBatchAndDevices reads a batch and its devices; the batch is nil when
@@ -483,9 +445,11 @@ func setBatchComputed(m *deviceBatchModel, batch *partnercenter.DeviceBatch, hel
 	m.CreationDate = nullableTime(batch.CreationDate)
 }
 
-// Read implements resource.Resource. A device of state that Partner Center
-// no longer holds drops out of devices; one it holds that state does not
-// name joins them. A batch that is gone removes the resource.
+// Read implements resource.Resource. Each device of state is found by its
+// ID, else by what it holds; one Partner Center no longer holds drops out
+// of devices, and one it holds that state does not name joins them. A batch
+// that is gone removes the resource. After an import, batch_id takes
+// Partner Center's spelling.
 func (r *deviceBatchResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state deviceBatchModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -495,6 +459,8 @@ func (r *deviceBatchResource) Read(ctx context.Context, req resource.ReadRequest
 	limit, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
 	resp.Diagnostics.Append(diags...)
 	client, diags := r.data.partnerCenter()
+	resp.Diagnostics.Append(diags...)
+	imported, diags := req.Private.GetKey(ctx, privateImported)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -515,8 +481,13 @@ func (r *deviceBatchResource) Read(ctx context.Context, req resource.ReadRequest
 		resp.State.RemoveResource(ctx)
 		return
 	}
+	if imported != nil {
+		state.BatchID = types.StringValue(batch.ID)
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
+	}
 	prior, _ := devicesOf(state.Devices)
-	state.Devices = reconcileDevices(prior, held)
+	entries, linked := reconcile(prior, deviceIDsOf(state.DeviceIDs), held)
+	state.Devices, state.DeviceIDs = devicesMap(entries), deviceIDsMap(linked)
 	setBatchComputed(&state, batch, held)
 	state.ID = types.StringValue(customerID + "/" + state.BatchID.ValueString())
 	if state.LastUpload.IsNull() || state.LastUpload.IsUnknown() {
@@ -525,9 +496,10 @@ func (r *deviceBatchResource) Read(ctx context.Context, req resource.ReadRequest
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// Update implements resource.Resource: devices added are uploaded and
-// waited for, devices removed are deleted. Changing only
-// fail_on_device_errors or the timeouts calls nothing.
+// Update implements resource.Resource: devices removed are deleted, then
+// devices added are uploaded and waited for. A device that only moves to
+// another key, or whose entry changes but stays the same device, calls
+// nothing; nor does changing fail_on_device_errors or the timeouts.
 func (r *deviceBatchResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state deviceBatchModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -535,7 +507,12 @@ func (r *deviceBatchResource) Update(ctx context.Context, req resource.UpdateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if plan.Devices.Equal(state.Devices) {
+	planned, _ := devicesOf(plan.Devices)
+	prior, _ := devicesOf(state.Devices)
+	ids := deviceIDsOf(state.DeviceIDs)
+	changes := planDeviceChanges(planned, prior, ids)
+	if len(changes.upload) == 0 && len(changes.remove) == 0 && len(changes.ids) == len(planned) {
+		plan.DeviceIDs = deviceIDsMap(changes.ids)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
@@ -561,45 +538,74 @@ func (r *deviceBatchResource) Update(ctx context.Context, req resource.UpdateReq
 		return
 	}
 	ops.batchID = batch.ID // as Partner Center spells it
-	planned, _ := devicesOf(plan.Devices)
-	prior, _ := devicesOf(state.Devices)
 
-	var job *partnercenter.BatchJob
-	if added := missingFrom(planned, plainDevices(prior)); len(added) > 0 {
-		if job, err = client.AddDevices(ctx, customerID, batch.ID, plainDevices(added)); err != nil {
-			resp.Diagnostics.Append(ops.upload().errorDiagnostic(err))
-			return
+	// Each device is linked by its ID, else by what it holds: first those
+	// that stay, then those that go, then the new ones, so that a device
+	// uploaded behind Terraform's back is taken rather than uploaded again.
+	h := newHeldDevices(held)
+	linked := map[string]string{}
+	isNew := make(map[string]bool, len(changes.upload))
+	for _, e := range changes.upload {
+		isNew[e.key] = true
+	}
+	var upload []configuredDevice
+	for _, e := range planned {
+		if isNew[e.key] {
+			continue
+		}
+		id, known := changes.ids[e.key]
+		if id, ok := h.link(e, id, known); ok {
+			linked[e.key] = id
+		} else {
+			upload = append(upload, e) // gone since the plan
 		}
 	}
-	if removed := missingFrom(prior, plainDevices(planned)); len(removed) > 0 {
-		if err := deleteDevices(ctx, client, customerID, batch.ID, devicesToDelete(removed, held)); err != nil {
-			resp.Diagnostics.Append(ops.deleteDevice().errorDiagnostic(err))
-			return
+	var remove []string
+	for _, e := range changes.remove {
+		id, known := ids[e.key]
+		if id, ok := h.link(e, id, known); ok {
+			remove = append(remove, id)
 		}
 	}
-	result, failedUpload := r.finishUpload(ctx, client, ops, job, plan, &resp.Diagnostics)
-	if result == nil {
+	for _, e := range changes.upload {
+		if id, ok := h.claimMatch(e.device); ok {
+			linked[e.key] = id
+		} else {
+			upload = append(upload, e)
+		}
+	}
+	if err := deleteDevices(ctx, client, customerID, batch.ID, remove); err != nil {
+		resp.Diagnostics.Append(ops.deleteDevice().errorDiagnostic(err))
 		return
 	}
-	plan.LastUpload = state.LastUpload
-	if job != nil {
-		plan.LastUpload = result.lastUpload
-	}
-	held, diags = r.refreshComputed(ctx, client, ops, &plan)
-	if diags.HasError() {
-		resp.Diagnostics.Append(diags...)
+	outcome := r.upload(ctx, client, ops, upload, false, plan, linked, &resp.Diagnostics)
+	if outcome == nil {
 		return
 	}
-	if failedUpload {
+	if len(upload) > 0 {
+		plan.LastUpload = outcome.lastUpload
+	} else {
+		plan.LastUpload = state.LastUpload
+	}
+	if outcome.failed {
 		// The apply fails, and the state records what Partner Center
 		// holds, so that the next plan offers the failed devices again.
-		plan.Devices = reconcileDevices(planned, held)
+		kept := make([]configuredDevice, 0, len(linked))
+		for _, e := range planned {
+			if _, ok := linked[e.key]; ok {
+				kept = append(kept, e)
+			}
+		}
+		plan.Devices = devicesMap(kept)
 	}
+	plan.DeviceIDs = deviceIDsMap(linked)
+	setBatchComputed(&plan, outcome.batch, outcome.held)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// Delete implements resource.Resource: every device of the batch is
-// deleted; the empty batch stays, as Partner Center cannot delete one.
+// Delete implements resource.Resource: the devices of the resource are
+// deleted, found by their IDs, else by what they hold; the batch stays, as
+// Partner Center cannot delete one.
 func (r *deviceBatchResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state deviceBatchModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -617,19 +623,25 @@ func (r *deviceBatchResource) Delete(ctx context.Context, req resource.DeleteReq
 	defer cancel()
 	customerID, batchID := state.CustomerID.ValueString(), state.BatchID.ValueString()
 	ops := batchOperations{customerID: customerID, batchID: batchID, timeout: "delete", limit: limit}
-	held, err := client.ListDevices(ctx, customerID, batchID)
-	if partnercenter.KindOf(err) == partnercenter.KindNotFound {
-		return // the batch is gone, and its devices with it
-	}
+	batch, held, err := readBatchAndDevices(ctx, client, customerID, batchID)
 	if err != nil {
 		resp.Diagnostics.Append(ops.listDevices().errorDiagnostic(err))
 		return
 	}
-	ids := make([]string, 0, len(held))
-	for _, d := range held {
-		ids = append(ids, d.ID)
+	if batch == nil {
+		return // the batch is gone, and its devices with it
 	}
-	if err := deleteDevices(ctx, client, customerID, batchID, ids); err != nil {
+	h := newHeldDevices(held)
+	devices, _ := devicesOf(state.Devices)
+	ids := deviceIDsOf(state.DeviceIDs)
+	remove := make([]string, 0, len(devices))
+	for _, e := range devices {
+		id, known := ids[e.key]
+		if id, ok := h.link(e, id, known); ok {
+			remove = append(remove, id)
+		}
+	}
+	if err := deleteDevices(ctx, client, customerID, batch.ID, remove); err != nil {
 		resp.Diagnostics.Append(ops.deleteDevice().errorDiagnostic(err))
 	}
 }
@@ -667,7 +679,8 @@ func deleteDevices(ctx context.Context, client *partnercenter.Client, customerID
 
 // ImportState implements resource.ResourceWithImportState with
 // `<customer_id>/<batch_id>`; the devices imported are the ones Partner
-// Center holds.
+// Center holds, each under its serial number (see heldKey), and batch_id
+// takes Partner Center's spelling of the name.
 func (r *deviceBatchResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	customerID, batchID, ok := strings.Cut(req.ID, "/")
 	if !ok || !partnercenter.IsGUID(customerID) || batchID == "" {
@@ -679,38 +692,35 @@ func (r *deviceBatchResource) ImportState(ctx context.Context, req resource.Impo
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("batch_id"), batchID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("fail_on_device_errors"), true)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte("true"))...)
 }
 
-// missingFromDevices returns the devices of held that configured does not
-// name.
-func missingFromDevices(held []partnercenter.Device, configured []configuredDevice) []partnercenter.Device {
-	index := partnercenter.NewDeviceIndex(plainDevices(configured))
-	var unnamed []partnercenter.Device
-	for _, d := range held {
-		if _, ok := index.Find(d); !ok {
-			unnamed = append(unnamed, d)
-		}
-	}
-	return unnamed
-}
-
-// adoptionRefused is the error of a create that finds the batch holding
-// devices the configuration does not name.
+// adoptionRefused is the error of a create that finds the batch empty, or
+// holding devices the configuration does not name.
 func adoptionRefused(customerID, batchID string, unnamed []partnercenter.Device) diag.Diagnostic {
-	var b strings.Builder
-	for i, d := range unnamed[:min(len(unnamed), maxListedFailedDevices)] {
-		fmt.Fprintf(&b, "  - %s (ID %s)\n", nameDevice(d, i), d.ID)
-	}
-	if rest := len(unnamed) - maxListedFailedDevices; rest > 0 {
-		fmt.Fprintf(&b, "  and %d more\n", rest)
+	var found string
+	if len(unnamed) == 0 {
+		found = "and it holds no devices: it may be left behind empty by a destroy (Partner Center cannot delete a batch), or " +
+			"another client's upload to it may still be queued."
+	} else {
+		var b strings.Builder
+		for _, d := range unnamed[:min(len(unnamed), maxListedFailedDevices)] {
+			fmt.Fprintf(&b, "  - %s (ID %s)\n", nameDevice(d), d.ID)
+		}
+		if rest := len(unnamed) - maxListedFailedDevices; rest > 0 {
+			fmt.Fprintf(&b, "  and %d more\n", rest)
+		}
+		found = fmt.Sprintf("holding %d device(s) the configuration does not name:\n\n%s", len(unnamed), b.String())
 	}
 	id := customerID + "/" + batchID
 	return diag.NewErrorDiagnostic("Device batch already exists",
-		fmt.Sprintf("Partner Center already has batch %q for customer %s, holding %d device(s) the configuration does not name:\n\n%s\n"+
-			"Nothing was changed. To manage that batch with Terraform, import it and add its devices to the configuration:\n\n"+
-			"  terraform import partnercenter_device_batch.<name> %q\n\nor, in the configuration:\n\n"+
-			"  import {\n    to = partnercenter_device_batch.<name>\n    id = %q\n  }\n\nor choose another batch_id.",
-			batchID, customerID, len(unnamed), b.String(), id, id))
+		fmt.Sprintf("Partner Center already has batch %q for customer %s, %s\n"+
+			"Nothing was changed. The provider adopts an existing batch only when it holds devices, all of them named in devices. "+
+			"To manage this batch with Terraform, import it (its devices are then named by their serial numbers, and the next plan "+
+			"shows what the configuration changes):\n\n"+
+			"  import {\n    to = partnercenter_device_batch.<name>\n    id = %q\n  }\n\n"+
+			"or run terraform import partnercenter_device_batch.<name> %q; or choose another batch_id.",
+			batchID, customerID, found, id, id))
 }
 
 // noControlCharacters matches text without control characters.

@@ -1,7 +1,9 @@
 package provider
 
 import (
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -12,14 +14,16 @@ import (
 	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
 )
 
-// The devices argument of partnercenter_device_batch: a list of objects,
-// each a device's identification and names, in no particular order. It is a
-// list, not a set: the framework compares two sets of objects element by
-// element against each other at every refresh, which for thousands of
-// devices takes minutes (terraform-plugin-framework issues 1314 and 1322);
-// the plan treats two lists that name the same devices in another order as
-// the same. It is built and read by hand: the framework's reflection costs
-// more than the rest of a plan for thousands of devices.
+// The devices argument of partnercenter_device_batch: a map from a key the
+// user chooses (autopilot_devices() takes the serial number) to a device's
+// identification and names. Keys make plans readable (+ "CSP0004",
+// - "CSP0002") and tie each device to the ID Partner Center gave it, in
+// device_ids: refresh, drift, deletion and the policy assignment go by
+// that ID. Matching a device by what it holds (partnercenter.Match) is the
+// fallback, where no ID is known: after an import, an adoption, or an
+// upload whose results name no IDs. The map is built and read by hand: the
+// framework's reflection costs more than the rest of a plan for thousands
+// of devices.
 
 // deviceAttributeTypes is the element type of devices, in the order the
 // docs list them.
@@ -33,22 +37,28 @@ var deviceAttributeTypes = map[string]attr.Type{
 
 var deviceObjectType = types.ObjectType{AttrTypes: deviceAttributeTypes}
 
-// configuredDevice is one element of devices: the device it names, and the
-// element itself, so that a device read back keeps exactly what was written.
+// maxDeviceKeyLength bounds a key of devices.
+const maxDeviceKeyLength = 256
+
+// configuredDevice is one entry of devices: its key, the device it names,
+// and the element itself, so that a device read back keeps exactly what was
+// written.
 type configuredDevice struct {
+	key    string
 	device partnercenter.Device
 	value  attr.Value
 }
 
-// devicesOf reads the elements of a devices list. known is false when the
-// list or one of its elements is not known yet (at plan time).
-func devicesOf(list types.List) (devices []configuredDevice, known bool) {
-	if list.IsNull() || list.IsUnknown() {
-		return nil, !list.IsUnknown()
+// devicesOf reads the entries of a devices map, sorted by key, so that
+// uploads and messages come in the same order every run. known is false
+// when the map or one of its entries is not known yet (at plan time).
+func devicesOf(devices types.Map) (entries []configuredDevice, known bool) {
+	if devices.IsNull() || devices.IsUnknown() {
+		return nil, !devices.IsUnknown()
 	}
-	elements := list.Elements()
-	devices = make([]configuredDevice, 0, len(elements))
-	for _, element := range elements {
+	elements := devices.Elements()
+	entries = make([]configuredDevice, 0, len(elements))
+	for key, element := range elements {
 		object, ok := element.(types.Object)
 		if !ok || object.IsUnknown() {
 			return nil, false
@@ -68,9 +78,10 @@ func devicesOf(list types.List) (devices []configuredDevice, known bool) {
 		if !k[0] || !k[1] || !k[2] || !k[3] || !k[4] {
 			return nil, false
 		}
-		devices = append(devices, configuredDevice{device: d, value: element})
+		entries = append(entries, configuredDevice{key: key, device: d, value: element})
 	}
-	return devices, true
+	slices.SortFunc(entries, func(a, b configuredDevice) int { return strings.Compare(a.key, b.key) })
+	return entries, true
 }
 
 // deviceValue is d as an element of devices, with what Partner Center did
@@ -85,23 +96,48 @@ func deviceValue(d partnercenter.Device) attr.Value {
 	})
 }
 
-// devicesList is the devices argument of values.
-func devicesList(values []attr.Value) types.List {
-	return types.ListValueMust(deviceObjectType, values)
+// devicesMap is the devices argument of entries.
+func devicesMap(entries []configuredDevice) types.Map {
+	values := make(map[string]attr.Value, len(entries))
+	for _, e := range entries {
+		values[e.key] = e.value
+	}
+	return types.MapValueMust(deviceObjectType, values)
 }
 
-// plainDevices is the devices of configured, for the client.
-func plainDevices(configured []configuredDevice) []partnercenter.Device {
-	devices := make([]partnercenter.Device, len(configured))
-	for i, c := range configured {
-		devices[i] = c.device
+// deviceIDsOf reads device_ids: each key's device ID, where known.
+func deviceIDsOf(ids types.Map) map[string]string {
+	elements := ids.Elements()
+	out := make(map[string]string, len(elements))
+	for key, element := range elements {
+		if s, ok := element.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
+			out[key] = s.ValueString()
+		}
+	}
+	return out
+}
+
+// deviceIDsMap is device_ids of ids.
+func deviceIDsMap(ids map[string]string) types.Map {
+	values := make(map[string]attr.Value, len(ids))
+	for key, id := range ids {
+		values[key] = types.StringValue(id)
+	}
+	return types.MapValueMust(types.StringType, values)
+}
+
+// plainDevices is the devices of entries, for the client.
+func plainDevices(entries []configuredDevice) []partnercenter.Device {
+	devices := make([]partnercenter.Device, len(entries))
+	for i, e := range entries {
+		devices[i] = e.device
 	}
 	return devices
 }
 
-// nameDevice names a device in a message: by its serial number, else its
-// product key, else its hardware hash's start, else its position.
-func nameDevice(d partnercenter.Device, position int) string {
+// nameDevice names a device Partner Center holds in a message: by its
+// serial number, else its product key, else its hardware hash's start.
+func nameDevice(d partnercenter.Device) string {
 	switch {
 	case d.SerialNumber != "":
 		return fmt.Sprintf("the device with serial number %q", d.SerialNumber)
@@ -111,40 +147,42 @@ func nameDevice(d partnercenter.Device, position int) string {
 		const shown = 16
 		return fmt.Sprintf("the device with hardware hash %q", d.HardwareHash[:min(len(d.HardwareHash), shown)]+"…")
 	}
-	return fmt.Sprintf("device #%d of devices", position+1)
+	return "a device without serial number, product key or hardware hash"
 }
 
 // validateDevices checks at plan time that every device can be identified
-// and that no two are the same device, naming each device that is not.
-func validateDevices(devices []configuredDevice) diag.Diagnostics {
+// and that no two are the same device, naming each entry that is not by
+// its key.
+func validateDevices(entries []configuredDevice) diag.Diagnostics {
 	var diags diag.Diagnostics
-	seen := make(map[partnercenter.DeviceKey]int, len(devices))
-	for i, c := range devices {
-		at := path.Root("devices").AtListIndex(i)
-		key, err := c.device.Key()
-		if err != nil {
+	index := partnercenter.NewDeviceIndex(plainDevices(entries))
+	for i, e := range entries {
+		at := path.Root("devices").AtMapKey(e.key)
+		if _, err := e.device.Key(); err != nil {
 			diags.AddAttributeError(at, "Device cannot be identified",
-				fmt.Sprintf("In devices, %s: %s. Partner Center identifies a device by its hardware_hash, else its product_key, "+
-					"else its serial_number together with oem_manufacturer_name and model_name.", nameDevice(c.device, i), describeIdentificationError(c.device)))
+				fmt.Sprintf("In devices, %q: %s. Partner Center identifies a device by its hardware_hash, else its product_key, "+
+					"else its serial_number together with oem_manufacturer_name and model_name.", e.key, describeIdentificationError(e.device, err)))
 			continue
 		}
-		if j, ok := seen[key]; ok {
+		if j, ok := index.FindOther(e.device, i); ok {
+			first := entries[j]
 			diags.AddAttributeError(at, "Duplicate device",
-				fmt.Sprintf("In devices, %s and %s are the same device: they have the same %s. List each device once.",
-					nameDevice(devices[j].device, j), nameDevice(c.device, i), keyField(c.device)))
-			continue
+				fmt.Sprintf("In devices, %q and %q are the same device: they have the same %s. List each device once.",
+					first.key, e.key, sharedField(first.device, e.device)))
 		}
-		seen[key] = i
 	}
 	return diags
 }
 
-// describeIdentificationError says why a device cannot be identified.
-func describeIdentificationError(d partnercenter.Device) string {
-	if d.HardwareHash != "" {
+// describeIdentificationError says why a device cannot be identified, err
+// being what partnercenter.Device.Key said.
+func describeIdentificationError(d partnercenter.Device, err error) string {
+	switch {
+	case errors.Is(err, partnercenter.ErrHardwareHashWhiteSpace):
+		return "hardware_hash holds white space or a line break; a hardware hash is one line of base64, as Get-WindowsAutopilotInfo writes it"
+	case d.HardwareHash != "":
 		return "hardware_hash is not base64, the form Get-WindowsAutopilotInfo writes it in"
-	}
-	if d.SerialNumber != "" {
+	case d.SerialNumber != "":
 		var missing []string
 		if d.OEMManufacturerName == "" {
 			missing = append(missing, "oem_manufacturer_name")
@@ -157,92 +195,216 @@ func describeIdentificationError(d partnercenter.Device) string {
 	return "it has no hardware_hash, product_key or serial_number"
 }
 
-// keyField names the field a device is identified by.
-func keyField(d partnercenter.Device) string {
+// sharedField names what makes a and b, which Match, the same device.
+func sharedField(a, b partnercenter.Device) string {
 	switch {
-	case d.HardwareHash != "":
+	case a.HardwareHash != "" && a.HardwareHash == b.HardwareHash:
 		return "hardware_hash"
-	case d.ProductKey != "":
+	case a.ProductKey != "" && a.ProductKey == b.ProductKey:
 		return "product_key"
 	}
-	return "serial_number, oem_manufacturer_name and model_name"
+	return "serial_number"
 }
 
-// sameDevices reports whether config names the same devices as state, by
-// identification, with every field config sets equal to state's: then the
-// plan keeps state's devices, as the configuration means no change even
-// when it gives fewer fields per device (as after an import).
-func sameDevices(config, state []configuredDevice) bool {
-	if len(config) != len(state) {
+// deviceChanges is what an apply does to the devices of a batch to go from
+// the devices of state, with their IDs, to the devices planned. A planned
+// device that is a device of state (partnercenter.Match), under its key or
+// another, is the same device: its entry may change, Partner Center does
+// not. So an apply never deletes a device and uploads one with the same
+// serial number, product key or hash.
+type deviceChanges struct {
+	// ids are the IDs, known before the apply, of the planned devices that
+	// were in state: under the same key, or moved to another.
+	ids map[string]string
+	// sameKeys is set when every planned device is the device of state
+	// under the same key, and no device of state is left over.
+	sameKeys bool
+	// upload are the planned devices state does not have.
+	upload []configuredDevice
+	// remove are the devices of state that are not planned.
+	remove []configuredDevice
+}
+
+// planDeviceChanges works out the changes from prior, whose IDs are ids, to
+// planned.
+func planDeviceChanges(planned, prior []configuredDevice, ids map[string]string) deviceChanges {
+	c := deviceChanges{ids: make(map[string]string, len(planned)), sameKeys: len(planned) == len(prior)}
+	priorAt := make(map[string]int, len(prior))
+	for i, p := range prior {
+		priorAt[p.key] = i
+	}
+	used := make([]bool, len(prior))
+	var moved []configuredDevice
+	for _, p := range planned {
+		i, ok := priorAt[p.key]
+		if ok && partnercenter.Match(p.device, prior[i].device) {
+			used[i] = true
+			if id, ok := ids[p.key]; ok {
+				c.ids[p.key] = id
+			}
+			continue
+		}
+		c.sameKeys = false
+		moved = append(moved, p)
+	}
+	// A device under a new key, or whose key now names another device, is
+	// one of the devices of state left over, or a new one.
+	var leftOver []int
+	for i := range prior {
+		if !used[i] {
+			leftOver = append(leftOver, i)
+		}
+	}
+	left := make([]partnercenter.Device, len(leftOver))
+	for j, i := range leftOver {
+		left[j] = prior[i].device
+	}
+	index := partnercenter.NewDeviceIndex(left)
+	for _, p := range moved {
+		if j, ok := index.Find(p.device); ok && !used[leftOver[j]] {
+			i := leftOver[j]
+			used[i] = true
+			if id, ok := ids[prior[i].key]; ok {
+				c.ids[p.key] = id
+			}
+			continue
+		}
+		c.upload = append(c.upload, p)
+	}
+	for _, i := range leftOver {
+		if !used[i] {
+			c.remove = append(c.remove, prior[i])
+		}
+	}
+	return c
+}
+
+// heldDevices are the devices Partner Center holds in a batch, and which of
+// them a device of the resource is linked to.
+type heldDevices struct {
+	devices []partnercenter.Device
+	// at maps lower-case device IDs to their position.
+	at      map[string]int
+	claimed []bool
+	index   partnercenter.DeviceIndex
+}
+
+func newHeldDevices(held []partnercenter.Device) *heldDevices {
+	h := &heldDevices{devices: held, at: make(map[string]int, len(held)), claimed: make([]bool, len(held)),
+		index: partnercenter.NewDeviceIndex(held)}
+	for i, d := range held {
+		if d.ID != "" {
+			h.at[strings.ToLower(d.ID)] = i
+		}
+	}
+	return h
+}
+
+// claimID claims the device of ID id, reporting whether Partner Center
+// holds it unclaimed.
+func (h *heldDevices) claimID(id string) bool {
+	i, ok := h.at[strings.ToLower(id)]
+	if !ok || h.claimed[i] {
 		return false
 	}
-	index := partnercenter.NewDeviceIndex(plainDevices(state))
-	matched := make([]bool, len(state))
-	for _, c := range config {
-		i, ok := index.Find(c.device)
-		if !ok || matched[i] || !fieldsAgree(c.device, state[i].device) {
-			return false
-		}
-		matched[i] = true
-	}
+	h.claimed[i] = true
 	return true
 }
 
-// fieldsAgree reports whether every field set in config has the same value
-// in state.
-func fieldsAgree(config, state partnercenter.Device) bool {
-	agree := func(c, s string) bool { return c == "" || c == s }
-	return agree(config.HardwareHash, state.HardwareHash) && agree(config.SerialNumber, state.SerialNumber) &&
-		agree(config.ProductKey, state.ProductKey) && agree(config.OEMManufacturerName, state.OEMManufacturerName) &&
-		agree(config.ModelName, state.ModelName)
+// claimMatch claims the unclaimed device that d matches, returning its ID.
+func (h *heldDevices) claimMatch(d partnercenter.Device) (string, bool) {
+	i, ok := h.index.Find(d)
+	if !ok || h.claimed[i] || h.devices[i].ID == "" {
+		return "", false
+	}
+	h.claimed[i] = true
+	return h.devices[i].ID, true
 }
 
-// missingFrom returns the devices of these that others does not hold, by
-// identification.
-func missingFrom(these []configuredDevice, others []partnercenter.Device) []configuredDevice {
-	index := partnercenter.NewDeviceIndex(others)
-	var missing []configuredDevice
-	for _, c := range these {
-		if _, ok := index.Find(c.device); !ok {
-			missing = append(missing, c)
-		}
+// link claims the device of Partner Center that e is: the one of its ID
+// when Partner Center holds it, else one that it matches. It returns the
+// device's ID, or false when Partner Center holds no such device.
+func (h *heldDevices) link(e configuredDevice, id string, known bool) (string, bool) {
+	if known && h.claimID(id) {
+		return h.devices[h.at[strings.ToLower(id)]].ID, true
 	}
-	return missing
+	return h.claimMatch(e.device)
 }
 
-// reconcileDevices is the devices a refresh finds: each device of prior
-// that Partner Center still holds, as written in prior, then each device
-// Partner Center holds that prior does not name, with the fields Partner
-// Center sent. A device of prior that Partner Center no longer holds drops
-// out, so the next plan uploads it again; one it holds that the
-// configuration does not name shows as one to remove.
-func reconcileDevices(prior []configuredDevice, held []partnercenter.Device) types.List {
-	index := partnercenter.NewDeviceIndex(held)
-	claimed := make([]bool, len(held))
-	values := make([]attr.Value, 0, len(held))
-	for _, c := range prior {
-		if i, ok := index.Find(c.device); ok && !claimed[i] {
-			claimed[i] = true
-			values = append(values, c.value)
+// unclaimed returns the devices no device of the resource is linked to.
+func (h *heldDevices) unclaimed() []partnercenter.Device {
+	var out []partnercenter.Device
+	for i, d := range h.devices {
+		if !h.claimed[i] {
+			out = append(out, d)
 		}
 	}
-	for i, d := range held {
-		if !claimed[i] {
-			values = append(values, deviceValue(d))
-		}
-	}
-	return devicesList(values)
+	return out
 }
 
-// devicesToDelete returns the IDs of the devices Partner Center holds that
-// are among remove, by identification.
-func devicesToDelete(remove []configuredDevice, held []partnercenter.Device) []string {
-	index := partnercenter.NewDeviceIndex(held)
-	ids := make([]string, 0, len(remove))
-	for _, c := range remove {
-		if i, ok := index.Find(c.device); ok && held[i].ID != "" {
-			ids = append(ids, held[i].ID)
+// reconcile is the devices a refresh finds, from prior, whose IDs are ids,
+// and held, the devices Partner Center holds: each device of prior that
+// Partner Center still holds, as written in prior, linked to its ID, or
+// where that is gone or unknown to a device it matches; then each device
+// Partner Center holds that none is linked to, under a key of its own (see
+// heldKey), with the fields Partner Center sent. A device of prior that
+// Partner Center no longer holds drops out, so that the next plan uploads
+// it again; one it holds that the configuration does not name shows as one
+// to delete.
+func reconcile(prior []configuredDevice, ids map[string]string, held []partnercenter.Device) ([]configuredDevice, map[string]string) {
+	h := newHeldDevices(held)
+	entries := make([]configuredDevice, 0, len(held))
+	linked := make(map[string]string, len(held))
+	var unlinked []configuredDevice
+	// IDs first, so that no match by fields takes a device another entry
+	// is linked to by its ID.
+	for _, e := range prior {
+		id, known := ids[e.key]
+		if known && h.claimID(id) {
+			entries = append(entries, e)
+			linked[e.key] = h.devices[h.at[strings.ToLower(id)]].ID
+			continue
+		}
+		unlinked = append(unlinked, e)
+	}
+	for _, e := range unlinked {
+		if id, ok := h.claimMatch(e.device); ok {
+			entries = append(entries, e)
+			linked[e.key] = id
 		}
 	}
-	return ids
+	taken := make(map[string]bool, len(prior))
+	for _, e := range prior {
+		taken[e.key] = true
+	}
+	for _, d := range h.unclaimed() {
+		key := heldKey(d, taken)
+		taken[key] = true
+		entries = append(entries, configuredDevice{key: key, device: d, value: deviceValue(d)})
+		if d.ID != "" {
+			linked[key] = d.ID
+		}
+	}
+	return entries, linked
+}
+
+// heldKey is the key a device Partner Center holds is shown under when no
+// entry of the configuration names it: its serial number, as
+// autopilot_devices() keys devices, else its product key, else its ID, the
+// first not taken.
+func heldKey(d partnercenter.Device, taken map[string]bool) string {
+	for _, key := range []string{d.SerialNumber, d.ProductKey, d.ID} {
+		if key != "" && !taken[key] {
+			return key
+		}
+	}
+	base := d.ID
+	if base == "" {
+		base = "device"
+	}
+	for n := 2; ; n++ {
+		if key := fmt.Sprintf("%s (%d)", base, n); !taken[key] {
+			return key
+		}
+	}
 }

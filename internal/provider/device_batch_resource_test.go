@@ -51,19 +51,20 @@ func (e *testEmulator) userProviderConfig() string {
 }
 
 // batchConfig declares partnercenter_device_batch.test with the devices of
-// serials, identified by hardware hash and serial number, and extra
-// arguments.
+// serials, identified by hardware hash and serial number and keyed by
+// serial number, as Get-WindowsAutopilotInfo's file through
+// autopilot_devices() gives them, and extra arguments.
 func batchConfig(batchID string, serials []string, extra string) string {
 	var devices strings.Builder
 	for _, s := range serials {
-		fmt.Fprintf(&devices, "    { hardware_hash = %q, serial_number = %q },\n", hardwareHash(s), s)
+		fmt.Fprintf(&devices, "    %q = { hardware_hash = %q, serial_number = %q },\n", s, hardwareHash(s), s)
 	}
 	return fmt.Sprintf(`
 resource "partnercenter_device_batch" "test" {
   customer_id = %q
   batch_id    = %q
-  devices = [
-%s  ]
+  devices = {
+%s  }
 %s
 }
 `, emulator.SeedCustomerID, batchID, devices.String(), extra)
@@ -156,8 +157,7 @@ func TestAccDeviceBatch_lifecycle(t *testing.T) {
 				Check: expectHeld(em, "Contoso laptops", "SN-1", "SN-2"),
 			},
 			{
-				// The same devices in another order: PlanOnly fails on any
-				// planned change.
+				// The same devices: PlanOnly fails on any planned change.
 				Config:   config + batchConfig("Contoso laptops", []string{"SN-2", "SN-1"}, ""),
 				PlanOnly: true,
 			},
@@ -295,41 +295,37 @@ func TestAccDeviceBatch_drift(t *testing.T) {
 	})
 }
 
-// TestAccDeviceBatch_import imports a batch by command and by an import block,
-// with a configuration that names its devices by hardware hash alone: the
-// plan after shows no change.
+// TestAccDeviceBatch_import imports a batch by command with a configuration
+// that names its devices as Get-WindowsAutopilotInfo's file does, by
+// hardware hash and serial number, which Partner Center's device list does
+// not carry both of: the plan after shows no change.
 func TestAccDeviceBatch_import(t *testing.T) {
 	em := newUploadEmulator(t)
 	if _, err := em.AddDevices(emulator.SeedCustomerID, "Imported", emulatorDevice("SN-1"), emulatorDevice("SN-2")); err != nil {
 		t.Fatal(err)
 	}
-	hashOnly := fmt.Sprintf(`
-resource "partnercenter_device_batch" "test" {
-  customer_id = %q
-  batch_id    = "Imported"
-  devices     = [{ hardware_hash = %q }, { hardware_hash = %q }]
-}
-`, emulator.SeedCustomerID, hardwareHash("SN-1"), hardwareHash("SN-2"))
+	config := em.userProviderConfig() + batchConfig("Imported", []string{"SN-1", "SN-2"}, "")
 	id := emulator.SeedCustomerID + "/Imported"
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{
 			{
-				Config:             em.userProviderConfig() + hashOnly,
+				Config:             config,
 				ResourceName:       batchAddress,
 				ImportState:        true,
 				ImportStateId:      id,
 				ImportStateVerify:  false,
 				ImportStatePersist: true,
 				ImportStateCheck: func(states []*terraform.InstanceState) error {
-					if len(states) != 1 || states[0].Attributes["devices.#"] != "2" || states[0].Attributes["fail_on_device_errors"] != "true" {
-						return fmt.Errorf("imported %v, want 2 devices and fail_on_device_errors = true", states)
+					if len(states) != 1 || states[0].Attributes["devices.%"] != "2" || states[0].Attributes["devices.SN-1.serial_number"] != "SN-1" ||
+						states[0].Attributes["device_ids.%"] != "2" || states[0].Attributes["fail_on_device_errors"] != "true" {
+						return fmt.Errorf("imported %v, want devices SN-1 and SN-2 with their IDs and fail_on_device_errors = true", states)
 					}
 					return nil
 				},
 			},
 			{
-				Config:           em.userProviderConfig() + hashOnly,
+				Config:           config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				Check: func(*terraform.State) error {
 					if n := requestsTo(em, http.MethodPost, "") + requestsTo(em, http.MethodDelete, ""); n != 0 {
@@ -402,8 +398,8 @@ func TestAccDeviceBatch_refusesABatchHoldingOtherDevices(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: em.userProviderConfig() + batchConfig("Taken", []string{"SN-1"}, ""),
 			ExpectError: errorPattern(`Device batch already exists.*holding 1 device\(s\) the configuration does not name.*` +
-				`serial number "SN-OTHER".*Nothing was changed.*terraform import partnercenter_device_batch.<name> "` + emulator.SeedCustomerID +
-				`/Taken".*import \{ to = partnercenter_device_batch.<name>`),
+				`serial number "SN-OTHER".*Nothing was changed.*import \{ to = partnercenter_device_batch.<name> id = "` + emulator.SeedCustomerID +
+				`/Taken" \}.*terraform import partnercenter_device_batch.<name> "` + emulator.SeedCustomerID + `/Taken"`),
 		}},
 	})
 	if n := requestsTo(em, http.MethodPost, ""); n != 0 {
@@ -437,7 +433,8 @@ func TestAccDeviceBatch_threePages(t *testing.T) {
 			Config: em.userProviderConfig() + batchConfig("Large", serials, ""),
 			ConfigStateChecks: []statecheck.StateCheck{
 				expectBatch("uploaded_devices", knownvalue.ListSizeExact(250)),
-				expectBatch("devices", knownvalue.ListSizeExact(250)),
+				expectBatch("devices", knownvalue.MapSizeExact(250)),
+				expectBatch("device_ids", knownvalue.MapSizeExact(250)),
 				expectBatch("device_count", knownvalue.Int64Exact(250)),
 			},
 			Check: func(*terraform.State) error {
@@ -535,15 +532,20 @@ resource "partnercenter_device_batch" "test" {
 `, emulator.SeedCustomerID, devices)
 	}
 	tests := []struct{ name, devices, want string }{
-		{"no identification", `[{ model_name = "Surface Laptop 5" }]`,
-			`Device cannot be identified.*device #1 of devices: it has no hardware_hash, product_key or serial_number`},
-		{"serial number alone", `[{ serial_number = "SN-1", model_name = "Surface" }]`,
-			`the device with serial number "SN-1": serial_number alone does not identify it; it also needs oem_manufacturer_name, or a hardware_hash or product_key`},
-		{"hash not base64", `[{ hardware_hash = "not base64!", serial_number = "SN-2" }]`,
-			`the device with serial number "SN-2": hardware_hash is not base64`},
-		{"twice", fmt.Sprintf(`[{ hardware_hash = %q, serial_number = "A" }, { hardware_hash = %q, serial_number = "B" }]`, hardwareHash("X"), hardwareHash("X")),
-			`Duplicate device.*serial number "[AB]" and the device with serial number "[AB]" are the same device: they have the same hardware_hash`},
-		{"none", `[]`, `Attribute devices list must contain at least 1 elements, got: 0`},
+		{"no identification", `{ laptop = { model_name = "Surface Laptop 5" } }`,
+			`Device cannot be identified.*In devices, "laptop": it has no hardware_hash, product_key or serial_number`},
+		{"serial number alone", `{ "SN-1" = { serial_number = "SN-1", model_name = "Surface" } }`,
+			`In devices, "SN-1": serial_number alone does not identify it; it also needs oem_manufacturer_name, or a hardware_hash or product_key`},
+		{"hash not base64", `{ "SN-2" = { hardware_hash = "not-base64!", serial_number = "SN-2" } }`,
+			`In devices, "SN-2": hardware_hash is not base64`},
+		{"hash with a line break", fmt.Sprintf(`{ "SN-3" = { hardware_hash = "%s\n%s", serial_number = "SN-3" } }`, hardwareHash("X")[:8], hardwareHash("X")[8:]),
+			`In devices, "SN-3": hardware_hash holds white space or a line break; a hardware hash is one line of base64`},
+		{"twice", fmt.Sprintf(`{ A = { hardware_hash = %q, serial_number = "A" }, B = { hardware_hash = %q, serial_number = "B" } }`, hardwareHash("X"), hardwareHash("X")),
+			`Duplicate device.*In devices, "A" and "B" are the same device: they have the same hardware_hash`},
+		{"the same serial number twice", `{ A = { product_key = "P-1", serial_number = "S" }, B = { product_key = "P-2", serial_number = "S" } }`,
+			`In devices, "A" and "B" are the same device: they have the same serial_number`},
+		{"none", `{}`, `Attribute devices map must contain at least 1 elements, got: 0`},
+		{"an empty key", `{ "" = { product_key = "P" } }`, `devices.*string length must be between 1 and 256`},
 	}
 	// The group ends when its parallel plans have, before the check below.
 	t.Run("plans", func(t *testing.T) {
@@ -553,7 +555,7 @@ resource "partnercenter_device_batch" "test" {
 			})
 		}
 		t.Run("batch name with a control character", func(t *testing.T) {
-			config := strings.Replace(resource(`[{ product_key = "P" }]`), `"Bad"`, `"Bad\tname"`, 1)
+			config := strings.Replace(resource(`{ P = { product_key = "P" } }`), `"Bad"`, `"Bad\tname"`, 1)
 			resourceTestPlanFails(t, config, `batch_id must not contain control characters`)
 		})
 	})

@@ -54,9 +54,18 @@ func TestDescribeFailedDevice(t *testing.T) {
 		"product key P: error 806":                                              {ProductKey: "P", ErrorCode: "806"},
 		"a device Partner Center did not identify: status finished_with_errors": {Status: partnercenter.StatusFinishedWithErrors},
 	} {
-		if got := describeFailedDevice(d); got != want {
+		if got := describeFailedDevice(d, ""); got != want {
 			t.Errorf("describeFailedDevice(%+v) = %q, want %q", d, got, want)
 		}
+	}
+	// A result that names no device is named by its key in devices, when
+	// the upload's order tells it.
+	failed := partnercenter.DeviceUploadDetails{DeviceID: "d-1", Status: partnercenter.StatusFinishedWithErrors, ErrorCode: "806"}
+	if got, want := describeFailedDevice(failed, "CSP0002"), `devices["CSP0002"]: error 806`; got != want {
+		t.Errorf("describeFailedDevice with a key = %q, want %q", got, want)
+	}
+	if got, want := describeFailedDevice(failed, ""), "device d-1: error 806"; got != want {
+		t.Errorf("describeFailedDevice without a key = %q, want %q", got, want)
 	}
 }
 
@@ -159,10 +168,10 @@ func TestRecountLastUpload(t *testing.T) {
 		{SerialNumber: "already", Status: partnercenter.StatusFinishedWithErrors, ErrorCode: "806"},
 		{Status: partnercenter.StatusFinishedWithErrors},
 	}}
-	job := &partnercenter.BatchJob{CustomerID: "c", TrackingID: "t", Location: "/customers/c/batchJobStatus/t"}
-	recorded := lastUploadValue(job, details, countDeviceResults(details, nil))
+	jobs := []*partnercenter.BatchJob{{CustomerID: "c", TrackingID: "t", Location: "/customers/c/batchJobStatus/t"}}
+	recorded := lastUploadValue(jobs, details, countDeviceResults(details, nil))
 	recounted := recountLastUpload(recorded, acceptedCodes{"806": true})
-	want := lastUploadValue(job, details, countDeviceResults(details, acceptedCodes{"806": true}))
+	want := lastUploadValue(jobs, details, countDeviceResults(details, acceptedCodes{"806": true}))
 	if !recounted.Equal(want) {
 		t.Errorf("recounted\n%s\nwant\n%s", recounted, want)
 	}

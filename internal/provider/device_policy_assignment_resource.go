@@ -175,31 +175,35 @@ func (r *devicePolicyAssignmentResource) Create(ctx context.Context, req resourc
 	}
 	limit, diags := plan.Timeouts.Create(ctx, defaultUploadTimeout)
 	resp.Diagnostics.Append(diags...)
-	r.assign(ctx, &plan, assignmentOperations(plan, "create", limit), &resp.Diagnostics)
+	r.assign(ctx, &plan, types.ObjectNull(lastUpdateAttributeTypes), assignmentOperations(plan, "create", limit), &resp.Diagnostics)
 	if !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
 }
 
-// Update implements resource.Resource: the devices covered get the profile
-// again, which also mends drift.
+// Update implements resource.Resource: the devices covered that lack the
+// profile get it, which also mends drift.
 func (r *devicePolicyAssignmentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan devicePolicyAssignmentModel
+	var plan, state devicePolicyAssignmentModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	limit, diags := plan.Timeouts.Update(ctx, defaultUploadTimeout)
 	resp.Diagnostics.Append(diags...)
-	r.assign(ctx, &plan, assignmentOperations(plan, "update", limit), &resp.Diagnostics)
+	r.assign(ctx, &plan, state.LastUpdate, assignmentOperations(plan, "update", limit), &resp.Diagnostics)
 	if !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
 }
 
-// assign gives the devices m covers its profile, waits for Partner Center to
-// apply it, and reads the batch back into m.
-func (r *devicePolicyAssignmentResource) assign(ctx context.Context, m *devicePolicyAssignmentModel, ops batchOperations, diags *diag.Diagnostics) {
+// assign gives the devices m covers that lack its profile the profile,
+// waits for Partner Center to apply it, and reads the batch back into m.
+// last_update becomes the update's result, or prior when nothing lacked
+// the profile.
+func (r *devicePolicyAssignmentResource) assign(ctx context.Context, m *devicePolicyAssignmentModel, prior types.Object, ops batchOperations,
+	diags *diag.Diagnostics) {
 	client, d := r.data.partnerCenter()
 	diags.Append(d...)
 	if diags.HasError() {
@@ -207,22 +211,29 @@ func (r *devicePolicyAssignmentResource) assign(ctx context.Context, m *devicePo
 	}
 	ctx, cancel := context.WithTimeout(ctx, ops.limit)
 	defer cancel()
-	held, err := client.ListDevices(ctx, ops.customerID, ops.batchID)
-	if err != nil {
+	batch, held, err := readBatchAndDevices(ctx, client, ops.customerID, ops.batchID)
+	switch {
+	case err != nil:
 		diags.Append(ops.listDevices().errorDiagnostic(err))
 		return
+	case batch == nil:
+		diags.AddError("Device batch not found",
+			fmt.Sprintf("Partner Center has no batch %q for customer %s. Check customer_id and batch_id.", ops.batchID, ops.customerID))
+		return
 	}
-	targets, missing := coveredDevices(m.DeviceIDs, held)
+	ops.batchID = batch.ID // as Partner Center spells it
+	covered, missing := coveredDevices(m.DeviceIDs, held)
 	if len(missing) > 0 {
 		diags.AddAttributeError(path.Root("device_ids"), "Devices not in the batch",
 			fmt.Sprintf("device_ids names %d device(s) that batch %q of customer %s does not hold: %s. Nothing was changed.",
 				len(missing), ops.batchID, ops.customerID, strings.Join(missing, ", ")))
 		return
 	}
-	m.LastUpdate = types.ObjectNull(lastUpdateAttributeTypes)
 	policyID := m.PolicyID.ValueString()
+	targets := lackingProfile(covered, held, policyID)
+	m.LastUpdate = prior
 	if len(targets) > 0 {
-		job, err := client.AssignPolicy(ctx, ops.customerID, policyID, targets)
+		jobs, err := client.AssignPolicy(ctx, ops.customerID, policyID, targets)
 		if err != nil {
 			op := ops.base(fmt.Sprintf("Giving %d device(s) of batch %q of customer %s profile %s", len(targets), ops.batchID, ops.customerID, policyID),
 				"Failed to update the devices' policy")
@@ -230,25 +241,56 @@ func (r *devicePolicyAssignmentResource) assign(ctx context.Context, m *devicePo
 			diags.Append(op.errorDiagnostic(err))
 			return
 		}
-		details, err := waitForBatch(ctx, client, job.CustomerID, job.TrackingID, r.data.wait)
-		if err != nil {
-			diags.Append(ops.wait(job).errorDiagnostic(err))
-			return
+		parts := make([]*partnercenter.BatchUploadDetails, len(jobs))
+		unnamed := false
+		for i, job := range jobs {
+			if parts[i], err = waitForBatch(ctx, client, job.CustomerID, job.TrackingID, r.data.wait); err != nil {
+				diags.Append(ops.wait(job).errorDiagnostic(err))
+				return
+			}
+			unnamed = unnamed || parts[i].UnnamedFailure()
 		}
-		if results := countDeviceResults(details, nil); results.failed > 0 {
+		details := mergeResults(parts)
+		switch results := countDeviceResults(details, nil); {
+		case results.failed > 0:
 			diags.AddError("Devices failed to get the profile",
 				fmt.Sprintf("%d of %d device(s) of batch %q of customer %s did not get profile %s (batch tracking ID %s):\n\n%s",
-					results.failed, results.total, ops.batchID, ops.customerID, policyID, job.TrackingID, results.list))
+					results.failed, results.total, ops.batchID, ops.customerID, policyID, trackingIDs(jobs), results.list))
+			return
+		case unnamed:
+			diags.AddError("Devices failed to get the profile",
+				fmt.Sprintf("Partner Center reports the policy update of %d device(s) of batch %q of customer %s to profile %s "+
+					"finished_with_errors (batch tracking ID %s), but names no device that failed: its devicesStatus is empty or lists "+
+					"no failure. The next plan shows the devices that lack the profile in unassigned_device_ids.",
+					len(targets), ops.batchID, ops.customerID, policyID, trackingIDs(jobs)))
 			return
 		}
-		m.LastUpdate = lastUpdateValue(job, details)
-		if held, err = client.ListDevices(ctx, ops.customerID, ops.batchID); err != nil {
+		m.LastUpdate = lastUpdateValue(jobs, details)
+		if held, err = client.ListDevices(ctx, ops.customerID, batch.ID); err != nil {
 			diags.Append(ops.listDevices().errorDiagnostic(err))
 			return
 		}
 	}
 	m.ID = types.StringValue(assignmentID(*m))
 	m.AssignedDeviceIDs, m.UnassignedDeviceIDs = assignedDevices(m, held)
+}
+
+// lackingProfile returns the IDs of covered whose device held does not
+// have the profile policyID: the devices an update gives it to.
+func lackingProfile(covered []string, held []partnercenter.Device, policyID string) []string {
+	has := make(map[string]bool, len(held))
+	for _, d := range held {
+		if strings.EqualFold(d.OOBEPolicyID, policyID) {
+			has[strings.ToLower(d.ID)] = true
+		}
+	}
+	var targets []string
+	for _, id := range covered {
+		if !has[strings.ToLower(id)] {
+			targets = append(targets, id)
+		}
+	}
+	return targets
 }
 
 // coveredDevices returns the IDs of the devices an assignment covers:
@@ -313,15 +355,15 @@ func (r *devicePolicyAssignmentResource) Read(ctx context.Context, req resource.
 	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
 	defer cancel()
 	ops := assignmentOperations(state, "read", defaultReadTimeout)
-	held, err := client.ListDevices(ctx, ops.customerID, ops.batchID)
-	if partnercenter.KindOf(err) == partnercenter.KindNotFound {
+	batch, held, err := readBatchAndDevices(ctx, client, ops.customerID, ops.batchID)
+	if err != nil {
+		resp.Diagnostics.Append(ops.listDevices().errorDiagnostic(err))
+		return
+	}
+	if batch == nil {
 		resp.Diagnostics.AddWarning("Device batch not found",
 			fmt.Sprintf("Partner Center has no batch %q for customer %s any more; the assignment is removed from the state.", ops.batchID, ops.customerID))
 		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.Append(ops.listDevices().errorDiagnostic(err))
 		return
 	}
 	state.AssignedDeviceIDs, state.UnassignedDeviceIDs = assignedDevices(&state, held)

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
@@ -13,6 +14,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
 )
 
 var _ datasource.DataSourceWithConfigure = (*devicesDataSource)(nil)
@@ -80,8 +83,10 @@ var devicesSchema = sync.OnceValue(func() schema.Schema {
 				Validators:          []validator.String{stringvalidator.LengthBetween(1, maxBatchIDLength)},
 			},
 			"include_hardware_hash": schema.BoolAttribute{
-				MarkdownDescription: "When `true`, each device's `hardware_hash` (about 4 KB) is read into the state too. Defaults to `false`: null.",
-				Optional:            true,
+				MarkdownDescription: "When `true`, each device's `hardware_hash` (about 4 KB) is read into the state too, as far as Partner " +
+					"Center's device list carries it: Microsoft's only sample of the list has none, so it may be null for every device, " +
+					"which a warning then says. Defaults to `false`: null.",
+				Optional: true,
 			},
 			"devices": schema.ListNestedAttribute{
 				MarkdownDescription: "The batch's devices, in the order Partner Center lists them.",
@@ -157,6 +162,12 @@ func (d *devicesDataSource) Read(ctx context.Context, req datasource.ReadRequest
 			"oobe_policy_id":        nullableString(dev.OOBEPolicyID),
 			"allowed_operations":    types.ListValueMust(types.StringType, operations),
 		})
+	}
+	if withHash && len(held) > 0 && !slices.ContainsFunc(held, func(d partnercenter.Device) bool { return d.HardwareHash != "" }) {
+		resp.Diagnostics.AddWarning("No hardware hashes listed",
+			fmt.Sprintf("include_hardware_hash is set, but Partner Center listed none of the %d device(s) of batch %q of customer %s with "+
+				"its hardware hash: its device list may not carry hashes (Microsoft's only sample of it has none). hardware_hash is null "+
+				"for every device; identify them by id, serial_number or product_key.", len(held), batchID, customerID))
 	}
 	cfg.ID = types.StringValue(fmt.Sprintf("%s/%s", customerID, batchID))
 	cfg.Devices = types.ListValueMust(types.ObjectType{AttrTypes: listedDeviceAttributeTypes}, values)

@@ -28,9 +28,10 @@ func expectDevices(value knownvalue.Check) statecheck.StateCheck {
 }
 
 // TestAccDevices_readsEveryPage lists 250 devices, three pages, without and
-// with their hardware hashes.
+// with their hardware hashes, from a device list that carries them.
 func TestAccDevices_readsEveryPage(t *testing.T) {
 	em := newTestEmulator(t)
+	em.SetAnswers(emulator.Answers{ListHardwareHashes: true})
 	devices := make([]emulator.Device, 250)
 	for i := range devices {
 		devices[i] = emulatorDevice(fmt.Sprintf("SN-%03d", i))
@@ -82,6 +83,33 @@ func TestAccDevices_unknownBatch(t *testing.T) {
 			Config: em.providerConfig() + devicesConfig("Nowhere", ""),
 			ExpectError: errorPattern(`Device batch not found.*Partner Center has no batch "Nowhere" for customer ` + emulator.SeedCustomerID +
 				`.*HTTP status: 404 Not Found.*Check customer_id and batch_id`),
+		}},
+	})
+}
+
+// TestAccDevices_listWithoutHashes reads a device list that carries no
+// hardware hash, as Microsoft's only sample of it: include_hardware_hash
+// then gives null hashes and says so, rather than nothing.
+func TestAccDevices_listWithoutHashes(t *testing.T) {
+	em := newTestEmulator(t)
+	if _, err := em.AddDevices(emulator.SeedCustomerID, "Fleet", emulatorDevice("SN-1"), emulatorDevice("SN-2")); err != nil {
+		t.Fatal(err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{{
+			Config: em.providerConfig() + devicesConfig("Fleet", "include_hardware_hash = true") + `
+check "hashes" {
+  assert {
+    condition     = alltrue([for d in data.partnercenter_devices.test.devices : d.hardware_hash == null])
+    error_message = "a hash was listed"
+  }
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.partnercenter_devices.test", tfjsonpath.New("devices").AtSliceIndex(0).AtMapKey("hardware_hash"), knownvalue.Null()),
+				statecheck.ExpectKnownValue("data.partnercenter_devices.test", tfjsonpath.New("devices").AtSliceIndex(1).AtMapKey("serial_number"), knownvalue.StringExact("SN-2")),
+			},
 		}},
 	})
 }

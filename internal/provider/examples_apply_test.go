@@ -296,13 +296,17 @@ func setupSalesProfile(_ *testing.T, em *testEmulator, _ string) (env, args []st
 	return em.clientSecretEnvironment(), nil
 }
 
-// setupProfileAndLaptops puts a profile and the batch the assignment example
-// gives it to in place.
-func setupProfileAndLaptops(t *testing.T, em *testEmulator, dir string) (env, args []string) {
+// setupProfileAndLaptops puts the two profiles the assignment example gives,
+// and the batch it does not manage, in place; the example creates its own
+// batch, which needs a user's sign-in.
+func setupProfileAndLaptops(t *testing.T, em *testEmulator, _ string) (env, args []string) {
 	t.Helper()
-	setupContosoLaptops(t, em, dir)
-	id := em.PutPolicy(emulator.SeedCustomerID, emulator.ConfigurationPolicy{Name: "Contoso sales laptops", Category: "o_o_b_e", PolicySettings: []string{"skip_eula"}})
-	return em.clientSecretEnvironment(), []string{"-var", "profile_id=" + id}
+	if _, err := em.AddDevices(emulator.SeedCustomerID, "Contoso fleet", emulatorDevice("FLEET-1")); err != nil {
+		t.Fatal(err)
+	}
+	sales := em.PutPolicy(emulator.SeedCustomerID, emulator.ConfigurationPolicy{Name: "Contoso sales laptops", Category: "o_o_b_e", PolicySettings: []string{"skip_eula"}})
+	kiosk := em.PutPolicy(emulator.SeedCustomerID, emulator.ConfigurationPolicy{Name: "Contoso kiosks", Category: "o_o_b_e", PolicySettings: []string{}})
+	return em.userEnvironment(), []string{"-var", "profile_id=" + sales, "-var", "kiosk_profile_id=" + kiosk}
 }
 
 // setupPipeline waits for a scheduled batch whose devices all upload, as the

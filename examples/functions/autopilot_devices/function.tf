@@ -24,10 +24,12 @@ resource "partnercenter_device_batch" "laptops" {
   devices     = local.devices
 }
 
+# The function keys each device by its serial number.
 output "serial_numbers" {
-  value = local.devices[*].serial_number
+  value = keys(local.devices)
 }
 
+# Null after an import, until the resource uploads.
 output "upload_status" {
-  value = partnercenter_device_batch.laptops.last_upload.status
+  value = try(partnercenter_device_batch.laptops.last_upload.status, null)
 }
