@@ -21,6 +21,9 @@ type providerData struct {
 	wait partnercenter.WaitOptions
 	// missingCredential explains, when set, why client is nil.
 	missingCredential string
+	// claims are the devices the device policy assignments planned so far
+	// give a profile.
+	claims *assignmentClaims
 }
 
 // configuredProviderData is what the provider handed a data source or
@@ -115,7 +118,7 @@ func newProviderData(cfg providerModel, ua string, env environment, wait partner
 	options.Log = logSignIn
 	credential, err := partnercenter.NewCredential(options)
 	if errors.Is(err, partnercenter.ErrNoCredential) {
-		return &providerData{missingCredential: describeSignInError(err)}, diags
+		return &providerData{missingCredential: describeSignInError(err), claims: &assignmentClaims{}}, diags
 	}
 	if err != nil {
 		diags.AddError("Invalid provider configuration", "The Entra ID sign-in could not be set up: "+err.Error())
@@ -137,7 +140,7 @@ func newProviderData(cfg providerModel, ua string, env environment, wait partner
 		diags.AddError("Invalid provider configuration", "The Partner Center client could not be set up: "+err.Error())
 		return nil, diags
 	}
-	return &providerData{client: client, wait: wait}, diags
+	return &providerData{client: client, wait: wait, claims: &assignmentClaims{}}, diags
 }
 
 // credentialOptions resolves every sign-in setting but the client ID and

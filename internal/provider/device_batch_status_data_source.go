@@ -97,9 +97,10 @@ var deviceBatchStatusSchema = sync.OnceValue(func() schema.Schema {
 			"accepted_error_codes":  acceptedErrorCodesAttribute(),
 			"device_status_counts":  deviceStatusCountsAttribute(),
 			"status": schema.StringAttribute{
-				MarkdownDescription: "The batch's status as Partner Center sends it: `queued`, `processing`, `finished`, `finished_with_errors` " +
-					"or `unknown`; values Partner Center adds later are passed through unchanged. `finished` does not say that every " +
-					"device was uploaded: test `failed_device_count`.",
+				MarkdownDescription: "The batch's status: `queued`, `processing`, `finished`, `finished_with_errors` or `unknown`, in " +
+					"this spelling whatever case Partner Center answers in (the .NET SDK writes `FinishedWithErrors`); values Partner " +
+					"Center adds later are passed through unchanged. `finished` does not say that every device was uploaded: test " +
+					"`failed_device_count`; `finished_with_errors` with `failed_device_count` 0 means Partner Center named no failed device.",
 				Computed: true,
 			},
 			"started_time": schema.StringAttribute{
@@ -204,15 +205,17 @@ func (d *deviceBatchStatusDataSource) Read(ctx context.Context, req datasource.R
 // diagnostics.
 func readBatchStatusOperation(customerID, trackingID string, readTimeout time.Duration) operation {
 	return operation{
-		doing:              fmt.Sprintf("Reading batch %s of customer %s", trackingID, customerID),
-		failed:             "Failed to read device batch status",
-		timedOut:           "Timed out reading the device batch status",
-		act:                "read",
-		timeout:            "read",
-		limit:              readTimeout,
-		notFound:           "Device batch not found",
-		notFoundDetail:     fmt.Sprintf("Partner Center has no device batch with tracking ID %s for customer %s", trackingID, customerID),
-		notFoundHint:       "Check both IDs: the tracking ID is the last segment of the Location header returned by the upload.",
+		doing:          fmt.Sprintf("Reading batch %s of customer %s", trackingID, customerID),
+		failed:         "Failed to read device batch status",
+		timedOut:       "Timed out reading the device batch status",
+		act:            "read",
+		timeout:        "read",
+		limit:          readTimeout,
+		notFound:       "Device batch not found",
+		notFoundDetail: fmt.Sprintf("Partner Center has no device batch with tracking ID %s for customer %s", trackingID, customerID),
+		notFoundHint: "Partner Center keeps an upload's status for a limited time: an upload that finished long ago (days) can no " +
+			"longer be read, and its devices are then read with partnercenter_devices. Otherwise check both IDs: the tracking ID is " +
+			"the last segment of the Location header returned by the upload.",
 		invalidRequestHint: "Check customer_id and batch_tracking_id.",
 		wait: waitDescription{
 			summary:     "Timed out waiting for the device batch to finish",

@@ -19,7 +19,8 @@ func failOnDeviceErrorsAttribute() schema.BoolAttribute {
 	return schema.BoolAttribute{
 		MarkdownDescription: "When `true` and devices of the batch failed to upload, the read fails with an error listing them " +
 			"(serial number, or product key when there is none, with error code and description; the first " +
-			strconv.Itoa(maxListedFailedDevices) + ", then a count of the rest). " +
+			strconv.Itoa(maxListedFailedDevices) + ", then a count of the rest), or saying that Partner Center reports the batch " +
+			"`finished_with_errors` without naming a failed device. " +
 			"A batch still queued or processing is checked as far as it got: devices that already failed fail the read, and a warning says " +
 			"the rest is unknown; set `wait_for_completion` to check the final result. Defaults to `false`.",
 		Optional: true,
@@ -83,6 +84,13 @@ func deviceErrorDiagnostics(details *partnercenter.BatchUploadDetails, results d
 		diags.AddWarning("Device batch not finished",
 			fmt.Sprintf("Batch %s of customer %s is %s, so fail_on_device_errors could check only the devices that finished so far. "+
 				"Set wait_for_completion = true to check the final result.", trackingID, customerID, details.Status))
+	}
+	if details.UnnamedFailure() {
+		diags.AddError("Devices failed to upload", fmt.Sprintf("Batch %s of customer %s is %s, but Partner Center names no device that "+
+			"failed: devices_status is empty or lists no failure, so failed_device_count cannot count them. Which devices went in is "+
+			"what the batch holds: read it with partnercenter_devices. Set fail_on_device_errors = false to read the batch without failing.",
+			trackingID, customerID, details.Status))
+		return diags
 	}
 	if results.failed == 0 {
 		return diags

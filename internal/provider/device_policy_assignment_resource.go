@@ -122,7 +122,9 @@ func (r *devicePolicyAssignmentResource) Configure(_ context.Context, req resour
 }
 
 // ModifyPlan implements resource.ResourceWithModifyPlan: devices that lack
-// the profile plan an update that gives it to them.
+// the profile plan an update that gives it to them. An assignment that would
+// give devices another assignment of the run gives a profile is refused
+// (see assignmentClaims).
 func (r *devicePolicyAssignmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		resp.Diagnostics.AddWarning("Devices keep their Autopilot profile",
@@ -137,6 +139,11 @@ func (r *devicePolicyAssignmentResource) ModifyPlan(ctx context.Context, req res
 	}
 	if !plan.CustomerID.IsUnknown() && !plan.BatchID.IsUnknown() && !plan.PolicyID.IsUnknown() {
 		plan.ID = types.StringValue(assignmentID(plan))
+	}
+	if c, known := claimOf(plan); known && r.data != nil {
+		if resp.Diagnostics.Append(r.data.claims.claim(c)...); resp.Diagnostics.HasError() {
+			return
+		}
 	}
 	// After an apply, every covered device has the profile.
 	plan.UnassignedDeviceIDs = stringSet(nil)
@@ -279,10 +286,8 @@ func (r *devicePolicyAssignmentResource) assign(ctx context.Context, m *devicePo
 // have the profile policyID: the devices an update gives it to.
 func lackingProfile(covered []string, held []partnercenter.Device, policyID string) []string {
 	has := make(map[string]bool, len(held))
-	for _, d := range held {
-		if strings.EqualFold(d.OOBEPolicyID, policyID) {
-			has[strings.ToLower(d.ID)] = true
-		}
+	for _, id := range withProfile(held, policyID) {
+		has[strings.ToLower(id)] = true
 	}
 	var targets []string
 	for _, id := range covered {
@@ -291,6 +296,18 @@ func lackingProfile(covered []string, held []partnercenter.Device, policyID stri
 		}
 	}
 	return targets
+}
+
+// withProfile returns the IDs of the devices of held that have the profile
+// policyID.
+func withProfile(held []partnercenter.Device, policyID string) []string {
+	var ids []string
+	for _, d := range held {
+		if strings.EqualFold(d.OOBEPolicyID, policyID) {
+			ids = append(ids, d.ID)
+		}
+	}
+	return ids
 }
 
 // coveredDevices returns the IDs of the devices an assignment covers:
@@ -343,11 +360,17 @@ func assignedDevices(m *devicePolicyAssignmentModel, held []partnercenter.Device
 }
 
 // Read implements resource.Resource: assigned_device_ids and
-// unassigned_device_ids follow what Partner Center says.
+// unassigned_device_ids follow what Partner Center says. After an import,
+// batch_id takes Partner Center's spelling, and device_ids the devices that
+// have the profile when some of the batch's devices lack it, so that a
+// configuration naming them plans no change; when every device, or none,
+// has it, device_ids stays null: the whole batch.
 func (r *devicePolicyAssignmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state devicePolicyAssignmentModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	client, diags := r.data.partnerCenter()
+	resp.Diagnostics.Append(diags...)
+	imported, diags := req.Private.GetKey(ctx, privateImported)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -366,6 +389,15 @@ func (r *devicePolicyAssignmentResource) Read(ctx context.Context, req resource.
 		resp.State.RemoveResource(ctx)
 		return
 	}
+	if imported != nil {
+		state.BatchID = types.StringValue(batch.ID)
+		state.ID = types.StringValue(assignmentID(state))
+		state.DeviceIDs = types.SetNull(types.StringType)
+		if with := withProfile(held, state.PolicyID.ValueString()); len(with) > 0 && len(with) < len(held) {
+			state.DeviceIDs = stringSet(with)
+		}
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
+	}
 	state.AssignedDeviceIDs, state.UnassignedDeviceIDs = assignedDevices(&state, held)
 	if state.LastUpdate.IsNull() || state.LastUpdate.IsUnknown() {
 		state.LastUpdate = types.ObjectNull(lastUpdateAttributeTypes) // imported
@@ -380,8 +412,9 @@ func (r *devicePolicyAssignmentResource) Delete(context.Context, resource.Delete
 }
 
 // ImportState implements resource.ResourceWithImportState with
-// `<customer_id>/<batch_id>/<policy_id>`, covering every device of the
-// batch; the batch's name may hold slashes of its own.
+// `<customer_id>/<batch_id>/<policy_id>`; the batch's name may hold slashes
+// of its own. The devices covered are those that have the profile, or the
+// whole batch (see Read).
 func (r *devicePolicyAssignmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	customerID, rest, _ := strings.Cut(req.ID, "/")
 	slash := strings.LastIndex(rest, "/")
@@ -395,4 +428,5 @@ func (r *devicePolicyAssignmentResource) ImportState(ctx context.Context, req re
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("batch_id"), rest[:slash])...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("policy_id"), rest[slash+1:])...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte("true"))...)
 }
