@@ -34,21 +34,12 @@ type collection[T any] struct {
 	} `json:"links"`
 }
 
-// collectionObject is a collection's JSON object, decoded without
-// collection's UnmarshalJSON.
-type collectionObject[T any] collection[T]
-
-// UnmarshalJSON implements json.Unmarshaler: an array is the items of the
-// only page.
-func (p *collection[T]) UnmarshalJSON(data []byte) error {
-	if len(data) > 0 && data[0] == '[' {
-		*p = collection[T]{}
-		return json.Unmarshal(data, &p.Items)
-	}
-	return json.Unmarshal(data, (*collectionObject[T])(p))
+// unmarshalArray implements arrayAnswer: an array is the items of the only
+// page.
+func (p *collection[T]) unmarshalArray(data []byte) error {
+	*p = collection[T]{}
+	return json.Unmarshal(data, &p.Items)
 }
-
-func (*collection[T]) acceptsArray() {}
 
 // nextToken is the token of the next page: the body's continuationToken, or
 // the MS-ContinuationToken of its next link, which the docs also describe;

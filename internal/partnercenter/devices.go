@@ -138,36 +138,31 @@ var ErrHardwareHashNotBase64 = errors.New("the hardware hash is not base64")
 var ErrHardwareHashWhiteSpace = errors.New("the hardware hash holds white space or a line break")
 
 // CheckHardwareHash says why hash is not a hardware hash as Partner Center
-// takes it: standard base64 with padding, nothing else.
+// takes it: standard base64 with padding, nothing else. It does not decode:
+// a plan checks thousands of 4 KB hashes.
 func CheckHardwareHash(hash string) error {
 	if strings.ContainsFunc(hash, unicode.IsSpace) {
 		return ErrHardwareHashWhiteSpace
 	}
-	if !isBase64(hash) {
+	padding := len(hash) - len(strings.TrimRight(hash, "="))
+	if len(hash)%4 != 0 || padding > 2 {
 		return ErrHardwareHashNotBase64
+	}
+	for i := range len(hash) - padding {
+		if !base64Alphabet[hash[i]] {
+			return ErrHardwareHashNotBase64
+		}
 	}
 	return nil
 }
 
-// isBase64 reports whether s, which holds no white space, is standard
-// base64 with padding, as base64.StdEncoding decodes it, without decoding:
-// a refresh checks thousands of 4 KB hashes.
-func isBase64(s string) bool {
-	if len(s)%4 != 0 {
-		return false
+// base64Alphabet marks the bytes of standard base64, padding aside.
+var base64Alphabet = func() (in [256]bool) {
+	for _, c := range []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/") {
+		in[c] = true
 	}
-	padding := len(s) - len(strings.TrimRight(s, "="))
-	if padding > 2 {
-		return false
-	}
-	for i := 0; i < len(s)-padding; i++ {
-		c := s[i]
-		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '/') {
-			return false
-		}
-	}
-	return true
-}
+	return in
+}()
 
 // Keys returns the keys d can be identified by, strongest first: the first
 // is its identification; the others let a device be found in a list whose
@@ -185,8 +180,7 @@ func (d Device) Keys() ([]DeviceKey, error) {
 		keys = append(keys, DeviceKey{keyProductKey, d.ProductKey})
 	}
 	if d.SerialNumber != "" && d.OEMManufacturerName != "" && d.ModelName != "" {
-		// The three are case-sensitive; a NUL separates them unambiguously.
-		keys = append(keys, DeviceKey{keySerialTuple, d.SerialNumber + "\x00" + d.OEMManufacturerName + "\x00" + d.ModelName})
+		keys = append(keys, DeviceKey{keySerialTuple, serialTuple(d)})
 	}
 	if len(keys) == 0 {
 		return nil, ErrNoIdentification
@@ -203,14 +197,30 @@ func (d Device) Key() (DeviceKey, error) {
 	return keys[0], nil
 }
 
-// matchKeys are the keys d is found by in a list: Keys, whatever their
-// error, then its serial number alone.
+// matchKeys are the keys d is found by in a list: those of Keys, the hash
+// unchecked (an index of thousands of devices need not read every hash),
+// then its serial number alone.
 func (d Device) matchKeys() []DeviceKey {
-	keys, _ := d.Keys()
+	keys := make([]DeviceKey, 0, 4)
+	if d.HardwareHash != "" {
+		keys = append(keys, DeviceKey{keyHardwareHash, d.HardwareHash})
+	}
+	if d.ProductKey != "" {
+		keys = append(keys, DeviceKey{keyProductKey, d.ProductKey})
+	}
+	if d.SerialNumber != "" && d.OEMManufacturerName != "" && d.ModelName != "" {
+		keys = append(keys, DeviceKey{keySerialTuple, serialTuple(d)})
+	}
 	if d.SerialNumber != "" {
 		keys = append(keys, DeviceKey{keySerialNumber, d.SerialNumber})
 	}
 	return keys
+}
+
+// serialTuple is the serial number, manufacturer and model of d as one key
+// value. The three are case-sensitive; a NUL separates them unambiguously.
+func serialTuple(d Device) string {
+	return d.SerialNumber + "\x00" + d.OEMManufacturerName + "\x00" + d.ModelName
 }
 
 // Match reports whether a and b are the same device of one batch: they

@@ -86,8 +86,11 @@ func isEmpty(body []byte) bool {
 // arrayAnswer is implemented by the answers that may be a bare JSON array
 // as well as an object: the lists, which Partner Center's REST reference
 // says answer an array, and its samples and SDKs a collection object.
+// unmarshalArray decodes the array; an object is decoded as any answer is.
+// It is not UnmarshalJSON, which would have encoding/json scan every page
+// of thousands of devices once more before calling it.
 type arrayAnswer interface {
-	acceptsArray()
+	unmarshalArray(data []byte) error
 }
 
 // decodeJSON decodes the JSON object of an answer into out, or says in
@@ -109,7 +112,11 @@ func decodeJSON(contentType string, body []byte, what string, out any) string {
 		return fmt.Sprintf("%s lists more than %d items (devices, or other array elements), more than any Partner Center answer holds; "+
 			"it is refused rather than read", what, MaxItems)
 	}
-	if err := json.Unmarshal(trimmed, out); err != nil {
+	unmarshal := json.Unmarshal
+	if trimmed[0] == '[' {
+		unmarshal = func(data []byte, _ any) error { return out.(arrayAnswer).unmarshalArray(data) }
+	}
+	if err := unmarshal(trimmed, out); err != nil {
 		var syntax *json.SyntaxError
 		if errors.As(err, &syntax) && syntax.Offset >= int64(len(trimmed)) || errors.Is(err, io.ErrUnexpectedEOF) {
 			return fmt.Sprintf("%s is truncated after %d bytes", what, len(body))

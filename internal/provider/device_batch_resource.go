@@ -79,25 +79,11 @@ type deviceBatchModel struct {
 	FailOnDeviceErrors types.Bool        `tfsdk:"fail_on_device_errors"`
 	AcceptedErrorCodes types.Set         `tfsdk:"accepted_error_codes"`
 	Timeouts           timeouts.Value    `tfsdk:"timeouts"`
-	UploadedDevices    types.List        `tfsdk:"uploaded_devices"`
 	DeviceCount        types.Int64       `tfsdk:"device_count"`
 	CreatedBy          types.String      `tfsdk:"created_by"`
 	CreationDate       timetypes.RFC3339 `tfsdk:"creation_date"`
 	LastUpload         types.Object      `tfsdk:"last_upload"`
 }
-
-// uploadedDeviceAttributeTypes is the element type of uploaded_devices.
-var uploadedDeviceAttributeTypes = map[string]attr.Type{
-	"id":                    types.StringType,
-	"serial_number":         types.StringType,
-	"product_key":           types.StringType,
-	"oem_manufacturer_name": types.StringType,
-	"model_name":            types.StringType,
-	"uploaded_date":         timetypes.RFC3339Type{},
-	"oobe_policy_id":        types.StringType,
-}
-
-var uploadedDeviceType = types.ObjectType{AttrTypes: uploadedDeviceAttributeTypes}
 
 // lastUploadAttributeTypes is the type of last_upload: a batch job's result
 // and accepted_device_count.
@@ -124,14 +110,12 @@ var deviceBatchSchema = sync.OnceValue(func() schema.Schema {
 	deviceArgument := func(description string) schema.StringAttribute {
 		return schema.StringAttribute{MarkdownDescription: description, Optional: true}
 	}
-	uploaded := func(description string) schema.StringAttribute {
-		return schema.StringAttribute{MarkdownDescription: description + " Null when Partner Center sends none.", Computed: true}
-	}
 	return schema.Schema{
 		MarkdownDescription: "A batch of Windows Autopilot devices of a customer, owned by Terraform: creating it uploads the devices, " +
 			"waits for Partner Center to process them and records each device's result; afterwards the batch holds exactly the " +
 			"configured devices. Partner Center has no way to delete a batch: destroying the resource deletes its devices and " +
-			"leaves the empty batch behind. Creating a batch needs an app+user sign-in (`refresh_token`).",
+			"leaves the empty batch behind. Creating a batch needs an app+user sign-in (`refresh_token`). The details Partner Center " +
+			"holds of each device, such as its profile and upload date, are read with the `partnercenter_devices` data source.",
 		Version: deviceBatchSchemaVersion,
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
@@ -214,23 +198,6 @@ var deviceBatchSchema = sync.OnceValue(func() schema.Schema {
 				Optional:    true,
 				Validators:  []validator.Set{acceptedErrorCodesValidator},
 			},
-			"uploaded_devices": schema.ListNestedAttribute{
-				MarkdownDescription: "The devices Partner Center holds in the batch, read from its device list. Never the hardware hash.",
-				Computed:            true,
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":                    uploaded("Partner Center's ID of the device (not always a GUID)."),
-					"serial_number":         uploaded("The device's serial number."),
-					"product_key":           uploaded("The device's Windows product key."),
-					"oem_manufacturer_name": uploaded("The device's manufacturer."),
-					"model_name":            uploaded("The device's model."),
-					"uploaded_date": schema.StringAttribute{
-						MarkdownDescription: "When the device was uploaded, RFC 3339 in UTC. Null when Partner Center sends none.",
-						CustomType:          timetypes.RFC3339Type{},
-						Computed:            true,
-					},
-					"oobe_policy_id": uploaded("The ID of the device's Autopilot profile (its `o_o_b_e` policy)."),
-				}},
-			},
 			"device_count": schema.Int64Attribute{
 				MarkdownDescription: "How many devices Partner Center counts in the batch.",
 				Computed:            true,
@@ -312,7 +279,7 @@ func (r *deviceBatchResource) ModifyPlan(ctx context.Context, req resource.Modif
 	switch {
 	case changes.sameKeys:
 		plan.Devices, plan.DeviceIDs = state.Devices, state.DeviceIDs
-		plan.UploadedDevices, plan.DeviceCount, plan.LastUpload = state.UploadedDevices, state.DeviceCount, state.LastUpload
+		plan.DeviceCount, plan.LastUpload = state.DeviceCount, state.LastUpload
 	case len(changes.upload) == 0:
 		// Devices that move to other keys keep their IDs; nothing is
 		// uploaded.
@@ -321,7 +288,7 @@ func (r *deviceBatchResource) ModifyPlan(ctx context.Context, req resource.Modif
 			plan.DeviceIDs = deviceIDsMap(changes.ids)
 		}
 		if len(changes.remove) == 0 {
-			plan.UploadedDevices, plan.DeviceCount = state.UploadedDevices, state.DeviceCount
+			plan.DeviceCount = state.DeviceCount
 		}
 	}
 	if plan.LastUpload.Equal(state.LastUpload) && !plan.AcceptedErrorCodes.IsUnknown() && !plan.AcceptedErrorCodes.Equal(state.AcceptedErrorCodes) {
@@ -376,7 +343,7 @@ func (r *deviceBatchResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	plan.LastUpload = outcome.lastUpload
 	plan.DeviceIDs = deviceIDsMap(linked)
-	setBatchComputed(&plan, outcome.batch, outcome.held)
+	setBatchComputed(&plan, outcome.batch)
 	plan.ID = types.StringValue(customerID + "/" + plan.BatchID.ValueString())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -425,21 +392,9 @@ func readBatchAndDevices(ctx context.Context, client *partnercenter.Client, cust
 	return batch, held, err
 }
 
-// setBatchComputed sets m's attributes read from Partner Center.
-func setBatchComputed(m *deviceBatchModel, batch *partnercenter.DeviceBatch, held []partnercenter.Device) {
-	uploaded := make([]attr.Value, len(held))
-	for i, d := range held {
-		uploaded[i] = types.ObjectValueMust(uploadedDeviceAttributeTypes, map[string]attr.Value{
-			"id":                    nullableString(d.ID),
-			"serial_number":         nullableString(d.SerialNumber),
-			"product_key":           nullableString(d.ProductKey),
-			"oem_manufacturer_name": nullableString(d.OEMManufacturerName),
-			"model_name":            nullableString(d.ModelName),
-			"uploaded_date":         nullableTime(d.UploadedDate),
-			"oobe_policy_id":        nullableString(d.OOBEPolicyID),
-		})
-	}
-	m.UploadedDevices = types.ListValueMust(uploadedDeviceType, uploaded)
+// setBatchComputed sets m's attributes read from Partner Center of the
+// batch.
+func setBatchComputed(m *deviceBatchModel, batch *partnercenter.DeviceBatch) {
 	m.DeviceCount = types.Int64Value(int64(batch.DevicesCount))
 	m.CreatedBy = nullableString(batch.CreatedBy)
 	m.CreationDate = nullableTime(batch.CreationDate)
@@ -488,7 +443,7 @@ func (r *deviceBatchResource) Read(ctx context.Context, req resource.ReadRequest
 	prior, _ := devicesOf(state.Devices)
 	entries, linked := reconcile(prior, deviceIDsOf(state.DeviceIDs), held)
 	state.Devices, state.DeviceIDs = devicesMap(entries), deviceIDsMap(linked)
-	setBatchComputed(&state, batch, held)
+	setBatchComputed(&state, batch)
 	state.ID = types.StringValue(customerID + "/" + state.BatchID.ValueString())
 	if state.LastUpload.IsNull() || state.LastUpload.IsUnknown() {
 		state.LastUpload = types.ObjectNull(lastUploadAttributeTypes)
@@ -599,7 +554,7 @@ func (r *deviceBatchResource) Update(ctx context.Context, req resource.UpdateReq
 		plan.Devices = devicesMap(kept)
 	}
 	plan.DeviceIDs = deviceIDsMap(linked)
-	setBatchComputed(&plan, outcome.batch, outcome.held)
+	setBatchComputed(&plan, outcome.batch)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 

@@ -1,19 +1,24 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/emulator"
+	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
 )
 
 // keyedDevice is an entry of devices in a test's configuration.
@@ -225,6 +230,361 @@ func testDeviceBatchLifecycle(t *testing.T, answers emulator.Answers) {
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{expectBatch("batch_id", knownvalue.StringExact(batch))},
 				Check:             resource.ComposeTestCheckFunc(expectHeldNames(em, batch, "SN-1", "PK-3", "T-4", "SN-5"), calls.expect(0, 0)),
+			},
+		},
+	})
+}
+
+// TestAccDeviceBatch_autopilotCSVUnderDefaultAnswers uploads the devices of
+// a file as Get-WindowsAutopilotInfo writes it (serial number and hash, no
+// manufacturer or model) under Partner Center's answers as Microsoft's
+// samples show them: a device list without hashes, with a manufacturer and
+// model decoded from them. Applied again, it sends nothing; imported, it
+// plans no change.
+func TestAccDeviceBatch_autopilotCSVUnderDefaultAnswers(t *testing.T) {
+	em := newUploadEmulator(t)
+	csv := writeFile(t, "devices.csv", []byte("Device Serial Number,Windows Product ID,Hardware Hash\r\n"+
+		"CSP0001,,"+hardwareHash("CSP0001")+"\r\nCSP0002,,"+hardwareHash("CSP0002")+"\r\n"))
+	provider := em.userProviderConfig()
+	config := provider + fmt.Sprintf(`
+resource "partnercenter_device_batch" "test" {
+  customer_id = %q
+  batch_id    = "From CSV"
+  devices     = provider::partnercenter::autopilot_devices(file(%q))
+}
+`, emulator.SeedCustomerID, csv)
+	calls := &callCounter{em: em}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{
+			{Config: config, Check: resource.ComposeTestCheckFunc(expectHeldNames(em, "From CSV", "CSP0001", "CSP0002"), calls.expect(1, 0))},
+			{Config: config, Check: calls.expect(0, 0)},
+			forgetStep(provider, batchAddress),
+			{
+				Config: config, ResourceName: batchAddress, ImportState: true, ImportStatePersist: true,
+				ImportStateId: emulator.SeedCustomerID + "/From CSV",
+			},
+			{
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            calls.expect(0, 0),
+			},
+		},
+	})
+}
+
+// TestAccDeviceBatch_importUnderAnotherCase imports a batch by a name that
+// differs from Partner Center's only in case: the state takes Partner
+// Center's spelling, so that a configuration with it plans no change, and a
+// configuration in yet another case updates batch_id in place, sending
+// nothing, rather than replacing the batch.
+func TestAccDeviceBatch_importUnderAnotherCase(t *testing.T) {
+	em := newUploadEmulator(t)
+	if _, err := em.AddDevices(emulator.SeedCustomerID, "Contoso sales laptops", emulatorDevice("SN-1"), emulatorDevice("SN-2")); err != nil {
+		t.Fatal(err)
+	}
+	provider := em.userProviderConfig()
+	calls := &callCounter{em: em}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{
+			{
+				Config:             provider + batchConfig("Contoso sales laptops", []string{"SN-1", "SN-2"}, ""),
+				ResourceName:       batchAddress,
+				ImportState:        true,
+				ImportStateId:      emulator.SeedCustomerID + "/contoso SALES laptops",
+				ImportStatePersist: true,
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if len(states) != 1 || states[0].Attributes["batch_id"] != "Contoso sales laptops" {
+						return fmt.Errorf("imported %v, want batch_id as Partner Center spells it", states)
+					}
+					return nil
+				},
+			},
+			{
+				Config:           provider + batchConfig("Contoso sales laptops", []string{"SN-1", "SN-2"}, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            calls.expect(0, 0),
+			},
+			{
+				Config: provider + batchConfig("CONTOSO SALES LAPTOPS", []string{"SN-1", "SN-2"}, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(batchAddress, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{expectBatch("batch_id", knownvalue.StringExact("CONTOSO SALES LAPTOPS"))},
+				Check:             resource.ComposeTestCheckFunc(expectHeldNames(em, "Contoso sales laptops", "SN-1", "SN-2"), calls.expect(0, 0)),
+			},
+		},
+	})
+}
+
+// TestAccDeviceBatch_refusesAnEmptyBatch: create does not take over a batch
+// of the same name that holds no device, as a destroy leaves one, nor one
+// whose upload by another client is still queued: the error shows the
+// import block to use, and nothing is sent.
+func TestAccDeviceBatch_refusesAnEmptyBatch(t *testing.T) {
+	em := newUploadEmulator(t)
+	ids, err := em.AddDevices(emulator.SeedCustomerID, "Left empty", emulatorDevice("SN-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := em.DeleteDevice(emulator.SeedCustomerID, "Left empty", ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	// Another client's upload, queued for an hour: the batch exists and
+	// lists no device yet.
+	em.SetJobTiming(time.Hour, 0)
+	client := testClient(t, em)
+	if _, err := client.UploadDevices(t.Context(), emulator.SeedCustomerID, "Queued", []partnercenter.Device{{HardwareHash: hardwareHash("SN-2"), SerialNumber: "SN-2"}}, true); err != nil {
+		t.Fatal(err)
+	}
+	calls := &callCounter{em: em}
+	calls.mark()
+	// The group ends when its parallel applies have, before the check below.
+	t.Run("creates", func(t *testing.T) {
+		for _, batch := range []string{"Left empty", "Queued"} {
+			t.Run(batch, func(t *testing.T) {
+				resource.ParallelTest(t, resource.TestCase{
+					ProtoV6ProviderFactories: providerFactories(nil),
+					Steps: []resource.TestStep{{
+						Config: em.userProviderConfig() + batchConfig(batch, []string{"SN-1", "SN-2"}, ""),
+						ExpectError: errorPattern(`Device batch already exists.*Partner Center already has batch "` + batch + `" for customer ` +
+							emulator.SeedCustomerID + `, and it holds no devices: it may be left behind empty by a destroy.*or another client's ` +
+							`upload to it may still be queued.*Nothing was changed.*import \{ to = partnercenter_device_batch.<name> id = "` +
+							emulator.SeedCustomerID + "/" + batch + `" \}`),
+					}},
+				})
+			})
+		}
+	})
+	if err := calls.expect(0, 0)(nil); err != nil {
+		t.Error(err)
+	}
+}
+
+// testClient is a client of em signed in as a user, as a client other than
+// the provider's.
+func testClient(t *testing.T, em *testEmulator) *partnercenter.Client {
+	t.Helper()
+	credential, err := partnercenter.NewCredential(partnercenter.CredentialOptions{AccessToken: em.NewUserAccessToken(emulator.DefaultTenantID, time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, err := partnercenter.NewClient(partnercenter.Options{BaseURL: em.PlainURL, Credential: credential})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return client
+}
+
+// devicesChange is a plan check that the batch's plan changes devices by
+// key: the keys of removed go, those of added come, and every other entry
+// is the same before and after, so that a reviewer sees which devices are
+// deleted and uploaded.
+type devicesChange struct {
+	removed, added []string
+}
+
+// CheckPlan implements plancheck.PlanCheck.
+func (c devicesChange) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	for _, rc := range req.Plan.ResourceChanges {
+		if rc.Address != batchAddress {
+			continue
+		}
+		devicesOf := func(v any) map[string]any {
+			object, _ := v.(map[string]any)
+			devices, _ := object["devices"].(map[string]any)
+			return devices
+		}
+		before, after := devicesOf(rc.Change.Before), devicesOf(rc.Change.After)
+		var removed, added, changed []string
+		for key, entry := range before {
+			if other, ok := after[key]; !ok {
+				removed = append(removed, key)
+			} else if !reflect.DeepEqual(entry, other) {
+				changed = append(changed, key)
+			}
+		}
+		for key := range after {
+			if _, ok := before[key]; !ok {
+				added = append(added, key)
+			}
+		}
+		slices.Sort(removed)
+		slices.Sort(added)
+		if !slices.Equal(removed, c.removed) || !slices.Equal(added, c.added) || len(changed) > 0 {
+			resp.Error = fmt.Errorf("the plan removes %v, adds %v and changes %v; want %v removed and %v added, nothing changed",
+				removed, added, changed, c.removed, c.added)
+		}
+		return
+	}
+	resp.Error = fmt.Errorf("the plan has no change of %s", batchAddress)
+}
+
+// TestAccDeviceBatch_planNamesDevicesByKey removes one device and adds
+// another: the plan shows - "CSP0002" and + "CSP0004", the other devices
+// untouched, and the apply deletes and uploads exactly those.
+func TestAccDeviceBatch_planNamesDevicesByKey(t *testing.T) {
+	em := newUploadEmulator(t)
+	provider := em.userProviderConfig()
+	calls := &callCounter{em: em}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{
+			{Config: provider + batchConfig("Keys", []string{"CSP0001", "CSP0002", "CSP0003"}, ""), Check: calls.expect(1, 0)},
+			{
+				Config: provider + batchConfig("Keys", []string{"CSP0001", "CSP0003", "CSP0004"}, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					devicesChange{removed: []string{"CSP0002"}, added: []string{"CSP0004"}},
+				}},
+				Check: resource.ComposeTestCheckFunc(expectHeldNames(em, "Keys", "CSP0001", "CSP0003", "CSP0004"), calls.expect(1, 1)),
+			},
+		},
+	})
+}
+
+// TestAccDeviceBatch_sameDeviceCallsNothing changes entries without changing
+// devices: a hash taken again from the same device (the same serial
+// number), a device under another key, a model added to an entry. Partner
+// Center is sent nothing; an apply never deletes a device and uploads one
+// with the same serial number.
+func TestAccDeviceBatch_sameDeviceCallsNothing(t *testing.T) {
+	em := newUploadEmulator(t)
+	provider := em.userProviderConfig()
+	calls := &callCounter{em: em}
+	retaken := csvDevice("SN-1")
+	retaken.hash = hardwareHash("SN-1, taken again")
+	relabelled := csvDevice("SN-2")
+	relabelled.key = "kiosk"
+	modelled := csvDevice("SN-3")
+	modelled.model = "Laptop 7"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{
+			{
+				Config: provider + keyedBatchConfig("Same", []keyedDevice{csvDevice("SN-1"), csvDevice("SN-2"), csvDevice("SN-3")}, ""),
+				Check:  calls.expect(1, 0),
+			},
+			{
+				Config: provider + keyedBatchConfig("Same", []keyedDevice{retaken, relabelled, modelled}, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(batchAddress, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(batchAddress, tfjsonpath.New("device_ids"), knownvalue.MapSizeExact(3)),
+				}},
+				Check: resource.ComposeTestCheckFunc(expectHeldNames(em, "Same", "SN-1", "SN-2", "SN-3"), calls.expect(0, 0)),
+			},
+		},
+	})
+}
+
+// TestAccDeviceBatch_finishedWithErrorsWithoutResults: Partner Center
+// reports an upload finished_with_errors with no devicesStatus. The apply
+// fails saying so and naming the device the batch lacks afterwards; with
+// fail_on_device_errors = false it warns and records the failure in
+// last_upload, and the status data source, asked to fail on device errors,
+// fails for that upload too.
+func TestAccDeviceBatch_finishedWithErrorsWithoutResults(t *testing.T) {
+	em := newUploadEmulator(t)
+	em.SetAnswers(emulator.Answers{FailedJobsWithoutResults: true})
+	if _, err := em.AddDevices(otherCustomerID, "Fabrikam", emulatorDevice("SN-808")); err != nil {
+		t.Fatal(err)
+	}
+	provider := em.userProviderConfig()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{
+			{
+				Config: provider + batchConfig("Unnamed", []string{"SN-1", "SN-808"}, ""),
+				ExpectError: errorPattern(`Devices failed to upload.*Partner Center reports the upload of 2 device\(s\) to batch "Unnamed" ` +
+					`of customer ` + emulator.SeedCustomerID + ` finished_with_errors \(batch tracking ID [0-9a-f-]{36}\), but names no device ` +
+					`that failed.*1 of them are not in the batch:\s+- devices\["SN-808"\]`),
+				Check: expectHeldNames(em, "Unnamed", "SN-1"),
+			},
+			{
+				Config: provider + batchConfig("Unnamed", []string{"SN-1", "SN-808"}, "fail_on_device_errors = false"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectBatch("last_upload", knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"status": knownvalue.StringExact("finished_with_errors"), "failed_device_count": knownvalue.Int64Exact(1),
+					})),
+					expectBatch("device_ids", knownvalue.MapSizeExact(1)),
+				},
+				ExpectNonEmptyPlan: true, // SN-808 is offered again
+			},
+			{
+				Config: provider + batchConfig("Unnamed", []string{"SN-1", "SN-808"}, "fail_on_device_errors = false") + `
+data "partnercenter_device_batch_status" "upload" {
+  location              = partnercenter_device_batch.test.last_upload.location
+  fail_on_device_errors = true
+}
+`,
+				ExpectError: errorPattern(`Devices failed to upload.*finished_with_errors, but Partner Center names no device that failed`),
+			},
+		},
+	})
+}
+
+// TestAccDeviceBatch_largeUploadInParts uploads 1,001 devices to a Partner
+// Center that takes at most partnercenter.MaxDevicesPerRequest devices a
+// request: the batch is created with the first part and the others added,
+// each part its own batch job, all waited for and summed up in last_upload.
+func TestAccDeviceBatch_largeUploadInParts(t *testing.T) {
+	em := newUploadEmulator(t)
+	em.SetAnswers(emulator.Answers{MaxDevicesPerUpload: partnercenter.MaxDevicesPerRequest})
+	serials := make([]string, 2*partnercenter.MaxDevicesPerRequest+1)
+	for i := range serials {
+		serials[i] = fmt.Sprintf("SN-%04d", i)
+	}
+	calls := &callCounter{em: em}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{{
+			Config: em.userProviderConfig() + batchConfig("Large", serials, ""),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectBatch("device_ids", knownvalue.MapSizeExact(len(serials))),
+				expectBatch("last_upload", knownvalue.ObjectPartial(map[string]knownvalue.Check{
+					"status":              knownvalue.StringExact("finished"),
+					"failed_device_count": knownvalue.Int64Exact(0),
+					"devices_status":      knownvalue.ListSizeExact(len(serials)),
+					"locations":           knownvalue.ListSizeExact(3),
+				})),
+			},
+			Check: resource.ComposeTestCheckFunc(calls.expect(3, 0), func(*terraform.State) error {
+				if n := len(em.Devices(emulator.SeedCustomerID, "Large")); n != len(serials) {
+					return fmt.Errorf("the batch holds %d devices, want %d", n, len(serials))
+				}
+				return nil
+			}),
+		}},
+	})
+}
+
+// TestAccDeviceBatchStatus_expiredUpload reads the status of an upload long
+// after it finished, from a Partner Center whose statuses expire: the
+// batch's refresh does not fail for it, and the status data source says
+// plainly that the upload may be too old to read.
+func TestAccDeviceBatchStatus_expiredUpload(t *testing.T) {
+	em := newUploadEmulator(t)
+	clock := emulator.NewManualClock(time.Now())
+	em.SetClock(clock)
+	em.SetAnswers(emulator.Answers{StatusExpiry: time.Hour})
+	config := em.userProviderConfig() + batchConfig("Old", []string{"SN-1"}, "")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() { clock.Advance(48 * time.Hour) },
+				Config:    config,
+				PlanOnly:  true,
+			},
+			{
+				Config: config + `
+data "partnercenter_device_batch_status" "upload" {
+  location = partnercenter_device_batch.test.last_upload.location
+}
+`,
+				ExpectError: errorPattern(`Device batch not found.*HTTP status: 404 Not Found.*Partner Center keeps an upload's status for a ` +
+					`limited time: an upload that finished long ago \(days\) can no longer be read`),
 			},
 		},
 	})

@@ -95,13 +95,14 @@ func expectBatch(attribute string, value knownvalue.Check) statecheck.StateCheck
 	return statecheck.ExpectKnownValue(batchAddress, tfjsonpath.New(attribute), value)
 }
 
-// uploadedSerials checks uploaded_devices lists the devices of serials.
+// uploadedSerials checks that device_ids holds the devices of serials,
+// keyed by serial number, each with an ID: the devices the batch holds.
 func uploadedSerials(serials ...string) statecheck.StateCheck {
-	checks := make([]knownvalue.Check, len(serials))
-	for i, s := range serials {
-		checks[i] = knownvalue.ObjectPartial(map[string]knownvalue.Check{"serial_number": knownvalue.StringExact(s)})
+	checks := make(map[string]knownvalue.Check, len(serials))
+	for _, s := range serials {
+		checks[s] = knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}(-\d{4}){5}-\d\d$`))
 	}
-	return expectBatch("uploaded_devices", knownvalue.SetExact(checks))
+	return expectBatch("device_ids", knownvalue.MapExact(checks))
 }
 
 // requestsTo counts the Partner Center requests of method whose path ends
@@ -432,7 +433,6 @@ func TestAccDeviceBatch_threePages(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: em.userProviderConfig() + batchConfig("Large", serials, ""),
 			ConfigStateChecks: []statecheck.StateCheck{
-				expectBatch("uploaded_devices", knownvalue.ListSizeExact(250)),
 				expectBatch("devices", knownvalue.MapSizeExact(250)),
 				expectBatch("device_ids", knownvalue.MapSizeExact(250)),
 				expectBatch("device_count", knownvalue.Int64Exact(250)),

@@ -49,7 +49,8 @@ func (d deviceV0) device() partnercenter.Device {
 }
 
 // upgradeDeviceBatchV0 rewrites a version 0 state's JSON: the devices list
-// becomes a map, device_ids is added, and last_upload gains locations.
+// becomes a map, device_ids takes the place of uploaded_devices, and
+// last_upload gains locations.
 // Working on the JSON spares keeping the version 0 schema in the code.
 func upgradeDeviceBatchV0(_ context.Context, req resource.UpgradeStateRequest, resp *resource.UpgradeStateResponse) {
 	if req.RawState == nil || req.RawState.JSON == nil {
@@ -109,6 +110,7 @@ func upgradeDevicesToMap(state []byte) ([]byte, error) {
 	if attributes["device_ids"], err = json.Marshal(ids); err != nil {
 		return nil, err
 	}
+	delete(attributes, "uploaded_devices")
 	if attributes["last_upload"], err = upgradeLastUpload(attributes["last_upload"]); err != nil {
 		return nil, fmt.Errorf("last_upload: %w", err)
 	}

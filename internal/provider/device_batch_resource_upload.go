@@ -25,7 +25,6 @@ type uploadOutcome struct {
 	// an error.
 	failed bool
 	batch  *partnercenter.DeviceBatch
-	held   []partnercenter.Device
 }
 
 // upload uploads devices into the batch, creating it with the first part
@@ -69,7 +68,7 @@ func (r *deviceBatchResource) upload(ctx context.Context, client *partnercenter.
 			fmt.Sprintf("Partner Center has no batch %q for customer %s right after the resource uploaded to it.", ops.batchID, ops.customerID))
 		return nil
 	}
-	outcome := &uploadOutcome{lastUpload: types.ObjectNull(lastUploadAttributeTypes), batch: batch, held: held}
+	outcome := &uploadOutcome{lastUpload: types.ObjectNull(lastUploadAttributeTypes), batch: batch}
 	if len(uploads) == 0 {
 		return outcome
 	}

@@ -95,10 +95,15 @@ var devicePolicyAssignmentSchema = sync.OnceValue(func() schema.Schema {
 				Validators:          []validator.String{guidValidator{}},
 			},
 			"device_ids": schema.SetAttribute{
-				MarkdownDescription: "Partner Center's IDs of the devices of the batch that get the profile, such as " +
-					"`partnercenter_device_batch.x.uploaded_devices[*].id`. When unset, every device of the batch, as read at apply " +
-					"time; devices that join the batch later show as `unassigned_device_ids` and get the profile at the next apply. " +
-					"An ID that is not in the batch fails the apply before anything changes.",
+				MarkdownDescription: "Partner Center's IDs of the devices of the batch that get the profile. For a batch Terraform " +
+					"manages, `values(partnercenter_device_batch.x.device_ids)`, or the IDs of chosen keys, such as " +
+					"`[for key in [\"PF3X0003\"] : partnercenter_device_batch.x.device_ids[key]]`: a plan that uploads devices " +
+					"shows them as known after apply, so the devices the apply uploads get the profile in the same apply. When unset, " +
+					"every device of the batch, as read at apply time: devices that join the batch later show as " +
+					"`unassigned_device_ids` and get the profile at the next apply. An ID that is not in the batch fails the apply " +
+					"before anything changes. A device has one profile: two assignments that would give one device a profile, one " +
+					"of them without `device_ids` or both naming it, fail the plan. After an import, the devices that have the " +
+					"profile when some of the batch's devices lack it, else unset.",
 				ElementType: types.StringType,
 				Optional:    true,
 				Validators:  []validator.Set{setvalidator.SizeAtLeast(1)},

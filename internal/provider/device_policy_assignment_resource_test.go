@@ -245,3 +245,52 @@ func TestAccDevicePolicyAssignment_faultsRetriedOnce(t *testing.T) {
 		}},
 	})
 }
+
+// TestAccDevicePolicyAssignment_conflictsRefused plans two assignments that
+// give the same devices of a batch different profiles, which would take
+// the profile off each other at every apply: one for the whole batch and
+// one for some devices, or two naming the same device. The plan fails
+// naming both; nothing is sent.
+func TestAccDevicePolicyAssignment_conflictsRefused(t *testing.T) {
+	s := newAssignmentSetup(t)
+	second := func(deviceIDs string) string {
+		return fmt.Sprintf(`
+resource "partnercenter_device_policy_assignment" "other" {
+  customer_id = %q
+  batch_id    = "fleet"
+  policy_id   = %q
+%s
+}
+`, emulator.SeedCustomerID, s.otherID, deviceIDs)
+	}
+	for name, tc := range map[string]struct{ first, second, want string }{
+		"the whole batch and some devices": {"", fmt.Sprintf("  device_ids = [%q]", s.deviceIDs[0]),
+			`every device of the batch is claimed by one of them`},
+		"the same device twice": {fmt.Sprintf("  device_ids = [%q, %q]", s.deviceIDs[0], s.deviceIDs[1]),
+			fmt.Sprintf("  device_ids = [%q, %q]", s.deviceIDs[1], s.deviceIDs[2]), `both name devices ` + strings.ToLower(s.deviceIDs[1])},
+	} {
+		t.Run(name, func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: providerFactories(nil),
+				Steps: []resource.TestStep{{
+					Config:   s.config(s.policyID, tc.first) + second(tc.second),
+					PlanOnly: true,
+					ExpectError: errorPattern(`Two assignments give the same devices a profile.*This partnercenter_device_policy_assignment gives ` +
+						`profile [0-9a-f-]{36} to (every device|[0-9] device\(s\)), and another gives profile [0-9a-f-]{36} to ` +
+						`(every device|[0-9] device\(s\)), of batch "fleet" of customer ` + emulator.SeedCustomerID + `: ` + tc.want +
+						`.*each apply would take off the profile the other gave`),
+				}},
+			})
+		})
+	}
+	t.Run("devices apart", func(t *testing.T) {
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: providerFactories(nil),
+			Steps: []resource.TestStep{{
+				Config: s.config(s.policyID, fmt.Sprintf("  device_ids = [%q, %q]", s.deviceIDs[0], s.deviceIDs[1])) +
+					second(fmt.Sprintf("  device_ids = [%q]", s.deviceIDs[2])),
+				Check: s.expectProfiles(s.policyID, s.policyID, s.otherID, ""),
+			}},
+		})
+	})
+}

@@ -35,7 +35,7 @@ func objectValue(typ tftypes.Type, set map[string]tftypes.Value) tftypes.Value {
 }
 
 // dynamicValue encodes v as Terraform sends it to a provider.
-func dynamicValue(b *testing.B, typ tftypes.Type, v tftypes.Value) *tfprotov6.DynamicValue {
+func dynamicValue(b testing.TB, typ tftypes.Type, v tftypes.Value) *tfprotov6.DynamicValue {
 	dv, err := tfprotov6.NewDynamicValue(typ, v)
 	if err != nil {
 		b.Fatal(err)
