@@ -121,12 +121,9 @@ func (e *Emulator) batchesOf(customerID string) []DeviceBatch {
 // a collection or a bare array (see Answers.BareArrayLists).
 func (e *Emulator) listDeviceBatches(c *call) answer {
 	customerID := c.params[0]
-	batches := e.batchesOf(customerID)
-	out := make([]deviceBatchResource, len(batches))
-	for i, b := range batches {
-		out[i] = deviceBatchResource{DeviceBatch: b, DevicesLink: getLink(devicesURI(customerID, b.ID)), Attributes: objectType{"DeviceBatch"}}
-	}
-	return list(e, c, "/customers/"+customerID+"/deviceBatches", out)
+	return list(e, c, "/customers/"+customerID+"/deviceBatches", e.batchesOf(customerID), func(b DeviceBatch) deviceBatchResource {
+		return deviceBatchResource{DeviceBatch: b, DevicesLink: getLink(devicesURI(customerID, b.ID)), Attributes: objectType{"DeviceBatch"}}
+	})
 }
 
 // Batches returns the device batches of customerID in the order they were

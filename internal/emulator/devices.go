@@ -322,12 +322,9 @@ func (e *Emulator) listDevices(c *call) answer {
 	if !ok {
 		return notFound()
 	}
-	devices := e.devices.list(newBatchRef(customerID, batch.id))
-	out := make([]deviceResource, len(devices))
-	for i, d := range devices {
-		out[i] = newDeviceResource(customerID, batch.id, presentDevice(d, c.answers))
-	}
-	return list(e, c, devicesURI(customerID, batch.id), out)
+	return list(e, c, devicesURI(customerID, batch.id), e.devices.list(newBatchRef(customerID, batch.id)), func(d Device) deviceResource {
+		return newDeviceResource(customerID, batch.id, presentDevice(d, c.answers))
+	})
 }
 
 // updateDevice answers PUT

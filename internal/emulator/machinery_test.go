@@ -59,7 +59,7 @@ func newMachineryEmulator(items int) (*Emulator, *counters) {
 		for i := range list {
 			list[i] = "item-" + strconv.Itoa(i)
 		}
-		return page(e, call, "/customers/"+call.params[0]+"/items", list)
+		return page(e, call, "/customers/"+call.params[0]+"/items", list, func(item string) string { return item })
 	})
 	e.routes.addWithBOM(http.MethodGet, "/v1/customers/*/bom", func(*call) answer {
 		return answer{status: http.StatusOK, body: []byte(`{"ok":true}`)}

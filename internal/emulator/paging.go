@@ -82,9 +82,11 @@ func getLink(uri string) link {
 
 // page answers a GET of the collection items, served at selfURI (a path
 // without the base URL and /v1, as Partner Center's links are): the page
-// the request's MS-ContinuationToken asks for, or the first. A token the
-// emulator did not hand out for this collection is refused with 400.
-func page[T any](e *Emulator, c *call, selfURI string, items []T) answer {
+// the request's MS-ContinuationToken asks for, or the first, each of its
+// items as present gives it. Only the page's items are presented, so that
+// reading a collection of thousands page by page is not quadratic. A token
+// the emulator did not hand out for this collection is refused with 400.
+func page[S, T any](e *Emulator, c *call, selfURI string, items []S, present func(S) T) answer {
 	collectionKey := strings.ToLower(strings.Join(c.segments, "/"))
 	e.pages.mu.Lock()
 	size := e.pages.size
@@ -106,12 +108,9 @@ func page[T any](e *Emulator, c *call, selfURI string, items []T) answer {
 	}
 	body := collection[T]{
 		TotalCount: total,
-		Items:      items[offset:end],
+		Items:      presentAll(items[offset:end], present),
 		Links:      collectionLinks{Self: getLink(selfURI)},
 		Attributes: objectType{"Collection"},
-	}
-	if body.Items == nil {
-		body.Items = []T{}
 	}
 	if end < len(items) {
 		token := rand.Text()
@@ -126,11 +125,20 @@ func page[T any](e *Emulator, c *call, selfURI string, items []T) answer {
 
 // list answers a GET of the batch list or a device list, items served at
 // selfURI: a page of the collection as page answers it or, under
-// Answers.BareArrayLists, every item in a bare JSON array, unpaged; items
-// is not nil, so that no item is [], not null.
-func list[T any](e *Emulator, c *call, selfURI string, items []T) answer {
+// Answers.BareArrayLists, every item in a bare JSON array, unpaged.
+func list[S, T any](e *Emulator, c *call, selfURI string, items []S, present func(S) T) answer {
 	if !c.answers.BareArrayLists {
-		return page(e, c, selfURI, items)
+		return page(e, c, selfURI, items, present)
 	}
-	return answer{status: http.StatusOK, body: mustMarshal(items)}
+	return answer{status: http.StatusOK, body: mustMarshal(presentAll(items, present))}
+}
+
+// presentAll is each of items as present gives it, never nil, so that no
+// item is [], not null.
+func presentAll[S, T any](items []S, present func(S) T) []T {
+	out := make([]T, len(items))
+	for i, item := range items {
+		out[i] = present(item)
+	}
+	return out
 }

@@ -205,12 +205,9 @@ func (b policyBody) check() string {
 // listPolicies answers GET /v1/customers/{cid}/policies (operation 9).
 func (e *Emulator) listPolicies(c *call) answer {
 	customerID := c.params[0]
-	policies := e.policiesOf(customerID)
-	out := make([]policyResource, len(policies))
-	for i, p := range policies {
-		out[i] = e.policies.resource(p, c.answers)
-	}
-	return page(e, c, "/customers/"+customerID+"/policies", out)
+	return page(e, c, "/customers/"+customerID+"/policies", e.policiesOf(customerID), func(p ConfigurationPolicy) policyResource {
+		return e.policies.resource(p, c.answers)
+	})
 }
 
 // getPolicy answers GET /v1/customers/{cid}/policies/{pid} (operation 10).
