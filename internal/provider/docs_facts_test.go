@@ -83,6 +83,10 @@ func TestDocsStateTheConstants(t *testing.T) {
 		{fmt.Sprintf("a body over %d MiB", partnercenter.MaxResponseBytes>>20), []string{reliability}},
 		{fmt.Sprintf("over %d MiB", partnercenter.MaxResponseBytes>>20), []string{changelog}},
 		{fmt.Sprintf("the first %d, then", maxListedFailedDevices), []string{status, changelog}},
+		// Uploads and policy updates in parts.
+		{fmt.Sprintf("One request carries at most %d devices: more go in parts", partnercenter.MaxDevicesPerRequest), []string{batch}},
+		{fmt.Sprintf("(%d devices a request at most, more in parts)", partnercenter.MaxDevicesPerRequest), []string{assignment}},
+		{fmt.Sprintf("an upload of more than %d devices goes in parts", partnercenter.MaxDevicesPerRequest), []string{changelog}},
 	}
 	for _, fact := range facts {
 		for _, file := range fact.files {
