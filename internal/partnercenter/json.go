@@ -99,7 +99,7 @@ type arrayAnswer interface {
 // is an arrayAnswer takes a JSON array too.
 func decodeJSON(contentType string, body []byte, what string, out any) string {
 	trimmed := bytes.TrimSpace(bytes.TrimPrefix(body, utf8BOM))
-	_, arrayOK := out.(arrayAnswer)
+	array, arrayOK := out.(arrayAnswer)
 	switch {
 	case len(trimmed) == 0:
 		return what + " has an empty body"
@@ -114,7 +114,7 @@ func decodeJSON(contentType string, body []byte, what string, out any) string {
 	}
 	unmarshal := json.Unmarshal
 	if trimmed[0] == '[' {
-		unmarshal = func(data []byte, _ any) error { return out.(arrayAnswer).unmarshalArray(data) }
+		unmarshal = func(data []byte, _ any) error { return array.unmarshalArray(data) }
 	}
 	if err := unmarshal(trimmed, out); err != nil {
 		var syntax *json.SyntaxError

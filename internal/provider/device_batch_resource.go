@@ -212,8 +212,8 @@ var deviceBatchSchema = sync.OnceValue(func() schema.Schema {
 				Computed:            true,
 			},
 			"last_upload": schema.SingleNestedAttribute{
-				MarkdownDescription: "The result of the most recent upload this resource made. Null until it made one: after an import, " +
-					"and after an adoption or update that uploaded nothing, so read it with `try()`, such as " +
+				MarkdownDescription: "The result of the most recent upload this resource made. Null until it makes one, as after an import " +
+					"or an adoption that uploaded nothing: read it with `try()`, such as " +
 					"`try(partnercenter_device_batch.x.last_upload.devices_status, [])`. Refreshes keep it as it is: it changes only when " +
 					"the resource uploads, or its counts when `accepted_error_codes` changes.",
 				Computed:   true,

@@ -33,9 +33,8 @@ func csvDevice(serial string) keyedDevice {
 	return keyedDevice{key: serial, hash: hardwareHash(serial), serial: serial}
 }
 
-// keyedBatchConfig declares partnercenter_device_batch.test with devices and
-// extra arguments.
-func keyedBatchConfig(batchID string, devices []keyedDevice, extra string) string {
+// keyedBatchConfig declares partnercenter_device_batch.test with devices.
+func keyedBatchConfig(batchID string, devices []keyedDevice) string {
 	var b strings.Builder
 	for _, d := range devices {
 		fmt.Fprintf(&b, "    %q = {", d.key)
@@ -55,9 +54,8 @@ resource "partnercenter_device_batch" "test" {
   batch_id    = %q
   devices = {
 %s  }
-%s
 }
-`, emulator.SeedCustomerID, batchID, b.String(), extra)
+`, emulator.SeedCustomerID, batchID, b.String())
 }
 
 // heldNames lists the devices em holds in a batch by serial number, else
@@ -157,7 +155,7 @@ func testDeviceBatchLifecycle(t *testing.T, answers emulator.Answers) {
 		CheckDestroy:             func(*terraform.State) error { return expectHeldNames(em, batch)(nil) },
 		Steps: []resource.TestStep{
 			{
-				Config: provider + keyedBatchConfig(batch, first, ""),
+				Config: provider + keyedBatchConfig(batch, first),
 				ConfigStateChecks: []statecheck.StateCheck{
 					expectBatch("device_ids", knownvalue.MapSizeExact(4)),
 					expectBatch("last_upload", knownvalue.ObjectPartial(map[string]knownvalue.Check{
@@ -168,7 +166,7 @@ func testDeviceBatchLifecycle(t *testing.T, answers emulator.Answers) {
 				Check: resource.ComposeTestCheckFunc(expectHeldNames(em, batch, "SN-1", "SN-2", "PK-3", "T-4"), calls.expect(1, 0)),
 			},
 			{
-				Config: provider + keyedBatchConfig(batch, second, ""),
+				Config: provider + keyedBatchConfig(batch, second),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(batchAddress, plancheck.ResourceActionUpdate),
 				}},
@@ -188,7 +186,7 @@ func testDeviceBatchLifecycle(t *testing.T, answers emulator.Answers) {
 					}
 					calls.mark()
 				},
-				Config: provider + keyedBatchConfig(batch, second, ""),
+				Config: provider + keyedBatchConfig(batch, second),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(batchAddress, plancheck.ResourceActionUpdate),
 				}},
@@ -196,7 +194,7 @@ func testDeviceBatchLifecycle(t *testing.T, answers emulator.Answers) {
 			},
 			{
 				// Keys only: nothing is sent.
-				Config: provider + keyedBatchConfig(batch, final, ""),
+				Config: provider + keyedBatchConfig(batch, final),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(batchAddress, plancheck.ResourceActionUpdate),
 				}},
@@ -204,7 +202,7 @@ func testDeviceBatchLifecycle(t *testing.T, answers emulator.Answers) {
 			},
 			forgetStep(provider, batchAddress),
 			{
-				Config:             provider + keyedBatchConfig(batch, final, ""),
+				Config:             provider + keyedBatchConfig(batch, final),
 				ResourceName:       batchAddress,
 				ImportState:        true,
 				ImportStateId:      id,
@@ -218,13 +216,13 @@ func testDeviceBatchLifecycle(t *testing.T, answers emulator.Answers) {
 				},
 			},
 			{
-				Config:           provider + keyedBatchConfig(batch, final, ""),
+				Config:           provider + keyedBatchConfig(batch, final),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				Check:            calls.expect(0, 0),
 			},
 			forgetStep(provider, batchAddress),
 			{
-				Config: provider + importBlock(batchAddress, id) + keyedBatchConfig(batch, final, ""),
+				Config: provider + importBlock(batchAddress, id) + keyedBatchConfig(batch, final),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(batchAddress, plancheck.ResourceActionNoop),
 				}},
@@ -462,11 +460,11 @@ func TestAccDeviceBatch_sameDeviceCallsNothing(t *testing.T) {
 		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{
 			{
-				Config: provider + keyedBatchConfig("Same", []keyedDevice{csvDevice("SN-1"), csvDevice("SN-2"), csvDevice("SN-3")}, ""),
+				Config: provider + keyedBatchConfig("Same", []keyedDevice{csvDevice("SN-1"), csvDevice("SN-2"), csvDevice("SN-3")}),
 				Check:  calls.expect(1, 0),
 			},
 			{
-				Config: provider + keyedBatchConfig("Same", []keyedDevice{retaken, relabelled, modelled}, ""),
+				Config: provider + keyedBatchConfig("Same", []keyedDevice{retaken, relabelled, modelled}),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(batchAddress, plancheck.ResourceActionUpdate),
 					plancheck.ExpectKnownValue(batchAddress, tfjsonpath.New("device_ids"), knownvalue.MapSizeExact(3)),

@@ -24,7 +24,7 @@ func assignmentLifecycleConfig(serials []string, sales string, kiosks ...string)
 	for i, k := range kiosks {
 		quoted[i] = fmt.Sprintf("%q", k)
 	}
-	return keyedBatchConfig("Fleet", devices, "") + fmt.Sprintf(`
+	return keyedBatchConfig("Fleet", devices) + fmt.Sprintf(`
 resource "partnercenter_configuration_policy" "sales" {
   customer_id     = %[1]q
   name            = "Sales"
