@@ -1,9 +1,11 @@
 package provider
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,6 +15,7 @@ import (
 	"time"
 
 	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/emulator"
+	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
 )
 
 // exampleSetup prepares an emulator and a copy of an example directory for
@@ -555,4 +558,69 @@ func TestExamplesStopOnFailedDevicesWithoutDetails(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestExamplesSurviveAnImportedBatch imports the batch of each example that
+// uploads devices, as a partner taking over a batch made by hand would,
+// then applies the example: its outputs read last_upload, which is null
+// until the resource uploads, without failing, and the plan after shows no
+// change. The batch holds the devices of the example already.
+func TestExamplesSurviveAnImportedBatch(t *testing.T) {
+	examples := newExampleRunner(t)
+	for _, tc := range []struct{ example, batch string }{
+		{"autopilot", "Contoso sales laptops"},
+		{"resources/partnercenter_device_batch", "Contoso laptops"},
+		{"functions/autopilot_devices", "Contoso laptops"},
+	} {
+		t.Run(tc.example, func(t *testing.T) {
+			t.Parallel()
+			em := newExampleEmulator(t)
+			work := copyExample(t, filepath.Join(examples.root, "examples", tc.example))
+			if _, err := em.AddDevices(emulator.SeedCustomerID, tc.batch, exampleDevices(t, work)...); err != nil {
+				t.Fatal(err)
+			}
+			env := append(credentialFreeEnvironment(), em.userEnvironment()...)
+			run := func(args ...string) string {
+				t.Helper()
+				out, err := examples.run(t, work, env, args...)
+				if err != nil {
+					t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
+				}
+				return out
+			}
+			run("import", "-input=false", "-no-color", "partnercenter_device_batch.laptops", emulator.SeedCustomerID+"/"+tc.batch)
+			if out := run("apply", "-auto-approve", "-input=false", "-no-color"); !strings.Contains(out, "Apply complete!") {
+				t.Fatalf("apply after the import:\n%s", out)
+			}
+			if out := run("plan", "-input=false", "-no-color", "-detailed-exitcode"); !strings.Contains(out, "No changes.") {
+				t.Errorf("plan after the apply, want no changes:\n%s", out)
+			}
+			for _, r := range partnerCenterRequests(em.Emulator) {
+				if r.Method == http.MethodPost && strings.Contains(r.Path, "/deviceBatches") || r.Method == http.MethodDelete {
+					t.Errorf("%s %s after an import of the devices the example names", r.Method, r.Path)
+				}
+			}
+		})
+	}
+}
+
+// exampleDevices are the devices an example in work uploads: those of its
+// CSV file, or of its configuration's hardware hashes, which are
+// hardwareHash of the serial number.
+func exampleDevices(t *testing.T, work string) []emulator.Device {
+	t.Helper()
+	if content, err := os.ReadFile(filepath.Join(work, "devices.csv")); err == nil {
+		parsed, err := partnercenter.ParseAutopilotCSV(bytes.NewReader(content))
+		if err != nil {
+			t.Fatal(err)
+		}
+		devices := make([]emulator.Device, len(parsed))
+		for i, d := range parsed {
+			devices[i] = emulator.Device{HardwareHash: d.HardwareHash, SerialNumber: d.SerialNumber, ProductKey: d.ProductKey,
+				OemManufacturerName: d.OEMManufacturerName, ModelName: d.ModelName}
+		}
+		return devices
+	}
+	return []emulator.Device{emulatorDevice("PF3X0001"), emulatorDevice("PF3X0002"),
+		{SerialNumber: "PF3X0003", OemManufacturerName: "Contoso", ModelName: "Laptop 7"}}
 }
