@@ -327,14 +327,15 @@ func (r *deviceBatchResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	linked := map[string]string{}
 	upload := devices
+	var held []partnercenter.Device
 	if existing != nil {
 		// The batch is adopted under its name as Partner Center spells it.
 		ops.batchID = existing.ID
-		if upload = r.adopt(ctx, client, ops, devices, linked, &resp.Diagnostics); upload == nil && resp.Diagnostics.HasError() {
+		if upload, held = r.adopt(ctx, client, ops, devices, linked, &resp.Diagnostics); upload == nil {
 			return
 		}
 	}
-	outcome := r.upload(ctx, client, ops, upload, existing == nil, plan, linked, &resp.Diagnostics)
+	outcome := r.upload(ctx, client, ops, upload, existing == nil, plan, linked, held, &resp.Diagnostics)
 	if outcome == nil || outcome.failed {
 		// Nothing is recorded: the next apply adopts the batch when it
 		// holds only configured devices and uploads what is still missing,
@@ -350,14 +351,15 @@ func (r *deviceBatchResource) Create(ctx context.Context, req resource.CreateReq
 
 // adopt takes on an existing batch for Create when it holds at least one
 // device and all of them are among devices, with a warning, linking each
-// held device into linked; it returns the devices still to upload. Else it
-// reports an error showing the import to use, and returns nil.
+// held device into linked; it returns the devices still to upload, and
+// those the batch holds. Else it reports an error showing the import to
+// use, and returns nil.
 func (r *deviceBatchResource) adopt(ctx context.Context, client *partnercenter.Client, ops batchOperations, devices []configuredDevice,
-	linked map[string]string, diags *diag.Diagnostics) []configuredDevice {
+	linked map[string]string, diags *diag.Diagnostics) (upload []configuredDevice, held []partnercenter.Device) {
 	held, err := client.ListDevices(ctx, ops.customerID, ops.batchID)
 	if err != nil {
 		diags.Append(ops.listDevices().errorDiagnostic(err))
-		return nil
+		return nil, nil
 	}
 	h := newHeldDevices(held)
 	missing := []configuredDevice{}
@@ -370,12 +372,12 @@ func (r *deviceBatchResource) adopt(ctx context.Context, client *partnercenter.C
 	}
 	if unnamed := h.unclaimed(); len(held) == 0 || len(unnamed) > 0 {
 		diags.Append(adoptionRefused(ops.customerID, ops.batchID, unnamed))
-		return nil
+		return nil, nil
 	}
 	diags.AddWarning("Existing device batch adopted",
 		fmt.Sprintf("Partner Center already had batch %q for customer %s, holding %d device(s), all of them in devices: the resource "+
 			"manages that batch from now on and uploads the %d device(s) it lacks.", ops.batchID, ops.customerID, len(held), len(missing)))
-	return missing
+	return missing, held
 }
 
 // readBatchAndDevices reads a batch and its devices; the batch is nil when
@@ -533,7 +535,7 @@ func (r *deviceBatchResource) Update(ctx context.Context, req resource.UpdateReq
 		resp.Diagnostics.Append(ops.deleteDevice().errorDiagnostic(err))
 		return
 	}
-	outcome := r.upload(ctx, client, ops, upload, false, plan, linked, &resp.Diagnostics)
+	outcome := r.upload(ctx, client, ops, upload, false, plan, linked, held, &resp.Diagnostics)
 	if outcome == nil {
 		return
 	}

@@ -30,12 +30,13 @@ type uploadOutcome struct {
 // upload uploads devices into the batch, creating it with the first part
 // when create is set, waits for every part, reads the batch back and links
 // each device it holds to its ID in linked, which holds the devices of the
-// resource linked already. Devices that failed are reported: an error when
-// plan's fail_on_device_errors is set, else a warning; devices failing
-// only with a code of accepted_error_codes are not. It returns nil when a
-// call failed, having reported it.
+// resource linked already; before are the devices the batch held before the
+// upload. Devices that failed are reported: an error when plan's
+// fail_on_device_errors is set, else a warning; devices failing only with a
+// code of accepted_error_codes are not. It returns nil when a call failed,
+// having reported it.
 func (r *deviceBatchResource) upload(ctx context.Context, client *partnercenter.Client, ops batchOperations, devices []configuredDevice,
-	create bool, plan deviceBatchModel, linked map[string]string, diags *diag.Diagnostics) *uploadOutcome {
+	create bool, plan deviceBatchModel, linked map[string]string, before []partnercenter.Device, diags *diag.Diagnostics) *uploadOutcome {
 	var uploads []partnercenter.Upload
 	if len(devices) > 0 {
 		var err error
@@ -82,13 +83,14 @@ func (r *deviceBatchResource) upload(ctx context.Context, client *partnercenter.
 		keys = append(keys, linkUpload(part, parts[i].DevicesStatus, h, linked)...)
 		unnamed = unnamed || parts[i].UnnamedFailure()
 	}
+	details := mergeResults(parts)
+	linkNewcomer(devices, keys, details, h, before, linked)
 	var missing []configuredDevice
 	for _, e := range devices {
 		if _, ok := linked[e.key]; !ok {
 			missing = append(missing, e)
 		}
 	}
-	details := mergeResults(parts)
 	results := countNamedDeviceResults(details, acceptedCodesOf(plan.AcceptedErrorCodes), keys)
 	if unnamed {
 		results.failed = max(results.failed, len(missing))
@@ -189,6 +191,41 @@ func linkUpload(entries []configuredDevice, items []partnercenter.DeviceUploadDe
 		}
 	}
 	return keys
+}
+
+// linkNewcomer links the one device of devices, uploaded, that neither its
+// result nor what it holds linked, to the one device the batch holds that
+// it did not hold before (before) and that no entry is linked to: as when
+// a device uploaded by its hash alone is listed without it and its result
+// names no ID. It does nothing when there are more of either, which
+// nothing tells apart. keys names the device of each result of details.
+func linkNewcomer(devices []configuredDevice, keys []string, details *partnercenter.BatchUploadDetails, h *heldDevices,
+	before []partnercenter.Device, linked map[string]string) {
+	failed := map[string]bool{}
+	for i, d := range details.DevicesStatus {
+		if d.Failed() && i < len(keys) {
+			failed[keys[i]] = true
+		}
+	}
+	var candidates []string
+	for _, e := range devices {
+		if _, ok := linked[e.key]; !ok && !failed[e.key] {
+			candidates = append(candidates, e.key)
+		}
+	}
+	old := make(map[string]bool, len(before))
+	for _, d := range before {
+		old[strings.ToLower(d.ID)] = true
+	}
+	var newcomers []string
+	for _, d := range h.unclaimed() {
+		if d.ID != "" && !old[strings.ToLower(d.ID)] {
+			newcomers = append(newcomers, d.ID)
+		}
+	}
+	if len(candidates) == 1 && len(newcomers) == 1 && h.claimID(newcomers[0]) {
+		linked[candidates[0]] = newcomers[0]
+	}
 }
 
 // lastUploadValue is last_upload for jobs, the parts of one upload,
