@@ -581,8 +581,8 @@ data "partnercenter_device_batch_status" "upload" {
   location = partnercenter_device_batch.test.last_upload.location
 }
 `,
-				ExpectError: errorPattern(`Device batch not found.*HTTP status: 404 Not Found.*Partner Center keeps an upload's status for a ` +
-					`limited time: an upload that finished long ago \(days\) can no longer be read`),
+				ExpectError: errorPattern(`Device batch not found.*HTTP status: 404 Not Found.*Check both IDs.*Partner Center also keeps an ` +
+					`upload's status for a limited time only: an upload that finished long ago \(days\) can no longer be read`),
 			},
 		},
 	})

@@ -213,9 +213,9 @@ func readBatchStatusOperation(customerID, trackingID string, readTimeout time.Du
 		limit:          readTimeout,
 		notFound:       "Device batch not found",
 		notFoundDetail: fmt.Sprintf("Partner Center has no device batch with tracking ID %s for customer %s", trackingID, customerID),
-		notFoundHint: "Partner Center keeps an upload's status for a limited time: an upload that finished long ago (days) can no " +
-			"longer be read, and its devices are then read with partnercenter_devices. Otherwise check both IDs: the tracking ID is " +
-			"the last segment of the Location header returned by the upload.",
+		notFoundHint: "Check both IDs: the tracking ID is the last segment of the Location header returned by the upload. Partner " +
+			"Center also keeps an upload's status for a limited time only: an upload that finished long ago (days) can no longer be " +
+			"read, and its devices are then read with partnercenter_devices.",
 		invalidRequestHint: "Check customer_id and batch_tracking_id.",
 		wait: waitDescription{
 			summary:     "Timed out waiting for the device batch to finish",
