@@ -365,13 +365,20 @@ func TestAccDeviceBatch_refusesAnEmptyBatch(t *testing.T) {
 // the provider's.
 func testClient(t *testing.T, em *testEmulator) *partnercenter.Client {
 	t.Helper()
-	credential, err := partnercenter.NewCredential(partnercenter.CredentialOptions{AccessToken: em.NewUserAccessToken(emulator.DefaultTenantID, time.Hour)})
+	return tokenClient(t, em.PlainURL, em.NewUserAccessToken(emulator.DefaultTenantID, time.Hour))
+}
+
+// tokenClient is a client of the Partner Center at baseURL that sends
+// token, for tests and benchmarks that call it without the provider.
+func tokenClient(tb testing.TB, baseURL, token string) *partnercenter.Client {
+	tb.Helper()
+	credential, err := partnercenter.NewCredential(partnercenter.CredentialOptions{AccessToken: token})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	client, err := partnercenter.NewClient(partnercenter.Options{BaseURL: em.PlainURL, Credential: credential})
+	client, err := partnercenter.NewClient(partnercenter.Options{BaseURL: baseURL, Credential: credential})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return client
 }

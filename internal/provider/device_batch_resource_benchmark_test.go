@@ -67,15 +67,7 @@ func benchmarkClient(b *testing.B) (*partnercenter.Client, benchmarkEmulator) {
 	server := httptest.NewServer(em)
 	b.Cleanup(server.Close)
 	e := benchmarkEmulator{url: server.URL, token: em.NewUserAccessToken(emulator.DefaultTenantID, time.Hour)}
-	credential, err := partnercenter.NewCredential(partnercenter.CredentialOptions{AccessToken: e.token})
-	if err != nil {
-		b.Fatal(err)
-	}
-	client, err := partnercenter.NewClient(partnercenter.Options{BaseURL: server.URL, Credential: credential})
-	if err != nil {
-		b.Fatal(err)
-	}
-	return client, e
+	return tokenClient(b, server.URL, e.token), e
 }
 
 // uploadedBenchmarkBatch uploads benchmarkDevices devices as the batch

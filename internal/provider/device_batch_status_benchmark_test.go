@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/emulator"
-	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
 )
 
 const benchmarkTrackingID = "6d1f0b3e-9c2a-4e7b-8f5d-3a1c2b4d6e8f"
@@ -68,14 +67,7 @@ func BenchmarkReadBatchStatus10000Devices(b *testing.B) {
 	}
 	server := httptest.NewServer(em)
 	defer server.Close()
-	credential, err := partnercenter.NewCredential(partnercenter.CredentialOptions{AccessToken: em.NewAccessToken(emulator.DefaultTenantID, time.Hour)})
-	if err != nil {
-		b.Fatal(err)
-	}
-	client, err := partnercenter.NewClient(partnercenter.Options{BaseURL: server.URL, Credential: credential})
-	if err != nil {
-		b.Fatal(err)
-	}
+	client := tokenClient(b, server.URL, em.NewAccessToken(emulator.DefaultTenantID, time.Hour))
 	typ := deviceBatchStatusStateType()
 	config := tfsdk.Config{Schema: deviceBatchStatusSchema(), Raw: objectValue(typ, map[string]tftypes.Value{
 		"customer_id":       tftypes.NewValue(tftypes.String, emulator.SeedCustomerID),
