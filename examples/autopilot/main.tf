@@ -28,11 +28,12 @@ variable "customer_id" {
 }
 
 # 1. The devices of devices.csv, as Get-WindowsAutopilotInfo writes it,
-#    keyed by serial number.
+#    keyed by serial number; filebase64() reads it in UTF-8 or in the
+#    UTF-16 of Windows PowerShell 5.1.
 resource "partnercenter_device_batch" "laptops" {
   customer_id = var.customer_id
   batch_id    = "Contoso sales laptops"
-  devices     = provider::partnercenter::autopilot_devices(file("${path.module}/devices.csv"))
+  devices     = provider::partnercenter::autopilot_devices(filebase64("${path.module}/devices.csv"))
 }
 
 # 2. The Autopilot profile they get.

@@ -3,11 +3,14 @@ package partnercenter
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // autopilotColumn is a column of an Autopilot CSV file and the field of a
@@ -84,14 +87,15 @@ type AutopilotDevice struct {
 
 // ParseAutopilotCSV reads the devices of an Autopilot CSV file: the one
 // Get-WindowsAutopilotInfo writes (header "Device Serial Number,Windows
-// Product ID,Hardware Hash", optionally "Group Tag" and "Assigned User"), or
-// Partner Center's portal template, which adds "Manufacturer name" and
-// "Device model". Headers are matched case-insensitively, without
-// surrounding spaces, in any order; other columns are ignored. Cells follow
+// Product ID,Hardware Hash"), or Partner Center's portal template and the
+// script's -Partner form, which add "Manufacturer name" and "Device model".
+// Headers are matched case-insensitively, without surrounding spaces, in
+// any order; other columns, such as the script's "Group Tag" and "Assigned
+// User", which Partner Center has no field for, are ignored. Cells follow
 // RFC 4180 and lose their surrounding spaces; a UTF-8 byte order mark and
 // CRLF line ends are accepted. Blank lines, and rows whose cells are all
-// empty (as spreadsheets write them), are skipped; a header alone gives no
-// devices.
+// empty (as spreadsheets write them), are skipped; a file with no device
+// left is an error (ErrNoDevices).
 //
 // Every device must be identified as Device.Keys requires, have a serial
 // number or a product key to key it by, and be listed once: two rows with
@@ -120,11 +124,16 @@ func ParseAutopilotCSV(r io.Reader) ([]AutopilotDevice, error) {
 	if err != nil {
 		return nil, err
 	}
+	headerLine, _ := reader.FieldPos(0)
 
 	devices := []AutopilotDevice{}
+	blank := 0
 	for {
 		record, err := reader.Read()
 		if errors.Is(err, io.EOF) {
+			if len(devices) == 0 {
+				return nil, noDevicesError(headerLine, blank)
+			}
 			if err := columns.checkDuplicates(devices); err != nil {
 				return nil, err
 			}
@@ -134,6 +143,7 @@ func ParseAutopilotCSV(r io.Reader) ([]AutopilotDevice, error) {
 			return nil, syntaxError(err)
 		}
 		if blankRecord(record) {
+			blank++
 			continue
 		}
 		d, err := columns.device(reader, header, record)
@@ -142,6 +152,113 @@ func ParseAutopilotCSV(r io.Reader) ([]AutopilotDevice, error) {
 		}
 		devices = append(devices, d)
 	}
+}
+
+// ErrNoDevices is the error of an Autopilot CSV file that lists no device:
+// a batch is created with its first devices, so such a file is a mistake,
+// such as a header saved without its rows.
+var ErrNoDevices = errors.New("the CSV lists no device")
+
+// noDevicesError says that the file's header, on headerLine, has no device
+// rows under it, only blank rows of empty cells.
+func noDevicesError(headerLine, blank int) error {
+	rows := "no rows under it"
+	if blank > 0 {
+		rows = fmt.Sprintf("%s under it, each of empty cells", count(blank, "row"))
+	}
+	return &AutopilotCSVError{Line: headerLine, Err: fmt.Errorf("%w: this line is its header, with %s; "+
+		"add a row for each device, as Get-WindowsAutopilotInfo writes them", ErrNoDevices, rows)}
+}
+
+// Byte order marks of UTF-16. Windows PowerShell 5.1's Out-File, with which
+// Get-WindowsAutopilotInfo writes its file, writes UTF-16 LE with one.
+var (
+	utf16LEBOM = []byte{0xff, 0xfe}
+	utf16BEBOM = []byte{0xfe, 0xff}
+)
+
+// ParseAutopilotCSVFile reads the devices of an Autopilot CSV file given as
+// its bytes, as ParseAutopilotCSV does, in any encoding Windows tools write
+// it in: UTF-8, with or without a byte order mark, or UTF-16, little- or
+// big-endian, with one. A file in another encoding, or UTF-16 without a
+// byte order mark, is an *AutopilotCSVError that says how to save it.
+func ParseAutopilotCSVFile(data []byte) ([]AutopilotDevice, error) {
+	text, err := decodeCSVText(data)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAutopilotCSV(strings.NewReader(text))
+}
+
+// saveAsUTF is how to save a file this package cannot decode.
+const saveAsUTF = "save it as UTF-8, or as UTF-16 with a byte order mark (Windows PowerShell writes one)"
+
+// decodeCSVText is the text of a CSV file of one of the encodings
+// ParseAutopilotCSVFile accepts; a UTF-8 byte order mark is left for
+// ParseAutopilotCSV to drop.
+func decodeCSVText(data []byte) (string, error) {
+	var order binary.ByteOrder
+	switch {
+	case bytes.HasPrefix(data, utf16LEBOM):
+		order = binary.LittleEndian
+	case bytes.HasPrefix(data, utf16BEBOM):
+		order = binary.BigEndian
+	case bytes.IndexByte(data, 0) >= 0:
+		// Valid UTF-8, but no CSV holds NUL: UTF-16 of ASCII text does.
+		return "", &AutopilotCSVError{Err: fmt.Errorf("the file holds NUL bytes, as UTF-16 without a byte order mark does; %s", saveAsUTF)}
+	case !utf8.Valid(data):
+		at := invalidUTF8At(data)
+		return "", &AutopilotCSVError{Line: 1 + bytes.Count(data[:at], []byte("\n")),
+			Err: fmt.Errorf("byte %d of the file is not UTF-8; %s", at+1, saveAsUTF)}
+	default:
+		return string(data), nil
+	}
+	body := data[len(utf16LEBOM):]
+	if len(body)%2 != 0 {
+		return "", &AutopilotCSVError{Err: fmt.Errorf("the file starts as UTF-16 does, with a byte order mark, "+
+			"but has an odd number of bytes: it is cut short or not UTF-16; %s", saveAsUTF)}
+	}
+	var text strings.Builder
+	text.Grow(len(body) / 2)
+	line := 1
+	for i := 0; i < len(body); i += 2 {
+		r := rune(order.Uint16(body[i:]))
+		if utf16.IsSurrogate(r) {
+			// A character beyond the BMP is a pair of surrogates; one
+			// alone would decode to U+FFFD, a silently changed value.
+			pair := utf8.RuneError
+			if i+3 < len(body) {
+				pair = utf16.DecodeRune(r, rune(order.Uint16(body[i+2:])))
+			}
+			if pair == utf8.RuneError {
+				// Counted from 1, with the byte order mark.
+				at := len(utf16LEBOM) + i + 1
+				return "", &AutopilotCSVError{Line: line, Err: fmt.Errorf("bytes %d and %d of the file are half of a UTF-16 character "+
+					"beyond the Basic Multilingual Plane, without its other half; %s", at, at+1, saveAsUTF)}
+			}
+			r = pair
+			i += 2
+		}
+		if r == '\n' {
+			line++
+		}
+		text.WriteRune(r)
+	}
+	return text.String(), nil
+}
+
+// invalidUTF8At is the offset of the first byte of data that does not start
+// a valid UTF-8 encoding.
+func invalidUTF8At(data []byte) int {
+	at := 0
+	for at < len(data) {
+		r, size := utf8.DecodeRune(data[at:])
+		if r == utf8.RuneError && size <= 1 {
+			return at
+		}
+		at += size
+	}
+	return at
 }
 
 // checkDuplicates refuses devices of which two are the same device (see

@@ -1,12 +1,19 @@
 package partnercenter_test
 
 import (
+	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
+	"unicode/utf16"
 
 	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
 )
@@ -103,16 +110,6 @@ func TestParseAutopilotCSV(t *testing.T) {
 				"SN-B,,"+hashB,
 				",,"),
 			want: []partnercenter.Device{{SerialNumber: "SN-A", HardwareHash: hashA}, {SerialNumber: "SN-B", HardwareHash: hashB}},
-		},
-		{
-			name: "header only",
-			csv:  "Device Serial Number,Windows Product ID,Hardware Hash\r\n",
-			want: []partnercenter.Device{},
-		},
-		{
-			name: "header only, then blank lines",
-			csv:  csvLines("Device Serial Number,Windows Product ID,Hardware Hash", "", ",,"),
-			want: []partnercenter.Device{},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -267,6 +264,19 @@ func TestParseAutopilotCSVErrors(t *testing.T) {
 			line: 1, column: "hardware hash",
 		},
 		{
+			name: "header only",
+			csv:  "Device Serial Number,Windows Product ID,Hardware Hash\r\n",
+			want: `line 1: the CSV lists no device: this line is its header, with no rows under it; ` +
+				`add a row for each device, as Get-WindowsAutopilotInfo writes them`,
+			line: 1, is: partnercenter.ErrNoDevices,
+		},
+		{
+			name: "header only, after blank lines, then rows of empty cells",
+			csv:  csvLines("", "Device Serial Number,Windows Product ID,Hardware Hash", "", ",,", " , ,"),
+			want: `line 2: the CSV lists no device: this line is its header, with 2 rows under it, each of empty cells; add a row`,
+			line: 2, is: partnercenter.ErrNoDevices,
+		},
+		{
 			name: "empty",
 			csv:  "",
 			want: `the CSV is empty: it needs a header line, such as "Device Serial Number,Windows Product ID,Hardware Hash"`,
@@ -329,7 +339,13 @@ func FuzzParseAutopilotCSV(f *testing.F) {
 	f.Add(csvLines("Device Serial Number,Windows Product ID,Hardware Hash", "SN-A,,"+hashA))
 	f.Add("\xef\xbb\xbfHardware Hash,Device model,Device Serial Number\r\n\"" + hashA + "\",\"Laptop\r\n\"\"7\"\"\"\r\n,SN-A")
 	f.Add(csvLines("Device Serial Number,Manufacturer name,Device model", "SN-A,Contoso,", ",,", `"SN-B`))
+	f.Add("\xff\xfeD\x00,\x00\n\x00\x00\xd8")
 	f.Fuzz(func(t *testing.T, file string) {
+		// Whatever the bytes, decoding them fails, if it does, as a CSV
+		// error.
+		if _, err := partnercenter.ParseAutopilotCSVFile([]byte(file)); err != nil && !errors.As(err, new(*partnercenter.AutopilotCSVError)) {
+			t.Fatalf("ParseAutopilotCSVFile = %T %v", err, err)
+		}
 		devices, err := partnercenter.ParseAutopilotCSV(strings.NewReader(file))
 		if err != nil {
 			var csvErr *partnercenter.AutopilotCSVError
@@ -346,4 +362,146 @@ func FuzzParseAutopilotCSV(f *testing.F) {
 			keys[d.Key] = true
 		}
 	})
+}
+
+// fixtureHash is the hardware hash of serial in testdata/autopilot: as long
+// as a real one (see its README).
+func fixtureHash(serial string) string {
+	const size = 2900
+	phrase := "hardware hash of " + serial + ";"
+	return base64.StdEncoding.EncodeToString([]byte(strings.Repeat(phrase, size/len(phrase)+1)[:size]))
+}
+
+// TestParseAutopilotCSVFile reads the files partners have, each encoded as
+// the tool that writes it does (testdata/autopilot/README.md).
+func TestParseAutopilotCSVFile(t *testing.T) {
+	const (
+		lenovo = "Lenovo, Inc."
+		hp     = "HP"
+	)
+	surface := func(serial string) partnercenter.Device {
+		return partnercenter.Device{SerialNumber: serial, HardwareHash: fixtureHash(serial),
+			OEMManufacturerName: "Microsoft Corporation", ModelName: "Surface Laptop 5"}
+	}
+	for file, want := range map[string][]partnercenter.Device{
+		"get-windowsautopilotinfo.csv": {
+			{SerialNumber: "PF3ABC01", HardwareHash: fixtureHash("PF3ABC01")},
+			{SerialNumber: "PF3ABC02", ProductKey: "00330-80000-00000-AA111", HardwareHash: fixtureHash("PF3ABC02")},
+			{SerialNumber: "PF3ABC03", HardwareHash: fixtureHash("PF3ABC03")},
+		},
+		// The group tag is read and dropped: Partner Center has no field
+		// for it.
+		"get-windowsautopilotinfo-grouptag.csv": {
+			{SerialNumber: "PF3ABC01", HardwareHash: fixtureHash("PF3ABC01")},
+			{SerialNumber: "PF3ABC02", HardwareHash: fixtureHash("PF3ABC02")},
+		},
+		"get-windowsautopilotinfo-partner.csv": {surface("0F3A2B1C4D5E"), surface("0F3A2B1C4D5F")},
+		"partner-center-template.csv": {
+			{SerialNumber: "R90XK2L1", OEMManufacturerName: lenovo, ModelName: "ThinkPad T14 Gen 4"},
+			{SerialNumber: "R90XK2L2", OEMManufacturerName: lenovo, ModelName: "ThinkPad T14 Gen 4"},
+			{ProductKey: "00330-80000-00000-AA222"},
+			{SerialNumber: "5CD1234XYZ", HardwareHash: fixtureHash("5CD1234XYZ"), OEMManufacturerName: hp, ModelName: "EliteBook 840 G10"},
+		},
+	} {
+		t.Run(file, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("testdata", "autopilot", file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			parsed, err := partnercenter.ParseAutopilotCSVFile(data)
+			if err != nil {
+				t.Fatalf("ParseAutopilotCSVFile: %v", err)
+			}
+			got := make([]partnercenter.Device, len(parsed))
+			for i, d := range parsed {
+				got[i] = d.Device
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("ParseAutopilotCSVFile =\n%#v\nwant\n%#v", got, want)
+			}
+		})
+	}
+}
+
+// utf16File is text in UTF-16 of the byte order given, with its byte order
+// mark.
+func utf16File(text string, order binary.AppendByteOrder) []byte {
+	units := utf16.Encode([]rune(text))
+	out := order.AppendUint16(nil, 0xfeff)
+	for _, u := range units {
+		out = order.AppendUint16(out, u)
+	}
+	return out
+}
+
+// TestParseAutopilotCSVFileEncodings reads each encoding Windows tools
+// write, and refuses, saying how to save the file, what it cannot read
+// without guessing.
+func TestParseAutopilotCSVFileEncodings(t *testing.T) {
+	// A serial number beyond ASCII, and one beyond the BMP, survive.
+	text := "Device Serial Number,Windows Product ID,Hardware Hash\r\nSN-Ä,," + hashA + "\r\nSN-𝔸,," + hashB + "\r\n"
+	want := []string{"SN-Ä", "SN-𝔸"}
+	for name, data := range map[string][]byte{
+		"UTF-8":                        []byte(text),
+		"UTF-8 with a byte order mark": append([]byte("\xef\xbb\xbf"), text...),
+		"UTF-16 LE":                    utf16File(text, binary.LittleEndian),
+		"UTF-16 BE":                    utf16File(text, binary.BigEndian),
+	} {
+		t.Run(name, func(t *testing.T) {
+			parsed, err := partnercenter.ParseAutopilotCSVFile(data)
+			if err != nil {
+				t.Fatalf("ParseAutopilotCSVFile: %v", err)
+			}
+			var got []string
+			for _, d := range parsed {
+				got = append(got, d.SerialNumber)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("serial numbers %q, want %q", got, want)
+			}
+		})
+	}
+
+	const save = "save it as UTF-8, or as UTF-16 with a byte order mark (Windows PowerShell writes one)"
+	le := utf16File(text, binary.LittleEndian)
+	// The high surrogate of 𝔸 alone: its low half replaced by a comma.
+	at := bytes.Index(le, utf16File("𝔸", binary.LittleEndian)[2:])
+	lone := slices.Clone(le)
+	binary.LittleEndian.PutUint16(lone[at+2:], ',')
+	for name, tc := range map[string]struct {
+		data []byte
+		want string
+		line int
+	}{
+		"UTF-16 without a byte order mark": {
+			data: utf16File(text, binary.LittleEndian)[2:],
+			want: "the file holds NUL bytes, as UTF-16 without a byte order mark does; " + save,
+		},
+		"Windows-1252": {
+			data: []byte("Device Serial Number,Windows Product ID,Hardware Hash\r\nSN-\xc4,," + hashA + "\r\n"),
+			want: "line 2: byte 59 of the file is not UTF-8; " + save,
+			line: 2,
+		},
+		"UTF-16 cut short": {
+			data: le[:len(le)-1],
+			want: "the file starts as UTF-16 does, with a byte order mark, but has an odd number of bytes: it is cut short or not UTF-16; " + save,
+		},
+		"half a UTF-16 character": {
+			data: lone,
+			want: fmt.Sprintf("line 3: bytes %d and %d of the file are half of a UTF-16 character beyond the Basic Multilingual Plane, "+
+				"without its other half; %s", at+1, at+2, save),
+			line: 3,
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			devices, err := partnercenter.ParseAutopilotCSVFile(tc.data)
+			if err == nil || err.Error() != tc.want {
+				t.Fatalf("ParseAutopilotCSVFile = %v, %v; want the error\n%s", devices, err, tc.want)
+			}
+			var csvErr *partnercenter.AutopilotCSVError
+			if !errors.As(err, &csvErr) || csvErr.Line != tc.line {
+				t.Errorf("error %#v, want an *AutopilotCSVError on line %d", err, tc.line)
+			}
+		})
+	}
 }

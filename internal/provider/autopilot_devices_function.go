@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/base64"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -30,22 +31,27 @@ func (autopilotDevicesFunction) Metadata(_ context.Context, _ function.MetadataR
 // autopilotDevicesDescription is the function's description; the plain-text
 // one drops the Markdown's backticks.
 const autopilotDevicesDescription = "Reads the CSV file `Get-WindowsAutopilotInfo` writes (columns `Device Serial Number`, " +
-	"`Windows Product ID`, `Hardware Hash`, optionally `Group Tag` and `Assigned User`) or Partner Center's device upload " +
-	"template (which adds `Manufacturer name` and `Device model`) into a map of devices keyed by serial number (by product key for a " +
+	"`Windows Product ID`, `Hardware Hash`), its `-Partner` form or Partner Center's device upload template (both add " +
+	"`Manufacturer name` and `Device model`) into a map of devices keyed by serial number (by product key for a " +
 	"row without one), each an object with `hardware_hash`, `serial_number`, `product_key` (from `Windows Product ID`), " +
 	"`oem_manufacturer_name` and `model_name`: what the `devices` argument of `partnercenter_device_batch` takes. Plans then " +
 	"name each device added or removed by its serial number.\n\n" +
-	"Column headers are matched case-insensitively and in any order; other columns are ignored. Cells follow RFC 4180 quoting and " +
-	"lose surrounding spaces; an empty cell is null. A UTF-8 byte order mark and CRLF line ends are accepted. Blank lines, and " +
-	"rows whose cells are all empty, are skipped; a file with a header line only gives an empty map.\n\n" +
+	"Column headers are matched case-insensitively and in any order; other columns are ignored. The `Group Tag` and " +
+	"`Assigned User` columns that `Get-WindowsAutopilotInfo -GroupTag` and `-AssignedUser` add are read and dropped: Partner " +
+	"Center has no field for them (Intune does: import the same file there to use them). Cells follow RFC 4180 quoting and " +
+	"lose surrounding spaces; an empty cell is null. CRLF line ends are accepted. Blank lines, and rows whose cells are all " +
+	"empty, are skipped.\n\n" +
+	"Pass the file as `file(\"devices.csv\")` when it is UTF-8, or as `filebase64(\"devices.csv\")` in any encoding Windows " +
+	"tools write: UTF-8 with or without a byte order mark, or UTF-16 (little- or big-endian) with one. Windows PowerShell " +
+	"5.1, the default on Windows, writes `Get-WindowsAutopilotInfo`'s file in UTF-16 LE, which `file()` refuses " +
+	"(\"are not valid UTF-8; use the filebase64 function\"): use `filebase64()` for it.\n\n" +
 	"The call fails, naming the line and column, on a row whose hardware hash is not one line of base64 (a line break inside a " +
 	"quoted hash is refused, not uploaded), a row that identifies no device (a device needs a hardware hash, a product key, or a " +
 	"serial number with its manufacturer name and model), a row with neither serial number nor product key to key it by, a device " +
 	"listed twice (the same serial number, product key or hardware hash: the error names both lines), a row with more " +
-	"or fewer cells than the header, a header that names none of the columns above or one of them twice, and an empty file. " +
+	"or fewer cells than the header, a header that names none of the columns above or one of them twice, a file with a header " +
+	"and no device rows, an empty file, and a file in another encoding (UTF-16 without a byte order mark, Windows-1252). " +
 	"Lines are counted from the file's first, the header's, with the line breaks inside quoted cells.\n\n" +
-	"`file()` reads UTF-8 only: Windows PowerShell 5.1 writes `Get-WindowsAutopilotInfo`'s file in UTF-16, which `file()` " +
-	"refuses; save it as UTF-8 first, for example with `Get-Content devices.csv | Set-Content -Encoding utf8 devices-utf8.csv`.\n\n" +
 	"Provider functions need Terraform 1.8 or OpenTofu 1.7, or later."
 
 // Definition implements function.Function.
@@ -57,8 +63,8 @@ func (autopilotDevicesFunction) Definition(_ context.Context, _ function.Definit
 		Parameters: []function.Parameter{
 			function.StringParameter{
 				Name:                "csv",
-				Description:         `The CSV file's content, such as file("devices.csv").`,
-				MarkdownDescription: "The CSV file's content, such as `file(\"devices.csv\")`.",
+				Description:         `The CSV file's content, file("devices.csv"), or the file in base64, filebase64("devices.csv"), for a file in UTF-16.`,
+				MarkdownDescription: "The CSV file's content, `file(\"devices.csv\")`, or the file in base64, `filebase64(\"devices.csv\")`, for a file in UTF-16.",
 			},
 		},
 		Return: function.MapReturn{ElementType: deviceObjectType},
@@ -72,7 +78,7 @@ func (autopilotDevicesFunction) Run(ctx context.Context, req function.RunRequest
 	if resp.Error != nil {
 		return
 	}
-	devices, err := partnercenter.ParseAutopilotCSV(strings.NewReader(csv))
+	devices, err := parseAutopilotDevices(csv)
 	if err != nil {
 		// On the argument, so that Terraform points at the file's expression.
 		resp.Error = function.NewArgumentFuncError(0, err.Error())
@@ -85,4 +91,16 @@ func (autopilotDevicesFunction) Run(ctx context.Context, req function.RunRequest
 		values[d.Key] = deviceValue(d.Device)
 	}
 	resp.Error = resp.Result.Set(ctx, types.MapValueMust(deviceObjectType, values))
+}
+
+// parseAutopilotDevices reads the devices of csv, the file as file() or
+// filebase64() reads it. The two cannot be mistaken for each other: a CSV
+// file's header holds spaces and commas, and base64 never does.
+func parseAutopilotDevices(csv string) ([]partnercenter.AutopilotDevice, error) {
+	if csv != "" && !strings.ContainsAny(csv, " ,\r\n") {
+		if data, err := base64.StdEncoding.DecodeString(csv); err == nil {
+			return partnercenter.ParseAutopilotCSVFile(data)
+		}
+	}
+	return partnercenter.ParseAutopilotCSV(strings.NewReader(csv))
 }

@@ -1,7 +1,9 @@
 package provider
 
 import (
+	"encoding/base64"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -61,7 +63,6 @@ func TestAccAutopilotDevices_function(t *testing.T) {
 		`,,,,`,
 		`,,,,PK-4`,
 	}, "\n")))
-	headerOnly := writeFile(t, "devices.csv", []byte("Device Serial Number,Windows Product ID,Hardware Hash\r\n"))
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{
@@ -78,10 +79,6 @@ func TestAccAutopilotDevices_function(t *testing.T) {
 					"SN-3": deviceCheck("", "SN-3", "", "Contoso, Ltd.", `Laptop "Pro" 7`),
 					"PK-4": deviceCheck("", "", "PK-4", "", ""),
 				}),
-			},
-			{
-				Config:            devicesOutput(headerOnly),
-				ConfigStateChecks: expectDevicesOutput(map[string]knownvalue.Check{}),
 			},
 		},
 	})
@@ -117,6 +114,12 @@ func TestAccAutopilotDevices_errors(t *testing.T) {
 			csv:  header + "SN-1\n",
 			want: `line 2, column "Windows Product ID": no cell: the row has 1 cell and the header 3 columns`,
 		},
+		// A batch is created with its first devices: a file without any
+		// is a mistake, said of the file rather than of the map.
+		"header only": {
+			csv:  "Device Serial Number,Windows Product ID,Hardware Hash\r\n",
+			want: `line 1: the CSV lists no device: this line is its header, with no rows under it; add a row for each device`,
+		},
 		"no recognised column": {
 			csv: "Serial,Hash\nSN-1," + hardwareHash("SN-1") + "\n",
 			want: `line 1: the header names none of the columns "Device Serial Number", "Windows Product ID", "Hardware Hash", ` +
@@ -137,9 +140,87 @@ func TestAccAutopilotDevices_errors(t *testing.T) {
 	}
 }
 
+// fixture is the absolute path of a CSV file of testdata/autopilot, written
+// as the tools partners use write it (see its README).
+func fixture(t *testing.T, name string) string {
+	t.Helper()
+	path, err := filepath.Abs(filepath.Join("..", "partnercenter", "testdata", "autopilot", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// fixtureHash is the hardware hash of serial in testdata/autopilot.
+func fixtureHash(serial string) string {
+	const size = 2900
+	phrase := "hardware hash of " + serial + ";"
+	return base64.StdEncoding.EncodeToString([]byte(strings.Repeat(phrase, size/len(phrase)+1)[:size]))
+}
+
+// TestAccAutopilotDevices_filebase64 reads, through filebase64(), the files
+// file() refuses: Get-WindowsAutopilotInfo's, which Windows PowerShell 5.1
+// writes in UTF-16 LE, and its -Partner form; and files file() reads as
+// well, such as Partner Center's template saved by Excel as UTF-8 with a
+// byte order mark. A file in UTF-16 without a byte order mark is refused
+// with how to save it.
+func TestAccAutopilotDevices_filebase64(t *testing.T) {
+	output := func(function, path string) string {
+		return fmt.Sprintf(`
+output "devices" {
+  value = provider::partnercenter::autopilot_devices(%s(%q))
+}
+`, function, path)
+	}
+	surface := func(serial string) knownvalue.Check {
+		return deviceCheck(fixtureHash(serial), serial, "", "Microsoft Corporation", "Surface Laptop 5")
+	}
+	template := map[string]knownvalue.Check{
+		"R90XK2L1":                deviceCheck("", "R90XK2L1", "", "Lenovo, Inc.", "ThinkPad T14 Gen 4"),
+		"R90XK2L2":                deviceCheck("", "R90XK2L2", "", "Lenovo, Inc.", "ThinkPad T14 Gen 4"),
+		"00330-80000-00000-AA222": deviceCheck("", "", "00330-80000-00000-AA222", "", ""),
+		"5CD1234XYZ":              deviceCheck(fixtureHash("5CD1234XYZ"), "5CD1234XYZ", "", "HP", "EliteBook 840 G10"),
+	}
+	noBOM := writeFile(t, "devices.csv", []byte("D\x00,\x00\r\x00\n\x00"))
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{
+			{
+				Config: output("filebase64", fixture(t, "get-windowsautopilotinfo.csv")),
+				ConfigStateChecks: expectDevicesOutput(map[string]knownvalue.Check{
+					"PF3ABC01": deviceCheck(fixtureHash("PF3ABC01"), "PF3ABC01", "", "", ""),
+					"PF3ABC02": deviceCheck(fixtureHash("PF3ABC02"), "PF3ABC02", "00330-80000-00000-AA111", "", ""),
+					"PF3ABC03": deviceCheck(fixtureHash("PF3ABC03"), "PF3ABC03", "", "", ""),
+				}),
+			},
+			{
+				Config: output("filebase64", fixture(t, "get-windowsautopilotinfo-partner.csv")),
+				ConfigStateChecks: expectDevicesOutput(map[string]knownvalue.Check{
+					"0F3A2B1C4D5E": surface("0F3A2B1C4D5E"),
+					"0F3A2B1C4D5F": surface("0F3A2B1C4D5F"),
+				}),
+			},
+			{
+				Config:            output("filebase64", fixture(t, "partner-center-template.csv")),
+				ConfigStateChecks: expectDevicesOutput(template),
+			},
+			{
+				Config:            output("file", fixture(t, "partner-center-template.csv")),
+				ConfigStateChecks: expectDevicesOutput(template),
+			},
+			{
+				Config: output("filebase64", noBOM),
+				ExpectError: errorPattern(`Invalid value for "csv" parameter: the file holds NUL bytes, as UTF-16 without a byte order ` +
+					`mark does; save it as UTF-8, or as UTF-16 with a byte order mark \(Windows PowerShell writes one\)`),
+			},
+		},
+	})
+}
+
 // TestAccAutopilotDevices_deviceBatch uploads the devices of a CSV file with
 // partnercenter_device_batch, then plans again with no change: the
-// function's nulls are what the resource keeps in state.
+// function's nulls are what the resource keeps in state. Then the devices
+// of a file in UTF-16 replace them.
 func TestAccAutopilotDevices_deviceBatch(t *testing.T) {
 	em := newUploadEmulator(t)
 	csv := writeFile(t, "devices.csv", []byte("Device Serial Number,Windows Product ID,Hardware Hash,Manufacturer name,Device model\r\n"+
@@ -152,6 +233,8 @@ resource "partnercenter_device_batch" "test" {
   devices     = provider::partnercenter::autopilot_devices(file(%q))
 }
 `, emulator.SeedCustomerID, csv)
+	powerShell := strings.Replace(config, fmt.Sprintf("file(%q)", csv),
+		fmt.Sprintf("filebase64(%q)", fixture(t, "get-windowsautopilotinfo.csv")), 1)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{
@@ -168,6 +251,16 @@ resource "partnercenter_device_batch" "test" {
 			},
 			{
 				Config:   config,
+				PlanOnly: true,
+			},
+			// The file Windows PowerShell 5.1 writes, in UTF-16, in place
+			// of the first.
+			{
+				Config: powerShell,
+				Check:  expectHeld(em, "From CSV", "PF3ABC01", "PF3ABC02", "PF3ABC03"),
+			},
+			{
+				Config:   powerShell,
 				PlanOnly: true,
 			},
 		},

@@ -145,7 +145,7 @@ var deviceBatchSchema = sync.OnceValue(func() schema.Schema {
 			},
 			"devices": schema.MapNestedAttribute{
 				MarkdownDescription: "The devices of the batch, each under a key of your choosing, such as its serial number: the result " +
-					"of `provider::partnercenter::autopilot_devices(file(\"devices.csv\"))`, which keys each device by its serial number. " +
+					"of `provider::partnercenter::autopilot_devices(filebase64(\"devices.csv\"))`, which keys each device by its serial number. " +
 					"A plan shows the devices added and removed by key. A device is identified by its `hardware_hash`, else its " +
 					"`product_key`, else its `serial_number` with `oem_manufacturer_name` and `model_name`; a device with none of these, " +
 					"a `hardware_hash` that is not one line of base64, or two entries that are the same device (the same hash, product " +

@@ -4,6 +4,9 @@
 #   Device Serial Number,Windows Product ID,Hardware Hash,Group Tag
 #   PF3ABC01,,3lpMToowQ5sxMCFUz+NtYV+2hffNpOW+...,Sales
 #
+# filebase64() hands the function the file in any encoding: Windows
+# PowerShell 5.1 writes it in UTF-16, which file() refuses.
+#
 # Uploading needs an app+user sign-in (refresh_token).
 terraform {
   # Terraform finds a provider's functions only when it is declared here.
@@ -15,7 +18,7 @@ terraform {
 }
 
 locals {
-  devices = provider::partnercenter::autopilot_devices(file("${path.module}/devices.csv"))
+  devices = provider::partnercenter::autopilot_devices(filebase64("${path.module}/devices.csv"))
 }
 
 resource "partnercenter_device_batch" "laptops" {
