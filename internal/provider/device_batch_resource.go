@@ -723,7 +723,7 @@ func (o batchOperations) listDevices() operation {
 func (o batchOperations) create() operation {
 	op := o.base(fmt.Sprintf("Creating batch %q of customer %s", o.batchID, o.customerID), "Failed to create the device batch")
 	op.accessHint = "Partner Center creates a device batch only for an app+user sign-in: configure refresh_token with the " +
-		"application's secret or certificate (see \"App+user: refresh token\" in the provider's sign-in guide, " + appUserDocs + ")."
+		"application's secret or certificate (see the section \"App+user: refresh token\" of " + signInGuide + ", " + signInGuideURL + "#appuser-refresh-token)."
 	op.invalidRequestHint = "Check batch_id and the devices' identifications."
 	return op
 }
@@ -751,10 +751,3 @@ func (o batchOperations) wait(job *partnercenter.BatchJob) operation {
 	}
 	return op
 }
-
-// signInDocs is the provider's sign-in guide, and appUserDocs its section on
-// app+user sign-in.
-const (
-	signInDocs  = "https://registry.terraform.io/providers/seed-8b9b5c63/partnercenter/latest/docs/guides/sign-in"
-	appUserDocs = signInDocs + "#appuser-refresh-token"
-)

@@ -415,7 +415,9 @@ func TestAccDeviceBatch_appOnlySignInRefused(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: em.providerConfig() + batchConfig("App only", []string{"SN-1"}, ""),
 			ExpectError: errorPattern(`Access denied by Partner Center.*Creating batch "App only".*HTTP status: 403 Forbidden.*` +
-				`creates a device batch only for an app\+user sign-in: configure refresh_token.*#appuser-refresh-token`),
+				`creates a device batch only for an app\+user sign-in: configure refresh_token.*` +
+				`the section "App\+user: refresh token" of the "Sign-in" guide of the provider's docs \(docs/guides/sign-in.md\), ` +
+				`https://github.com/seed-8b9b5c63/terraform-provider-partnercenter/blob/main/docs/guides/sign-in.md#appuser-refresh-token\)`),
 		}},
 	})
 }

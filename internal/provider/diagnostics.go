@@ -76,13 +76,21 @@ var kindSummaries = map[partnercenter.Kind]string{
 	partnercenter.KindCancelled:       "Partner Center call cancelled",
 }
 
+// signInGuide names the provider's sign-in guide, and signInGuideURL is
+// where its repository shows it: the provider is not published on a
+// registry, whose docs pages a link would otherwise point at.
+const (
+	signInGuide    = "the \"Sign-in\" guide of the provider's docs (docs/guides/sign-in.md)"
+	signInGuideURL = "https://github.com/seed-8b9b5c63/terraform-provider-partnercenter/blob/main/docs/guides/sign-in.md"
+)
+
 // Hints: what to do about a kind of failure.
 const (
 	hintAccess = "Check that the application has access to the Partner Center API (its permissions in Partner Center: " +
 		"registered under Account settings, App management) and that the token is for the partner's tenant (tenant_id). " +
 		"With an app+user sign-in (refresh_token), the user also needs a Partner Center role that allows the operation, and " +
 		"Partner Center refuses a user who did not sign in with multi-factor authentication: obtain the refresh token again, " +
-		"signing in with MFA (see " + signInDocs + ")."
+		"signing in with MFA (see " + signInGuide + ", " + signInGuideURL + ")."
 	hintNoRelationship = "The partner has no relationship with that customer. Check customer_id, " +
 		"and that the customer is one of the partner's customers."
 	hintThrottled = "Partner Center limits how often a partner may call it. Reduce parallelism (terraform -parallelism) and how " +

@@ -31,7 +31,11 @@ func TestBatchStatusErrorDiagnostic(t *testing.T) {
 		// hint words it without the provider knowing the code.
 		{"app+user without MFA", ids(partnercenter.ResponseError{StatusCode: 401, Code: "900421", Attempts: 1}),
 			"Access denied by Partner Center", []string{"Partner Center code: 900421", "refresh_token",
-				"did not sign in with multi-factor authentication", "obtain the refresh token again", "guides/sign-in"}},
+				"did not sign in with multi-factor authentication", "obtain the refresh token again",
+				// The provider is not on a registry: its docs are in its
+				// repository.
+				`(see the "Sign-in" guide of the provider's docs (docs/guides/sign-in.md), ` +
+					"https://github.com/seed-8b9b5c63/terraform-provider-partnercenter/blob/main/docs/guides/sign-in.md)"}},
 		{"forbidden", ids(partnercenter.ResponseError{StatusCode: 403, Code: "2032", Attempts: 1}),
 			"Access denied by Partner Center", []string{"Partner Center code: 2032", "permissions in Partner Center"}},
 		{"no relationship", ids(partnercenter.ResponseError{StatusCode: 403, Code: "20002", Attempts: 1}),
