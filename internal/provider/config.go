@@ -19,8 +19,8 @@ type providerData struct {
 	client *partnercenter.Client
 	// wait paces the reads that wait for a batch job to finish.
 	wait partnercenter.WaitOptions
-	// missingCredential explains, when set, why client is nil.
-	missingCredential string
+	// unusable explains, when set, why client is nil.
+	unusable diag.Diagnostics
 	// claims are the devices the device policy assignments planned so far
 	// give a profile.
 	claims *assignmentClaims
@@ -47,12 +47,35 @@ func (d *providerData) partnerCenter() (*partnercenter.Client, diag.Diagnostics)
 		diags.AddError("Provider not configured",
 			"The partnercenter provider was not configured before Partner Center was called. Please report this issue to the provider developers.")
 	case d.client == nil:
-		diags.AddError("Missing Partner Center credentials", d.missingCredential)
+		diags.Append(d.unusable...)
 	}
 	if diags.HasError() {
 		return nil, diags
 	}
 	return d.client, diags
+}
+
+// unusableProviderData is the provider's data when it cannot call Partner
+// Center, for the reasons diags give whenever a data source or resource
+// needs to.
+func unusableProviderData(diags ...diag.Diagnostic) *providerData {
+	return &providerData{unusable: diags, claims: &assignmentClaims{}}
+}
+
+// deferConfigErrors is the provider's data when the configuration sets
+// nothing, as when there is no provider block, and the environment
+// resolves to errors. Returned by Configure, the errors would come after
+// Terraform's own, which sends the user to add a provider block that
+// would change nothing; reported when Partner Center is needed, they are
+// the only ones, and say what to set. They lose the attribute each was
+// on, which the configuration does not hold.
+func deferConfigErrors(diags diag.Diagnostics) *providerData {
+	errs := make(diag.Diagnostics, 0, len(diags))
+	for _, d := range diags.Errors() {
+		errs = append(errs, diag.NewErrorDiagnostic(d.Summary(), d.Detail()+
+			"\n\nThe configuration sets no provider attribute: the provider took every setting from the environment."))
+	}
+	return unusableProviderData(errs...)
 }
 
 // newProviderData resolves the configuration against the environment and
@@ -118,7 +141,7 @@ func newProviderData(cfg providerModel, ua string, env environment, wait partner
 	options.Log = logSignIn
 	credential, err := partnercenter.NewCredential(options)
 	if errors.Is(err, partnercenter.ErrNoCredential) {
-		return &providerData{missingCredential: describeSignInError(err), claims: &assignmentClaims{}}, diags
+		return unusableProviderData(diag.NewErrorDiagnostic("Missing Partner Center credentials", describeSignInError(err))), diags
 	}
 	if err != nil {
 		diags.AddError("Invalid provider configuration", "The Entra ID sign-in could not be set up: "+err.Error())

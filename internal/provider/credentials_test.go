@@ -494,6 +494,25 @@ func TestAccProvider_refreshTokenFromEnvironmentWithoutApplicationCredentialAtPl
 	})
 }
 
+// TestAccProvider_refreshTokenFromEnvironmentWithoutProviderBlock: with no
+// provider block, the provider's error is the first and only one, on the
+// data source that needed Partner Center, and says what is missing;
+// Terraform's own, which asks for a provider block that would change
+// nothing, does not come.
+func TestAccProvider_refreshTokenFromEnvironmentWithoutProviderBlock(t *testing.T) {
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(map[string]string{"PARTNERCENTER_REFRESH_TOKEN": "0.refresh"}),
+		Steps: []resource.TestStep{{
+			Config:   batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, ""),
+			PlanOnly: true,
+			ExpectError: regexp.MustCompile(`(?s)exit status 1\s+(?:There are some problems with the CLI configuration:.*?╵\s+)?Error: Invalid provider configuration\s+with data\.partnercenter_device_batch_status\.test.*` +
+				wrapped(regexp.QuoteMeta(`refresh_token, from the environment variable PARTNERCENTER_REFRESH_TOKEN, is exchanged with the application's own `+
+					`credential, and none is configured. Set one of client_secret (PARTNERCENTER_CLIENT_SECRET or ARM_CLIENT_SECRET)`)) + `.*` +
+				wrapped(`The configuration sets no provider attribute: the provider took every setting from the environment\.`) + `\s*$`),
+		}},
+	})
+}
+
 // TestAccSignIn_sourceLoggedAtInfo runs alone: Terraform's log settings are
 // the process's. TF_LOG=INFO names the source that signed in, not the
 // secret.

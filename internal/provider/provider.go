@@ -86,6 +86,17 @@ type providerModel struct {
 	RequestTimeout timetypes.GoDuration `tfsdk:"request_timeout"`
 }
 
+// setsNothing reports whether m sets no attribute, as when the configuration
+// has no provider block.
+func (m providerModel) setsNothing() bool {
+	for _, v := range m.values() {
+		if !v.IsNull() {
+			return false
+		}
+	}
+	return true
+}
+
 // values maps each attribute name to its value, for checks that apply to
 // all of them.
 func (m providerModel) values() map[string]attr.Value {
@@ -299,7 +310,23 @@ func (p *partnerCenterProvider) Configure(ctx context.Context, req provider.Conf
 	}
 
 	routeSDKLogs(ctx)
-	data, diags := newProviderData(cfg, userAgent(p.version, req.TerraformVersion), p.env, p.wait)
+	var data *providerData
+	var diags diag.Diagnostics
+	if cfg.setsNothing() {
+		// ValidateConfig left these errors to be deferred; it gave the
+		// warnings.
+		var checked diag.Diagnostics
+		checkConfig(cfg, p.env, &checked)
+		diags = checked.Errors()
+	}
+	if !diags.HasError() {
+		var built diag.Diagnostics
+		data, built = newProviderData(cfg, userAgent(p.version, req.TerraformVersion), p.env, p.wait)
+		diags.Append(built...)
+	}
+	if diags.HasError() && cfg.setsNothing() {
+		data, diags = deferConfigErrors(diags), diags.Warnings()
+	}
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -331,20 +358,32 @@ func (p *partnerCenterProvider) ValidateConfig(ctx context.Context, req provider
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	env := p.env
+	var diags diag.Diagnostics
+	checkConfig(cfg, p.env, &diags)
+	if cfg.setsNothing() {
+		// Configure reports what is wrong with the environment alone when
+		// Partner Center is needed (see deferConfigErrors).
+		diags = diags.Warnings()
+	}
+	resp.Diagnostics.Append(diags...)
+}
+
+// checkConfig reports, before the provider is configured, settings that
+// contradict each other or are not used, whether configured or from env.
+func checkConfig(cfg providerModel, env environment, diags *diag.Diagnostics) {
 	if name, source := settingEnvironment.resolve(cfg.Environment, env); deprecatedEnvironments[name] != "" {
-		resp.Diagnostics.AddAttributeWarning(path.Root(settingEnvironment.attribute), "Deprecated environment",
+		diags.AddAttributeWarning(path.Root(settingEnvironment.attribute), "Deprecated environment",
 			fmt.Sprintf("The %s is %q, which is deprecated: %s. Use %q (the default); a later version of the provider will refuse %q.",
 				source, name, deprecatedEnvironments[name], partnercenter.DefaultEnvironment, name))
 	}
-	warnUnknownHosts(cfg, env, &resp.Diagnostics)
+	warnUnknownHosts(cfg, env, diags)
 	// msi_endpoint serves the managed identity alone, which use_msi turns
 	// on: without it, the endpoint configured would be silently ignored. One
 	// from the environment is not warned of, as hosts set it for every tool;
 	// nor is a use_msi that does not parse, which configure reports.
 	useMSI, _, err := settingUseMSI.resolveBool(cfg.UseMSI, false, env)
 	if err == nil && !useMSI && !cfg.UseMSI.IsUnknown() && !cfg.MSIEndpoint.IsNull() && !cfg.MSIEndpoint.IsUnknown() {
-		resp.Diagnostics.AddAttributeWarning(path.Root(settingMSIEndpoint.attribute), "msi_endpoint is not used",
+		diags.AddAttributeWarning(path.Root(settingMSIEndpoint.attribute), "msi_endpoint is not used",
 			"msi_endpoint is where the managed identity asks for its tokens, and the managed identity is tried only when "+
 				settingUseMSI.describe()+" is true, which it is not. Set use_msi = true, or remove msi_endpoint.")
 	}
@@ -352,7 +391,7 @@ func (p *partnerCenterProvider) ValidateConfig(ctx context.Context, req provider
 	useOIDC, _, _ := settingUseOIDC.resolveBool(cfg.UseOIDC, false, env)
 	if useOIDC && !cfg.UseOIDC.IsUnknown() && !settingOIDCToken.isSet(cfg.OIDCToken, env) && !settingOIDCTokenFilePath.isSet(cfg.OIDCTokenFilePath, env) &&
 		!settingOIDCRequestURL.isSet(cfg.OIDCRequestURL, env) {
-		resp.Diagnostics.AddAttributeError(path.Root(settingUseOIDC.attribute), "Invalid provider configuration",
+		diags.AddAttributeError(path.Root(settingUseOIDC.attribute), "Invalid provider configuration",
 			"use_oidc is true, but no federated token is configured. Set one of "+settingOIDCToken.describe()+", "+
 				settingOIDCTokenFilePath.describe()+", or "+settingOIDCRequestURL.describe()+" with "+settingOIDCRequestToken.describe()+".")
 	}
@@ -366,7 +405,7 @@ func (p *partnerCenterProvider) ValidateConfig(ctx context.Context, req provider
 			return v
 		}
 		if _, err := resolveOIDCRequest(known(cfg.OIDCRequestURL), known(cfg.OIDCRequestToken), env); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root(settingOIDCRequestURL.attribute), "Invalid provider configuration", err.Error()+".")
+			diags.AddAttributeError(path.Root(settingOIDCRequestURL.attribute), "Invalid provider configuration", err.Error()+".")
 		}
 	}
 	// A refresh token from the environment is checked as one from the
@@ -379,7 +418,7 @@ func (p *partnerCenterProvider) ValidateConfig(ctx context.Context, req provider
 			_, source := settingRefreshToken.resolve(cfg.RefreshToken, env)
 			name += ", from the " + source + ","
 		}
-		resp.Diagnostics.AddAttributeError(path.Root(settingRefreshToken.attribute), "Invalid provider configuration",
+		diags.AddAttributeError(path.Root(settingRefreshToken.attribute), "Invalid provider configuration",
 			name+" is exchanged with the application's own credential, and none is configured. Set one of "+
 				settingClientSecret.describe()+", "+settingClientSecretFilePath.describe()+", "+settingClientCertificate.describe()+" or "+
 				settingClientCertificatePath.describe()+".")
