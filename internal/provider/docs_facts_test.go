@@ -87,6 +87,8 @@ func TestDocsStateTheConstants(t *testing.T) {
 		{fmt.Sprintf("One request carries at most %d devices: more go in parts", partnercenter.MaxDevicesPerRequest), []string{batch}},
 		{fmt.Sprintf("(%d devices a request at most, more in parts)", partnercenter.MaxDevicesPerRequest), []string{assignment}},
 		{fmt.Sprintf("an upload of more than %d devices goes in parts", partnercenter.MaxDevicesPerRequest), []string{changelog}},
+		// A profile's deletion waits while devices have it.
+		{"until `timeouts { delete }` runs out (default " + describeDuration(defaultPolicyTimeout) + ")", []string{autopilot}},
 	}
 	for _, fact := range facts {
 		for _, file := range fact.files {
