@@ -29,6 +29,15 @@ for _ in $(seq 100); do
 done
 [ -f "$work/emulator.env" ] || { echo "the emulator did not start in 10 s" >&2; cat "$work/emulator.log" >&2; exit 1; }
 cat "$work/emulator.out"
+# Sign-in settings of the caller's shell, such as another emulator's refresh
+# token, would win over the emulator's client secret: only the emulator's
+# own count (PARTNERCENTER_EMULATOR_* choose its answers, and stay).
+for name in $(compgen -e); do
+	case $name in
+	PARTNERCENTER_EMULATOR_*) ;;
+	PARTNERCENTER_* | ARM_*) unset "$name" ;;
+	esac
+done
 # shellcheck disable=SC1091
 . "$work/emulator.env"
 

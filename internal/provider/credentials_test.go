@@ -213,7 +213,9 @@ func TestAccSignIn_wrongRefreshToken(t *testing.T) {
 		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{{
 			Config: em.providerConfig(attrs{"refresh_token": refreshToken}) + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, ""),
-			ExpectError: regexp.MustCompile(`(?s)Failed to sign in to Partner Center.*refresh token.*invalid_grant:\s+AADSTS9002313.*` +
+			// The sign-in guide quotes this wording for an expired token.
+			ExpectError: regexp.MustCompile(`(?s)Failed to sign in to Partner Center.*refresh\s+token,\s+set\s+by\s+refresh_token\s+` +
+				`\(PARTNERCENTER_REFRESH_TOKEN\):\s+failed:\s+refresh\s+token\s+grant:\s+Entra\s+ID\s+answered\s+400:\s+invalid_grant:\s+AADSTS9002313.*` +
 				`client\s+secret.*not\s+tried,\s+because\s+the\s+refresh\s+token\s+was\s+rejected`),
 		}},
 	})

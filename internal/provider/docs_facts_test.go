@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/emulator"
 	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
 )
 
@@ -46,6 +47,7 @@ func TestDocsStateTheConstants(t *testing.T) {
 		batch       = "templates/resources/device_batch.md.tmpl"
 		assignment  = "templates/resources/device_policy_assignment.md.tmpl"
 		pipeline    = "examples/pipeline/main.tf"
+		emulatorDoc = "templates/guides/emulator.md.tmpl"
 	)
 	requestBackoff := fmt.Sprintf("from %s, doubling with jitter, at most %s between attempts",
 		describeDuration(partnercenter.DefaultRetryDelay), describeDuration(partnercenter.DefaultMaxRetryDelay))
@@ -87,6 +89,15 @@ func TestDocsStateTheConstants(t *testing.T) {
 		{fmt.Sprintf("One request carries at most %d devices: more go in parts", partnercenter.MaxDevicesPerRequest), []string{batch}},
 		{fmt.Sprintf("(%d devices a request at most, more in parts)", partnercenter.MaxDevicesPerRequest), []string{assignment}},
 		{fmt.Sprintf("an upload of more than %d devices goes in parts", partnercenter.MaxDevicesPerRequest), []string{changelog}},
+		// A profile's deletion waits while devices have it.
+		{"until `timeouts { delete }` runs out (default " + describeDuration(defaultPolicyTimeout) + ")", []string{autopilot}},
+		// The emulator command's job timing, as its banner prints it.
+		{fmt.Sprintf("Uploads and policy updates are queued for %s, then take %s a device.", emulator.DefaultJobQueuedFor, emulator.DefaultJobPerDevice),
+			[]string{emulatorDoc}},
+		{fmt.Sprintf("the emulator queues each for %s, then takes %s a device", emulator.DefaultJobQueuedFor, emulator.DefaultJobPerDevice),
+			[]string{emulatorDoc}},
+		{fmt.Sprintf("`-job-queued-for` (%s) and `-job-per-device` (%s)", emulator.DefaultJobQueuedFor, emulator.DefaultJobPerDevice),
+			[]string{emulatorDoc}},
 	}
 	for _, fact := range facts {
 		for _, file := range fact.files {

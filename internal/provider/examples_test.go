@@ -31,6 +31,61 @@ func TestExamplesValidate(t *testing.T) {
 	}
 }
 
+// TestEveryExampleHasAReadme fails when a directory of examples/ that holds
+// .tf or .yml files lacks a README.md, or has one that does not say how to
+// run the example against the emulator, pointing at the guide that sets it
+// up, and against Partner Center; and when a relative link of a README.md
+// leads nowhere.
+func TestEveryExampleHasAReadme(t *testing.T) {
+	t.Parallel()
+	root, err := repositoryRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dirs := map[string]bool{}
+	err = filepath.WalkDir(filepath.Join(root, "examples"), func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		switch filepath.Ext(path) {
+		case ".tf", ".yml", ".yaml":
+			if !d.IsDir() {
+				dirs[filepath.Dir(path)] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dirs) < 10 {
+		t.Fatalf("found only %d example directories: %v", len(dirs), dirs)
+	}
+	link := regexp.MustCompile(`\]\(([^)#\s]+)(?:#[^)]*)?\)`)
+	for dir := range dirs {
+		name, _ := filepath.Rel(root, dir)
+		content, err := os.ReadFile(filepath.Join(dir, "README.md")) //nolint:gosec // the repository's own files
+		if err != nil {
+			t.Errorf("%s has no README.md saying what it shows and how to run it: %v", filepath.ToSlash(name), err)
+			continue
+		}
+		readme := string(content)
+		for _, want := range []string{"# " + filepath.ToSlash(name) + "\n", "\n## Against the emulator\n", "\n## Against Partner Center\n", "docs/guides/emulator.md)"} {
+			if !strings.Contains(readme, want) {
+				t.Errorf("%s/README.md lacks %q", filepath.ToSlash(name), want)
+			}
+		}
+		for _, m := range link.FindAllStringSubmatch(readme, -1) {
+			if strings.Contains(m[1], "://") {
+				continue
+			}
+			if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(m[1]))); err != nil {
+				t.Errorf("%s/README.md links to %s, which does not exist", filepath.ToSlash(name), m[1])
+			}
+		}
+	}
+}
+
 // exampleRunner runs the configured Terraform (or OpenTofu) binary on the
 // directories of examples/ against this provider built from source.
 type exampleRunner struct {

@@ -30,7 +30,9 @@
 // -job-per-device for each device. Creating a device batch takes an
 // app+user sign-in: -refresh-token-file writes a refresh token of the
 // registered application (0600), for the provider's refresh_token setting
-// (PARTNERCENTER_REFRESH_TOKEN).
+// (PARTNERCENTER_REFRESH_TOKEN). The banner also says that any customer GUID
+// works, and how to make an upload's device fail with 806 (a device this
+// customer already holds) or 808 (one another customer holds).
 //
 // -faults makes the first batch status requests fail in turn, such as
 // "429:57,503,drop" (see emulator.ParseFaults), to try a client's retries by
@@ -360,8 +362,9 @@ func baseURL(addr net.Addr) string {
 	return "https://" + net.JoinHostPort(host, port)
 }
 
-// printBanner tells the user where the emulator is and how to sign in. o's
-// faultsRoute is set, as run sets it.
+// printBanner tells the user where the emulator is, how to sign in, that
+// any customer works and how to make an upload's device fail with 806 or
+// 808. o's faultsRoute is set, as run sets it.
 func printBanner(w io.Writer, s settings, o options) {
 	fmt.Fprintf(w, `Partner Center emulator listening on %s
 
@@ -389,8 +392,14 @@ Fixture batches of customer %s:
 	if o.fixtures != "" {
 		fmt.Fprintf(w, "and the batches of %s\n", o.fixtures)
 	}
-	fmt.Fprintf(w, "\nDevice batches, devices and configuration policies start empty. Uploads and policy updates are queued for %s, then take %s a device.\n",
-		o.jobQueuedFor, o.jobPerDevice)
+	fmt.Fprint(w, "\nAny customer GUID works: customers need not be created. Device batches, devices and configuration policies start empty.\n")
+	fmt.Fprintf(w, `An upload's device fails when a device already in a batch has its hardware hash (else its product key, else its
+serial number, manufacturer and model):
+  %s %-30s  the device is this customer's: upload it again, into any of its batches
+  %s %-30s  the device is another customer's: upload it under another customer GUID
+`, emulator.ErrorCodeDeviceAlreadyAssigned, emulator.ErrorDescriptionDeviceAlreadyAssigned,
+		emulator.ErrorCodeDeviceAssignedToOtherTenant, emulator.ErrorDescriptionDeviceAssignedToOtherTenant)
+	fmt.Fprintf(w, "Uploads and policy updates are queued for %s, then take %s a device.\n", o.jobQueuedFor, o.jobPerDevice)
 	if changed := changedAnswers(o.answers); changed != "" {
 		fmt.Fprintf(w, "\nAnswers where Microsoft is silent: %s\n", changed)
 	}

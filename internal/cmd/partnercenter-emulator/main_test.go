@@ -576,6 +576,26 @@ func TestBannerListsTheAnswersChosen(t *testing.T) {
 	}
 }
 
+// The banner tells a user trying the provider that customers need not be
+// created, and how to make an upload's device fail with 806 or 808.
+func TestBannerSaysAnyCustomerWorksAndHowDevicesFail(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	printBanner(&out, settings{baseURL: "https://127.0.0.1:8443", caFile: "/tmp/ca.pem"},
+		options{faultsRoute: emulator.BatchStatusRoute, jobQueuedFor: time.Second, jobPerDevice: 100 * time.Millisecond})
+	want := `
+Any customer GUID works: customers need not be created. Device batches, devices and configuration policies start empty.
+An upload's device fails when a device already in a batch has its hardware hash (else its product key, else its
+serial number, manufacturer and model):
+  806 ZtdDeviceAlreadyAssigned        the device is this customer's: upload it again, into any of its batches
+  808 ZtdDeviceAssignedToOtherTenant  the device is another customer's: upload it under another customer GUID
+Uploads and policy updates are queued for 1s, then take 100ms a device.
+`
+	if !strings.HasSuffix(out.String(), want) {
+		t.Errorf("banner:\n%s\nwant it to end with:\n%s", out.String(), want)
+	}
+}
+
 // The package doc names every answer flag.
 func TestDocNamesEveryAnswerFlag(t *testing.T) {
 	t.Parallel()
