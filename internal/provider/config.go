@@ -24,6 +24,10 @@ type providerData struct {
 	// claims are the devices the device policy assignments planned so far
 	// give a profile.
 	claims *assignmentClaims
+	// profileChanges are the batch and assignment resources' changes of
+	// devices under way, which a refused deletion of their profile waits
+	// for.
+	profileChanges *profileChanges
 }
 
 // configuredProviderData is what the provider handed a data source or
@@ -118,7 +122,7 @@ func newProviderData(cfg providerModel, ua string, env environment, wait partner
 	options.Log = logSignIn
 	credential, err := partnercenter.NewCredential(options)
 	if errors.Is(err, partnercenter.ErrNoCredential) {
-		return &providerData{missingCredential: describeSignInError(err), claims: &assignmentClaims{}}, diags
+		return &providerData{missingCredential: describeSignInError(err), claims: &assignmentClaims{}, profileChanges: &profileChanges{}}, diags
 	}
 	if err != nil {
 		diags.AddError("Invalid provider configuration", "The Entra ID sign-in could not be set up: "+err.Error())
@@ -140,7 +144,7 @@ func newProviderData(cfg providerModel, ua string, env environment, wait partner
 		diags.AddError("Invalid provider configuration", "The Partner Center client could not be set up: "+err.Error())
 		return nil, diags
 	}
-	return &providerData{client: client, wait: wait, claims: &assignmentClaims{}}, diags
+	return &providerData{client: client, wait: wait, claims: &assignmentClaims{}, profileChanges: &profileChanges{}}, diags
 }
 
 // credentialOptions resolves every sign-in setting but the client ID and
