@@ -48,8 +48,10 @@ var PolicySettings = []string{
 	"skip_eula",
 }
 
-// policySettingNone is the setting that sets nothing.
-const policySettingNone = "none"
+// PolicySettingNone is the setting that sets nothing, not among
+// PolicySettings: Partner Center's docs list it, and it may list it alone
+// for a policy without settings; a policy's settings are read without it.
+const PolicySettingNone = "none"
 
 // policyCategories are the documented policy categories.
 var policyCategories = []string{PolicyCategoryOOBE, PolicyCategoryNone}
@@ -57,10 +59,10 @@ var policyCategories = []string{PolicyCategoryOOBE, PolicyCategoryNone}
 // readSettings is the settings of a policy as Partner Center answered them,
 // in their documented spelling and without "none".
 func readSettings(settings []string) []string {
-	known := append([]string{policySettingNone}, PolicySettings...)
+	known := append([]string{PolicySettingNone}, PolicySettings...)
 	read := make([]string, 0, len(settings))
 	for _, s := range settings {
-		if s = canonicalEnum(s, known); s != policySettingNone {
+		if s = canonicalEnum(s, known); s != PolicySettingNone {
 			read = append(read, s)
 		}
 	}

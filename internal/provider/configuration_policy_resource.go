@@ -10,7 +10,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -72,9 +71,6 @@ type configurationPolicyModel struct {
 	Timeouts             timeouts.Value    `tfsdk:"timeouts"`
 }
 
-// policySettingsDescription lists the allowed settings for descriptions.
-var policySettingsDescription = "`" + strings.Join(partnercenter.PolicySettings, "`, `") + "`"
-
 // Metadata implements resource.Resource.
 func (r *configurationPolicyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_configuration_policy"
@@ -130,10 +126,11 @@ var configurationPolicySchema = sync.OnceValue(func() schema.Schema {
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"policy_settings": schema.SetAttribute{
-				MarkdownDescription: "The profile's settings, each one of " + policySettingsDescription + ". An update replaces them as a whole.",
-				ElementType:         types.StringType,
-				Required:            true,
-				Validators:          []validator.Set{setvalidator.ValueStringsAre(stringvalidator.OneOf(partnercenter.PolicySettings...))},
+				MarkdownDescription: "The profile's settings, each one of " + policySettingsDescription + "; `[]` for none. " +
+					"An update replaces them as a whole.",
+				ElementType: types.StringType,
+				Required:    true,
+				Validators:  []validator.Set{policySettingsValidator{}},
 			},
 			"devices_assigned_count": schema.Int64Attribute{
 				MarkdownDescription: "How many devices have this profile.",

@@ -186,9 +186,23 @@ func TestAccConfigurationPolicy_badSettingsAtPlanTime(t *testing.T) {
 		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{
 			{
-				Config:      em.providerConfig() + policyConfig("Bad", "", "skip_eula", "skip_the_whole_thing"),
+				// A typo: the error names the setting, the one meant and
+				// what each setting does, on policy_settings.
+				Config:   em.providerConfig() + policyConfig("Bad", "", "skip_eul"),
+				PlanOnly: true,
+				ExpectError: errorPattern(`Error: Invalid policy setting with partnercenter_configuration_policy\.test, on .* policy_settings = \["skip_eul"\] ` +
+					`"skip_eul" is not a setting of an Autopilot profile: did you mean "skip_eula"\? The settings are: ` +
+					`- remove_oem_preinstalls: removes the apps the manufacturer preinstalled ` +
+					`- oobe_user_not_local_admin: the user who sets the device up does not become a local administrator ` +
+					`- skip_express_settings: skips the privacy settings page ` +
+					`- skip_oem_registration: skips the manufacturer's registration page ` +
+					`- skip_eula: skips the EULA, the Windows license terms page ` +
+					`For a profile without settings, write policy_settings = \[\] \(Partner Center lists one as "none"\)\.`),
+			},
+			{
+				Config:      em.providerConfig() + policyConfig("Bad", "", "skip_eula", "skip_the_whole_thing", "none"),
 				PlanOnly:    true,
-				ExpectError: errorPattern(`Attribute policy_settings\[Value\("skip_the_whole_thing"\)\] value must be one of: \["remove_oem_preinstalls" "oobe_user_not_local_admin" "skip_express_settings" "skip_oem_registration" "skip_eula"\]`),
+				ExpectError: errorPattern(`Invalid policy settings .* "none" is not a setting of an Autopilot profile: it sets nothing\. For a profile without settings, write policy_settings = \[\] .* "skip_the_whole_thing" is not a setting of an Autopilot profile\. The settings are:`),
 			},
 			{
 				Config:      em.providerConfig() + policyConfig("Bad", `category = "kiosk"`, "skip_eula"),
