@@ -3,6 +3,8 @@ package partnercenter
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -46,8 +48,10 @@ var PolicySettings = []string{
 	"skip_eula",
 }
 
-// policySettingNone is the setting that sets nothing.
-const policySettingNone = "none"
+// PolicySettingNone is the setting that sets nothing, not among
+// PolicySettings: Partner Center's docs list it, and it may list it alone
+// for a policy without settings; a policy's settings are read without it.
+const PolicySettingNone = "none"
 
 // policyCategories are the documented policy categories.
 var policyCategories = []string{PolicyCategoryOOBE, PolicyCategoryNone}
@@ -55,10 +59,10 @@ var policyCategories = []string{PolicyCategoryOOBE, PolicyCategoryNone}
 // readSettings is the settings of a policy as Partner Center answered them,
 // in their documented spelling and without "none".
 func readSettings(settings []string) []string {
-	known := append([]string{policySettingNone}, PolicySettings...)
+	known := append([]string{PolicySettingNone}, PolicySettings...)
 	read := make([]string, 0, len(settings))
 	for _, s := range settings {
-		if s = canonicalEnum(s, known); s != policySettingNone {
+		if s = canonicalEnum(s, known); s != PolicySettingNone {
 			read = append(read, s)
 		}
 	}
@@ -138,7 +142,13 @@ func (c *Client) UpdateConfigurationPolicy(ctx context.Context, customerID strin
 	return c.policyCall(ctx, http.MethodPut, policyPath(customerID, p.ID), p.wire(), "the policy update answer")
 }
 
-// DeleteConfigurationPolicy deletes a policy (operation #13).
+// DeleteConfigurationPolicy deletes a policy (operation #13). Microsoft
+// does not document what Partner Center answers for a policy that devices
+// still have: the emulator's default is 409, and a 400 is as plausible.
+// So when the deletion is refused with either, the policy is read: when
+// devices have it, the error is a *PolicyInUseError wrapping the refusal
+// (KindInUse), which waiting alone does not resolve. Otherwise, or when
+// the policy cannot be read, the refusal is returned as it came.
 func (c *Client) DeleteConfigurationPolicy(ctx context.Context, customerID, policyID string) error {
 	_, err := c.do(ctx, request{
 		method:  http.MethodDelete,
@@ -146,7 +156,41 @@ func (c *Client) DeleteConfigurationPolicy(ctx context.Context, customerID, poli
 		success: []int{http.StatusNoContent, http.StatusOK},
 		what:    "the policy deletion answer",
 	})
-	return err
+	var refusal *ResponseError
+	if !errors.As(err, &refusal) || (refusal.StatusCode != http.StatusConflict && refusal.StatusCode != http.StatusBadRequest) {
+		return err
+	}
+	p, getErr := c.GetConfigurationPolicy(ctx, customerID, policyID)
+	if getErr != nil || p.DevicesAssignedCount <= 0 {
+		return err
+	}
+	return &PolicyInUseError{PolicyID: policyID, Devices: p.DevicesAssignedCount, Err: err}
+}
+
+// PolicyInUseError is Partner Center's refusal to delete a configuration
+// policy that devices still have. KindOf says KindInUse.
+type PolicyInUseError struct {
+	// PolicyID is the policy's ID, as the caller gave it.
+	PolicyID string
+	// Devices is how many devices have the policy, as Partner Center
+	// counted them after refusing.
+	Devices int
+	// Err is the refusal, a *ResponseError.
+	Err error
+}
+
+// Error says which policy, how many devices have it, and the refusal.
+func (e *PolicyInUseError) Error() string {
+	devices := "devices still have"
+	if e.Devices == 1 {
+		devices = "device still has"
+	}
+	return fmt.Sprintf("Partner Center refused to delete policy %s, which %d %s: %v", e.PolicyID, e.Devices, devices, e.Err)
+}
+
+// Unwrap returns the refusal, so that errors.As finds its *ResponseError.
+func (e *PolicyInUseError) Unwrap() error {
+	return e.Err
 }
 
 // policyCall sends a request answered by a ConfigurationPolicy. Partner

@@ -1,6 +1,7 @@
 package partnercenter
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -113,5 +114,81 @@ func TestLargeRequestsGoInParts(t *testing.T) {
 	}
 	if r := server.requests()[5]; r.method != http.MethodPatch || !strings.HasPrefix(r.body, `{"devices":[{"id":"d-1000",`) {
 		t.Errorf("last policy update part %s %.40s, want the last device alone", r.method, r.body)
+	}
+}
+
+// Partner Center may refuse to delete a policy that devices have with 409
+// or 400 (Microsoft documents neither): the policy is then read, and the
+// devices counted there make the refusal a *PolicyInUseError, which
+// waiting does not resolve; without devices, or when the policy cannot be
+// read, the refusal is returned as it came.
+func TestDeleteConfigurationPolicyRefused(t *testing.T) {
+	fault := `{"code":409,"description":"The configuration policy is assigned to 3 device(s)."}`
+	policy := func(devices int) string {
+		return fmt.Sprintf(`{"id":%q,"name":"Autopilot","category":"o_o_b_e","policySettings":[],"devicesAssignedCount":%d}`, testPolicyID, devices)
+	}
+	path := "/v1/customers/" + testCustomerID + "/policies/" + testPolicyID
+	tests := []struct {
+		name    string
+		answers []func(http.ResponseWriter)
+		kind    Kind
+		devices int // of the *PolicyInUseError, 0 when there is none
+		status  int // of the refusal found by errors.As
+		methods string
+	}{
+		{"409 with devices", []func(http.ResponseWriter){reply(http.StatusConflict, fault), reply(http.StatusOK, policy(3))},
+			KindInUse, 3, http.StatusConflict, "DELETE GET"},
+		{"400 with devices", []func(http.ResponseWriter){reply(http.StatusBadRequest, fault), reply(http.StatusOK, policy(1))},
+			KindInUse, 1, http.StatusBadRequest, "DELETE GET"},
+		{"409 without devices", []func(http.ResponseWriter){reply(http.StatusConflict, fault), reply(http.StatusOK, policy(0))},
+			KindConflict, 0, http.StatusConflict, "DELETE GET"},
+		{"400 without devices", []func(http.ResponseWriter){reply(http.StatusBadRequest, fault), reply(http.StatusOK, policy(0))},
+			KindInvalidRequest, 0, http.StatusBadRequest, "DELETE GET"},
+		{"409, the policy unreadable", []func(http.ResponseWriter){reply(http.StatusConflict, fault), reply(http.StatusForbidden, `{"code":2032}`)},
+			KindConflict, 0, http.StatusConflict, "DELETE GET"},
+		{"404", []func(http.ResponseWriter){reply(http.StatusNotFound, `{"code":1000}`)}, KindNotFound, 0, http.StatusNotFound, "DELETE"},
+		{"403", []func(http.ResponseWriter){reply(http.StatusForbidden, `{"code":2032}`)}, KindAccessDenied, 0, http.StatusForbidden, "DELETE"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			client, server := scriptedClient(t, tt.answers...)
+			err := client.DeleteConfigurationPolicy(testContext(t), testCustomerID, testPolicyID)
+			if got := KindOf(err); got != tt.kind {
+				t.Errorf("KindOf(%v) = %d, want %d", err, got, tt.kind)
+			}
+			var inUse *PolicyInUseError
+			switch {
+			case tt.devices == 0 && errors.As(err, &inUse):
+				t.Errorf("err = %v, want no *PolicyInUseError", err)
+			case tt.devices > 0 && (!errors.As(err, &inUse) || inUse.Devices != tt.devices || inUse.PolicyID != testPolicyID):
+				t.Errorf("err = %#v, want a *PolicyInUseError of %d device(s)", err, tt.devices)
+			}
+			var refusal *ResponseError
+			if !errors.As(err, &refusal) || refusal.StatusCode != tt.status {
+				t.Errorf("err = %v, want the refusal, HTTP %d", err, tt.status)
+			}
+			var methods []string
+			for _, r := range server.requests() {
+				if r.path != path {
+					t.Errorf("%s %s, want %s", r.method, r.path, path)
+				}
+				methods = append(methods, r.method)
+			}
+			if got := strings.Join(methods, " "); got != tt.methods {
+				t.Errorf("requests %s, want %s", got, tt.methods)
+			}
+		})
+	}
+}
+
+func TestPolicyInUseErrorSaysHowManyDevices(t *testing.T) {
+	refusal := &ResponseError{StatusCode: http.StatusConflict, Code: "409"}
+	for devices, want := range map[int]string{
+		1: "Partner Center refused to delete policy p, which 1 device still has: Partner Center answered HTTP 409 Conflict",
+		2: "Partner Center refused to delete policy p, which 2 devices still have: Partner Center answered HTTP 409 Conflict",
+	} {
+		if got := (&PolicyInUseError{PolicyID: "p", Devices: devices, Err: refusal}).Error(); !strings.HasPrefix(got, want) {
+			t.Errorf("Error() = %q, want it to start with %q", got, want)
+		}
 	}
 }

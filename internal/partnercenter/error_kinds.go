@@ -23,6 +23,10 @@ const (
 	KindTimedOut
 	// KindSignIn: no token could be obtained from Entra ID.
 	KindSignIn
+	// KindInUse: Partner Center refused to delete something that others
+	// still use, such as a policy devices still have (*PolicyInUseError):
+	// it stays refused until they no longer do, whatever the wait.
+	KindInUse
 	// KindNotFound: Partner Center has no such resource (404).
 	KindNotFound
 	// KindNoRelationship: the partner has no relationship with the
@@ -56,6 +60,7 @@ func KindOf(err error) Kind {
 		callErr *CallError
 		waitErr *WaitTimeoutError
 		signIn  *SignInError
+		inUse   *PolicyInUseError
 	)
 	switch {
 	case err == nil:
@@ -67,6 +72,9 @@ func KindOf(err error) Kind {
 		return KindTimedOut
 	case errors.As(err, &signIn):
 		return KindSignIn
+	case errors.As(err, &inUse):
+		// Before the refusal it wraps, a conflict or invalid request.
+		return KindInUse
 	case errors.As(err, &respErr):
 		return statusKind(respErr.StatusCode, respErr.Code)
 	case errors.As(err, &callErr):

@@ -30,6 +30,8 @@ func TestKindOf(t *testing.T) {
 		{"500", respErr(500, "800003"), partnercenter.KindUnavailable},
 		{"504", respErr(504, ""), partnercenter.KindUnavailable},
 		{"409", respErr(409, ""), partnercenter.KindConflict},
+		{"a policy in use, refused with 409", fmt.Errorf("wrapped: %w", &partnercenter.PolicyInUseError{Devices: 2, Err: respErr(409, "")}), partnercenter.KindInUse},
+		{"a policy in use, refused with 400", &partnercenter.PolicyInUseError{Devices: 1, Err: respErr(400, "")}, partnercenter.KindInUse},
 		{"400", respErr(400, "900118"), partnercenter.KindInvalidRequest},
 		{"412", respErr(412, ""), partnercenter.KindInvalidRequest},
 		{"an unexpected redirect", respErr(302, ""), partnercenter.KindInvalidResponse},

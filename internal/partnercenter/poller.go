@@ -157,17 +157,18 @@ func (c *Client) WaitForBatch(ctx context.Context, customerID, batchTrackingID s
 	}
 }
 
-// RetryWhileConflict calls call until it returns anything but a conflict
-// with Partner Center's state (KindConflict), such as a policy that devices
-// still have while their deletion is under way, or until ctx ends; the
-// calls are paced as WaitForBatch paces its polls. It returns call's last
-// error.
-func RetryWhileConflict(ctx context.Context, o WaitOptions, call func(context.Context) error) error {
+// RetryWhile calls call until it returns an error again does not want
+// retried, or nil, or until ctx ends; the calls are paced as WaitForBatch
+// paces its polls. It returns call's last error. Only the caller knows
+// which refusals may resolve themselves: a conflict with Partner Center's
+// state (KindConflict) may, a policy its devices still have (KindInUse)
+// only while something deletes them.
+func RetryWhile(ctx context.Context, o WaitOptions, call func(context.Context) error, again func(error) bool) error {
 	o = o.withDefaults()
 	delay := o.InitialDelay
 	for {
 		err := call(ctx)
-		if KindOf(err) != KindConflict {
+		if err == nil || !again(err) {
 			return err
 		}
 		if !sleep(ctx, jitter(delay)) {

@@ -348,3 +348,43 @@ func TestWaitForBatchEndsOnTerminalStatusInAnyCase(t *testing.T) {
 		})
 	}
 }
+
+// RetryWhile calls again while the caller's test says so, and hands back
+// the first error it does not retry, or the last one when the time runs out.
+func TestRetryWhileRetriesWhatTheCallerSays(t *testing.T) {
+	conflict := &partnercenter.ResponseError{StatusCode: http.StatusConflict}
+	inUse := &partnercenter.PolicyInUseError{PolicyID: "p", Devices: 2, Err: conflict}
+	conflictsOnly := func(err error) bool { return partnercenter.KindOf(err) == partnercenter.KindConflict }
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for _, tt := range []struct {
+		name    string
+		answers []error
+		calls   int
+		want    error
+	}{
+		{"conflicts, then deleted", []error{conflict, conflict, nil}, 3, nil},
+		{"conflicts, then in use", []error{conflict, conflict, inUse, nil}, 3, inUse},
+		{"in use at once", []error{inUse, nil}, 1, inUse},
+	} {
+		calls := 0
+		err := partnercenter.RetryWhile(ctx, fastPolling, func(context.Context) error {
+			calls++
+			return tt.answers[calls-1]
+		}, conflictsOnly)
+		if !errors.Is(err, tt.want) || calls != tt.calls {
+			t.Errorf("%s: %d call(s) ending with %v, want %d ending with %v", tt.name, calls, err, tt.calls, tt.want)
+		}
+	}
+
+	short, stop := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer stop()
+	calls := 0
+	err := partnercenter.RetryWhile(short, fastPolling, func(context.Context) error {
+		calls++
+		return conflict
+	}, conflictsOnly)
+	if !errors.Is(err, conflict) || calls < 2 {
+		t.Errorf("%d call(s) until the time ran out, ending with %v; want the conflict, retried", calls, err)
+	}
+}

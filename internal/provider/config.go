@@ -24,6 +24,10 @@ type providerData struct {
 	// claims are the devices the device policy assignments planned so far
 	// give a profile.
 	claims *assignmentClaims
+	// profileChanges are the batch and assignment resources' changes of
+	// devices under way, which a refused deletion of their profile waits
+	// for.
+	profileChanges *profileChanges
 }
 
 // configuredProviderData is what the provider handed a data source or
@@ -59,7 +63,7 @@ func (d *providerData) partnerCenter() (*partnercenter.Client, diag.Diagnostics)
 // Center, for the reasons diags give whenever a data source or resource
 // needs to.
 func unusableProviderData(diags ...diag.Diagnostic) *providerData {
-	return &providerData{unusable: diags, claims: &assignmentClaims{}}
+	return &providerData{unusable: diags, claims: &assignmentClaims{}, profileChanges: &profileChanges{}}
 }
 
 // deferConfigErrors is the provider's data when the configuration sets
@@ -163,7 +167,7 @@ func newProviderData(cfg providerModel, ua string, env environment, wait partner
 		diags.AddError("Invalid provider configuration", "The Partner Center client could not be set up: "+err.Error())
 		return nil, diags
 	}
-	return &providerData{client: client, wait: wait, claims: &assignmentClaims{}}, diags
+	return &providerData{client: client, wait: wait, claims: &assignmentClaims{}, profileChanges: &profileChanges{}}, diags
 }
 
 // credentialOptions resolves every sign-in setting but the client ID and

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -9,9 +10,9 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -30,9 +31,19 @@ var (
 	_ resource.ResourceWithImportState = (*configurationPolicyResource)(nil)
 )
 
-// defaultPolicyTimeout bounds each operation on a policy. A deletion waits
-// within it for the policy's devices to be assigned elsewhere or deleted.
+// defaultPolicyTimeout bounds each operation on a policy. A deletion Partner
+// Center refuses waits within it while this run deletes devices of the
+// policy's customer or gives them a profile, which may take it off the
+// devices that still have it.
 const defaultPolicyTimeout = 5 * time.Minute
+
+// deviceChangeGrace is how long a policy's deletion, refused because
+// devices have the policy, waits for a change of its customer's devices to
+// begin before it fails: Terraform calls, say, the deletions of a batch and
+// of the profile its devices have at once, and either may reach the
+// provider first. One poll interval; not the provider's poll pacing, which
+// tests shorten to milliseconds, less than two calls may lie apart.
+const deviceChangeGrace = partnercenter.DefaultPollInitialDelay
 
 // maxPolicyNameLength bounds a policy's name.
 const maxPolicyNameLength = 256
@@ -59,9 +70,6 @@ type configurationPolicyModel struct {
 	LastModifiedDate     timetypes.RFC3339 `tfsdk:"last_modified_date"`
 	Timeouts             timeouts.Value    `tfsdk:"timeouts"`
 }
-
-// policySettingsDescription lists the allowed settings for descriptions.
-var policySettingsDescription = "`" + strings.Join(partnercenter.PolicySettings, "`, `") + "`"
 
 // Metadata implements resource.Resource.
 func (r *configurationPolicyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -118,10 +126,11 @@ var configurationPolicySchema = sync.OnceValue(func() schema.Schema {
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"policy_settings": schema.SetAttribute{
-				MarkdownDescription: "The profile's settings, each one of " + policySettingsDescription + ". An update replaces them as a whole.",
-				ElementType:         types.StringType,
-				Required:            true,
-				Validators:          []validator.Set{setvalidator.ValueStringsAre(stringvalidator.OneOf(partnercenter.PolicySettings...))},
+				MarkdownDescription: "The profile's settings, each one of " + policySettingsDescription + "; `[]` for none. " +
+					"An update replaces them as a whole.",
+				ElementType: types.StringType,
+				Required:    true,
+				Validators:  []validator.Set{policySettingsValidator{}},
 			},
 			"devices_assigned_count": schema.Int64Attribute{
 				MarkdownDescription: "How many devices have this profile.",
@@ -293,8 +302,13 @@ func (r *configurationPolicyResource) Update(ctx context.Context, req resource.U
 }
 
 // Delete implements resource.Resource. Partner Center refuses to delete a
-// policy devices still have; in a destroy, the devices' batch may be going
-// at the same time, so the deletion is tried again until timeouts { delete }.
+// policy devices still have. In a destroy, the devices' batch may be going
+// at the same time, or a new assignment giving them another profile, so the
+// deletion is tried again while this provider changes devices of the
+// policy's customer (profileChanges); otherwise a policy that devices have
+// fails at once, saying how many and what to do.
+// Any other conflict is tried again until timeouts { delete }, as it may
+// resolve itself.
 func (r *configurationPolicyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state configurationPolicyModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -311,21 +325,74 @@ func (r *configurationPolicyResource) Delete(ctx context.Context, req resource.D
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	customerID, policyID := state.CustomerID.ValueString(), state.PolicyID.ValueString()
-	err := partnercenter.RetryWhileConflict(ctx, r.data.wait, func(ctx context.Context) error {
+	changes := r.data.profileChanges
+	var sent changeMark
+	err := partnercenter.RetryWhile(ctx, r.data.wait, func(ctx context.Context) error {
+		sent = changes.mark(customerID)
 		return client.DeleteConfigurationPolicy(ctx, customerID, policyID)
+	}, func(err error) bool {
+		switch partnercenter.KindOf(err) {
+		case partnercenter.KindConflict:
+			return true
+		case partnercenter.KindInUse:
+			return changes.underWay(ctx, customerID, sent, deviceChangeGrace)
+		}
+		return false
 	})
 	if err == nil || partnercenter.KindOf(err) == partnercenter.KindNotFound {
 		return
 	}
+	var inUse *partnercenter.PolicyInUseError
+	if errors.As(err, &inUse) {
+		resp.Diagnostics.Append(policyInUseDiagnostic(customerID, inUse, ctx.Err(), limit))
+		return
+	}
+	resp.Diagnostics.Append(policyDeleteOperation(customerID, policyID, limit).errorDiagnostic(err))
+}
+
+// policyDeleteOperation describes a policy's deletion for its diagnostics.
+// A conflict is tried again until the time runs out, so its hint is the
+// deletion's own: there is nothing to plan again.
+func policyDeleteOperation(customerID, policyID string, limit time.Duration) operation {
 	op := policyOperation(customerID, policyID, fmt.Sprintf("Deleting configuration policy %s of customer %s", policyID, customerID),
 		"Failed to delete the configuration policy", "delete", limit)
-	resp.Diagnostics.Append(op.errorDiagnostic(err))
-	if partnercenter.KindOf(err) == partnercenter.KindConflict {
-		resp.Diagnostics.AddError("Configuration policy still assigned",
-			"Partner Center deletes a profile only when no device has it. Give its devices another profile "+
-				"(partnercenter_device_policy_assignment) or delete them (partnercenter_device_batch), then destroy again; "+
-				"or raise delete in the timeouts block if they are being deleted.")
+	op.conflictHint = fmt.Sprintf("Partner Center kept refusing to delete the profile while the provider tried again, for up to %s, "+
+		"though it counted no device with the profile when asked, or could not be asked: a change to the profile or its devices may "+
+		"still be under way. Check the profile's devices_assigned_count, then destroy again, or allow more time with delete in the timeouts block.",
+		op.bound())
+	return op
+}
+
+// policyInUseDiagnostic explains a policy Partner Center does not delete
+// because devices have it, and what to do; ended is the deletion's
+// context's error, set when its time ran out while this run changed devices
+// of the customer.
+func policyInUseDiagnostic(customerID string, e *partnercenter.PolicyInUseError, ended error, limit time.Duration) diag.Diagnostic {
+	devices := fmt.Sprintf("%d devices still have it", e.Devices)
+	if e.Devices == 1 {
+		devices = "1 device still has it"
 	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Partner Center refuses to delete configuration policy %s of customer %s: %s, and a profile is deleted only "+
+		"when no device has it.\n\n", e.PolicyID, customerID, devices)
+	b.WriteString("Give those devices another profile with a partnercenter_device_policy_assignment, or delete them by removing them " +
+		"from their partnercenter_device_batch or destroying it; then destroy the profile again. Terraform deletes the profile " +
+		"before it changes an assignment's policy_id away from it, so apply that change first, keeping the profile, then remove " +
+		"the profile. Destroying a partnercenter_device_policy_assignment alone does not take the profile off its devices: " +
+		"Partner Center documents no way to. The partnercenter_devices data source lists a batch's devices with their profiles.")
+	switch {
+	case errors.Is(ended, context.DeadlineExceeded):
+		fmt.Fprintf(&b, "\n\nThe deletion was tried again while this run deleted devices of customer %s or gave them a profile, until "+
+			"timeouts { delete } = %s ran out. If those were the profile's devices, allow more time with delete in the timeouts block.", customerID, limit)
+	case ended != nil:
+		fmt.Fprintf(&b, "\n\nThe deletion was tried again while this run deleted devices of customer %s or gave them a profile, until "+
+			"the run was interrupted.", customerID)
+	}
+	var refusal *partnercenter.ResponseError
+	if errors.As(e, &refusal) {
+		fmt.Fprintf(&b, "\n\nPartner Center's answer:\n%s", describeResponseError(refusal))
+	}
+	return diag.NewErrorDiagnostic("Configuration policy still assigned", b.String())
 }
 
 // ImportState implements resource.ResourceWithImportState with

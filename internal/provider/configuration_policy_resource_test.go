@@ -186,9 +186,23 @@ func TestAccConfigurationPolicy_badSettingsAtPlanTime(t *testing.T) {
 		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{
 			{
-				Config:      em.providerConfig() + policyConfig("Bad", "", "skip_eula", "skip_the_whole_thing"),
+				// A typo: the error names the setting, the one meant and
+				// what each setting does, on policy_settings.
+				Config:   em.providerConfig() + policyConfig("Bad", "", "skip_eul"),
+				PlanOnly: true,
+				ExpectError: errorPattern(`Error: Invalid policy setting with partnercenter_configuration_policy\.test, on .* policy_settings = \["skip_eul"\] ` +
+					`"skip_eul" is not a setting of an Autopilot profile: did you mean "skip_eula"\? The settings are: ` +
+					`- remove_oem_preinstalls: removes the apps the manufacturer preinstalled ` +
+					`- oobe_user_not_local_admin: the user who sets the device up does not become a local administrator ` +
+					`- skip_express_settings: skips the privacy settings page ` +
+					`- skip_oem_registration: skips the manufacturer's registration page ` +
+					`- skip_eula: skips the EULA, the Windows license terms page ` +
+					`For a profile without settings, write policy_settings = \[\] \(Partner Center lists one as "none"\)\.`),
+			},
+			{
+				Config:      em.providerConfig() + policyConfig("Bad", "", "skip_eula", "skip_the_whole_thing", "none"),
 				PlanOnly:    true,
-				ExpectError: errorPattern(`Attribute policy_settings\[Value\("skip_the_whole_thing"\)\] value must be one of: \["remove_oem_preinstalls" "oobe_user_not_local_admin" "skip_express_settings" "skip_oem_registration" "skip_eula"\]`),
+				ExpectError: errorPattern(`Invalid policy settings .* "none" is not a setting of an Autopilot profile: it sets nothing\. For a profile without settings, write policy_settings = \[\] .* "skip_the_whole_thing" is not a setting of an Autopilot profile\. The settings are:`),
 			},
 			{
 				Config:      em.providerConfig() + policyConfig("Bad", `category = "kiosk"`, "skip_eula"),
@@ -347,5 +361,242 @@ func deletionsInTurn(em http.Handler) http.Handler {
 		default:
 			em.ServeHTTP(w, r)
 		}
+	})
+}
+
+// TestAccConfigurationPolicy_deleteWhileDevicesHaveIt destroys a profile
+// that a device keeps, its batch staying, with the assignment that gave it.
+// Where Partner Center refuses (the emulator's default), nothing can
+// change that by waiting: the destroy fails at once, after one deletion,
+// saying how many devices have the profile and what to do. Where Partner
+// Center deletes it anyway, the profile goes.
+func TestAccConfigurationPolicy_deleteWhileDevicesHaveIt(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		answers emulator.Answers
+		// refused is whether Partner Center refuses the deletion.
+		refused bool
+	}{
+		{"refused", emulator.Answers{}, true},
+		{"delete-assigned-policy", emulator.Answers{DeleteAssignedPolicy: true}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			em := newUploadEmulator(t)
+			em.SetAnswers(tt.answers)
+			batch := em.userProviderConfig() + batchConfig("Kept", []string{"SN-1"}, "")
+			withPolicy := batch + policyConfig("Assigned", "", "skip_eula")
+			assigned := withPolicy + `
+resource "partnercenter_device_policy_assignment" "test" {
+  customer_id = partnercenter_device_batch.test.customer_id
+  batch_id    = partnercenter_device_batch.test.batch_id
+  policy_id   = partnercenter_configuration_policy.test.policy_id
+}
+`
+			policyDeletions := func() int {
+				n := 0
+				for _, r := range partnerCenterRequests(em.Emulator) {
+					if r.Method == http.MethodDelete && strings.Contains(strings.ToLower(r.Path), "/policies/") {
+						n++
+					}
+				}
+				return n
+			}
+			var policyID string
+			profile := func() string {
+				devices := em.Devices(emulator.SeedCustomerID, "Kept")
+				if len(devices) != 1 {
+					return fmt.Sprintf("%d devices", len(devices))
+				}
+				return devices[0].OOBEPolicyID()
+			}
+			// Refused, the profile stays in the state: the destroy that
+			// ends the test deletes it with the batch's devices.
+			afterwards := batch
+			if tt.refused {
+				afterwards = withPolicy
+			}
+			removed := resource.TestStep{
+				Config: batch,
+				Check: func(*terraform.State) error {
+					if _, ok := policyOf(em, policyID); ok || profile() != "" {
+						return fmt.Errorf("the policy is kept, or the device keeps it (%q)", profile())
+					}
+					return nil
+				},
+			}
+			if tt.refused {
+				removed.Check = nil
+				removed.ExpectError = errorPattern(`Configuration policy still assigned.*Partner Center refuses to delete configuration policy [0-9a-f-]{36} ` +
+					`of customer ` + emulator.SeedCustomerID + `: 1 device still has it, and a profile is deleted only when no device has it\. ` +
+					`Give those devices another profile with a partnercenter_device_policy_assignment, or delete them by removing them from ` +
+					`their partnercenter_device_batch or destroying it; then destroy the profile again\. Terraform deletes the profile before it ` +
+					`changes an assignment's policy_id away from it, so apply that change first, keeping the profile, then remove the profile\. ` +
+					`Destroying a partnercenter_device_policy_assignment alone does not take the profile off its devices: Partner Center ` +
+					`documents no way to\.` +
+					`.*HTTP status: 409 Conflict`)
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: providerFactories(nil),
+				CheckDestroy: func(*terraform.State) error {
+					if n := len(em.Policies(emulator.SeedCustomerID)); n != 0 {
+						return fmt.Errorf("%d policies left", n)
+					}
+					return nil
+				},
+				Steps: []resource.TestStep{
+					{
+						Config: assigned,
+						Check: func(s *terraform.State) error {
+							policyID = statePolicyID(s)
+							if profile() != policyID {
+								return fmt.Errorf("the device's profile is %q, want %s", profile(), policyID)
+							}
+							return nil
+						},
+					},
+					removed,
+					{
+						PreConfig: func() {
+							if n := policyDeletions(); n != 1 {
+								t.Errorf("the policy's deletion was sent %d times, want once", n)
+							}
+							if tt.refused && profile() != policyID {
+								t.Errorf("the device's profile is %q after the refusal, want %s", profile(), policyID)
+							}
+						},
+						Config:           afterwards,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+					},
+				},
+			})
+		})
+	}
+}
+
+// TestAccConfigurationPolicy_deleteConflictTriedUntilTimeout has Partner
+// Center refuse a profile's deletion as a conflict while no device has it,
+// which may resolve itself: the deletion is tried again until timeouts {
+// delete }, and the error then says so, with no advice to plan again.
+func TestAccConfigurationPolicy_deleteConflictTriedUntilTimeout(t *testing.T) {
+	em := newTestEmulator(t)
+	config := em.providerConfig() + policyConfig("Refused", "timeouts {\n    delete = \"1s\"\n  }", "skip_eula")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					em.InjectFaults(emulator.PolicyRoute, emulator.Fault{Method: http.MethodDelete, Status: http.StatusConflict, Times: -1})
+				},
+				Config: em.providerConfig(),
+				ExpectError: errorPattern(`Conflict with Partner Center's state.*Deleting configuration policy [0-9a-f-]{36} of customer ` +
+					emulator.SeedCustomerID + ` failed\..*HTTP status: 409 Conflict.*Partner Center kept refusing to delete the profile while the ` +
+					`provider tried again, for up to timeouts { delete } = 1s, though it counted no device with the profile`),
+			},
+			{
+				PreConfig: func() {
+					if n := requestsTo(em, http.MethodDelete, ""); n < 2 {
+						t.Errorf("the policy's deletion was sent %d times, want it tried again", n)
+					}
+					em.ClearFaults()
+				},
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
+
+// TestAccConfigurationPolicy_replacedInOneApply removes a profile in the
+// apply that gives its device another one. Through a new assignment, the
+// two go at once: the profile's deletion is refused until the assignment
+// has given the device the new profile, then tried again, and the apply
+// succeeds. Through the same assignment's policy_id, Terraform deletes the
+// profile before it updates the assignment, so nothing under way can take
+// the profile off the device: the apply fails at once, as the docs say, and
+// the profile goes once it has stayed for the apply that moves the device.
+func TestAccConfigurationPolicy_replacedInOneApply(t *testing.T) {
+	// config declares the batch, the profiles and the assignments, each
+	// assignment (by name) of a profile (by name).
+	config := func(provider string, profiles []string, assignments map[string]string) string {
+		var b strings.Builder
+		b.WriteString(provider + batchConfig("Moved", []string{"SN-1"}, ""))
+		for _, p := range profiles {
+			fmt.Fprintf(&b, `
+resource "partnercenter_configuration_policy" %[1]q {
+  customer_id     = %[2]q
+  name            = %[1]q
+  policy_settings = ["skip_eula"]
+}
+`, p, emulator.SeedCustomerID)
+		}
+		for a, p := range assignments {
+			fmt.Fprintf(&b, `
+resource "partnercenter_device_policy_assignment" %q {
+  customer_id = partnercenter_device_batch.test.customer_id
+  batch_id    = partnercenter_device_batch.test.batch_id
+  policy_id   = partnercenter_configuration_policy.%s.policy_id
+}
+`, a, p)
+		}
+		return b.String()
+	}
+	// holdsNew checks that Partner Center holds the new profile alone, on
+	// the device, and that the old one's deletion was sent as many times
+	// as deletions accepts.
+	holdsNew := func(em *testEmulator, deletions func(int) bool) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			policies := em.Policies(emulator.SeedCustomerID)
+			if len(policies) != 1 || policies[0].Name != "new" || policies[0].DevicesAssignedCount != 1 {
+				return fmt.Errorf("Partner Center holds %+v, want the new profile alone, on the device", policies)
+			}
+			if n := requestsTo(em, http.MethodDelete, ""); !deletions(n) {
+				return fmt.Errorf("the old profile's deletion was sent %d times", n)
+			}
+			return nil
+		}
+	}
+	t.Run("new assignment", func(t *testing.T) {
+		em := newUploadEmulator(t)
+		provider := em.userProviderConfig()
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: providerFactories(nil),
+			Steps: []resource.TestStep{
+				{Config: config(provider, []string{"old"}, map[string]string{"old": "old"})},
+				{
+					Config: config(provider, []string{"new"}, map[string]string{"new": "new"}),
+					// Refused while the device had the old profile, which
+					// the new profile's creation, before the assignment
+					// can begin, leaves time for; then deleted.
+					Check: holdsNew(em, func(n int) bool { return n >= 2 }),
+				},
+			},
+		})
+	})
+	t.Run("same assignment", func(t *testing.T) {
+		em := newUploadEmulator(t)
+		provider := em.userProviderConfig()
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: providerFactories(nil),
+			Steps: []resource.TestStep{
+				{Config: config(provider, []string{"old"}, map[string]string{"test": "old"})},
+				{
+					Config:      config(provider, []string{"new"}, map[string]string{"test": "new"}),
+					ExpectError: errorPattern(`Configuration policy still assigned.*: 1 device still has it`),
+				},
+				{
+					PreConfig: func() {
+						if n := requestsTo(em, http.MethodDelete, ""); n != 1 {
+							t.Errorf("the old profile's deletion was sent %d times, want once", n)
+						}
+					},
+					Config: config(provider, []string{"old", "new"}, map[string]string{"test": "new"}),
+				},
+				{
+					Config: config(provider, []string{"new"}, map[string]string{"test": "new"}),
+					Check:  holdsNew(em, func(n int) bool { return n == 2 }),
+				},
+			},
+		})
 	})
 }

@@ -483,6 +483,11 @@ func (r *deviceBatchResource) Update(ctx context.Context, req resource.UpdateReq
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	customerID := plan.CustomerID.ValueString()
+	if len(changes.remove) > 0 {
+		// From before the batch is read: a profile's deletion refused
+		// meanwhile waits for these deletions (see profileChanges).
+		defer r.data.profileChanges.begin(customerID)()
+	}
 	ops := batchOperations{customerID: customerID, batchID: plan.BatchID.ValueString(), timeout: "update", limit: limit}
 	batch, held, err := readBatchAndDevices(ctx, client, customerID, ops.batchID)
 	switch {
@@ -579,6 +584,10 @@ func (r *deviceBatchResource) Delete(ctx context.Context, req resource.DeleteReq
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	customerID, batchID := state.CustomerID.ValueString(), state.BatchID.ValueString()
+	// From before the batch is read, which takes a page per 100 devices: a
+	// profile's deletion refused meanwhile waits for these deletions (see
+	// profileChanges).
+	defer r.data.profileChanges.begin(customerID)()
 	ops := batchOperations{customerID: customerID, batchID: batchID, timeout: "delete", limit: limit}
 	batch, held, err := readBatchAndDevices(ctx, client, customerID, batchID)
 	if err != nil {

@@ -223,6 +223,9 @@ func (r *devicePolicyAssignmentResource) assign(ctx context.Context, m *devicePo
 	}
 	ctx, cancel := context.WithTimeout(ctx, ops.limit)
 	defer cancel()
+	// The devices may be leaving a profile whose deletion, refused
+	// meanwhile, waits for this update (see profileChanges).
+	defer r.data.profileChanges.begin(ops.customerID)()
 	batch, held, err := readBatchAndDevices(ctx, client, ops.customerID, ops.batchID)
 	switch {
 	case err != nil:

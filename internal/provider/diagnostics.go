@@ -36,6 +36,10 @@ type operation struct {
 	// invalidRequestHint says what to check when Partner Center refuses the
 	// request as sent.
 	invalidRequestHint string
+	// conflictHint, when set, replaces hintConflict, which suits a change
+	// planned from a state that changed since: an operation retried while
+	// in conflict until its time ran out has nothing to plan again.
+	conflictHint string
 	// accessHint, when set, comes first when access is denied, such as that
 	// the operation needs an app+user sign-in.
 	accessHint string
@@ -169,6 +173,9 @@ func (op operation) summaryAndHint(kind partnercenter.Kind) (summary, hint strin
 	case partnercenter.KindUnavailable:
 		return kindSummaries[kind], hintUnavailable
 	case partnercenter.KindConflict:
+		if op.conflictHint != "" {
+			return kindSummaries[kind], op.conflictHint
+		}
 		return kindSummaries[kind], hintConflict
 	case partnercenter.KindInvalidRequest:
 		return kindSummaries[kind], "Partner Center refused the request as sent. " + op.invalidRequestHint

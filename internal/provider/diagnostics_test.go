@@ -95,3 +95,71 @@ func TestBatchStatusErrorDiagnostic(t *testing.T) {
 		})
 	}
 }
+
+// A policy's deletion is retried while in conflict until its time runs
+// out: its hint says so, and does not send the user to plan again.
+func TestPolicyDeleteConflictHint(t *testing.T) {
+	err := &partnercenter.ResponseError{StatusCode: 409, Attempts: 1, RequestID: "req-1"}
+	d := policyDeleteOperation("c", "p", 5*time.Minute).errorDiagnostic(err)
+	if d.Summary() != "Conflict with Partner Center's state" {
+		t.Errorf("summary %q", d.Summary())
+	}
+	for _, want := range []string{"Deleting configuration policy p of customer c failed.", "HTTP status: 409 Conflict", "MS-RequestId: req-1",
+		"Partner Center kept refusing to delete the profile while the provider tried again, for up to timeouts { delete } = 5m0s",
+		"though it counted no device with the profile", "allow more time with delete in the timeouts block"} {
+		if !strings.Contains(d.Detail(), want) {
+			t.Errorf("detail %q does not say %q", d.Detail(), want)
+		}
+	}
+	if strings.Contains(d.Detail(), "terraform plan") {
+		t.Errorf("detail %q sends the user to plan again", d.Detail())
+	}
+	// Other operations on a policy keep the general hint.
+	if d := policyOperation("c", "p", "Updating", "Failed", "update", time.Minute).errorDiagnostic(err); !strings.Contains(d.Detail(), hintConflict) {
+		t.Errorf("an update's conflict says %q, want the general hint", d.Detail())
+	}
+}
+
+// The one diagnostic of a policy devices still have: how many, what to do,
+// why the time ran out when it did, and Partner Center's answer.
+func TestPolicyInUseDiagnostic(t *testing.T) {
+	refusal := &partnercenter.ResponseError{StatusCode: 409, Attempts: 1, RequestID: "req-1", CorrelationID: "corr-1"}
+	inUse := func(devices int) *partnercenter.PolicyInUseError {
+		return &partnercenter.PolicyInUseError{PolicyID: "p", Devices: devices, Err: refusal}
+	}
+	const (
+		fix       = "Give those devices another profile with a partnercenter_device_policy_assignment, or delete them by removing them from their partnercenter_device_batch or destroying it; then destroy the profile again."
+		order     = "Terraform deletes the profile before it changes an assignment's policy_id away from it, so apply that change first, keeping the profile, then remove the profile."
+		assigning = "Destroying a partnercenter_device_policy_assignment alone does not take the profile off its devices: Partner Center documents no way to."
+		timedOut  = "The deletion was tried again while this run deleted devices of customer c or gave them a profile, until timeouts { delete } = 5m0s ran out. If those were the profile's devices, allow more time with delete in the timeouts block."
+		cancelled = "until the run was interrupted"
+	)
+	tests := []struct {
+		name          string
+		devices       int
+		ended         error
+		want, without []string
+	}{
+		{"one device", 1, nil, []string{"Partner Center refuses to delete configuration policy p of customer c: 1 device still has it, and a profile is deleted only when no device has it.",
+			fix, order, assigning, "Partner Center's answer:\nHTTP status: 409 Conflict", "MS-RequestId: req-1", "MS-CorrelationId: corr-1"}, []string{timedOut, cancelled, "terraform plan"}},
+		{"devices", 3, nil, []string{": 3 devices still have it,", fix}, []string{timedOut, cancelled}},
+		{"timed out while devices were deleted", 2, context.DeadlineExceeded, []string{": 2 devices still have it,", fix, timedOut}, []string{cancelled}},
+		{"interrupted", 2, context.Canceled, []string{fix, cancelled}, []string{timedOut}},
+	}
+	for _, tt := range tests {
+		d := policyInUseDiagnostic("c", inUse(tt.devices), tt.ended, 5*time.Minute)
+		if d.Summary() != "Configuration policy still assigned" {
+			t.Errorf("%s: summary %q", tt.name, d.Summary())
+		}
+		for _, want := range tt.want {
+			if !strings.Contains(d.Detail(), want) {
+				t.Errorf("%s: detail %q does not say %q", tt.name, d.Detail(), want)
+			}
+		}
+		for _, unwanted := range tt.without {
+			if strings.Contains(d.Detail(), unwanted) {
+				t.Errorf("%s: detail %q says %q", tt.name, d.Detail(), unwanted)
+			}
+		}
+	}
+}

@@ -46,6 +46,7 @@ func TestDocsStateTheConstants(t *testing.T) {
 		status      = "templates/data-sources/device_batch_status.md.tmpl"
 		batch       = "templates/resources/device_batch.md.tmpl"
 		assignment  = "templates/resources/device_policy_assignment.md.tmpl"
+		policy      = "templates/resources/configuration_policy.md.tmpl"
 		pipeline    = "examples/pipeline/main.tf"
 		emulatorDoc = "templates/guides/emulator.md.tmpl"
 	)
@@ -81,6 +82,12 @@ func TestDocsStateTheConstants(t *testing.T) {
 		{"| `" + minutes(defaultUploadTimeout) + "` | the upload or profile update", []string{reliability}},
 		{"(" + describeDuration(defaultUploadTimeout) + " by default)", []string{autopilot}},
 		{"(default " + describeDuration(defaultUploadTimeout) + ")", []string{batch, assignment}},
+		{"| `create`, `update`, `delete` | `" + minutes(defaultPolicyTimeout) + "` |", []string{policy}},
+		{"| `read` | `" + minutes(defaultReadTimeout) + "` | the refresh", []string{policy}},
+		// A profile's deletion, tried again while devices change.
+		{fmt.Sprintf("the deletion is tried again, %s apart at first, doubling to %s,", describeDuration(partnercenter.DefaultPollInitialDelay),
+			describeDuration(partnercenter.DefaultPollMaxDelay)), []string{policy}},
+		{fmt.Sprintf("a refused deletion waits up to %s for such a change to begin", describeDuration(deviceChangeGrace)), []string{policy}},
 		// Limits.
 		{fmt.Sprintf("a body over %d MiB", partnercenter.MaxResponseBytes>>20), []string{reliability}},
 		{fmt.Sprintf("over %d MiB", partnercenter.MaxResponseBytes>>20), []string{changelog}},
@@ -109,7 +116,7 @@ func TestDocsStateTheConstants(t *testing.T) {
 
 	// Other wordings of the retried statuses.
 	stale := regexp.MustCompile(`\b5xx\b|408, 429, 500, 502, 503, 504\b`)
-	for _, file := range []string{readme, changelog, design, index, reliability, autopilot, status, batch, assignment} {
+	for _, file := range []string{readme, changelog, design, index, reliability, autopilot, status, batch, assignment, policy} {
 		if m := stale.FindString(repositoryFile(t, file)); m != "" {
 			t.Errorf("%s says %q: write %q", file, m, retriedFailures)
 		}
