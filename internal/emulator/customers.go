@@ -366,7 +366,9 @@ func commerceID(customerID string) string {
 // The customer list's paging.
 const (
 	// maxCustomerPageSize is the largest size the customer list takes:
-	// Microsoft documents "up to about 500".
+	// about 500, the project's API notes say, from Microsoft's sources;
+	// the emulator refuses more, so that a client that asks for more
+	// learns it here rather than from Partner Center.
 	maxCustomerPageSize = 500
 	// customersNextURI is the customer list's link to its next page, as
 	// Microsoft's SDKs ask for it, with the continuation token in
