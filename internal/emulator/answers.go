@@ -100,7 +100,9 @@ type Answers struct {
 	// for batch and device statuses, OOBE and None for policy categories
 	// and the key of a device's policy, None, RemoveOemPreinstalls,
 	// OobeUserNotLocalAdmin, SkipExpressSettings, SkipOemRegistration and
-	// SkipEula for policy settings. Fixed answers are served verbatim.
+	// SkipEula for policy settings, Reseller, Advisor, None, Syndication
+	// and MicrosoftSupport for a customer's relationshipToPartner. Fixed
+	// answers are served verbatim.
 	// Requests are understood in either spelling whatever this says.
 	PascalCaseEnums bool
 

@@ -291,18 +291,13 @@ func newDeviceID() string {
 // deviceResource is a device as Partner Center sends it.
 type deviceResource struct {
 	Device
-	Links      deviceLinks `json:"links"`
-	Attributes objectType  `json:"attributes"`
-}
-
-// deviceLinks are a device's links.
-type deviceLinks struct {
-	Self link `json:"self"`
+	Links      resourceLinks `json:"links"`
+	Attributes objectType    `json:"attributes"`
 }
 
 // newDeviceResource is d of batchID of customerID as Partner Center sends it.
 func newDeviceResource(customerID, batchID string, d Device) deviceResource {
-	return deviceResource{Device: d, Links: deviceLinks{Self: getLink(devicesURI(customerID, batchID) + "/" + d.ID)},
+	return deviceResource{Device: d, Links: resourceLinks{Self: getLink(devicesURI(customerID, batchID) + "/" + d.ID)},
 		Attributes: objectType{"Device"}}
 }
 

@@ -18,8 +18,36 @@
 //   - /oidc/token issues federated tokens as GitHub Actions' (GET) and Azure
 //     DevOps' (POST) OIDC request URLs do.
 //
-// Partner Center's operations, under /v1/customers/{customer-id}, numbered
-// as in the project's API notes:
+// Partner Center's customers, under /v1/customers:
+//
+//	GET /v1/customers?size={n}                      the partner's customers, a collection of n a page
+//	GET /v1/customers?seekOperation=Next            the next page, with MS-ContinuationToken
+//	GET /v1/customers?size=0&filter={filter}        those whose CompanyName or Domain starts with a value
+//	GET /v1/customers/{customer-tenant-id}          one customer; 404 ApiFault 20002 for one it does not know
+//
+// The list answers the known customers in the order the emulator came to
+// know them, n a page: 1 to 500, or the emulator's page size (see
+// SetPageSize) when size is missing or 0, as Microsoft's filter sample
+// sends it; another size is 400 ApiFault 800002. Its next link is
+// /customers?seekOperation=Next with the continuation token in the header
+// MS-ContinuationToken; the token remembers the size and the filter, and
+// a next page that names another filter is refused with 400. The filter
+// is the URL-encoded JSON {"Field":"Domain","Value":"contoso","Operator":
+// "starts_with"}: Field CompanyName or Domain (the default domain),
+// Operator starts_with, both and the member names in any case, Value
+// matched case-insensitively as a prefix; Microsoft's other fields
+// (IndirectReseller, IndirectCloudSolutionProvider), other operators and
+// JSON that does not parse are 400 ApiFault 800002. A customer is
+// {"id", "companyProfile": {"tenantId", "domain", "companyName", "links",
+// "attributes"}, "relationshipToPartner", "links", "attributes"}, as
+// Microsoft's samples of the list show it; read on its own it carries
+// "commerceId", which those samples lack, and "allowDelegatedAccess": true,
+// which Microsoft documents for that read only, but no billing profile.
+// Neither answer starts with a byte order mark: Microsoft's samples of
+// them have none.
+//
+// Partner Center's device deployment operations, under
+// /v1/customers/{customer-id}, numbered as in the project's API notes:
 //
 //	#1  POST   /deviceBatches                          create a batch with devices: 202, Location (app+user tokens only)
 //	#2  POST   /deviceBatches/{batch-id}/devices       upload devices (a bare JSON array) into a batch: 202, Location
@@ -66,6 +94,18 @@
 // Partner Center's resources live in stores, each under its own lock:
 // customers, device batches, devices, batch jobs and configuration
 // policies; Entra ID's tenants, applications and tokens live apart. A
+// customer has an ID and a profile (Customer: company name, default
+// domain, relationship to the partner). Customers are known with their
+// profiles once a test adds them (AddCustomers, LoadCustomers), and by
+// their IDs alone (AddCustomer) or, unless customers are strict, once
+// anything of them is stored: then with a made-up profile, the company
+// "Customer " and the ID's first 8 hexadecimal digits, such as Customer
+// 47021739, the domain 47021739.onmicrosoft.com, relationship reseller.
+// Every route under /v1/customers/{customer-id}/ serves any customer ID,
+// a GUID or not; with SetStrictCustomers, only the known customers, and
+// others get 404 ApiFault 20002, as a customer without relationship, while
+// nothing but AddCustomer, AddCustomers and LoadCustomers makes a customer
+// known. A
 // device is identified by its hardware hash, else its product key, else
 // its serial number with its manufacturer and model, and one
 // identification belongs to one device across all customers. Tokens
@@ -86,8 +126,11 @@
 // whose policy is not (PolicyNotFound).
 //
 // Where Microsoft's documentation is silent, the emulator chooses, and says
-// so where it answers: 403 ApiFault 2032 for an app-only token creating a
-// batch; 409 (code 409) for a batch ID in use and, by default, for
+// so where it answers: 404 ApiFault 20002 (the code Microsoft documents,
+// with 403, for a partner without relationship to the customer) for a
+// customer the emulator does not know; 403 ApiFault 2032 for an app-only
+// token creating a batch; 409 (code 409) for a batch ID in use and, by
+// default, for
 // deleting a policy still assigned; no errorCode for the errors documented
 // by name only; a null policy value unassigns a device's policy. Where a
 // client must cope with either of two answers, Answers chooses (see below).
@@ -96,8 +139,9 @@
 // or processing carry Retry-After, which Partner Center does not document,
 // so that a waiting client polls at the emulator's pace.
 //
-// New seeds the application in DefaultTenantID/DefaultClientID and four
-// batch jobs of SeedCustomerID: three fixed ones, one of them the example
+// New seeds the application in DefaultTenantID/DefaultClientID, the
+// customer SeedCustomerID, Contoso (SeedCustomerCompanyName,
+// SeedCustomerDomain), and four batch jobs of it: three fixed ones, one of them the example
 // response of Microsoft's "Get the status of a device batch upload" page,
 // byte for byte, and ScheduledBatchTrackingID, which moves from queued
 // through processing to finished_with_errors on the emulator's clock,
@@ -137,8 +181,12 @@
 // PutBatch, LoadFixtures (fixed answers or schedules), ScheduleBatch and
 // DemoBatchSchedule, and time with SetClock (NewManualClock),
 // SetStepPerRead, SetJobTiming and SetPollRetryAfter. SetAnswers picks the
-// answers where Microsoft is silent. They act behind a
-// client's back and inspect state with AddCustomer, Customers, AddDevices
+// answers where Microsoft is silent. They seed customers with
+// AddCustomers (thousands at once if need be), LoadCustomers and
+// DemoCustomers (the command's: Contoso, Fabrikam and Northwind, whose IDs
+// and domains are constants), and serve only those with
+// SetStrictCustomers. They act behind a client's back and inspect state
+// with AddCustomer, Customers, CustomerProfiles, AddDevices
 // (a device added to another customer makes its upload here fail with 808),
 // Devices, DeleteDevice, SetDevicePolicy, Batches, Policies, PutPolicy and
 // DeletePolicy, and vary the wire with SetPageSize, SetByteOrderMarks and
@@ -148,5 +196,5 @@
 // request was applied with Fault.AfterApply), and Requests, Attempts (per
 // MS-RequestId) and TokenRequests tell what clients sent. The
 // partnercenter-emulator command serves it on its own, with faults from
-// ParseFaults.
+// ParseFaults and customers from DemoCustomers or its -customers file.
 package emulator

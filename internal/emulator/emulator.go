@@ -75,14 +75,15 @@ type Request struct {
 }
 
 // New returns an emulator with the default application registered, the
-// three fixture batches loaded and ScheduledBatchTrackingID scheduled.
+// seed customer (SeedCustomerID, Contoso) known, the three fixture batches
+// loaded and ScheduledBatchTrackingID scheduled.
 func New() *Emulator {
 	e := &Emulator{
 		entra:       newEntraState(),
 		pacing:      newPacing(),
 		idempotency: idempotencyStore{answers: map[idempotencyKey]*storedAnswer{}},
 		pages:       pageStore{cursors: map[string]pageCursor{}, size: defaultPageSize},
-		customers:   customerStore{known: map[string]string{}},
+		customers:   newCustomerStore(),
 		jobs:        newJobStore(),
 		batches:     newBatchStore(),
 		policies:    newPolicyStore(),
@@ -98,6 +99,8 @@ func New() *Emulator {
 // partnerCenterRoutes is the table of Partner Center's operations.
 func (e *Emulator) partnerCenterRoutes() routeTable {
 	var t routeTable
+	t.add(http.MethodGet, CustomersRoute, e.listCustomers)
+	t.add(http.MethodGet, CustomerRoute, e.getCustomer)
 	t.add(http.MethodGet, BatchStatusRoute, e.getBatchStatus)
 	t.add(http.MethodGet, DeviceBatchesRoute, e.listDeviceBatches)
 	t.add(http.MethodPost, DeviceBatchesRoute, e.createDeviceBatch)

@@ -30,7 +30,14 @@ type pageCursor struct {
 	// collection is the lower-case, unescaped path of the collection, so
 	// that a token only serves the collection it came from.
 	collection string
-	offset     int
+	// query is what selected the collection's items beyond its path, such
+	// as the customer list's filter, in a canonical form, so that a token
+	// only serves the listing it came from; empty for none.
+	query  string
+	offset int
+	// size is the page size the listing was first asked with, which its
+	// next pages keep; zero for the emulator's (see SetPageSize).
+	size int
 }
 
 // SetPageSize makes collections hold size items a page, so that tests can
@@ -62,6 +69,12 @@ type collectionLinks struct {
 	Next *link `json:"next,omitempty"`
 }
 
+// resourceLinks are the links of a resource, such as a device or a
+// customer: itself.
+type resourceLinks struct {
+	Self link `json:"self"`
+}
+
 // link is a Partner Center link to a resource or a page.
 type link struct {
 	URI     string       `json:"uri"`
@@ -83,25 +96,63 @@ func getLink(uri string) link {
 // page answers a GET of the collection items, served at selfURI (a path
 // without the base URL and /v1, as Partner Center's links are): the page
 // the request's MS-ContinuationToken asks for, or the first, each of its
-// items as present gives it. Only the page's items are presented, so that
-// reading a collection of thousands page by page is not quadratic. A token
-// the emulator did not hand out for this collection is refused with 400.
+// items as present gives it. A token the emulator did not hand out for
+// this collection is refused with 400.
 func page[S, T any](e *Emulator, c *call, selfURI string, items []S, present func(S) T) answer {
-	collectionKey := strings.ToLower(strings.Join(c.segments, "/"))
+	at, ok := e.pages.resume(c)
+	if !ok {
+		return badContinuationToken()
+	}
+	return servePage(e, c, at, selfURI, selfURI, items, present)
+}
+
+// resume returns where the page c asks for starts: the cursor of its
+// MS-ContinuationToken, else the start of the collection at c's path. It
+// returns false for a token the emulator did not hand out for that
+// collection. A caller that selects items by the request's query (see
+// pageCursor.query) reads the query of a token's listing here, before
+// selecting them.
+func (s *pageStore) resume(c *call) (pageCursor, bool) {
+	collection := strings.ToLower(strings.Join(c.segments, "/"))
+	token := c.r.Header.Get(continuationHeader)
+	if token == "" {
+		return pageCursor{collection: collection}, true
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cursor, ok := s.cursors[token]
+	return cursor, ok && cursor.collection == collection
+}
+
+// badContinuationToken is the answer to a continuation token the emulator
+// did not hand out for the listing asked for.
+func badContinuationToken() answer {
+	// The documentation names no code for a bad token; 800002 is Partner
+	// Center's code for invalid request input.
+	return faultAnswer(http.StatusBadRequest, codeInvalidInput, "The continuation token is invalid or expired.")
+}
+
+// servePage answers the page of items that starts at at, each of its items
+// as present gives it; items are the listing's as they are now, and at
+// comes from resume. The collection links itself at selfURI and its next
+// page, when there is one, at nextURI, with a new continuation token that
+// resumes at the next page's start with at's query and size. Only the
+// page's items are presented, so that reading a collection of thousands
+// page by page is not quadratic.
+func servePage[S, T any](e *Emulator, c *call, at pageCursor, selfURI, nextURI string, items []S, present func(S) T) answer {
+	offset := min(at.offset, len(items))
 	e.pages.mu.Lock()
-	size := e.pages.size
-	offset := 0
-	if token := c.r.Header.Get(continuationHeader); token != "" {
-		cursor, ok := e.pages.cursors[token]
-		if !ok || cursor.collection != collectionKey {
-			e.pages.mu.Unlock()
-			// The documentation names no code for a bad token; 800002 is
-			// Partner Center's code for invalid request input.
-			return faultAnswer(http.StatusBadRequest, codeInvalidInput, "The continuation token is invalid or expired.")
-		}
-		offset = min(cursor.offset, len(items))
+	size := at.size
+	if size == 0 {
+		size = e.pages.size
 	}
 	end := min(offset+size, len(items))
+	token := ""
+	if end < len(items) {
+		token = rand.Text()
+		e.pages.cursors[token] = pageCursor{collection: at.collection, query: at.query, offset: end, size: at.size}
+	}
+	e.pages.mu.Unlock()
 	total := len(items)
 	if c.answers.TotalCountPerPage {
 		total = end - offset
@@ -112,14 +163,11 @@ func page[S, T any](e *Emulator, c *call, selfURI string, items []S, present fun
 		Links:      collectionLinks{Self: getLink(selfURI)},
 		Attributes: objectType{"Collection"},
 	}
-	if end < len(items) {
-		token := rand.Text()
-		e.pages.cursors[token] = pageCursor{collection: collectionKey, offset: end}
-		next := getLink(selfURI)
+	if token != "" {
+		next := getLink(nextURI)
 		next.Headers = []linkHeader{{Key: continuationHeader, Value: token}}
 		body.ContinuationToken, body.Links.Next = token, &next
 	}
-	e.pages.mu.Unlock()
 	return answer{status: http.StatusOK, body: mustMarshal(body)}
 }
 

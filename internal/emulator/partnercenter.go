@@ -120,6 +120,11 @@ func (e *Emulator) answer(rt *route, allow []string, c *call) answer {
 		return notFound()
 	}
 	serve := func() answer {
+		// Under strict customers, Partner Center's answer for a customer
+		// without relationship comes before anything of it is read.
+		if rt.ofCustomer && !e.customers.serves(c.params[0]) {
+			return noRelationship(c, c.params[0])
+		}
 		// Jobs make their changes when they fall due, whoever asks next.
 		c.pace = e.settle()
 		c.answers = e.Answers()

@@ -10,6 +10,11 @@ import (
 // The routes of Partner Center's operations, for InjectFaults. A route
 // names a path, not a method: see Fault.Method.
 const (
+	// CustomersRoute is the route of the partner's customer list (GET),
+	// its next pages and its filters.
+	CustomersRoute = "/v1/customers"
+	// CustomerRoute is the route of one customer's reading (GET).
+	CustomerRoute = "/v1/customers/*"
 	// BatchStatusRoute is the route of every batch status request (GET,
 	// operation 3).
 	BatchStatusRoute = "/v1/customers/*/batchJobStatus/*"
@@ -42,6 +47,10 @@ type route struct {
 	// ["", "v1", "customers", "*", "batchJobStatus", "*"]; see matchSegments.
 	pattern []string
 	handle  func(*call) answer
+	// ofCustomer marks the routes under /v1/customers/{customer-id}/, whose
+	// first "*" is the customer's ID: those SetStrictCustomers closes to
+	// customers the emulator does not know.
+	ofCustomer bool
 	// bom makes the route's successful answers start with a UTF-8 byte order
 	// mark, where Microsoft's own sample of the operation carries one.
 	bom bool
@@ -53,13 +62,22 @@ type routeTable []route
 // add appends a route for method and pattern, a path such as
 // /v1/customers/*/deviceBatches.
 func (t *routeTable) add(method, pattern string, handle func(*call) answer) {
-	*t = append(*t, route{method: method, pattern: strings.Split(pattern, "/"), handle: handle})
+	*t = append(*t, newRoute(method, pattern, handle))
 }
 
 // addWithBOM appends a route as add does, whose successful answers start
 // with a UTF-8 byte order mark.
 func (t *routeTable) addWithBOM(method, pattern string, handle func(*call) answer) {
-	*t = append(*t, route{method: method, pattern: strings.Split(pattern, "/"), handle: handle, bom: true})
+	r := newRoute(method, pattern, handle)
+	r.bom = true
+	*t = append(*t, r)
+}
+
+// newRoute is the route for method and pattern.
+func newRoute(method, pattern string, handle func(*call) answer) route {
+	p := strings.Split(pattern, "/")
+	return route{method: method, pattern: p, handle: handle,
+		ofCustomer: len(p) > 4 && matchSegments(p[:4], "", "v1", "customers", "*")}
 }
 
 // match returns the route for method and the path segments, with the

@@ -41,6 +41,15 @@
 // method. The command logs each request to stderr and stops on SIGINT or
 // SIGTERM.
 //
+// The emulator serves the customers of emulator.DemoCustomers (Contoso,
+// Fabrikam and Northwind) or, with -customers FILE, the seed customer
+// Contoso and those of FILE, a JSON array in the format
+// Emulator.LoadCustomers reads:
+// [{"id","companyName","domain","relationshipToPartner"}]. Any other
+// customer ID is served too, as one the emulator makes a profile up for,
+// unless -strict-customers makes every route of a customer answer 404, as
+// for a customer without relationship (see Emulator.SetStrictCustomers).
+//
 // Where Microsoft's public sources leave a question open, an answer flag
 // chooses which plausible answer the emulator gives (see emulator.Answers,
 // whose zero value, what Microsoft's samples show, is the default):
@@ -93,6 +102,10 @@ type options struct {
 	jobQueuedFor, jobPerDevice time.Duration
 	// answers are the emulator's answers where Microsoft is silent.
 	answers emulator.Answers
+	// customers is the file of customers to serve instead of the demo's.
+	customers string
+	// strictCustomers serves the customers seeded only.
+	strictCustomers bool
 }
 
 func main() {
@@ -131,6 +144,8 @@ func parseOptions(args []string, lookupEnv func(string) (string, bool), output i
 	fs.DurationVar(&o.pollRetryAfter, "poll-retry-after", time.Second, "Retry-After `duration` for batches still queued or processing, a convenience Partner Center does not document; 0 sends none")
 	fs.DurationVar(&o.jobQueuedFor, "job-queued-for", emulator.DefaultJobQueuedFor, "`duration` uploads and policy updates stay queued")
 	fs.DurationVar(&o.jobPerDevice, "job-per-device", emulator.DefaultJobPerDevice, "`duration` uploads and policy updates take for each device")
+	fs.StringVar(&o.customers, "customers", "", "JSON `file` of customers to serve beside Contoso, instead of Fabrikam and Northwind: [{\"id\",\"companyName\",\"domain\",\"relationshipToPartner\"}]")
+	fs.BoolVar(&o.strictCustomers, "strict-customers", false, "answer 404 (no relationship) for customers not seeded, instead of serving any customer ID")
 	// The environment first, so that the flags parsed next win, and so
 	// that -help shows the defaults it sets.
 	for _, s := range emulator.AnswerSwitches {
@@ -239,8 +254,17 @@ func run(ctx context.Context, o options, stdout io.Writer, logger *log.Logger) e
 	em.SetPollRetryAfter(o.pollRetryAfter)
 	em.SetJobTiming(o.jobQueuedFor, o.jobPerDevice)
 	em.SetAnswers(o.answers)
+	em.SetStrictCustomers(o.strictCustomers)
+	// Customers first, so that they list before those of the fixtures.
+	if o.customers == "" {
+		if err := em.AddCustomers(emulator.DemoCustomers()...); err != nil {
+			return err
+		}
+	} else if err := loadFile(o.customers, em.LoadCustomers); err != nil {
+		return err
+	}
 	if o.fixtures != "" {
-		if err := loadFixtures(em, o.fixtures); err != nil {
+		if err := loadFile(o.fixtures, em.LoadFixtures); err != nil {
 			return err
 		}
 	}
@@ -287,6 +311,7 @@ func run(ctx context.Context, o options, stdout io.Writer, logger *log.Logger) e
 	s := settings{baseURL: baseURL(listener.Addr()), caFile: caFile}
 	// The banner comes first: scripts read stdout once the env file exists.
 	printBanner(stdout, s, o)
+	printCustomers(stdout, em.CustomerProfiles(), o.strictCustomers)
 	if o.refreshTokenFile != "" {
 		// Written before the env file, which scripts wait for.
 		token := em.NewRefreshToken(emulator.DefaultTenantID, emulator.DefaultClientID)
@@ -319,14 +344,15 @@ func run(ctx context.Context, o options, stdout io.Writer, logger *log.Logger) e
 	return nil
 }
 
-// loadFixtures adds the batches of the fixture file at path to em.
-func loadFixtures(em *emulator.Emulator, path string) error {
+// loadFile reads the file at path with load, such as the emulator's
+// LoadFixtures or LoadCustomers.
+func loadFile(path string, load func(io.Reader) error) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	if err := em.LoadFixtures(f); err != nil {
+	if err := load(f); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return nil
@@ -410,4 +436,26 @@ serial number, manufacturer and model):
 	default:
 		fmt.Fprintf(w, "\nThe first requests to %s get these faults in turn: %s\n", o.faultsRoute, o.faults)
 	}
+}
+
+// maxListedCustomers is how many customers the start-up line names, so
+// that a file of thousands does not flood the terminal.
+const maxListedCustomers = 10
+
+// printCustomers tells the user, in one line, which customers the emulator
+// serves: customers, at most maxListedCustomers of them by name, and
+// whether it serves others.
+func printCustomers(w io.Writer, customers []emulator.Customer, strict bool) {
+	listed := make([]string, 0, maxListedCustomers)
+	for _, c := range customers[:min(len(customers), maxListedCustomers)] {
+		listed = append(listed, fmt.Sprintf("%s %s %s", c.CompanyName, c.Domain, c.ID))
+	}
+	if more := len(customers) - len(listed); more > 0 {
+		listed = append(listed, fmt.Sprintf("and %d more", more))
+	}
+	others := "any other customer ID is served too"
+	if strict {
+		others = "others get 404 (-strict-customers)"
+	}
+	fmt.Fprintf(w, "\nCustomers: %s; %s\n", strings.Join(listed, ", "), others)
 }
