@@ -41,6 +41,8 @@ type recorder struct {
 	responses []func(http.ResponseWriter)
 	headers   []http.Header
 	paths     []string
+	// uris are the paths with their queries, as sent.
+	uris []string
 }
 
 func (r *recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
@@ -48,6 +50,7 @@ func (r *recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	defer r.mu.Unlock()
 	r.headers = append(r.headers, req.Header.Clone())
 	r.paths = append(r.paths, req.URL.EscapedPath())
+	r.uris = append(r.uris, req.URL.RequestURI())
 	respond := r.responses[0]
 	if len(r.responses) > 1 {
 		r.responses = r.responses[1:]

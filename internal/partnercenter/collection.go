@@ -26,6 +26,7 @@ type collection[T any] struct {
 	ContinuationToken string `json:"continuationToken"`
 	Links             struct {
 		Next *struct {
+			URI     string `json:"uri"`
 			Headers []struct {
 				Key   string `json:"key"`
 				Value string `json:"value"`
@@ -59,17 +60,26 @@ func (p *collection[T]) nextToken() string {
 }
 
 // listAll reads every page of the collection at path, sending each page's
-// continuation token back in MS-ContinuationToken for the next, until a page
-// has none. ctx bounds the whole listing; a token that repeats the one just
-// sent is refused as an invalid response rather than read forever. what
-// names the answer in messages, such as "the device list".
+// continuation token back in MS-ContinuationToken for the next, at the same
+// path, until a page has none. ctx bounds the whole listing; a token that
+// repeats the one just sent is refused as an invalid response rather than
+// read forever. what names the answer in messages, such as "the device
+// list".
 func listAll[T any](ctx context.Context, c *Client, path, what string) ([]T, error) {
+	return listPages[T](ctx, c, path, func(string) string { return path }, what)
+}
+
+// listPages reads every page of a collection as listAll does, the first at
+// path and each next one at the path next gives for the URI of the page's
+// next link ("" when it has none).
+func listPages[T any](ctx context.Context, c *Client, path string, next func(link string) string, what string) ([]T, error) {
 	var items []T
-	token := ""
+	token, link := "", ""
 	for page := 1; ; page++ {
 		var p collection[T]
 		r := request{method: http.MethodGet, path: path, success: []int{http.StatusOK}, out: &p, what: what}
 		if page > 1 {
+			r.path = next(link)
 			r.what = fmt.Sprintf("page %d of %s", page, what)
 			r.header = http.Header{headerContinuationToken: {token}}
 		}
@@ -89,6 +99,10 @@ func listAll[T any](ctx context.Context, c *Client, path, what string) ([]T, err
 		items = append(items, p.Items...)
 		if token == "" {
 			return items, nil
+		}
+		link = ""
+		if p.Links.Next != nil {
+			link = p.Links.Next.URI
 		}
 	}
 }

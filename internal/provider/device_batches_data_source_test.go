@@ -55,7 +55,7 @@ func TestAccListDataSources_customerNotFound(t *testing.T) {
 				Steps: []resource.TestStep{{
 					Config: em.providerConfig() + fmt.Sprintf("data %q \"test\" {\n  customer_id = %q\n}\n", tc.dataSource, emulator.SeedCustomerID),
 					ExpectError: errorPattern(`Customer not found.*Partner Center has no customer ` + emulator.SeedCustomerID +
-						` failed.*HTTP status: 404 Not Found.*Check customer_id\.`),
+						`\.\s+HTTP status: 404 Not Found.*Check customer_id\.`),
 				}},
 			})
 		})

@@ -128,14 +128,16 @@ func (op operation) errorDiagnostic(err error) diag.Diagnostic {
 	summary, hint := op.summaryAndHint(kind)
 	var respErr *partnercenter.ResponseError
 	if errors.As(err, &respErr) {
-		doing := op.doing
+		// "Reading batch b failed.", or what was not found: "Partner
+		// Center has no batch b."
+		happened := op.doing + " failed"
 		if kind == partnercenter.KindNotFound {
-			doing = op.notFoundDetail
+			happened = op.notFoundDetail
 		}
 		if respErr.RetryAbandoned {
 			hint = op.retryAbandonedHint(respErr) + " " + hint
 		}
-		return diag.NewErrorDiagnostic(summary, fmt.Sprintf("%s failed.\n\n%s\n\n%s", doing, describeResponseError(respErr), hint))
+		return diag.NewErrorDiagnostic(summary, fmt.Sprintf("%s.\n\n%s\n\n%s", happened, describeResponseError(respErr), hint))
 	}
 	var callErr *partnercenter.CallError
 	if errors.As(err, &callErr) {

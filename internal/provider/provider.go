@@ -472,6 +472,7 @@ func (p *partnerCenterProvider) Resources(context.Context) []func() resource.Res
 func (p *partnerCenterProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		newDeviceBatchStatusDataSource, newDeviceBatchesDataSource, newDevicesDataSource, newConfigurationPoliciesDataSource,
+		newCustomersDataSource, newCustomerDataSource,
 	}
 }
 

@@ -1,0 +1,146 @@
+package partnercenter
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Customer is one of the partner's customers: what a configuration looks a
+// customer up by, of Partner Center's Customer resource.
+type Customer struct {
+	// ID is the customer's tenant ID, which every customer operation takes.
+	ID string
+	// CompanyName and Domain come from the customer's company profile;
+	// Domain is the default domain, such as contoso.onmicrosoft.com.
+	CompanyName string
+	Domain      string
+	// RelationshipToPartner is the partner's relationship with the
+	// customer, such as "reseller" or "advisor".
+	RelationshipToPartner string
+}
+
+// customerWire is a Customer as Partner Center sends it.
+type customerWire struct {
+	ID             string `json:"id"`
+	CompanyProfile struct {
+		TenantID    string `json:"tenantId"`
+		Domain      string `json:"domain"`
+		CompanyName string `json:"companyName"`
+	} `json:"companyProfile"`
+	RelationshipToPartner string `json:"relationshipToPartner"`
+}
+
+// customerRelationships are the documented values of relationshipToPartner.
+var customerRelationships = []string{"unknown", "none", "reseller", "advisor"}
+
+// UnmarshalJSON reads a customer as Partner Center sends it; the tenant ID
+// of the company profile stands in for a missing id.
+func (c *Customer) UnmarshalJSON(data []byte) error {
+	var wire customerWire
+	if err := json.Unmarshal(data, &wire); err != nil {
+		return err
+	}
+	*c = Customer{
+		ID:                    wire.ID,
+		CompanyName:           wire.CompanyProfile.CompanyName,
+		Domain:                wire.CompanyProfile.Domain,
+		RelationshipToPartner: canonicalEnum(wire.RelationshipToPartner, customerRelationships),
+	}
+	if c.ID == "" {
+		c.ID = wire.CompanyProfile.TenantID
+	}
+	return nil
+}
+
+// CustomersPageSize is how many customers ListCustomers asks for a page:
+// Partner Center takes up to about 500, and its SDK samples read 40.
+const CustomersPageSize = 100
+
+// CustomerField is a field ListCustomers can filter on: Partner Center
+// filters customers on these two only.
+type CustomerField string
+
+// The fields customers are filtered on.
+const (
+	// CustomerDomain is the customer's default domain.
+	CustomerDomain CustomerField = "Domain"
+	// CustomerCompanyName is the customer's company name.
+	CustomerCompanyName CustomerField = "CompanyName"
+)
+
+// CustomerFilter keeps the customers whose Field starts with Prefix: the
+// only operator Partner Center offers.
+type CustomerFilter struct {
+	Field  CustomerField
+	Prefix string
+}
+
+// filterWire is a CustomerFilter as the filter query parameter carries it,
+// in JSON.
+type filterWire struct {
+	Field    CustomerField `json:"Field"`
+	Value    string        `json:"Value"`
+	Operator string        `json:"Operator"`
+}
+
+// customersPath is the path of the first page of the partner's customers,
+// those filter keeps when it is not nil. A filtered list is asked with size
+// 0, as Microsoft's sample asks it.
+func customersPath(filter *CustomerFilter) string {
+	if filter == nil {
+		return "/v1/customers?size=" + strconv.Itoa(CustomersPageSize)
+	}
+	encoded, _ := json.Marshal(filterWire{Field: filter.Field, Value: filter.Prefix, Operator: "starts_with"})
+	return "/v1/customers?size=0&filter=" + url.QueryEscape(string(encoded))
+}
+
+// nextCustomersPath is where the next page of customers is asked, with its
+// continuation token: the page's next link, which Partner Center writes
+// below /v1 (/customers?seekOperation=Next), when it is a path of the
+// customer list; else the documented one. A link to anywhere else is not
+// followed, so that the token never leaves for another host or resource.
+func nextCustomersPath(link string) string {
+	const documented = "/v1/customers?seekOperation=Next"
+	u, err := url.Parse(link)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.RawQuery == "" ||
+		!strings.EqualFold(strings.TrimPrefix(u.Path, "/v1"), "/customers") {
+		return documented
+	}
+	return "/v1/customers?" + u.RawQuery
+}
+
+// ListCustomers reads the partner's customers, every page of them, those
+// filter keeps when it is not nil.
+func (c *Client) ListCustomers(ctx context.Context, filter *CustomerFilter) ([]Customer, error) {
+	what := "the customer list"
+	if filter != nil {
+		what = "the filtered customer list"
+	}
+	return listPages[Customer](ctx, c, customersPath(filter), nextCustomersPath, what)
+}
+
+// GetCustomer reads one customer. Partner Center answers 404 for a
+// customer the partner has no relationship with (KindNotFound), as for one
+// that does not exist.
+func (c *Client) GetCustomer(ctx context.Context, customerID string) (*Customer, error) {
+	var customer Customer
+	_, err := c.do(ctx, request{
+		method: http.MethodGet, path: customerPath(customerID),
+		success: []int{http.StatusOK},
+		out:     &customer, what: "the customer",
+		check: func() string {
+			if customer.ID == "" {
+				return "the customer has no id"
+			}
+			return ""
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &customer, nil
+}
