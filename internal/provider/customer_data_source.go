@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -61,7 +62,7 @@ var customerSchema = sync.OnceValue(func() schema.Schema {
 				Computed:            true,
 				Validators: []validator.String{
 					guidValidator{},
-					stringvalidator.ExactlyOneOf(path.MatchRoot("domain")),
+					stringvalidator.ExactlyOneOf(path.MatchRoot("customer_id"), path.MatchRoot("domain")),
 				},
 			},
 			"domain": schema.StringAttribute{
@@ -104,7 +105,12 @@ func (d *customerDataSource) Read(ctx context.Context, req datasource.ReadReques
 		if err != nil {
 			op := customerOperation(fmt.Sprintf("Reading customer %s", id), "Failed to read the customer",
 				fmt.Sprintf("Partner Center has no customer %s that the partner has a relationship with", id), limit)
-			resp.Diagnostics.Append(op.errorDiagnostic(err))
+			d := op.errorDiagnostic(err)
+			if kind := partnercenter.KindOf(err); kind == partnercenter.KindNotFound || kind == partnercenter.KindNoRelationship {
+				// Partner Center does not tell the two apart.
+				d = diag.NewErrorDiagnostic("Customer not found or no relationship", d.Detail())
+			}
+			resp.Diagnostics.Append(d)
 			return
 		}
 	} else {

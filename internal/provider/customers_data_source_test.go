@@ -21,7 +21,19 @@ var (
 		RelationshipToPartner: "reseller"}
 	wingtipAdvisor = emulator.Customer{ID: "6b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e", CompanyName: "Wingtip Toys Consulting",
 		Domain: "wingtiptoysconsulting.onmicrosoft.com", RelationshipToPartner: "advisor"}
+	// wingtipOutlet makes the customers whose domain starts with
+	// "wingtiptoys" one more than a page of two.
+	wingtipOutlet = emulator.Customer{ID: "4f0a1b2c-3d4e-4f5a-9b6c-8d9e0f1a2b3c", CompanyName: "Wingtip Outlet", Domain: "wingtiptoysoutlet.onmicrosoft.com",
+		RelationshipToPartner: "reseller"}
 )
+
+// mustAddCustomers adds customers to em, or fails t.
+func mustAddCustomers(t *testing.T, em *testEmulator, customers ...emulator.Customer) {
+	t.Helper()
+	if err := em.AddCustomers(customers...); err != nil {
+		t.Fatal(err)
+	}
+}
 
 // customerCheck checks one element of customers.
 func customerCheck(c emulator.Customer) knownvalue.Check {
@@ -41,8 +53,8 @@ func customersAddress(name string) string { return "data.partnercenter_customers
 func TestAccCustomers_listAndFilter(t *testing.T) {
 	em := newTestEmulator(t)
 	em.SetPageSize(2)
-	em.AddCustomers(wingtip, wingtipAdvisor)
-	all := em.ListedCustomers()
+	mustAddCustomers(t, em, wingtip, wingtipAdvisor, wingtipOutlet)
+	all := em.CustomerProfiles()
 	want := make([]knownvalue.Check, len(all))
 	ids := make([]knownvalue.Check, len(all))
 	for i, c := range all {
@@ -67,17 +79,14 @@ data "partnercenter_customers" "consulting" {
 				statecheck.ExpectKnownValue(customersAddress("all"), tfjsonpath.New("ids"), knownvalue.ListExact(ids)),
 				statecheck.ExpectKnownValue(customersAddress("all"), tfjsonpath.New("id"), knownvalue.StringExact("all")),
 				statecheck.ExpectKnownValue(customersAddress("wingtip"), tfjsonpath.New("customers"),
-					knownvalue.ListExact([]knownvalue.Check{customerCheck(wingtip), customerCheck(wingtipAdvisor)})),
+					knownvalue.ListExact([]knownvalue.Check{customerCheck(wingtip), customerCheck(wingtipAdvisor), customerCheck(wingtipOutlet)})),
 				statecheck.ExpectKnownValue(customersAddress("consulting"), tfjsonpath.New("ids"),
 					knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(wingtipAdvisor.ID)})),
 			},
 		}},
 	})
-	// Every page was read: the first at ?size=, the next ones with the
-	// continuation token.
-	if len(all) <= 2 {
-		t.Fatalf("%d customers: too few to page", len(all))
-	}
+	// Every page of the filtered list was read: the first at ?size=0, the
+	// next one with the continuation token.
 	var first, next int
 	for _, r := range partnerCenterRequests(em.Emulator) {
 		switch {
@@ -117,9 +126,9 @@ func TestAccCustomers_invalidFilters(t *testing.T) {
 // coming back filled, and names the ID or domain it could not find.
 func TestAccCustomer_byIDOrDomain(t *testing.T) {
 	em := newTestEmulator(t)
-	em.AddCustomers(wingtip, wingtipAdvisor)
+	mustAddCustomers(t, em, wingtip, wingtipAdvisor)
 	twin := emulator.Customer{ID: "7c3d4e5f-6a7b-4c8d-8e9f-1a2b3c4d5e6f", CompanyName: "Twin", Domain: "twin.onmicrosoft.com", RelationshipToPartner: "reseller"}
-	em.AddCustomers(twin, emulator.Customer{ID: "8d4e5f6a-7b8c-4d9e-9f0a-2b3c4d5e6f7a", CompanyName: "Twin again", Domain: "TWIN.onmicrosoft.com",
+	mustAddCustomers(t, em, twin, emulator.Customer{ID: "8d4e5f6a-7b8c-4d9e-9f0a-2b3c4d5e6f7a", CompanyName: "Twin again", Domain: "TWIN.onmicrosoft.com",
 		RelationshipToPartner: "reseller"})
 	check := func(name, attribute, value string) statecheck.StateCheck {
 		return statecheck.ExpectKnownValue("data.partnercenter_customer."+name, tfjsonpath.New(attribute), knownvalue.StringExact(value))
@@ -162,7 +171,7 @@ data "partnercenter_customer" "test" {
   domain = "wingtiptoys"
 }
 `,
-				ExpectError: errorPattern(regexp.QuoteMeta(`No customer of the partner has the default domain "wingtiptoys" (domains that start `+
+				ExpectError: errorPattern(regexp.QuoteMeta(`No customer of the partner has the default domain "wingtiptoys" (domains that start ` +
 					`with it: wingtiptoys.onmicrosoft.com, wingtiptoysconsulting.onmicrosoft.com).`)),
 			},
 			{
@@ -180,9 +189,10 @@ data "partnercenter_customer" "test" {
   customer_id = "9e5f6a7b-8c9d-4e0f-8a1b-3c4d5e6f7a8b"
 }
 `,
-				ExpectError: errorPattern(regexp.QuoteMeta(`Customer not found`) + `.*` + regexp.QuoteMeta(
-					`Partner Center has no customer 9e5f6a7b-8c9d-4e0f-8a1b-3c4d5e6f7a8b that the partner has a relationship with.`) +
-					`.*HTTP status: 404 Not Found.*` + regexp.QuoteMeta(`Check customer_id: the customer's tenant ID, as partnercenter_customers lists it.`)),
+				// Partner Center answers 404 with its no-relationship code.
+				ExpectError: errorPattern(regexp.QuoteMeta(`Customer not found or no relationship`) + `.*` + regexp.QuoteMeta(
+					`Reading customer 9e5f6a7b-8c9d-4e0f-8a1b-3c4d5e6f7a8b failed.`) + `.*HTTP status: 404 Not Found.*` +
+					regexp.QuoteMeta(`The partner has no relationship with that customer. Check customer_id`)),
 			},
 		},
 	})
@@ -192,9 +202,9 @@ data "partnercenter_customer" "test" {
 // both.
 func TestAccCustomer_oneOfIDOrDomain(t *testing.T) {
 	for name, tc := range map[string]struct{ config, want string }{
-		"neither": {``, `No attribute specified when one (and only one) of [domain,customer_id] is required`},
+		"neither": {``, `No attribute specified when one (and only one) of [customer_id,domain] is required`},
 		"both": {`customer_id = "` + emulator.SeedCustomerID + `"
-  domain = "contoso.onmicrosoft.com"`, `2 attributes specified when one (and only one) of [domain,customer_id] is required`},
+  domain = "contoso.onmicrosoft.com"`, `2 attributes specified when one (and only one) of [customer_id,domain] is required`},
 		"not a GUID": {`customer_id = "contoso"`, `customer_id`},
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -29,6 +29,9 @@ var exampleSetups = map[string]exampleSetup{
 	"examples/data-sources/partnercenter_device_batches":         setupContosoLaptops,
 	"examples/data-sources/partnercenter_devices":                setupContosoLaptops,
 	"examples/data-sources/partnercenter_configuration_policies": setupSalesProfile,
+	"examples/data-sources/partnercenter_customers":              setupDemoCustomers,
+	"examples/data-sources/partnercenter_customer":               setupDemoCustomers,
+	"examples/multi-customer":                                     setupMultiCustomer,
 	"examples/resources/partnercenter_device_batch":              setupUserSignIn,
 	"examples/resources/partnercenter_configuration_policy":      setupClientSecretEnvironment,
 	"examples/resources/partnercenter_device_policy_assignment":  setupProfileAndLaptops,
@@ -101,6 +104,13 @@ func copyExample(t *testing.T, dir string) string {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
+		if e.IsDir() && e.Name() == "csv" {
+			// A folder of CSV files, such as one per customer.
+			if err := os.CopyFS(filepath.Join(work, "csv"), os.DirFS(filepath.Join(dir, "csv"))); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
 		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") && !strings.HasSuffix(e.Name(), ".csv") || e.Name() == "import-by-string-id.tf" {
 			continue
 		}
@@ -281,6 +291,31 @@ func (e *testEmulator) userEnvironment() []string {
 
 func setupUserSignIn(_ *testing.T, em *testEmulator, _ string) (env, args []string) {
 	return em.userEnvironment(), nil
+}
+
+// setupDemoCustomers serves the standalone emulator's customers, which the
+// customer examples look up.
+func setupDemoCustomers(t *testing.T, em *testEmulator, _ string) (env, args []string) {
+	t.Helper()
+	if err := em.AddCustomers(emulator.DemoCustomers()...); err != nil {
+		t.Fatal(err)
+	}
+	return em.userEnvironment(), nil
+}
+
+// setupMultiCustomer serves the demo customers, two of which have a file in
+// the example's csv/, and checks after the test that each got its devices.
+func setupMultiCustomer(t *testing.T, em *testEmulator, dir string) (env, args []string) {
+	t.Helper()
+	env, args = setupDemoCustomers(t, em, dir)
+	t.Cleanup(func() {
+		for id, want := range map[string]int{emulator.SeedCustomerID: 3, emulator.FabrikamCustomerID: 2, emulator.NorthwindCustomerID: 0} {
+			if got := len(em.Devices(id, "Autopilot laptops")); got != want {
+				t.Errorf("customer %s holds %d devices, want %d", id, got, want)
+			}
+		}
+	})
+	return env, args
 }
 
 // setupContosoLaptops puts the batch the data source examples read in place.
