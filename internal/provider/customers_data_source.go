@@ -103,7 +103,11 @@ var customersSchema = sync.OnceValue(func() schema.Schema {
 
 // customerType is the element type of customers, as its schema defines it.
 var customerType = sync.OnceValue(func() types.ObjectType {
-	return customersSchema().Attributes["customers"].GetType().(types.ListType).ElemType.(types.ObjectType)
+	nested, ok := customersSchema().Attributes["customers"].(schema.ListNestedAttribute)
+	if !ok {
+		panic("partnercenter_customers: customers is not a list of objects")
+	}
+	return nested.NestedObject.Type().(types.ObjectType) //nolint:forcetypeassert // a NestedAttributeObject's type is an ObjectType
 })
 
 // customerValue is c as an element of customers.

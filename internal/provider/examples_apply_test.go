@@ -31,7 +31,7 @@ var exampleSetups = map[string]exampleSetup{
 	"examples/data-sources/partnercenter_configuration_policies": setupSalesProfile,
 	"examples/data-sources/partnercenter_customers":              setupDemoCustomers,
 	"examples/data-sources/partnercenter_customer":               setupDemoCustomers,
-	"examples/multi-customer":                                     setupMultiCustomer,
+	"examples/multi-customer":                                    setupMultiCustomer,
 	"examples/resources/partnercenter_device_batch":              setupUserSignIn,
 	"examples/resources/partnercenter_configuration_policy":      setupClientSecretEnvironment,
 	"examples/resources/partnercenter_device_policy_assignment":  setupProfileAndLaptops,
