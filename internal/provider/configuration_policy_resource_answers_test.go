@@ -44,12 +44,7 @@ func testConfigurationPolicyLifecycle(t *testing.T, answers emulator.Answers) {
 	var id string
 	final := policyConfig("Kiosks", `category = "none"`, "skip_eula")
 	resource.ParallelTest(t, resource.TestCase{
-		CheckDestroy: func(*terraform.State) error {
-			if n := len(em.Policies(emulator.SeedCustomerID)); n != 0 {
-				return fmt.Errorf("%d policies left after destroy", n)
-			}
-			return nil
-		},
+		CheckDestroy: noPoliciesLeft(em),
 		Steps: withProviders(providerFactories(nil),
 			resource.TestStep{
 				Config: provider + policyConfig("Sales", `description = "Laptops of the sales team"`, "skip_eula", "oobe_user_not_local_admin"),

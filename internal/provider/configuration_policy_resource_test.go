@@ -65,12 +65,7 @@ func TestAccConfigurationPolicy_lifecycle(t *testing.T) {
 	var firstID string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories(nil),
-		CheckDestroy: func(*terraform.State) error {
-			if n := len(em.Policies(emulator.SeedCustomerID)); n != 0 {
-				return fmt.Errorf("%d policies left after destroy", n)
-			}
-			return nil
-		},
+		CheckDestroy:             noPoliciesLeft(em),
 		Steps: []resource.TestStep{
 			{
 				Config: config + policyConfig("Contoso Autopilot", "", "skip_eula", "oobe_user_not_local_admin"),
@@ -304,13 +299,8 @@ resource "partnercenter_device_policy_assignment" "test" {
 `
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories(nil),
-		CheckDestroy: func(*terraform.State) error {
-			if n := len(em.Policies(emulator.SeedCustomerID)); n != 0 {
-				return fmt.Errorf("%d policies left", n)
-			}
-			return nil
-		},
-		Steps: []resource.TestStep{{Config: config}},
+		CheckDestroy:             noPoliciesLeft(em),
+		Steps:                    []resource.TestStep{{Config: config}},
 	})
 	deletions := 0
 	for _, r := range partnerCenterRequests(em.Emulator) {
@@ -437,12 +427,7 @@ resource "partnercenter_device_policy_assignment" "test" {
 			}
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: providerFactories(nil),
-				CheckDestroy: func(*terraform.State) error {
-					if n := len(em.Policies(emulator.SeedCustomerID)); n != 0 {
-						return fmt.Errorf("%d policies left", n)
-					}
-					return nil
-				},
+				CheckDestroy:             noPoliciesLeft(em),
 				Steps: []resource.TestStep{
 					{
 						Config: assigned,
@@ -599,4 +584,15 @@ resource "partnercenter_device_policy_assignment" %q {
 			},
 		})
 	})
+}
+
+// noPoliciesLeft checks, after the test's destroy, that the seed customer
+// has no policy left in em.
+func noPoliciesLeft(em *testEmulator) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if n := len(em.Policies(emulator.SeedCustomerID)); n != 0 {
+			return fmt.Errorf("%d policies left after destroy", n)
+		}
+		return nil
+	}
 }
