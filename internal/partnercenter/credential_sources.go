@@ -375,6 +375,31 @@ type rejectionError struct {
 
 func (e *rejectionError) Error() string { return e.msg }
 
+// tokenAnswer is the part of a token endpoint's JSON answer every endpoint
+// shares; each caller embeds it next to the expiry field its endpoint uses
+// (expires_in from Entra ID, expires_on from the managed-identity endpoint).
+type tokenAnswer struct {
+	AccessToken      string `json:"access_token"`
+	Error            string `json:"error"`
+	ErrorDescription string `json:"error_description"`
+}
+
+// decodeTokenAnswer reads a token endpoint's answer into body, which embeds
+// answer, so a refusal reads the same way whichever source asked. grant
+// prefixes every error and endpoint names who refused; a non-200 answer or
+// one without a token is a rejectionError, and an undecodable body only
+// matters when the status claims success.
+func decodeTokenAnswer(resp *http.Response, grant, endpoint string, body any, answer *tokenAnswer) error {
+	if err := runtime.UnmarshalAsJSON(resp, body); err != nil && resp.StatusCode == http.StatusOK {
+		return fmt.Errorf("%s: %w", grant, err)
+	}
+	if resp.StatusCode != http.StatusOK || answer.AccessToken == "" {
+		return &rejectionError{fmt.Sprintf("%s: %s answered %d: %s: %s",
+			grant, endpoint, resp.StatusCode, answer.Error, answer.ErrorDescription)}
+	}
+	return nil
+}
+
 // MaxCredentialFileBytes caps a secret, certificate or token file: they
 // are a few KiB.
 const MaxCredentialFileBytes = 1 << 20
@@ -675,18 +700,12 @@ func (c *refreshTokenCredential) GetToken(ctx context.Context, opts policy.Token
 		return azcore.AccessToken{}, fmt.Errorf("refresh token grant: %w", err)
 	}
 	var body struct {
-		AccessToken      string `json:"access_token"`
-		ExpiresIn        int64  `json:"expires_in"`
-		RefreshToken     string `json:"refresh_token"`
-		Error            string `json:"error"`
-		ErrorDescription string `json:"error_description"`
+		tokenAnswer
+		ExpiresIn    int64  `json:"expires_in"`
+		RefreshToken string `json:"refresh_token"`
 	}
-	if err := runtime.UnmarshalAsJSON(resp, &body); err != nil && resp.StatusCode == http.StatusOK {
-		return azcore.AccessToken{}, fmt.Errorf("refresh token grant: %w", err)
-	}
-	if resp.StatusCode != http.StatusOK || body.AccessToken == "" {
-		return azcore.AccessToken{}, &rejectionError{fmt.Sprintf("refresh token grant: Entra ID answered %d: %s: %s",
-			resp.StatusCode, body.Error, body.ErrorDescription)}
+	if err := decodeTokenAnswer(resp, "refresh token grant", "Entra ID", &body, &body.tokenAnswer); err != nil {
+		return azcore.AccessToken{}, err
 	}
 	if body.RefreshToken != "" {
 		c.refreshToken = body.RefreshToken
@@ -796,17 +815,11 @@ func (c *imdsCredential) GetToken(ctx context.Context, opts policy.TokenRequestO
 		return azcore.AccessToken{}, fmt.Errorf("managed identity: %w", err)
 	}
 	var body struct {
-		AccessToken      string `json:"access_token"`
-		ExpiresOn        string `json:"expires_on"`
-		Error            string `json:"error"`
-		ErrorDescription string `json:"error_description"`
+		tokenAnswer
+		ExpiresOn string `json:"expires_on"`
 	}
-	if err := runtime.UnmarshalAsJSON(resp, &body); err != nil && resp.StatusCode == http.StatusOK {
-		return azcore.AccessToken{}, fmt.Errorf("managed identity: %w", err)
-	}
-	if resp.StatusCode != http.StatusOK || body.AccessToken == "" {
-		return azcore.AccessToken{}, &rejectionError{fmt.Sprintf("managed identity: the endpoint answered %d: %s: %s",
-			resp.StatusCode, body.Error, body.ErrorDescription)}
+	if err := decodeTokenAnswer(resp, "managed identity", "the endpoint", &body, &body.tokenAnswer); err != nil {
+		return azcore.AccessToken{}, err
 	}
 	expiresOn, err := strconv.ParseInt(body.ExpiresOn, 10, 64)
 	if err != nil {
