@@ -268,3 +268,11 @@ func describeSignInError(err error) string {
 	}
 	return b.String()
 }
+
+// signInGuide names the provider's sign-in guide, and signInGuideURL is
+// where its repository shows it: the provider is not published on a
+// registry, whose docs pages a link would otherwise point at.
+const (
+	signInGuide    = "the \"Sign-in\" guide of the provider's docs (docs/guides/sign-in.md)"
+	signInGuideURL = "https://github.com/seed-8b9b5c63/terraform-provider-partnercenter/blob/main/docs/guides/sign-in.md"
+)

@@ -19,10 +19,6 @@ var (
 	_ datasource.DataSourceWithValidateConfig = (*deviceBatchStatusDataSource)(nil)
 )
 
-// defaultReadTimeout bounds a read, retries and the wait for completion
-// included, when timeouts { read } is not set.
-const defaultReadTimeout = 5 * time.Minute
-
 // deviceBatchStatusDataSource reads the status of a device batch upload.
 type deviceBatchStatusDataSource struct {
 	data *providerData
