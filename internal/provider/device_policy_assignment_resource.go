@@ -117,7 +117,7 @@ var devicePolicyAssignmentSchema = sync.OnceValue(func() schema.Schema {
 				Attributes: batchJobResultSchemaAttributes(),
 			},
 		},
-		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true})},
+		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})},
 	}
 })
 
@@ -376,6 +376,8 @@ func assignedDevices(m *devicePolicyAssignmentModel, held []partnercenter.Device
 func (r *devicePolicyAssignmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state devicePolicyAssignmentModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	limit, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
 	client, diags := r.data.partnerCenter()
 	resp.Diagnostics.Append(diags...)
 	imported, diags := req.Private.GetKey(ctx, privateImported)
@@ -383,9 +385,9 @@ func (r *devicePolicyAssignmentResource) Read(ctx context.Context, req resource.
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
+	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
-	ops := assignmentOperations(state, "read", defaultReadTimeout)
+	ops := assignmentOperations(state, "read", limit)
 	batch, held, err := readBatchAndDevices(ctx, client, ops.customerID, ops.batchID)
 	if err != nil {
 		resp.Diagnostics.Append(ops.listDevices().errorDiagnostic(err))
