@@ -296,14 +296,10 @@ func (r *deviceBatchResource) Create(ctx context.Context, req resource.CreateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	limit, diags := plan.Timeouts.Create(ctx, defaultUploadTimeout)
-	resp.Diagnostics.Append(diags...)
-	client, diags := r.data.partnerCenter()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, client, limit, ok := r.data.startCall(ctx, &resp.Diagnostics, plan.Timeouts.Create, defaultUploadTimeout)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	customerID, batchID := plan.CustomerID.ValueString(), plan.BatchID.ValueString()
 	ops := batchOperations{customerID: customerID, batchID: batchID, timeout: "create", limit: limit}
@@ -402,16 +398,12 @@ func (r *deviceBatchResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	limit, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	client, diags := r.data.partnerCenter()
-	resp.Diagnostics.Append(diags...)
 	imported, diags := req.Private.GetKey(ctx, privateImported)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, client, limit, ok := r.data.startCall(ctx, &resp.Diagnostics, state.Timeouts.Read, defaultReadTimeout)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	customerID, batchID := state.CustomerID.ValueString(), state.BatchID.ValueString()
 	ops := batchOperations{customerID: customerID, batchID: batchID, timeout: "read", limit: limit}
@@ -462,14 +454,10 @@ func (r *deviceBatchResource) Update(ctx context.Context, req resource.UpdateReq
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
-	limit, diags := plan.Timeouts.Update(ctx, defaultUploadTimeout)
-	resp.Diagnostics.Append(diags...)
-	client, diags := r.data.partnerCenter()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, client, limit, ok := r.data.startCall(ctx, &resp.Diagnostics, plan.Timeouts.Update, defaultUploadTimeout)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	customerID := plan.CustomerID.ValueString()
 	if len(changes.remove) > 0 {
@@ -563,14 +551,10 @@ func (r *deviceBatchResource) Delete(ctx context.Context, req resource.DeleteReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	limit, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
-	client, diags := r.data.partnerCenter()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, client, limit, ok := r.data.startCall(ctx, &resp.Diagnostics, state.Timeouts.Delete, defaultDeleteTimeout)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	customerID, batchID := state.CustomerID.ValueString(), state.BatchID.ValueString()
 	// From before the batch is read, which takes a page per 100 devices: a

@@ -376,16 +376,12 @@ func assignedDevices(m *devicePolicyAssignmentModel, held []partnercenter.Device
 func (r *devicePolicyAssignmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state devicePolicyAssignmentModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	limit, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	client, diags := r.data.partnerCenter()
-	resp.Diagnostics.Append(diags...)
 	imported, diags := req.Private.GetKey(ctx, privateImported)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, client, limit, ok := r.data.startCall(ctx, &resp.Diagnostics, state.Timeouts.Read, defaultReadTimeout)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	ops := assignmentOperations(state, "read", limit)
 	batch, held, err := readBatchAndDevices(ctx, client, ops.customerID, ops.batchID)
