@@ -3,7 +3,6 @@ package provider
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -15,10 +14,6 @@ import (
 
 // A batch job's results as both the device batch status data source and the
 // resources that start batch jobs show them.
-
-// maxListedFailedDevices caps the devices a diagnostic lists, so that a batch
-// of thousands stays readable; devices_status has them all.
-const maxListedFailedDevices = 10
 
 // deviceUploadAttributeTypes is the element type of devices_status. The list
 // is built from it by hand: the framework's reflection costs more than the
@@ -156,20 +151,6 @@ func describeFailedDevice(d partnercenter.DeviceUploadDetails, key string) strin
 		reason = "error " + d.ErrorCode
 	}
 	return name + ": " + reason
-}
-
-func nullableString(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
-}
-
-func nullableTime(t time.Time) timetypes.RFC3339 {
-	if t.IsZero() {
-		return timetypes.NewRFC3339Null()
-	}
-	return timetypes.NewRFC3339TimeValue(t)
 }
 
 // batchJobResultSchemaAttributes are the attributes of a batch job's result

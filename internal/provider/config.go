@@ -1,10 +1,12 @@
 package provider
 
 import (
+	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -57,6 +59,27 @@ func (d *providerData) partnerCenter() (*partnercenter.Client, diag.Diagnostics)
 		return nil, diags
 	}
 	return d.client, diags
+}
+
+// timeoutOf is the value of one attribute of a timeouts block, such as
+// plan.Timeouts.Create: fallback when the attribute is unset.
+type timeoutOf func(ctx context.Context, fallback time.Duration) (time.Duration, diag.Diagnostics)
+
+// startCall opens each Read, Create, Update and Delete that calls Partner
+// Center: it takes the timeout that bounds the operation, then the client,
+// adding their diagnostics to diags in that order. ok is false when diags
+// then holds an error; otherwise ctx is bounded by limit and cancel ends it.
+func (d *providerData) startCall(ctx context.Context, diags *diag.Diagnostics, timeout timeoutOf, fallback time.Duration) (
+	_ context.Context, cancel context.CancelFunc, client *partnercenter.Client, limit time.Duration, ok bool) {
+	limit, d2 := timeout(ctx, fallback)
+	diags.Append(d2...)
+	client, d2 = d.partnerCenter()
+	diags.Append(d2...)
+	if diags.HasError() {
+		return ctx, nil, nil, 0, false
+	}
+	ctx, cancel = context.WithTimeout(ctx, limit)
+	return ctx, cancel, client, limit, true
 }
 
 // unusableProviderData is the provider's data when it cannot call Partner
@@ -268,3 +291,11 @@ func describeSignInError(err error) string {
 	}
 	return b.String()
 }
+
+// signInGuide names the provider's sign-in guide, and signInGuideURL is
+// where its repository shows it: the provider is not published on a
+// registry, whose docs pages a link would otherwise point at.
+const (
+	signInGuide    = "the \"Sign-in\" guide of the provider's docs (docs/guides/sign-in.md)"
+	signInGuideURL = "https://github.com/seed-8b9b5c63/terraform-provider-partnercenter/blob/main/docs/guides/sign-in.md"
+)

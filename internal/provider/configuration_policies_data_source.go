@@ -127,14 +127,10 @@ func (d *configurationPoliciesDataSource) Configure(_ context.Context, req datas
 func (d *configurationPoliciesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg configurationPoliciesModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	limit, diags := cfg.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	client, diags := d.data.partnerCenter()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, client, limit, ok := d.data.startCall(ctx, &resp.Diagnostics, cfg.Timeouts.Read, defaultReadTimeout)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	customerID := cfg.CustomerID.ValueString()
 	policies, err := client.ListConfigurationPolicies(ctx, customerID)

@@ -218,14 +218,10 @@ func (r *configurationPolicyResource) Create(ctx context.Context, req resource.C
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	limit, diags := plan.Timeouts.Create(ctx, defaultPolicyTimeout)
-	resp.Diagnostics.Append(diags...)
-	client, diags := r.data.partnerCenter()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, client, limit, ok := r.data.startCall(ctx, &resp.Diagnostics, plan.Timeouts.Create, defaultPolicyTimeout)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	customerID := plan.CustomerID.ValueString()
 	created, err := client.CreateConfigurationPolicy(ctx, customerID, plan.policy())
@@ -246,14 +242,10 @@ func (r *configurationPolicyResource) Read(ctx context.Context, req resource.Rea
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	limit, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	client, diags := r.data.partnerCenter()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, client, limit, ok := r.data.startCall(ctx, &resp.Diagnostics, state.Timeouts.Read, defaultReadTimeout)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	customerID, policyID := state.CustomerID.ValueString(), state.PolicyID.ValueString()
 	got, err := client.GetConfigurationPolicy(ctx, customerID, policyID)
@@ -281,14 +273,10 @@ func (r *configurationPolicyResource) Update(ctx context.Context, req resource.U
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	limit, diags := plan.Timeouts.Update(ctx, defaultPolicyTimeout)
-	resp.Diagnostics.Append(diags...)
-	client, diags := r.data.partnerCenter()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, client, limit, ok := r.data.startCall(ctx, &resp.Diagnostics, plan.Timeouts.Update, defaultPolicyTimeout)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	customerID, policyID := plan.CustomerID.ValueString(), plan.PolicyID.ValueString()
 	updated, err := client.UpdateConfigurationPolicy(ctx, customerID, plan.policy())
@@ -315,14 +303,10 @@ func (r *configurationPolicyResource) Delete(ctx context.Context, req resource.D
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	limit, diags := state.Timeouts.Delete(ctx, defaultPolicyTimeout)
-	resp.Diagnostics.Append(diags...)
-	client, diags := r.data.partnerCenter()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, client, limit, ok := r.data.startCall(ctx, &resp.Diagnostics, state.Timeouts.Delete, defaultPolicyTimeout)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	customerID, policyID := state.CustomerID.ValueString(), state.PolicyID.ValueString()
 	changes := r.data.profileChanges

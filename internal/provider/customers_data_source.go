@@ -143,14 +143,10 @@ func (m customersModel) customerFilter() (*partnercenter.CustomerFilter, string)
 func (d *customersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg customersModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	limit, diags := cfg.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	client, diags := d.data.partnerCenter()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, client, limit, ok := d.data.startCall(ctx, &resp.Diagnostics, cfg.Timeouts.Read, defaultReadTimeout)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	filter, id := cfg.customerFilter()
 	customers, err := client.ListCustomers(ctx, filter)

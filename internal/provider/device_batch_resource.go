@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -36,19 +35,9 @@ var (
 	_ resource.ResourceWithUpgradeState   = (*deviceBatchResource)(nil)
 )
 
-// Timeouts of partnercenter_device_batch. Create and update include waiting
-// for Partner Center to process the upload.
-const (
-	defaultUploadTimeout = 30 * time.Minute
-	defaultDeleteTimeout = 30 * time.Minute
-)
-
 // deviceDeleteConcurrency is how many devices are deleted at a time: enough
 // to remove a large batch in minutes, few enough not to be throttled.
 const deviceDeleteConcurrency = 4
-
-// maxBatchIDLength bounds batch_id, a free-text name.
-const maxBatchIDLength = 256
 
 // deviceBatchSchemaVersion is the version of the resource's schema: 1 since
 // devices became a map keyed by the user's labels (see UpgradeState).
@@ -307,14 +296,10 @@ func (r *deviceBatchResource) Create(ctx context.Context, req resource.CreateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	limit, diags := plan.Timeouts.Create(ctx, defaultUploadTimeout)
-	resp.Diagnostics.Append(diags...)
-	client, diags := r.data.partnerCenter()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, client, limit, ok := r.data.startCall(ctx, &resp.Diagnostics, plan.Timeouts.Create, defaultUploadTimeout)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	customerID, batchID := plan.CustomerID.ValueString(), plan.BatchID.ValueString()
 	ops := batchOperations{customerID: customerID, batchID: batchID, timeout: "create", limit: limit}
@@ -413,16 +398,12 @@ func (r *deviceBatchResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	limit, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	client, diags := r.data.partnerCenter()
-	resp.Diagnostics.Append(diags...)
 	imported, diags := req.Private.GetKey(ctx, privateImported)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, client, limit, ok := r.data.startCall(ctx, &resp.Diagnostics, state.Timeouts.Read, defaultReadTimeout)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	customerID, batchID := state.CustomerID.ValueString(), state.BatchID.ValueString()
 	ops := batchOperations{customerID: customerID, batchID: batchID, timeout: "read", limit: limit}
@@ -473,14 +454,10 @@ func (r *deviceBatchResource) Update(ctx context.Context, req resource.UpdateReq
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
-	limit, diags := plan.Timeouts.Update(ctx, defaultUploadTimeout)
-	resp.Diagnostics.Append(diags...)
-	client, diags := r.data.partnerCenter()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, client, limit, ok := r.data.startCall(ctx, &resp.Diagnostics, plan.Timeouts.Update, defaultUploadTimeout)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	customerID := plan.CustomerID.ValueString()
 	if len(changes.remove) > 0 {
@@ -574,14 +551,10 @@ func (r *deviceBatchResource) Delete(ctx context.Context, req resource.DeleteReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	limit, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
-	client, diags := r.data.partnerCenter()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, client, limit, ok := r.data.startCall(ctx, &resp.Diagnostics, state.Timeouts.Delete, defaultDeleteTimeout)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	customerID, batchID := state.CustomerID.ValueString(), state.BatchID.ValueString()
 	// From before the batch is read, which takes a page per 100 devices: a
@@ -691,72 +664,3 @@ func adoptionRefused(customerID, batchID string, unnamed []partnercenter.Device)
 
 // noControlCharacters matches text without control characters.
 var noControlCharacters = regexp.MustCompile(`^[^\p{Cc}]*$`)
-
-// batchOperations describes the calls partnercenter_device_batch makes, for
-// their diagnostics.
-type batchOperations struct {
-	customerID, batchID string
-	// timeout and limit are the timeouts attribute bounding the calls and
-	// its value.
-	timeout string
-	limit   time.Duration
-}
-
-func (o batchOperations) base(doing, failed string) operation {
-	return operation{
-		doing:              doing,
-		failed:             failed,
-		timedOut:           "Timed out on Partner Center",
-		act:                o.timeout,
-		timeout:            o.timeout,
-		limit:              o.limit,
-		notFound:           "Device batch not found",
-		notFoundDetail:     fmt.Sprintf("Partner Center has no batch %q for customer %s", o.batchID, o.customerID),
-		notFoundHint:       "Check customer_id and batch_id.",
-		invalidRequestHint: "Check customer_id, batch_id and the devices.",
-	}
-}
-
-// list is the read of the customer's batches.
-func (o batchOperations) list() operation {
-	return o.base(fmt.Sprintf("Listing the device batches of customer %s", o.customerID), "Failed to list device batches")
-}
-
-// listDevices is the read of the batch and its devices.
-func (o batchOperations) listDevices() operation {
-	return o.base(fmt.Sprintf("Reading batch %q of customer %s", o.batchID, o.customerID), "Failed to read the device batch")
-}
-
-// create is the upload that creates the batch, which only an app+user
-// sign-in may make.
-func (o batchOperations) create() operation {
-	op := o.base(fmt.Sprintf("Creating batch %q of customer %s", o.batchID, o.customerID), "Failed to create the device batch")
-	op.accessHint = "Partner Center creates a device batch only for an app+user sign-in: configure refresh_token with the " +
-		"application's secret or certificate (see the section \"App+user: refresh token\" of " + signInGuide + ", " + signInGuideURL + "#appuser-refresh-token)."
-	op.invalidRequestHint = "Check batch_id and the devices' identifications."
-	return op
-}
-
-// upload is the upload of devices into the batch.
-func (o batchOperations) upload() operation {
-	op := o.base(fmt.Sprintf("Uploading devices to batch %q of customer %s", o.batchID, o.customerID), "Failed to upload devices")
-	op.invalidRequestHint = "Check the devices' identifications."
-	return op
-}
-
-// deleteDevice is the deletion of devices from the batch.
-func (o batchOperations) deleteDevice() operation {
-	return o.base(fmt.Sprintf("Deleting devices of batch %q of customer %s", o.batchID, o.customerID), "Failed to delete devices")
-}
-
-// wait is the wait for an upload to be processed.
-func (o batchOperations) wait(job *partnercenter.BatchJob) operation {
-	op := o.base(fmt.Sprintf("Waiting for upload %s to batch %q of customer %s", job.TrackingID, o.batchID, o.customerID),
-		"Failed to follow the upload")
-	op.wait = waitDescription{
-		summary:     "Timed out waiting for the upload to finish",
-		subject:     fmt.Sprintf("Upload %s to batch %q of customer %s", job.TrackingID, o.batchID, o.customerID),
-		alternative: "follow the upload with the partnercenter_device_batch_status data source (its location is " + job.Location + ")",
-	}
-	return op
-}

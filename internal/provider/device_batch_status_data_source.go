@@ -19,10 +19,6 @@ var (
 	_ datasource.DataSourceWithValidateConfig = (*deviceBatchStatusDataSource)(nil)
 )
 
-// defaultReadTimeout bounds a read, retries and the wait for completion
-// included, when timeouts { read } is not set.
-const defaultReadTimeout = 5 * time.Minute
-
 // deviceBatchStatusDataSource reads the status of a device batch upload.
 type deviceBatchStatusDataSource struct {
 	data *providerData
@@ -163,19 +159,13 @@ func (d *deviceBatchStatusDataSource) Read(ctx context.Context, req datasource.R
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	readTimeout, diags := cfg.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	// The whole read, retries, polls and their waits included, ends by
+	// readTimeout.
+	ctx, cancel, client, readTimeout, ok := d.data.startCall(ctx, &resp.Diagnostics, cfg.Timeouts.Read, defaultReadTimeout)
+	if !ok {
 		return
 	}
-	// The whole read, retries, polls and their waits included, ends by then.
-	ctx, cancel := context.WithTimeout(ctx, readTimeout)
 	defer cancel()
-	client, diags := d.data.partnerCenter()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	customerID, trackingID, diags := batchIDs(cfg)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {

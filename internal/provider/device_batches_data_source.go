@@ -91,14 +91,10 @@ func (d *deviceBatchesDataSource) Configure(_ context.Context, req datasource.Co
 func (d *deviceBatchesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg deviceBatchesModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	limit, diags := cfg.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	client, diags := d.data.partnerCenter()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, client, limit, ok := d.data.startCall(ctx, &resp.Diagnostics, cfg.Timeouts.Read, defaultReadTimeout)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	customerID := cfg.CustomerID.ValueString()
 	batches, err := client.ListDeviceBatches(ctx, customerID)

@@ -117,7 +117,7 @@ var devicePolicyAssignmentSchema = sync.OnceValue(func() schema.Schema {
 				Attributes: batchJobResultSchemaAttributes(),
 			},
 		},
-		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true})},
+		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})},
 	}
 })
 
@@ -376,16 +376,14 @@ func assignedDevices(m *devicePolicyAssignmentModel, held []partnercenter.Device
 func (r *devicePolicyAssignmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state devicePolicyAssignmentModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.partnerCenter()
-	resp.Diagnostics.Append(diags...)
 	imported, diags := req.Private.GetKey(ctx, privateImported)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, client, limit, ok := r.data.startCall(ctx, &resp.Diagnostics, state.Timeouts.Read, defaultReadTimeout)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
 	defer cancel()
-	ops := assignmentOperations(state, "read", defaultReadTimeout)
+	ops := assignmentOperations(state, "read", limit)
 	batch, held, err := readBatchAndDevices(ctx, client, ops.customerID, ops.batchID)
 	if err != nil {
 		resp.Diagnostics.Append(ops.listDevices().errorDiagnostic(err))

@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -292,6 +293,36 @@ func TestAccDevicePolicyAssignment_faultsRetriedOnce(t *testing.T) {
 					}
 					return fmt.Errorf("no batch status poll was tried twice under one MS-RequestId")
 				}),
+		}},
+	})
+}
+
+// TestAccDevicePolicyAssignment_readTimeout refreshes an assignment whose
+// batch can no longer be read: the read gives up at timeouts { read }, not
+// at the default of minutes, and says which bound it hit.
+func TestAccDevicePolicyAssignment_readTimeout(t *testing.T) {
+	s := newAssignmentSetup(t)
+	config := s.em.providerConfig(attrs{"max_retries": 10}) + fmt.Sprintf(`
+resource "partnercenter_device_policy_assignment" "test" {
+  customer_id = %q
+  batch_id    = "Fleet"
+  policy_id   = %q
+
+  timeouts {
+    read = "3s"
+  }
+}
+`, emulator.SeedCustomerID, s.policyID)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{{
+			Config: config,
+		}, {
+			PreConfig: func() {
+				s.em.InjectFaults(emulator.DeviceBatchesRoute, emulator.Fault{Status: http.StatusInternalServerError, Body: unexpectedServiceError, Times: -1})
+			},
+			Config:      config,
+			ExpectError: regexp.MustCompile(`(?s)Partner Center unavailable.*` + wrapped(`did not complete within timeouts { read } = 3s`)),
 		}},
 	})
 }

@@ -125,14 +125,10 @@ func (d *devicesDataSource) Configure(_ context.Context, req datasource.Configur
 func (d *devicesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg devicesModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	limit, diags := cfg.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	client, diags := d.data.partnerCenter()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, client, limit, ok := d.data.startCall(ctx, &resp.Diagnostics, cfg.Timeouts.Read, defaultReadTimeout)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	customerID, batchID := cfg.CustomerID.ValueString(), cfg.BatchID.ValueString()
 	held, err := client.ListDevices(ctx, customerID, batchID)

@@ -4,69 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
 )
-
-// operation is a Partner Center call as its failure is explained to a user:
-// what was being done, to which entity, and what to check. The client says
-// what kind of failure it was (partnercenter.KindOf); the operation turns
-// that into words.
-type operation struct {
-	// doing says what was attempted, naming the entity and its IDs, as the
-	// start of a sentence: "Reading batch b of customer c".
-	doing string
-	// failed is the summary of a failure of no other kind: "Failed to read
-	// device batch status".
-	failed string
-	// timedOut is the summary of a call that got no answer in time:
-	// "Timed out reading the device batch status".
-	timedOut string
-	// act names the operation as a noun for "the ..." ("read", "upload"),
-	// and timeout the attribute of the timeouts block that bounds it
-	// ("read", "create"), set to limit.
-	act, timeout string
-	limit        time.Duration
-	// notFound is the summary of a missing entity ("Device batch not
-	// found"), notFoundDetail says which one, and notFoundHint what to check.
-	notFound, notFoundDetail, notFoundHint string
-	// invalidRequestHint says what to check when Partner Center refuses the
-	// request as sent.
-	invalidRequestHint string
-	// conflictHint, when set, replaces hintConflict, which suits a change
-	// planned from a state that changed since: an operation retried while
-	// in conflict until its time ran out has nothing to plan again.
-	conflictHint string
-	// accessHint, when set, comes first when access is denied, such as that
-	// the operation needs an app+user sign-in.
-	accessHint string
-	// wait describes the wait for a batch job to finish, when the
-	// operation waits for one.
-	wait waitDescription
-}
-
-// waitDescription is how an operation's wait for a batch job is explained
-// when it runs out of time.
-type waitDescription struct {
-	// summary is the summary of a wait that timed out: "Timed out waiting
-	// for the device batch to finish".
-	summary string
-	// subject names what was waited for: "Batch b of customer c".
-	subject string
-	// alternative is a way to do without waiting: "read the status without
-	// wait_for_completion and assert on it later".
-	alternative string
-}
-
-// ofCustomer is op as a call on a customer's collection, whose only missing
-// entity is the customer itself.
-func (op operation) ofCustomer(customerID string) operation {
-	op.notFound, op.notFoundDetail, op.notFoundHint = "Customer not found", fmt.Sprintf("Partner Center has no customer %s", customerID), "Check customer_id."
-	return op
-}
 
 // Diagnostic summaries of the kinds of failure no operation words its own way.
 var kindSummaries = map[partnercenter.Kind]string{
@@ -79,14 +21,6 @@ var kindSummaries = map[partnercenter.Kind]string{
 	partnercenter.KindInvalidResponse: "Invalid response from Partner Center",
 	partnercenter.KindCancelled:       "Partner Center call cancelled",
 }
-
-// signInGuide names the provider's sign-in guide, and signInGuideURL is
-// where its repository shows it: the provider is not published on a
-// registry, whose docs pages a link would otherwise point at.
-const (
-	signInGuide    = "the \"Sign-in\" guide of the provider's docs (docs/guides/sign-in.md)"
-	signInGuideURL = "https://github.com/seed-8b9b5c63/terraform-provider-partnercenter/blob/main/docs/guides/sign-in.md"
-)
 
 // Hints: what to do about a kind of failure.
 const (

@@ -33,19 +33,3 @@ func routeSDKLogs(ctx context.Context) {
 		tflog.Trace(ctx, message, map[string]any{"azure_sdk_event": event})
 	})
 }
-
-// waitForBatch waits for a batch job to finish, pacing its polls as o says,
-// and logs each poll at INFO, so that TF_LOG=INFO shows how every wait of
-// the provider progresses.
-func waitForBatch(ctx context.Context, client *partnercenter.Client, customerID, trackingID string, o partnercenter.WaitOptions) (*partnercenter.BatchUploadDetails, error) {
-	o.OnPoll = func(details *partnercenter.BatchUploadDetails) {
-		tflog.Info(ctx, "Polled device batch status", map[string]any{
-			"customer_id":       customerID,
-			"batch_tracking_id": trackingID,
-			"status":            string(details.Status),
-			"device_count":      len(details.DevicesStatus),
-			"failed_devices":    details.FailedDeviceCount(),
-		})
-	}
-	return client.WaitForBatch(ctx, customerID, trackingID, o)
-}
