@@ -120,7 +120,10 @@ func drain(ctx context.Context, state *call, resp *http.Response) error {
 }
 
 // call is what the policies learn about one call across its attempts. The
-// attempts of a call run one after the other, so it needs no lock.
+// attempts of a call run one after the other, so it needs no lock. Client.do
+// creates it and words its error from it; renewTokenPolicy, attemptPolicy and
+// fetchMarkingCredential write it, in that order per attempt; the credential
+// chain reads renewing (DESIGN.md, "The call record").
 type call struct {
 	// ctx is the call's context, whose deadline bounds all attempts and
 	// their waits; an attempt's own context ends sooner, at RequestTimeout.
