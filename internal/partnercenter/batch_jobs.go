@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 )
@@ -244,17 +243,6 @@ func (c *Client) getBatchStatus(ctx context.Context, customerID, batchTrackingID
 
 // batchStatusAnswer names the answer of operation #3 in messages.
 const batchStatusAnswer = "the batch status answer"
-
-// batchStatusPath is the path of a batch job's status below the base URL.
-func batchStatusPath(customerID, batchTrackingID string) string {
-	return customerPath(customerID) + "/batchJobStatus/" + url.PathEscape(canonicalID(batchTrackingID))
-}
-
-// customerPath is the path below the base URL of a customer, under which
-// every device deployment operation lives.
-func customerPath(customerID string) string {
-	return "/v1/customers/" + url.PathEscape(canonicalID(customerID))
-}
 
 // checkTrackingID says why an answer about got is not the status of want,
 // or returns "".

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"time"
 )
@@ -233,7 +232,7 @@ func (c *Client) AssignPolicy(ctx context.Context, customerID, policyID string, 
 		}
 		job, err := c.startJob(ctx, request{
 			method: http.MethodPatch,
-			path:   customerPath(customerID) + "/DevicePolicyUpdates",
+			path:   devicePolicyUpdatesPath(customerID),
 			body: struct {
 				Devices []device `json:"devices"`
 			}{devices},
@@ -245,14 +244,4 @@ func (c *Client) AssignPolicy(ctx context.Context, customerID, policyID string, 
 		jobs = append(jobs, job)
 	}
 	return jobs, nil
-}
-
-// policiesPath is the path of a customer's policies below the base URL.
-func policiesPath(customerID string) string {
-	return customerPath(customerID) + "/policies"
-}
-
-// policyPath is the path of one policy below the base URL.
-func policyPath(customerID, policyID string) string {
-	return policiesPath(customerID) + "/" + url.PathEscape(canonicalID(policyID))
 }

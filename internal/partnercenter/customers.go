@@ -4,9 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/url"
-	"strconv"
-	"strings"
 )
 
 // Customer is one of the partner's customers: what a configuration looks a
@@ -85,32 +82,6 @@ type filterWire struct {
 	Field    CustomerField `json:"Field"`
 	Value    string        `json:"Value"`
 	Operator string        `json:"Operator"`
-}
-
-// customersPath is the path of the first page of the partner's customers,
-// those filter keeps when it is not nil. A filtered list is asked with size
-// 0, as Microsoft's sample asks it.
-func customersPath(filter *CustomerFilter) string {
-	if filter == nil {
-		return "/v1/customers?size=" + strconv.Itoa(CustomersPageSize)
-	}
-	encoded, _ := json.Marshal(filterWire{Field: filter.Field, Value: filter.Prefix, Operator: "starts_with"})
-	return "/v1/customers?size=0&filter=" + url.QueryEscape(string(encoded))
-}
-
-// nextCustomersPath is where the next page of customers is asked, with its
-// continuation token: the page's next link, which Partner Center writes
-// below /v1 (/customers?seekOperation=Next), when it is a path of the
-// customer list; else the documented one. A link to anywhere else is not
-// followed, so that the token never leaves for another host or resource.
-func nextCustomersPath(link string) string {
-	const documented = "/v1/customers?seekOperation=Next"
-	u, err := url.Parse(link)
-	if err != nil || u.Scheme != "" || u.Host != "" || u.RawQuery == "" ||
-		!strings.EqualFold(strings.TrimPrefix(u.Path, "/v1"), "/customers") {
-		return documented
-	}
-	return "/v1/customers?" + u.RawQuery
 }
 
 // ListCustomers reads the partner's customers, every page of them, those

@@ -3,7 +3,6 @@ package partnercenter
 import (
 	"context"
 	"encoding/json"
-	"net/url"
 	"strings"
 	"time"
 )
@@ -45,7 +44,7 @@ func (b *DeviceBatch) UnmarshalJSON(data []byte) error {
 
 // ListDeviceBatches reads every batch of a customer (operation #4).
 func (c *Client) ListDeviceBatches(ctx context.Context, customerID string) ([]DeviceBatch, error) {
-	return listAll[DeviceBatch](ctx, c, customerPath(customerID)+"/deviceBatches", "the device batch list")
+	return listAll[DeviceBatch](ctx, c, deviceBatchesPath(customerID), "the device batch list")
 }
 
 // FindDeviceBatch returns the batch of a customer named batchID, or nil
@@ -68,10 +67,4 @@ func (c *Client) FindDeviceBatch(ctx context.Context, customerID, batchID string
 		}
 	}
 	return folded, nil
-}
-
-// deviceBatchPath is the path of a batch below the base URL; its name is
-// free text, escaped as one segment.
-func deviceBatchPath(customerID, batchID string) string {
-	return customerPath(customerID) + "/deviceBatches/" + url.PathEscape(batchID)
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -333,7 +332,7 @@ func (c *Client) UploadDevices(ctx context.Context, customerID, batchID string, 
 			what:   "the upload answer",
 		}
 		if create && len(uploads) == 0 {
-			r.path = customerPath(customerID) + "/deviceBatches"
+			r.path = deviceBatchesPath(customerID)
 			r.body = struct {
 				BatchID string       `json:"batchId"`
 				Devices []deviceWire `json:"devices"`
@@ -354,14 +353,9 @@ func (c *Client) UploadDevices(ctx context.Context, customerID, batchID string, 
 func (c *Client) DeleteDevice(ctx context.Context, customerID, batchID, deviceID string) error {
 	_, err := c.do(ctx, request{
 		method:  http.MethodDelete,
-		path:    devicesPath(customerID, batchID) + "/" + url.PathEscape(deviceID),
+		path:    devicePath(customerID, batchID, deviceID),
 		success: []int{http.StatusNoContent, http.StatusOK},
 		what:    "the device deletion answer",
 	})
 	return err
-}
-
-// devicesPath is the path of a batch's devices below the base URL.
-func devicesPath(customerID, batchID string) string {
-	return deviceBatchPath(customerID, batchID) + "/devices"
 }

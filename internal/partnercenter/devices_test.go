@@ -99,6 +99,22 @@ func TestDeviceKeysAndIndex(t *testing.T) {
 	}
 }
 
+// TestDeviceIndexKeepsTheFirst: of two devices that share a key, the index
+// finds the first, and the second finds the first as the other.
+func TestDeviceIndexKeepsTheFirst(t *testing.T) {
+	held := []partnercenter.Device{
+		{SerialNumber: "A", HardwareHash: "aGFzaA=="},
+		{SerialNumber: "B", HardwareHash: "aGFzaA=="},
+	}
+	index := partnercenter.NewDeviceIndex(held)
+	if got, ok := index.Find(partnercenter.Device{HardwareHash: "aGFzaA=="}); !ok || got != 0 {
+		t.Errorf("Find = %d, %v; want the first, 0", got, ok)
+	}
+	if got, ok := index.FindOther(held[1], 1); !ok || got != 0 {
+		t.Errorf("FindOther(second) = %d, %v; want the first, 0", got, ok)
+	}
+}
+
 // TestHardwareHashIsBase64AsTheDecoderSays checks the hash check that avoids
 // decoding against encoding/base64 itself, on every string of up to four
 // characters of an alphabet that holds each kind of character.

@@ -124,3 +124,22 @@ func TestStatusLinkWalk(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxItemsSkipsStrings: the cap's scan skips strings, so that brackets
+// and commas inside them neither hide items from the cap nor count as
+// items, at exactly MaxItems and one more.
+func TestMaxItemsSkipsStrings(t *testing.T) {
+	for _, text := range []string{`]]}}`, `[,,,`, `\"],[{,}`} {
+		devices := func(n int) []byte {
+			item := `{"errorDescription":"` + text + `"}`
+			return []byte(`{"batchTrackingId":"b","devicesStatus":[` + strings.Repeat(item+`,`, n-1) + item + `]}`)
+		}
+		var details BatchUploadDetails
+		if reason := decodeJSON("application/json", devices(MaxItems), batchStatusAnswer, &details); reason != "" || len(details.DevicesStatus) != MaxItems {
+			t.Errorf("%d devices with %q: %q, %d read", MaxItems, text, reason, len(details.DevicesStatus))
+		}
+		if reason := decodeJSON("application/json", devices(MaxItems+1), batchStatusAnswer, &BatchUploadDetails{}); reason == "" {
+			t.Errorf("%d devices with %q: read, want refused", MaxItems+1, text)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -227,6 +228,24 @@ func TestListAllFollowsContinuationTokens(t *testing.T) {
 	}
 	if got := strings.Join(tokens, ","); got != ",page-2,page-3" {
 		t.Errorf("MS-ContinuationToken sent %q, want none, page-2, page-3", got)
+	}
+}
+
+// TestListAllDoesNotAllocateForTotalCount: a page announcing a huge
+// totalCount is read for its items; room is not made for the count, which a
+// broken server could set to anything.
+func TestListAllDoesNotAllocateForTotalCount(t *testing.T) {
+	client, _ := scriptedClient(t, reply(http.StatusOK, `{"totalCount":1000000000000,"items":[1,2]}`))
+	const bound = 4 << 20
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	items, err := listAll[int](testContext(t), client, "/v1/x", "the list")
+	runtime.ReadMemStats(&after)
+	if err != nil || len(items) != 2 || items[1] != 2 {
+		t.Fatalf("items %v, %v; want [1 2]", items, err)
+	}
+	if allocated := after.TotalAlloc - before.TotalAlloc; allocated > bound {
+		t.Errorf("reading a page of 2 items allocated %d bytes, want at most %d", allocated, bound)
 	}
 }
 

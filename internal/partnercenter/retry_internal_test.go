@@ -3,7 +3,9 @@ package partnercenter
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -71,5 +73,48 @@ func TestRenewalBypassesOnlyCachingSources(t *testing.T) {
 		if got := strings.Contains(rec.asked[1].Claims, `"nbf":{"essential":true`); got != cached {
 			t.Errorf("cached=%v: the renewal asked with claims %q", cached, rec.asked[1].Claims)
 		}
+	}
+}
+
+// renewalRecorder is a credential that records, for each token asked of it,
+// whether the ask was marked as a renewal that must bypass a cache.
+type renewalRecorder struct {
+	mu       sync.Mutex
+	renewals []bool
+}
+
+func (r *renewalRecorder) GetToken(ctx context.Context, _ policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.renewals = append(r.renewals, renewing(ctx))
+	return azcore.AccessToken{Token: "t", ExpiresOn: time.Now().Add(time.Hour)}, nil
+}
+
+// TestRenewalAsksTheCredentialAgainMarked: a 401 for a cached token makes
+// the policy ask the credential again, and that second ask, only it, is
+// marked as a renewal so that a caching source fetches a new token.
+func TestRenewalAsksTheCredentialAgainMarked(t *testing.T) {
+	s := &scriptedServer{answers: []func(http.ResponseWriter){
+		reply(http.StatusOK, `{}`),
+		reply(http.StatusUnauthorized, `{}`, "WWW-Authenticate", "Bearer"),
+		reply(http.StatusOK, `{}`),
+	}}
+	server := httptest.NewServer(s)
+	t.Cleanup(server.Close)
+	cred := &renewalRecorder{}
+	client, err := NewClient(Options{BaseURL: server.URL, Credential: cred, MaxRetries: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := request{method: http.MethodGet, path: "/v1/x", success: []int{http.StatusOK}, what: "the answer"}
+	for i := range 2 {
+		if _, err := client.do(testContext(t), get); err != nil {
+			t.Fatalf("call %d: %v", i+1, err)
+		}
+	}
+	cred.mu.Lock()
+	defer cred.mu.Unlock()
+	if len(cred.renewals) != 2 || cred.renewals[0] || !cred.renewals[1] {
+		t.Errorf("renewal marks of the tokens asked %v, want [false true]: the first token cached, then renewed once after the 401", cred.renewals)
 	}
 }
