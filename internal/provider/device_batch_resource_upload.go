@@ -249,6 +249,8 @@ func lastUploadSchemaAttributes() map[string]resourceschema.Attribute {
 
 // recountLastUpload counts the devices of lastUpload, a last_upload value,
 // again with accepted, for a plan that changes accepted_error_codes alone.
+// The attribute names it reads and writes are pinned by TestRecountLastUpload,
+// which builds last_upload with lastUploadType, derived from the schema.
 func recountLastUpload(lastUpload types.Object, accepted acceptedCodes) types.Object {
 	if lastUpload.IsNull() || lastUpload.IsUnknown() {
 		return lastUpload
