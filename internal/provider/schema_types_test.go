@@ -13,6 +13,7 @@ import (
 // schema sharing the shape) fails here instead of in an acceptance test.
 func TestNestedTypesMatchSchemas(t *testing.T) {
 	lastUpload := deviceBatchSchema().Attributes["last_upload"]
+	uploadedDevices := nestedObjectType(lastUpload).AttrTypes["devices_status"].(types.ListType) //nolint:forcetypeassert // a list nested attribute's type
 	for _, tc := range []struct {
 		name   string
 		typ    attr.Type
@@ -24,7 +25,7 @@ func TestNestedTypesMatchSchemas(t *testing.T) {
 		{"partnercenter_devices.devices", listedDeviceType(), nestedObjectType(devicesSchema().Attributes["devices"])},
 		{"partnercenter_device_batch.devices", deviceObjectType(), nestedObjectType(deviceBatchSchema().Attributes["devices"])},
 		{"partnercenter_device_batch.last_upload", lastUploadType(), nestedObjectType(lastUpload)},
-		{"partnercenter_device_batch.last_upload.devices_status", deviceUploadType(), nestedObjectType(lastUpload).AttrTypes["devices_status"].(types.ListType).ElemType},
+		{"partnercenter_device_batch.last_upload.devices_status", deviceUploadType(), uploadedDevices.ElemType},
 		{"partnercenter_device_policy_assignment.last_update", lastUpdateType(), nestedObjectType(devicePolicyAssignmentSchema().Attributes["last_update"])},
 		{"partnercenter_device_batch_status.devices_status", deviceUploadType(), nestedObjectType(deviceBatchStatusSchema().Attributes["devices_status"])},
 	} {
