@@ -67,7 +67,7 @@ func (autopilotDevicesFunction) Definition(_ context.Context, _ function.Definit
 				MarkdownDescription: "The CSV file's content, `file(\"devices.csv\")`, or the file in base64, `filebase64(\"devices.csv\")`, for a file in UTF-16.",
 			},
 		},
-		Return: function.MapReturn{ElementType: deviceObjectType},
+		Return: function.MapReturn{ElementType: deviceObjectType()},
 	}
 }
 
@@ -90,7 +90,7 @@ func (autopilotDevicesFunction) Run(ctx context.Context, req function.RunRequest
 	for _, d := range devices {
 		values[d.Key] = deviceValue(d.Device)
 	}
-	resp.Error = resp.Result.Set(ctx, types.MapValueMust(deviceObjectType, values))
+	resp.Error = resp.Result.Set(ctx, types.MapValueMust(deviceObjectType(), values))
 }
 
 // parseAutopilotDevices reads the devices of csv, the file as file() or

@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -15,28 +16,22 @@ import (
 // A batch job's results as both the device batch status data source and the
 // resources that start batch jobs show them.
 
-// deviceUploadAttributeTypes is the element type of devices_status. The list
-// is built from it by hand: the framework's reflection costs more than the
-// rest of a read for a batch of thousands of devices.
-var deviceUploadAttributeTypes = map[string]attr.Type{
-	"device_id":         types.StringType,
-	"serial_number":     types.StringType,
-	"product_key":       types.StringType,
-	"status":            types.StringType,
-	"error_code":        types.StringType,
-	"error_description": types.StringType,
-}
-
-var deviceUploadType = types.ObjectType{AttrTypes: deviceUploadAttributeTypes}
+// deviceUploadType is the element type of devices_status, as its schema
+// defines it. The list is built from it by hand: the framework's reflection
+// costs more than the rest of a read for a batch of thousands of devices.
+var deviceUploadType = sync.OnceValue(func() types.ObjectType {
+	return nestedObjectType(batchJobResultSchemaAttributes()["devices_status"])
+})
 
 // devicesStatusList is each device's result in the order Partner Center sent
 // them.
 func devicesStatusList(details *partnercenter.BatchUploadDetails) types.List {
+	deviceType := deviceUploadType()
 	devices := make([]attr.Value, len(details.DevicesStatus))
 	for i, dev := range details.DevicesStatus {
-		// The attribute names and types match deviceUploadAttributeTypes, so
-		// the Must constructors cannot fail.
-		devices[i] = types.ObjectValueMust(deviceUploadAttributeTypes, map[string]attr.Value{
+		// The attribute names match deviceUploadType, which a unit test
+		// pins, so the Must constructors cannot fail.
+		devices[i] = types.ObjectValueMust(deviceType.AttrTypes, map[string]attr.Value{
 			"device_id":         nullableString(dev.DeviceID),
 			"serial_number":     nullableString(dev.SerialNumber),
 			"product_key":       nullableString(dev.ProductKey),
@@ -45,7 +40,7 @@ func devicesStatusList(details *partnercenter.BatchUploadDetails) types.List {
 			"error_description": nullableString(dev.ErrorDescription),
 		})
 	}
-	return types.ListValueMust(deviceUploadType, devices)
+	return types.ListValueMust(deviceType, devices)
 }
 
 // deviceResults is how the devices of a batch job came out: the one place
@@ -207,20 +202,13 @@ func batchJobResultSchemaAttributes() map[string]resourceschema.Attribute {
 	}
 }
 
-// lastUpdateAttributeTypes is the type of a batch job's result as
+// lastUpdateType is the type of a batch job's result as
 // batchJobResultSchemaAttributes describes it.
-var lastUpdateAttributeTypes = map[string]attr.Type{
-	"batch_tracking_id":   types.StringType,
-	"location":            types.StringType,
-	"locations":           types.ListType{ElemType: types.StringType},
-	"status":              types.StringType,
-	"started_time":        timetypes.RFC3339Type{},
-	"completed_time":      timetypes.RFC3339Type{},
-	"failed_device_count": types.Int64Type,
-	"devices_status":      types.ListType{ElemType: deviceUploadType},
-}
+var lastUpdateType = sync.OnceValue(func() types.ObjectType {
+	return nestedObjectType(resourceschema.SingleNestedAttribute{Attributes: batchJobResultSchemaAttributes()})
+})
 
-// batchJobResultValues are the values of lastUpdateAttributeTypes for jobs,
+// batchJobResultValues are the values of lastUpdateType for jobs,
 // the parts of one upload or policy update, finished as details (their
 // results merged, see mergeResults) says, their devices counted as results.
 func batchJobResultValues(jobs []*partnercenter.BatchJob, details *partnercenter.BatchUploadDetails, results deviceResults) map[string]attr.Value {
@@ -243,7 +231,7 @@ func batchJobResultValues(jobs []*partnercenter.BatchJob, details *partnercenter
 // lastUpdateValue is last_update of a device policy update, finished as
 // details says.
 func lastUpdateValue(jobs []*partnercenter.BatchJob, details *partnercenter.BatchUploadDetails) types.Object {
-	return types.ObjectValueMust(lastUpdateAttributeTypes, batchJobResultValues(jobs, details, countDeviceResults(details, nil)))
+	return types.ObjectValueMust(lastUpdateType().AttrTypes, batchJobResultValues(jobs, details, countDeviceResults(details, nil)))
 }
 
 // mergeResults is the result of the parts of one upload or policy update as

@@ -38,20 +38,11 @@ type configurationPoliciesModel struct {
 	Timeouts   timeouts.Value `tfsdk:"timeouts"`
 }
 
-// policyAttributeTypes is the element type of policies: every attribute of
-// partnercenter_configuration_policy but its timeouts.
-var policyAttributeTypes = map[string]attr.Type{
-	"id":                     types.StringType,
-	"customer_id":            types.StringType,
-	"policy_id":              types.StringType,
-	"name":                   types.StringType,
-	"description":            types.StringType,
-	"category":               types.StringType,
-	"policy_settings":        types.SetType{ElemType: types.StringType},
-	"devices_assigned_count": types.Int64Type,
-	"created_date":           timetypes.RFC3339Type{},
-	"last_modified_date":     timetypes.RFC3339Type{},
-}
+// policyType is the element type of policies, as its schema defines it:
+// every attribute of partnercenter_configuration_policy but its timeouts.
+var policyType = sync.OnceValue(func() types.ObjectType {
+	return nestedObjectType(configurationPoliciesSchema().Attributes["policies"])
+})
 
 // Metadata implements datasource.DataSource.
 func (d *configurationPoliciesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -140,6 +131,7 @@ func (d *configurationPoliciesDataSource) Read(ctx context.Context, req datasour
 		resp.Diagnostics.Append(op.ofCustomer(customerID).errorDiagnostic(err))
 		return
 	}
+	policy := policyType()
 	values := make([]attr.Value, 0, len(policies))
 	for _, p := range policies {
 		if !cfg.Name.IsNull() && !strings.EqualFold(p.Name, cfg.Name.ValueString()) {
@@ -147,13 +139,13 @@ func (d *configurationPoliciesDataSource) Read(ctx context.Context, req datasour
 		}
 		var m configurationPolicyModel
 		m.set(customerID, &p)
-		values = append(values, types.ObjectValueMust(policyAttributeTypes, map[string]attr.Value{
+		values = append(values, types.ObjectValueMust(policy.AttrTypes, map[string]attr.Value{
 			"id": m.ID, "customer_id": types.StringValue(customerID), "policy_id": m.PolicyID, "name": m.Name,
 			"description": m.Description, "category": m.Category, "policy_settings": m.PolicySettings,
 			"devices_assigned_count": m.DevicesAssignedCount, "created_date": m.CreatedDate, "last_modified_date": m.LastModifiedDate,
 		}))
 	}
 	cfg.ID = cfg.CustomerID
-	cfg.Policies = types.ListValueMust(types.ObjectType{AttrTypes: policyAttributeTypes}, values)
+	cfg.Policies = types.ListValueMust(policy, values)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }

@@ -103,11 +103,7 @@ var customersSchema = sync.OnceValue(func() schema.Schema {
 
 // customerType is the element type of customers, as its schema defines it.
 var customerType = sync.OnceValue(func() types.ObjectType {
-	nested, ok := customersSchema().Attributes["customers"].(schema.ListNestedAttribute)
-	if !ok {
-		panic("partnercenter_customers: customers is not a list of objects")
-	}
-	return nested.NestedObject.Type().(types.ObjectType) //nolint:forcetypeassert // a NestedAttributeObject's type is an ObjectType
+	return nestedObjectType(customersSchema().Attributes["customers"])
 })
 
 // customerValue is c as an element of customers.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"regexp"
 	"strings"
 	"sync"
@@ -13,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -74,13 +72,11 @@ type deviceBatchModel struct {
 	LastUpload         types.Object      `tfsdk:"last_upload"`
 }
 
-// lastUploadAttributeTypes is the type of last_upload: a batch job's result
-// and accepted_device_count.
-var lastUploadAttributeTypes = func() map[string]attr.Type {
-	t := maps.Clone(lastUpdateAttributeTypes)
-	t["accepted_device_count"] = types.Int64Type
-	return t
-}()
+// lastUploadType is the type of last_upload, as its schema defines it: a
+// batch job's result and accepted_device_count.
+var lastUploadType = sync.OnceValue(func() types.ObjectType {
+	return nestedObjectType(deviceBatchSchema().Attributes["last_upload"])
+})
 
 // Metadata implements resource.Resource.
 func (r *deviceBatchResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -429,7 +425,7 @@ func (r *deviceBatchResource) Read(ctx context.Context, req resource.ReadRequest
 	setBatchComputed(&state, batch)
 	state.ID = types.StringValue(customerID + "/" + state.BatchID.ValueString())
 	if state.LastUpload.IsNull() || state.LastUpload.IsUnknown() {
-		state.LastUpload = types.ObjectNull(lastUploadAttributeTypes)
+		state.LastUpload = types.ObjectNull(lastUploadType().AttrTypes)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }

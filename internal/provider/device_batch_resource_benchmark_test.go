@@ -42,7 +42,7 @@ func benchmarkDeviceSet(b *testing.B, n int) []configuredDevice {
 		serial := fmt.Sprintf("SN%08d", i)
 		values[serial] = deviceValue(partnercenter.Device{HardwareHash: base64.StdEncoding.EncodeToString(raw), SerialNumber: serial})
 	}
-	devices, known := devicesOf(types.MapValueMust(deviceObjectType, values))
+	devices, known := devicesOf(types.MapValueMust(deviceObjectType(), values))
 	if !known || len(devices) != n {
 		b.Fatalf("%d devices known: %v", len(devices), known)
 	}

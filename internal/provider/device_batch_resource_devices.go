@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -25,17 +26,10 @@ import (
 // framework's reflection costs more than the rest of a plan for thousands
 // of devices.
 
-// deviceAttributeTypes is the element type of devices, in the order the
-// docs list them.
-var deviceAttributeTypes = map[string]attr.Type{
-	"hardware_hash":         types.StringType,
-	"serial_number":         types.StringType,
-	"product_key":           types.StringType,
-	"oem_manufacturer_name": types.StringType,
-	"model_name":            types.StringType,
-}
-
-var deviceObjectType = types.ObjectType{AttrTypes: deviceAttributeTypes}
+// deviceObjectType is the element type of devices, as its schema defines it.
+var deviceObjectType = sync.OnceValue(func() types.ObjectType {
+	return nestedObjectType(deviceBatchSchema().Attributes["devices"])
+})
 
 // maxDeviceKeyLength bounds a key of devices.
 const maxDeviceKeyLength = 256
@@ -87,7 +81,7 @@ func devicesOf(devices types.Map) (entries []configuredDevice, known bool) {
 // deviceValue is d as an element of devices, with what Partner Center did
 // not send left null.
 func deviceValue(d partnercenter.Device) attr.Value {
-	return types.ObjectValueMust(deviceAttributeTypes, map[string]attr.Value{
+	return types.ObjectValueMust(deviceObjectType().AttrTypes, map[string]attr.Value{
 		"hardware_hash":         nullableString(d.HardwareHash),
 		"serial_number":         nullableString(d.SerialNumber),
 		"product_key":           nullableString(d.ProductKey),
@@ -102,7 +96,7 @@ func devicesMap(entries []configuredDevice) types.Map {
 	for _, e := range entries {
 		values[e.key] = e.value
 	}
-	return types.MapValueMust(deviceObjectType, values)
+	return types.MapValueMust(deviceObjectType(), values)
 }
 
 // deviceIDsOf reads device_ids: each key's device ID, where known.

@@ -69,7 +69,7 @@ func (r *deviceBatchResource) upload(ctx context.Context, client *partnercenter.
 			fmt.Sprintf("Partner Center has no batch %q for customer %s right after the resource uploaded to it.", ops.batchID, ops.customerID))
 		return nil
 	}
-	outcome := &uploadOutcome{lastUpload: types.ObjectNull(lastUploadAttributeTypes), batch: batch}
+	outcome := &uploadOutcome{lastUpload: types.ObjectNull(lastUploadType().AttrTypes), batch: batch}
 	if len(uploads) == 0 {
 		return outcome
 	}
@@ -233,7 +233,7 @@ func linkNewcomer(devices []configuredDevice, keys []string, details *partnercen
 func lastUploadValue(jobs []*partnercenter.BatchJob, details *partnercenter.BatchUploadDetails, results deviceResults) types.Object {
 	values := batchJobResultValues(jobs, details, results)
 	values["accepted_device_count"] = types.Int64Value(int64(results.accepted))
-	return types.ObjectValueMust(lastUploadAttributeTypes, values)
+	return types.ObjectValueMust(lastUploadType().AttrTypes, values)
 }
 
 // lastUploadSchemaAttributes are last_upload's attributes: a batch job's
@@ -249,6 +249,8 @@ func lastUploadSchemaAttributes() map[string]resourceschema.Attribute {
 
 // recountLastUpload counts the devices of lastUpload, a last_upload value,
 // again with accepted, for a plan that changes accepted_error_codes alone.
+// The attribute names it reads and writes are pinned by TestRecountLastUpload,
+// which builds last_upload with lastUploadType, derived from the schema.
 func recountLastUpload(lastUpload types.Object, accepted acceptedCodes) types.Object {
 	if lastUpload.IsNull() || lastUpload.IsUnknown() {
 		return lastUpload
@@ -276,5 +278,5 @@ func recountLastUpload(lastUpload types.Object, accepted acceptedCodes) types.Ob
 	results := countDeviceResults(details, accepted)
 	values["failed_device_count"] = types.Int64Value(int64(results.failed))
 	values["accepted_device_count"] = types.Int64Value(int64(results.accepted))
-	return types.ObjectValueMust(lastUploadAttributeTypes, values)
+	return types.ObjectValueMust(lastUploadType().AttrTypes, values)
 }

@@ -178,7 +178,7 @@ func TestRecountLastUpload(t *testing.T) {
 	if got := recounted.Attributes()["accepted_device_count"]; !got.Equal(types.Int64Value(1)) {
 		t.Errorf("accepted_device_count %s, want 1", got)
 	}
-	if got := recountLastUpload(types.ObjectNull(lastUploadAttributeTypes), acceptedCodes{"806": true}); !got.IsNull() {
+	if got := recountLastUpload(types.ObjectNull(lastUploadType().AttrTypes), acceptedCodes{"806": true}); !got.IsNull() {
 		t.Errorf("a null last_upload recounted to %s", got)
 	}
 }

@@ -31,13 +31,10 @@ type deviceBatchesModel struct {
 	Timeouts   timeouts.Value `tfsdk:"timeouts"`
 }
 
-// batchSummaryAttributeTypes is the element type of batches.
-var batchSummaryAttributeTypes = map[string]attr.Type{
-	"batch_id":      types.StringType,
-	"created_by":    types.StringType,
-	"creation_date": timetypes.RFC3339Type{},
-	"device_count":  types.Int64Type,
-}
+// batchSummaryType is the element type of batches, as its schema defines it.
+var batchSummaryType = sync.OnceValue(func() types.ObjectType {
+	return nestedObjectType(deviceBatchesSchema().Attributes["batches"])
+})
 
 // Metadata implements datasource.DataSource.
 func (d *deviceBatchesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -103,9 +100,10 @@ func (d *deviceBatchesDataSource) Read(ctx context.Context, req datasource.ReadR
 		resp.Diagnostics.Append(ops.list().ofCustomer(customerID).errorDiagnostic(err))
 		return
 	}
+	summary := batchSummaryType()
 	values := make([]attr.Value, len(batches))
 	for i, b := range batches {
-		values[i] = types.ObjectValueMust(batchSummaryAttributeTypes, map[string]attr.Value{
+		values[i] = types.ObjectValueMust(summary.AttrTypes, map[string]attr.Value{
 			"batch_id":      types.StringValue(b.ID),
 			"created_by":    nullableString(b.CreatedBy),
 			"creation_date": nullableTime(b.CreationDate),
@@ -113,6 +111,6 @@ func (d *deviceBatchesDataSource) Read(ctx context.Context, req datasource.ReadR
 		})
 	}
 	cfg.ID = cfg.CustomerID
-	cfg.Batches = types.ListValueMust(types.ObjectType{AttrTypes: batchSummaryAttributeTypes}, values)
+	cfg.Batches = types.ListValueMust(summary, values)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }

@@ -163,7 +163,7 @@ func (r *devicePolicyAssignmentResource) ModifyPlan(ctx context.Context, req res
 	if plan.PolicyID.Equal(state.PolicyID) && plan.DeviceIDs.Equal(state.DeviceIDs) && len(state.UnassignedDeviceIDs.Elements()) == 0 {
 		plan.AssignedDeviceIDs, plan.LastUpdate = state.AssignedDeviceIDs, state.LastUpdate
 	} else {
-		plan.AssignedDeviceIDs, plan.LastUpdate = types.SetUnknown(types.StringType), types.ObjectUnknown(lastUpdateAttributeTypes)
+		plan.AssignedDeviceIDs, plan.LastUpdate = types.SetUnknown(types.StringType), types.ObjectUnknown(lastUpdateType().AttrTypes)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
@@ -187,7 +187,7 @@ func (r *devicePolicyAssignmentResource) Create(ctx context.Context, req resourc
 	}
 	limit, diags := plan.Timeouts.Create(ctx, defaultUploadTimeout)
 	resp.Diagnostics.Append(diags...)
-	r.assign(ctx, &plan, types.ObjectNull(lastUpdateAttributeTypes), assignmentOperations(plan, "create", limit), &resp.Diagnostics)
+	r.assign(ctx, &plan, types.ObjectNull(lastUpdateType().AttrTypes), assignmentOperations(plan, "create", limit), &resp.Diagnostics)
 	if !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
@@ -406,7 +406,7 @@ func (r *devicePolicyAssignmentResource) Read(ctx context.Context, req resource.
 	}
 	state.AssignedDeviceIDs, state.UnassignedDeviceIDs = assignedDevices(&state, held)
 	if state.LastUpdate.IsNull() || state.LastUpdate.IsUnknown() {
-		state.LastUpdate = types.ObjectNull(lastUpdateAttributeTypes) // imported
+		state.LastUpdate = types.ObjectNull(lastUpdateType().AttrTypes) // imported
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }

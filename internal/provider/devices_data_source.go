@@ -38,18 +38,10 @@ type devicesModel struct {
 	Timeouts            timeouts.Value `tfsdk:"timeouts"`
 }
 
-// listedDeviceAttributeTypes is the element type of devices.
-var listedDeviceAttributeTypes = map[string]attr.Type{
-	"id":                    types.StringType,
-	"serial_number":         types.StringType,
-	"product_key":           types.StringType,
-	"hardware_hash":         types.StringType,
-	"oem_manufacturer_name": types.StringType,
-	"model_name":            types.StringType,
-	"uploaded_date":         timetypes.RFC3339Type{},
-	"oobe_policy_id":        types.StringType,
-	"allowed_operations":    types.ListType{ElemType: types.StringType},
-}
+// listedDeviceType is the element type of devices, as its schema defines it.
+var listedDeviceType = sync.OnceValue(func() types.ObjectType {
+	return nestedObjectType(devicesSchema().Attributes["devices"])
+})
 
 // Metadata implements datasource.DataSource.
 func (d *devicesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -137,6 +129,7 @@ func (d *devicesDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 	withHash := cfg.IncludeHardwareHash.ValueBool()
+	device := listedDeviceType()
 	values := make([]attr.Value, len(held))
 	for i, dev := range held {
 		hash := types.StringNull()
@@ -147,7 +140,7 @@ func (d *devicesDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		for j, op := range dev.AllowedOperations {
 			operations[j] = types.StringValue(op)
 		}
-		values[i] = types.ObjectValueMust(listedDeviceAttributeTypes, map[string]attr.Value{
+		values[i] = types.ObjectValueMust(device.AttrTypes, map[string]attr.Value{
 			"id":                    nullableString(dev.ID),
 			"serial_number":         nullableString(dev.SerialNumber),
 			"product_key":           nullableString(dev.ProductKey),
@@ -166,6 +159,6 @@ func (d *devicesDataSource) Read(ctx context.Context, req datasource.ReadRequest
 				"for every device; identify them by id, serial_number or product_key.", len(held), batchID, customerID))
 	}
 	cfg.ID = types.StringValue(fmt.Sprintf("%s/%s", customerID, batchID))
-	cfg.Devices = types.ListValueMust(types.ObjectType{AttrTypes: listedDeviceAttributeTypes}, values)
+	cfg.Devices = types.ListValueMust(device, values)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }
