@@ -129,7 +129,9 @@ func newBatchRef(customerID, batchID string) batchRef {
 }
 
 // deviceStore holds every device of every batch, and the registry of their
-// identifications across customers that decides the result of uploads.
+// identifications across customers that decides the result of uploads. Its
+// methods take only its own lock and reach no other store, so a caller may
+// hold another store's lock while calling them (see lockPoliciesAndDevices).
 type deviceStore struct {
 	mu sync.Mutex
 	// batches holds each batch's devices in the order they joined.
@@ -342,12 +344,7 @@ func (e *Emulator) updateDevice(c *call) answer {
 		return notFound()
 	}
 	ref := newBatchRef(customerID, batch.id)
-	// Policies come before devices in the lock order, so that no policy is
-	// deleted while it is being assigned.
-	e.policies.mu.Lock()
-	defer e.policies.mu.Unlock()
-	e.devices.mu.Lock()
-	defer e.devices.mu.Unlock()
+	defer e.lockPoliciesAndDevices()()
 	d := e.devices.find(ref, deviceID)
 	if d == nil {
 		return notFound()
@@ -478,8 +475,8 @@ func (e *Emulator) AddDevices(customerID, batchID string, devices ...Device) ([]
 		}
 		idents[i] = ident
 	}
-	// Checked before the batch is made and again once it is, as batches
-	// come before devices in the lock order.
+	// Checked before the batch is made and again once it is, under the
+	// devices' lock: the batches' lock is never held with another.
 	if err := e.devices.checkNew(devices, idents); err != nil {
 		return nil, err
 	}

@@ -147,6 +147,11 @@ func (e *Emulator) LoadFixtures(r io.Reader) error {
 			keys[i] = key
 		}
 	}
+	// Every batch is valid by now: its customer is added first, so that the
+	// jobs' lock is never held with the customers'.
+	for _, b := range file.Batches {
+		e.customers.add(b.CustomerID)
+	}
 	e.jobs.mu.Lock()
 	defer e.jobs.mu.Unlock()
 	for i, key := range keys {
@@ -155,8 +160,6 @@ func (e *Emulator) LoadFixtures(r io.Reader) error {
 		} else {
 			e.jobs.putFixedLocked(key, file.Batches[i].Response)
 		}
-		// Customers come after jobs in the lock order.
-		e.customers.add(file.Batches[i].CustomerID)
 	}
 	return nil
 }

@@ -40,7 +40,10 @@ var PolicySettings = []string{"none", "remove_oem_preinstalls", "oobe_user_not_l
 // policyCategories are the categories of configuration policies.
 var policyCategories = []string{"none", PolicyCategoryOOBE}
 
-// policyStore holds each customer's configuration policies.
+// policyStore holds each customer's configuration policies. A handler may
+// call the device store's methods while it holds the policies' lock: those
+// take the devices' lock and reach no other store. A handler that takes
+// both locks itself does so with lockPoliciesAndDevices.
 type policyStore struct {
 	mu sync.Mutex
 	// policies maps lower-case customer IDs to their policies in the order
@@ -48,6 +51,19 @@ type policyStore struct {
 	policies map[string][]*ConfigurationPolicy
 	// devicesAssigned names the count devicesAssigned in bodies.
 	devicesAssigned atomic.Bool
+}
+
+// lockPoliciesAndDevices takes the policies' lock, then the devices', and
+// returns what releases both. Every place that holds both takes them here,
+// in the order of the policy store's calls into the device store, so no two
+// can deadlock; and no policy is deleted while it is being assigned.
+func (e *Emulator) lockPoliciesAndDevices() (unlock func()) {
+	e.policies.mu.Lock()
+	e.devices.mu.Lock()
+	return func() {
+		e.devices.mu.Unlock()
+		e.policies.mu.Unlock()
+	}
 }
 
 func newPolicyStore() policyStore {
@@ -453,17 +469,13 @@ func (e *Emulator) updateDevicePolicies(c *call) answer {
 
 // assignPolicy sets the o_o_b_e policy of device deviceID of customerID to
 // policyID, none when empty, and returns the error description of a
-// failure, empty on success. Policies come before devices in the lock
-// order, so that no policy is deleted while it is being assigned.
+// failure, empty on success.
 func (e *Emulator) assignPolicy(customerID, deviceID, policyID string) string {
-	e.policies.mu.Lock()
-	defer e.policies.mu.Unlock()
+	defer e.lockPoliciesAndDevices()()
 	var policy *ConfigurationPolicy
 	if policyID != "" {
 		policy = e.policies.findLocked(customerID, policyID)
 	}
-	e.devices.mu.Lock()
-	defer e.devices.mu.Unlock()
 	d := e.devices.byCustomerAndIDLocked(customerID, deviceID)
 	switch {
 	case d == nil:
