@@ -117,7 +117,12 @@ var devicePolicyAssignmentSchema = sync.OnceValue(func() schema.Schema {
 				Attributes: batchJobResultSchemaAttributes(),
 			},
 		},
-		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})},
+		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx, timeouts.Opts{
+			Create: true, Read: true, Update: true, Delete: true,
+			// Kept so that configurations that set it stay valid.
+			DeleteDescription: "Has no effect: destroying an assignment only removes it from the state. " +
+				"Partner Center documents no way to take a profile off a device, so no call is made.",
+		})},
 	}
 })
 
