@@ -214,9 +214,15 @@ func TestAccConfigurationPolicy_badSettingsAtPlanTime(t *testing.T) {
 
 // TestAccConfigurationPolicy_settingsChangedInPartnerCenter changes only the
 // policy's settings behind Terraform's back: the refresh reads them, the
-// plan puts the configured ones back, and the apply converges.
+// plan puts the configured ones back, and the apply converges; under each
+// answer Partner Center may give where Microsoft is silent.
 func TestAccConfigurationPolicy_settingsChangedInPartnerCenter(t *testing.T) {
+	underEveryAnswer(t, configurationPolicySwitches, testPolicySettingsChangedInPartnerCenter)
+}
+
+func testPolicySettingsChangedInPartnerCenter(t *testing.T, answers emulator.Answers) {
 	em := newTestEmulator(t)
+	em.SetAnswers(answers)
 	config := em.providerConfig() + policyConfig("Settings", "", "skip_eula", "skip_express_settings")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories(nil),

@@ -170,9 +170,15 @@ data "partnercenter_configuration_policies" "test" {
 // TestAccDevicePolicyAssignment_upperCasePolicyID names the profile in upper
 // case: Partner Center's GUIDs compare case-insensitively and it answers in
 // lower case, so the devices still count as assigned, no change is planned
-// after, and drift gives the profile to the device that lacks it alone.
+// after, and drift gives the profile to the device that lacks it alone;
+// under each answer Partner Center may give where Microsoft is silent.
 func TestAccDevicePolicyAssignment_upperCasePolicyID(t *testing.T) {
+	underEveryAnswer(t, devicePolicyAssignmentSwitches, testAssignmentUpperCasePolicyID)
+}
+
+func testAssignmentUpperCasePolicyID(t *testing.T, answers emulator.Answers) {
 	s := newAssignmentSetup(t)
+	s.em.SetAnswers(answers)
 	upper := strings.ToUpper(s.policyID)
 	p := s.policyID
 	resource.ParallelTest(t, resource.TestCase{
