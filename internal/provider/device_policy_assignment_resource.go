@@ -190,9 +190,12 @@ func (r *devicePolicyAssignmentResource) Create(ctx context.Context, req resourc
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	limit, diags := plan.Timeouts.Create(ctx, defaultUploadTimeout)
-	resp.Diagnostics.Append(diags...)
-	r.assign(ctx, &plan, types.ObjectNull(lastUpdateType().AttrTypes), assignmentOperations(plan, "create", limit), &resp.Diagnostics)
+	ctx, cancel, client, limit, ok := r.data.startCall(ctx, &resp.Diagnostics, plan.Timeouts.Create, defaultUploadTimeout)
+	if !ok {
+		return
+	}
+	defer cancel()
+	r.assign(ctx, client, &plan, types.ObjectNull(lastUpdateType().AttrTypes), assignmentOperations(plan, "create", limit), &resp.Diagnostics)
 	if !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
@@ -207,9 +210,12 @@ func (r *devicePolicyAssignmentResource) Update(ctx context.Context, req resourc
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	limit, diags := plan.Timeouts.Update(ctx, defaultUploadTimeout)
-	resp.Diagnostics.Append(diags...)
-	r.assign(ctx, &plan, state.LastUpdate, assignmentOperations(plan, "update", limit), &resp.Diagnostics)
+	ctx, cancel, client, limit, ok := r.data.startCall(ctx, &resp.Diagnostics, plan.Timeouts.Update, defaultUploadTimeout)
+	if !ok {
+		return
+	}
+	defer cancel()
+	r.assign(ctx, client, &plan, state.LastUpdate, assignmentOperations(plan, "update", limit), &resp.Diagnostics)
 	if !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
@@ -218,16 +224,9 @@ func (r *devicePolicyAssignmentResource) Update(ctx context.Context, req resourc
 // assign gives the devices m covers that lack its profile the profile,
 // waits for Partner Center to apply it, and reads the batch back into m.
 // last_update becomes the update's result, or prior when nothing lacked
-// the profile.
-func (r *devicePolicyAssignmentResource) assign(ctx context.Context, m *devicePolicyAssignmentModel, prior types.Object, ops batchOperations,
-	diags *diag.Diagnostics) {
-	client, d := r.data.partnerCenter()
-	diags.Append(d...)
-	if diags.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, ops.limit)
-	defer cancel()
+// the profile. ctx is bounded by ops.limit (startCall).
+func (r *devicePolicyAssignmentResource) assign(ctx context.Context, client *partnercenter.Client, m *devicePolicyAssignmentModel, prior types.Object,
+	ops batchOperations, diags *diag.Diagnostics) {
 	// The devices may be leaving a profile whose deletion, refused
 	// meanwhile, waits for this update (see profileChanges).
 	defer r.data.profileChanges.begin(ops.customerID)()
