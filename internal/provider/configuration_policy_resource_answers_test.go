@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"testing"
 
@@ -16,12 +17,12 @@ import (
 
 // TestAccConfigurationPolicy_lifecycleUnderEveryAnswer runs the profile's
 // lifecycle under each answer Partner Center may give where Microsoft is
-// silent: create with a description and settings; update to no settings
-// (which Partner Center may read back as ["none"]); update without the
-// description (which a PUT leaving it out may keep); drift made in the
-// portal; a new category, which replaces it; import by command and by an
-// import block; destroy. After every step the plan shows no change, and
-// Partner Center holds what the configuration says.
+// silent: create with a description and settings; a new name and no
+// settings (which Partner Center may read back as ["none"]), in place;
+// update without the description (which a PUT leaving it out may keep);
+// drift made in the portal; a new category, which replaces it; import by
+// command and by an import block; destroy. After every step the plan shows
+// no change, and Partner Center holds what the configuration says.
 func TestAccConfigurationPolicy_lifecycleUnderEveryAnswer(t *testing.T) {
 	underEveryAnswer(t, configurationPolicySwitches, testConfigurationPolicyLifecycle)
 }
@@ -41,7 +42,17 @@ func testConfigurationPolicyLifecycle(t *testing.T, answers emulator.Answers) {
 			return nil
 		}
 	}
-	var id string
+	var firstID, id string
+	// inPlace checks that the policy of the state is still the first, named
+	// name in Partner Center.
+	inPlace := func(name string) resource.TestCheckFunc {
+		return func(s *terraform.State) error {
+			if p, ok := policyOf(em, firstID); !ok || statePolicyID(s) != firstID || p.Name != name {
+				return fmt.Errorf("the state holds policy %s, Partner Center %+v: want %s, named %q", statePolicyID(s), p, firstID, name)
+			}
+			return nil
+		}
+	}
 	final := policyConfig("Kiosks", `category = "none"`, "skip_eula")
 	resource.ParallelTest(t, resource.TestCase{
 		CheckDestroy: noPoliciesLeft(em),
@@ -49,35 +60,46 @@ func testConfigurationPolicyLifecycle(t *testing.T, answers emulator.Answers) {
 			resource.TestStep{
 				Config: provider + policyConfig("Sales", `description = "Laptops of the sales team"`, "skip_eula", "oobe_user_not_local_admin"),
 				ConfigStateChecks: []statecheck.StateCheck{
+					expectPolicy("policy_id", knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]{36}$`))),
+					expectPolicy("id", knownvalue.StringRegexp(regexp.MustCompile(`^`+emulator.SeedCustomerID+`/[0-9a-f-]{36}$`))),
 					expectPolicy("category", knownvalue.StringExact("o_o_b_e")),
 					expectPolicy("policy_settings", knownvalue.SetExact([]knownvalue.Check{
 						knownvalue.StringExact("skip_eula"), knownvalue.StringExact("oobe_user_not_local_admin"),
 					})),
+					expectPolicy("devices_assigned_count", knownvalue.Int64Exact(0)),
+					expectPolicy("created_date", knownvalue.StringRegexp(regexp.MustCompile(`Z$`))),
 				},
-				Check: held("Laptops of the sales team", "oobe_user_not_local_admin", "skip_eula"),
+				Check: func(s *terraform.State) error {
+					firstID = statePolicyID(s)
+					return held("Laptops of the sales team", "oobe_user_not_local_admin", "skip_eula")(s)
+				},
 			},
 			resource.TestStep{
-				Config:            provider + policyConfig("Sales", `description = "No settings"`),
+				Config: provider + policyConfig("Sales team", `description = "No settings"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(policyAddress, plancheck.ResourceActionUpdate),
+				}},
 				ConfigStateChecks: []statecheck.StateCheck{expectPolicy("policy_settings", knownvalue.SetExact(nil))},
-				Check:             held("No settings"),
+				Check:             resource.ComposeTestCheckFunc(held("No settings"), inPlace("Sales team")),
 			},
 			resource.TestStep{
-				Config:            provider + policyConfig("Sales", "", "skip_express_settings"),
+				Config:            provider + policyConfig("Sales team", "", "skip_express_settings"),
 				ConfigStateChecks: []statecheck.StateCheck{expectPolicy("description", knownvalue.Null())},
 				Check:             held("", "skip_express_settings"),
 			},
 			resource.TestStep{
 				PreConfig: func() {
 					for _, p := range em.Policies(emulator.SeedCustomerID) {
-						p.PolicySettings, p.Description = []string{"remove_oem_preinstalls"}, "Changed in the portal"
+						p.Name, p.PolicySettings, p.Description = "Renamed in the portal", []string{"remove_oem_preinstalls"}, "Changed in the portal"
 						em.PutPolicy(emulator.SeedCustomerID, p)
 					}
 				},
-				Config: provider + policyConfig("Sales", "", "skip_express_settings"),
+				Config: provider + policyConfig("Sales team", "", "skip_express_settings"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(policyAddress, plancheck.ResourceActionUpdate),
 				}},
-				Check: held("", "skip_express_settings"),
+				ConfigStateChecks: []statecheck.StateCheck{expectPolicy("name", knownvalue.StringExact("Sales team"))},
+				Check:             resource.ComposeTestCheckFunc(held("", "skip_express_settings"), inPlace("Sales team")),
 			},
 			resource.TestStep{
 				Config: provider + final,
@@ -86,6 +108,9 @@ func testConfigurationPolicyLifecycle(t *testing.T, answers emulator.Answers) {
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{expectPolicy("category", knownvalue.StringExact("none"))},
 				Check: func(s *terraform.State) error {
+					if _, ok := policyOf(em, firstID); ok || statePolicyID(s) == firstID {
+						return fmt.Errorf("policy %s was not replaced", firstID)
+					}
 					id = emulator.SeedCustomerID + "/" + statePolicyID(s)
 					return held("", "skip_eula")(s)
 				},

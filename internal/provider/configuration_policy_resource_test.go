@@ -57,83 +57,6 @@ func statePolicyID(s *terraform.State) string {
 	return s.RootModule().Resources[policyAddress].Primary.Attributes["policy_id"]
 }
 
-// TestAccConfigurationPolicy_lifecycle creates a profile, updates its name,
-// description and settings in place, finds a change made in Partner Center
-// as drift, replaces it when its category changes, and deletes it.
-func TestAccConfigurationPolicy_lifecycle(t *testing.T) {
-	em := newTestEmulator(t)
-	config := em.providerConfig()
-	var firstID string
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: providerFactories(nil),
-		CheckDestroy:             noPoliciesLeft(em),
-		Steps: []resource.TestStep{
-			{
-				Config: config + policyConfig("Contoso Autopilot", "", "skip_eula", "oobe_user_not_local_admin"),
-				ConfigStateChecks: []statecheck.StateCheck{
-					expectPolicy("policy_id", knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]{36}$`))),
-					expectPolicy("id", knownvalue.StringRegexp(regexp.MustCompile(`^`+emulator.SeedCustomerID+`/[0-9a-f-]{36}$`))),
-					expectPolicy("category", knownvalue.StringExact("o_o_b_e")),
-					expectPolicy("description", knownvalue.Null()),
-					expectPolicy("policy_settings", knownvalue.SetExact([]knownvalue.Check{
-						knownvalue.StringExact("skip_eula"), knownvalue.StringExact("oobe_user_not_local_admin"),
-					})),
-					expectPolicy("devices_assigned_count", knownvalue.Int64Exact(0)),
-					expectPolicy("created_date", knownvalue.StringRegexp(regexp.MustCompile(`Z$`))),
-				},
-				Check: func(s *terraform.State) error {
-					firstID = statePolicyID(s)
-					p, ok := policyOf(em, firstID)
-					if !ok || p.Name != "Contoso Autopilot" || len(p.PolicySettings) != 2 {
-						return fmt.Errorf("Partner Center holds %+v", p)
-					}
-					return nil
-				},
-			},
-			{
-				Config: config + policyConfig("Contoso Autopilot 2", `description = "Laptops of the sales team"`, "skip_eula", "skip_express_settings"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(policyAddress, plancheck.ResourceActionUpdate),
-				}},
-				Check: func(s *terraform.State) error {
-					p, _ := policyOf(em, firstID)
-					if statePolicyID(s) != firstID || p.Name != "Contoso Autopilot 2" || p.Description != "Laptops of the sales team" ||
-						strings.Join(p.PolicySettings, ",") != "skip_eula,skip_express_settings" && strings.Join(p.PolicySettings, ",") != "skip_express_settings,skip_eula" {
-						return fmt.Errorf("Partner Center holds %+v, want the policy updated in place", p)
-					}
-					return nil
-				},
-			},
-			{
-				// Changed in Partner Center's portal: the plan puts it back.
-				PreConfig: func() {
-					p, _ := policyOf(em, firstID)
-					p.Name, p.PolicySettings = "Renamed in the portal", []string{"remove_oem_preinstalls"}
-					em.PutPolicy(emulator.SeedCustomerID, p)
-				},
-				Config: config + policyConfig("Contoso Autopilot 2", `description = "Laptops of the sales team"`, "skip_eula", "skip_express_settings"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(policyAddress, plancheck.ResourceActionUpdate),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{expectPolicy("name", knownvalue.StringExact("Contoso Autopilot 2"))},
-			},
-			{
-				Config: config + policyConfig("Contoso Autopilot 2", `category = "none"`, "skip_eula"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(policyAddress, plancheck.ResourceActionDestroyBeforeCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: func(s *terraform.State) error {
-					if _, ok := policyOf(em, firstID); ok || statePolicyID(s) == firstID {
-						return fmt.Errorf("the policy was not replaced")
-					}
-					return nil
-				},
-			},
-		},
-	})
-}
-
 func TestAccConfigurationPolicy_import(t *testing.T) {
 	em := newTestEmulator(t)
 	em.UseDevicesAssignedField(true)
@@ -159,20 +82,6 @@ func TestAccConfigurationPolicy_import(t *testing.T) {
 				ImportStateVerifyIgnore: []string{"timeouts"},
 			},
 		},
-	})
-}
-
-func TestAccConfigurationPolicy_importBlock(t *testing.T) {
-	em := newTestEmulator(t)
-	id := em.PutPolicy(emulator.SeedCustomerID, emulator.ConfigurationPolicy{Name: "Imported", Category: "o_o_b_e", PolicySettings: []string{"skip_eula"}})
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: providerFactories(nil),
-		Steps: []resource.TestStep{{
-			Config: em.providerConfig() + fmt.Sprintf("import {\n  to = %s\n  id = \"%s/%s\"\n}\n", policyAddress, emulator.SeedCustomerID, id) +
-				policyConfig("Imported", "", "skip_eula"),
-			ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(policyAddress, plancheck.ResourceActionNoop)}},
-			ConfigStateChecks: []statecheck.StateCheck{expectPolicy("policy_id", knownvalue.StringExact(id))},
-		}},
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -35,6 +36,12 @@ func csvDevice(serial string) keyedDevice {
 
 // keyedBatchConfig declares partnercenter_device_batch.test with devices.
 func keyedBatchConfig(batchID string, devices []keyedDevice) string {
+	return keyedBatchConfigWith(batchID, "", devices)
+}
+
+// keyedBatchConfigWith declares partnercenter_device_batch.test with devices
+// and the extra arguments of extra.
+func keyedBatchConfigWith(batchID, extra string, devices []keyedDevice) string {
 	var b strings.Builder
 	for _, d := range devices {
 		fmt.Fprintf(&b, "    %q = {", d.key)
@@ -52,10 +59,11 @@ func keyedBatchConfig(batchID string, devices []keyedDevice) string {
 resource "partnercenter_device_batch" "test" {
   customer_id = %q
   batch_id    = %q
+  %s
   devices = {
 %s  }
 }
-`, emulator.SeedCustomerID, batchID, b.String())
+`, emulator.SeedCustomerID, batchID, extra, b.String())
 }
 
 // heldNames lists the devices em holds in a batch by serial number, else
@@ -126,10 +134,12 @@ func (c *callCounter) expect(uploads, deletions int) resource.TestCheckFunc {
 // under each answer Partner Center may give where Microsoft is silent:
 // create, a device moved to another key, one removed and one added, drift
 // (a device deleted and one added behind Terraform's back), the keys moved
-// back, import by command and by an import block, and destroy. After every
-// step the plan shows no change, and each step makes exactly the uploads
-// and deletions it must: none for a device that only moves to another key,
-// none around an import.
+// back, import by command and by an import block, fail_on_device_errors
+// changed alone, a new batch_id, which replaces it, and destroy, which
+// deletes every device and leaves the batches behind. After every step the
+// plan shows no change, and each step makes exactly the uploads and
+// deletions it must: none for a device that only moves to another key or a
+// setting that only the provider reads, none around an import.
 func TestAccDeviceBatch_lifecycleUnderEveryAnswer(t *testing.T) {
 	underEveryAnswer(t, deviceBatchSwitches, testDeviceBatchLifecycle)
 }
@@ -137,7 +147,7 @@ func TestAccDeviceBatch_lifecycleUnderEveryAnswer(t *testing.T) {
 func testDeviceBatchLifecycle(t *testing.T, answers emulator.Answers) {
 	em := newUploadEmulator(t)
 	em.SetAnswers(answers)
-	const batch = "Contoso lifecycle"
+	const batch, renamed = "Contoso lifecycle", "Contoso lifecycle 2"
 	provider := em.userProviderConfig()
 	productKey := keyedDevice{key: "PK-3", productKey: "PK-3"}
 	tuple := keyedDevice{key: "T-4", serial: "T-4", manufacturer: "Contoso", model: "Laptop 7"}
@@ -152,15 +162,26 @@ func testDeviceBatchLifecycle(t *testing.T, answers emulator.Answers) {
 	id := emulator.SeedCustomerID + "/" + batch
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories(nil),
-		CheckDestroy:             func(*terraform.State) error { return expectHeldNames(em, batch)(nil) },
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(em.Batches(emulator.SeedCustomerID)); n != 2 {
+				return fmt.Errorf("%d batches after destroy, want both left behind", n)
+			}
+			return resource.ComposeTestCheckFunc(expectHeldNames(em, batch), expectHeldNames(em, renamed))(nil)
+		},
 		Steps: []resource.TestStep{
 			{
 				Config: provider + keyedBatchConfig(batch, first),
 				ConfigStateChecks: []statecheck.StateCheck{
+					expectBatch("id", knownvalue.StringExact(id)),
+					expectBatch("device_count", knownvalue.Int64Exact(4)),
+					expectBatch("created_by", knownvalue.StringExact(emulator.UserPrincipalName)),
+					expectBatch("creation_date", knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`))),
+					expectBatch("fail_on_device_errors", knownvalue.Bool(true)),
 					expectBatch("device_ids", knownvalue.MapSizeExact(4)),
 					expectBatch("last_upload", knownvalue.ObjectPartial(map[string]knownvalue.Check{
 						"status": knownvalue.StringExact("finished"), "failed_device_count": knownvalue.Int64Exact(0),
 						"devices_status": knownvalue.ListSizeExact(4),
+						"location":       knownvalue.StringRegexp(regexp.MustCompile(`^/customers/` + emulator.SeedCustomerID + `/batchJobStatus/[0-9a-f-]{36}$`)),
 					})),
 				},
 				Check: resource.ComposeTestCheckFunc(expectHeldNames(em, batch, "SN-1", "SN-2", "PK-3", "T-4"), calls.expect(1, 0)),
@@ -209,8 +230,10 @@ func testDeviceBatchLifecycle(t *testing.T, answers emulator.Answers) {
 				ImportStatePersist: true,
 				ImportStateCheck: func(states []*terraform.InstanceState) error {
 					if len(states) != 1 || states[0].Attributes["devices.%"] != "4" || states[0].Attributes["device_ids.%"] != "4" ||
-						states[0].Attributes["devices.SN-5.serial_number"] != "SN-5" || states[0].Attributes["devices.PK-3.product_key"] != "PK-3" {
-						return fmt.Errorf("imported %v, want the 4 devices keyed by serial number or product key, with their IDs", states)
+						states[0].Attributes["devices.SN-5.serial_number"] != "SN-5" || states[0].Attributes["devices.PK-3.product_key"] != "PK-3" ||
+						states[0].Attributes["fail_on_device_errors"] != "true" {
+						return fmt.Errorf("imported %v, want the 4 devices keyed by serial number or product key, with their IDs, "+
+							"and fail_on_device_errors = true", states)
 					}
 					return nil
 				},
@@ -226,8 +249,28 @@ func testDeviceBatchLifecycle(t *testing.T, answers emulator.Answers) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(batchAddress, plancheck.ResourceActionNoop),
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{expectBatch("batch_id", knownvalue.StringExact(batch))},
-				Check:             resource.ComposeTestCheckFunc(expectHeldNames(em, batch, "SN-1", "PK-3", "T-4", "SN-5"), calls.expect(0, 0)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectBatch("batch_id", knownvalue.StringExact(batch)), expectBatch("last_upload", knownvalue.Null()),
+				},
+				Check: resource.ComposeTestCheckFunc(expectHeldNames(em, batch, "SN-1", "PK-3", "T-4", "SN-5"), calls.expect(0, 0)),
+			},
+			{
+				// A setting only the provider reads: nothing is sent.
+				Config: provider + keyedBatchConfigWith(batch, "fail_on_device_errors = false", final),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(batchAddress, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(batchAddress, tfjsonpath.New("device_count"), knownvalue.Int64Exact(4)),
+				}},
+				Check: calls.expect(0, 0),
+			},
+			{
+				// Every device deleted from the batch, then uploaded to the new one.
+				Config: provider + keyedBatchConfigWith(renamed, "fail_on_device_errors = false", final),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(batchAddress, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check: resource.ComposeTestCheckFunc(expectHeldNames(em, batch), expectHeldNames(em, renamed, "SN-1", "PK-3", "T-4", "SN-5"),
+					calls.expect(1, 4)),
 			},
 		},
 	})

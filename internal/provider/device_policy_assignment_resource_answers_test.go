@@ -6,15 +6,20 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/emulator"
 )
 
 // assignmentLifecycleConfig is a batch of devices with two profiles, and
 // two assignments: the kiosk profile for the devices of kiosks, by key, and
-// the profile named by sales for the others, by the batch's device_ids.
+// the profile named by sales for the others, by the batch's device_ids. The
+// latter names its profile in upper case: Partner Center's GUIDs compare
+// case-insensitively and it answers in lower case, so the provider must too.
 func assignmentLifecycleConfig(serials []string, sales string, kiosks ...string) string {
 	devices := make([]keyedDevice, len(serials))
 	for i, s := range serials {
@@ -50,7 +55,7 @@ locals {
 resource "partnercenter_device_policy_assignment" "test" {
   customer_id = partnercenter_device_batch.test.customer_id
   batch_id    = partnercenter_device_batch.test.batch_id
-  policy_id   = partnercenter_configuration_policy.%[2]s.policy_id
+  policy_id   = upper(partnercenter_configuration_policy.%[2]s.policy_id)
   device_ids  = [for key, id in partnercenter_device_batch.test.device_ids : id if !contains(local.kiosks, key)]
 }
 
@@ -92,9 +97,10 @@ func profileNames(em *testEmulator, want map[string]string) resource.TestCheckFu
 // Partner Center may give where Microsoft is silent: create with the batch
 // and the profiles; a device added to the batch gets its profile in the
 // same apply; a profile changed; drift (a device given another profile
-// behind Terraform's back); import of both by import blocks; destroy of
-// everything, the profiles deleted while their devices go. After every step
-// the plan shows no change.
+// behind Terraform's back), which gives that device alone its profile
+// again; import of both by import blocks; destroy of everything, the
+// profiles deleted while their devices go. After every step the plan shows
+// no change.
 func TestAccDevicePolicyAssignment_lifecycleUnderEveryAnswer(t *testing.T) {
 	underEveryAnswer(t, devicePolicyAssignmentSwitches, testDevicePolicyAssignmentLifecycle)
 }
@@ -117,8 +123,10 @@ func testDevicePolicyAssignmentLifecycle(t *testing.T, answers emulator.Answers)
 		}
 		return "no-such-policy"
 	}
-	assignmentID := func(policy string) func() string {
-		return func() string { return emulator.SeedCustomerID + "/Fleet/" + policyID(policy) }
+	// assignmentID is the import ID of the assignment of policy, its
+	// policy ID spelt as the configuration spells it.
+	assignmentID := func(policy string, spell func(string) string) func() string {
+		return func() string { return emulator.SeedCustomerID + "/Fleet/" + spell(policyID(policy)) }
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		CheckDestroy: func(*terraform.State) error {
@@ -159,12 +167,16 @@ func testDevicePolicyAssignmentLifecycle(t *testing.T, answers emulator.Answers)
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("partnercenter_device_policy_assignment.test", plancheck.ResourceActionUpdate),
 				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("partnercenter_device_policy_assignment.test", tfjsonpath.New("last_update").AtMapKey("devices_status"),
+						knownvalue.ListSizeExact(1)),
+				},
 				Check: profileNames(em, map[string]string{"SN-1": "Kiosk", "SN-2": "Shared", "SN-3": "Shared", "SN-4": "Shared"}),
 			},
 			forgetStep(withoutAssignments, "partnercenter_device_policy_assignment.test", "partnercenter_device_policy_assignment.kiosk"),
 			importBlockStep(t, final, map[string]func() string{
-				"partnercenter_device_policy_assignment.test":  assignmentID("Shared"),
-				"partnercenter_device_policy_assignment.kiosk": assignmentID("Kiosk"),
+				"partnercenter_device_policy_assignment.test":  assignmentID("Shared", strings.ToUpper),
+				"partnercenter_device_policy_assignment.kiosk": assignmentID("Kiosk", strings.ToLower),
 			}),
 		),
 	})

@@ -167,62 +167,6 @@ data "partnercenter_configuration_policies" "test" {
 	})
 }
 
-// TestAccDevicePolicyAssignment_upperCasePolicyID names the profile in upper
-// case: Partner Center's GUIDs compare case-insensitively and it answers in
-// lower case, so the devices still count as assigned, no change is planned
-// after, and drift gives the profile to the device that lacks it alone;
-// under each answer Partner Center may give where Microsoft is silent.
-func TestAccDevicePolicyAssignment_upperCasePolicyID(t *testing.T) {
-	underEveryAnswer(t, devicePolicyAssignmentSwitches, testAssignmentUpperCasePolicyID)
-}
-
-func testAssignmentUpperCasePolicyID(t *testing.T, answers emulator.Answers) {
-	s := newAssignmentSetup(t)
-	s.em.SetAnswers(answers)
-	upper := strings.ToUpper(s.policyID)
-	p := s.policyID
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: providerFactories(nil),
-		Steps: []resource.TestStep{
-			{
-				Config: s.config(upper, ""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					expectAssignment("policy_id", knownvalue.StringExact(upper)),
-					expectAssignment("assigned_device_ids", idSet(s.deviceIDs...)),
-					expectAssignment("unassigned_device_ids", idSet()),
-				},
-				Check: s.expectProfiles(p, p, p, p),
-			},
-			{Config: s.config(upper, ""), PlanOnly: true},
-			{
-				// The one device whose profile changed behind Terraform's
-				// back is given it again; the others keep it.
-				PreConfig: func() {
-					if err := s.em.SetDevicePolicy(emulator.SeedCustomerID, "Fleet", s.deviceIDs[2], s.otherID); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: s.config(upper, ""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(assignmentAddress, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					expectAssignment("assigned_device_ids", idSet(s.deviceIDs...)),
-					expectAssignment("last_update", knownvalue.ObjectPartial(map[string]knownvalue.Check{"devices_status": knownvalue.ListSizeExact(1)})),
-				},
-				Check: s.expectProfiles(p, p, p, p),
-			},
-		},
-	})
-	if n := requestsTo(s.em, http.MethodPatch, ""); n != 2 {
-		t.Errorf("%d policy updates, want the one of the create and the one of the drift", n)
-	}
-}
-
 // TestAccDevicePolicyAssignment_import imports the assignment of every
 // device, by command and by an import block, with no change planned after.
 func TestAccDevicePolicyAssignment_import(t *testing.T) {
