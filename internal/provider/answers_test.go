@@ -76,18 +76,45 @@ func TestEveryAnswerIsTried(t *testing.T) {
 	}
 }
 
+// answersVariable picks which answers underEveryAnswer runs a lifecycle
+// under: unset or "every", the defaults and the other answer of each switch;
+// "defaults", the defaults alone. make test runs every answer under one CLI
+// and the defaults under the others, so that each pair of answer and
+// resource and each pair of CLI and lifecycle runs once; make test-all runs
+// every answer under every CLI.
+const answersVariable = "PARTNERCENTER_ACC_ANSWERS"
+
 // underEveryAnswer runs lifecycle, which makes its own emulator with the
-// answers it is given, as a parallel subtest under the default answers and
-// under the other answer of each of switches.
+// answers it is given, as a parallel subtest under the default answers and,
+// unless answersVariable says "defaults", under the other answer of each of
+// switches; a subtest not run is skipped, saying why.
 func underEveryAnswer(t *testing.T, switches []string, lifecycle func(t *testing.T, answers emulator.Answers)) {
+	every, err := everyAnswer(os.Getenv(answersVariable))
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Run("defaults", func(t *testing.T) { lifecycle(t, emulator.Answers{}) })
 	for _, name := range switches {
 		t.Run(name, func(t *testing.T) {
+			if !every {
+				t.Skipf("%s=defaults: this answer runs under make test's first CLI and make test-all", answersVariable)
+			}
 			var answers emulator.Answers
 			otherAnswers[name](&answers)
 			lifecycle(t, answers)
 		})
 	}
+}
+
+// everyAnswer reads answersVariable's value.
+func everyAnswer(value string) (bool, error) {
+	switch value {
+	case "", "every":
+		return true, nil
+	case "defaults":
+		return false, nil
+	}
+	return false, fmt.Errorf("%s=%q: want every (the default) or defaults", answersVariable, value)
 }
 
 // forgetStep removes addresses from the state without touching Partner
@@ -146,4 +173,15 @@ func withProviders(factories map[string]func() (tfprotov6.ProviderServer, error)
 		steps[i].ProtoV6ProviderFactories = factories
 	}
 	return steps
+}
+
+func TestAnswersVariable(t *testing.T) {
+	for value, want := range map[string]bool{"": true, "every": true, "defaults": false} {
+		if every, err := everyAnswer(value); err != nil || every != want {
+			t.Errorf("%s=%q: every answer %v (%v), want %v", answersVariable, value, every, err, want)
+		}
+	}
+	if _, err := everyAnswer("all"); err == nil || err.Error() != `PARTNERCENTER_ACC_ANSWERS="all": want every (the default) or defaults` {
+		t.Errorf("an unknown value: %v", err)
+	}
 }
