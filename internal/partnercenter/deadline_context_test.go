@@ -1,0 +1,79 @@
+package partnercenter_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+)
+
+// deadlineContext is a context with a deadline that the test, not a timer,
+// makes pass: a test that wants the time to run out at a given point of a
+// call (while it waits between attempts, during an attempt, between polls)
+// calls expire at that point, from the handler, the log or OnPoll that
+// reaches it. A real deadline of a few hundred milliseconds races the call's
+// round trips instead, and on a loaded machine runs out somewhere else.
+//
+// Until it expires its deadline is always left away from now, so that
+// what the call says about the time it has left does not depend on how long
+// the round trips before took either. Should nothing expire it, say because
+// the code under test never reaches the point, it expires after
+// deadlineBackstop, so that the test fails rather than hangs.
+type deadlineContext struct {
+	context.Context
+	left time.Duration
+	done chan struct{}
+	once sync.Once
+
+	mu        sync.Mutex
+	expiredAt time.Time
+}
+
+// deadlineBackstop ends a deadlineContext that the test never expired.
+const deadlineBackstop = 30 * time.Second
+
+// newDeadlineContext returns a context whose deadline is always left away,
+// until expire is called.
+func newDeadlineContext(t *testing.T, left time.Duration) *deadlineContext {
+	t.Helper()
+	ctx := &deadlineContext{Context: context.Background(), left: left, done: make(chan struct{})}
+	backstop := time.AfterFunc(deadlineBackstop, ctx.expire)
+	t.Cleanup(func() {
+		backstop.Stop()
+		ctx.expire()
+	})
+	return ctx
+}
+
+// expire makes the deadline pass now.
+func (c *deadlineContext) expire() {
+	c.once.Do(func() {
+		c.mu.Lock()
+		c.expiredAt = time.Now()
+		c.mu.Unlock()
+		close(c.done)
+	})
+}
+
+// Deadline implements context.Context.
+func (c *deadlineContext) Deadline() (time.Time, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.expiredAt.IsZero() {
+		return c.expiredAt, true
+	}
+	return time.Now().Add(c.left), true
+}
+
+// Done implements context.Context.
+func (c *deadlineContext) Done() <-chan struct{} { return c.done }
+
+// Err implements context.Context.
+func (c *deadlineContext) Err() error {
+	select {
+	case <-c.done:
+		return context.DeadlineExceeded
+	default:
+		return nil
+	}
+}
