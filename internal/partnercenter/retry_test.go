@@ -232,6 +232,7 @@ func TestDeadlineDuringRetriesSaysWhatWasSeen(t *testing.T) {
 	// The second attempt hangs: the deadline comes during an attempt, not
 	// during a wait (a wait beyond the deadline ends the call at once, see
 	// above).
+	ctx := newDeadlineContext(t, 30*time.Second)
 	var mu sync.Mutex
 	var requestIDs []string
 	hanging := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -240,14 +241,15 @@ func TestDeadlineDuringRetriesSaysWhatWasSeen(t *testing.T) {
 		n := len(requestIDs)
 		mu.Unlock()
 		if n > 1 {
+			// The time runs out once the second attempt has arrived, not
+			// at a fixed 500 ms that a slow first answer could outlast.
+			ctx.expire()
 			<-r.Context().Done()
 			return
 		}
 		answer(http.StatusServiceUnavailable, `{}`, "Retry-After-Ms", "20")(w)
 	})
 	client := retryClient(t, hanging, &countingCredential{}, func(o *partnercenter.Options) { o.MaxRetries = 10 })
-	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
-	defer cancel()
 	_, err := client.GetBatchStatus(ctx, customerID, trackingID)
 	var callErr *partnercenter.CallError
 	if !errors.As(err, &callErr) || !callErr.TimedOut || callErr.LastStatus != 503 || callErr.RetryAfter != 20*time.Millisecond {
