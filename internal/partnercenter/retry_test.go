@@ -352,7 +352,11 @@ func TestRequestTimeoutIsPerAttempt(t *testing.T) {
 		}
 		answer(http.StatusOK, seedResponse)(w)
 	})
-	client := retryClient(t, slowFirst, &countingCredential{}, func(o *partnercenter.Options) { o.RequestTimeout = 100 * time.Millisecond })
+	// The test waits out one request timeout, and the second attempt must
+	// beat the same timer: a second is far from one round trip on a loaded
+	// machine, where 100 ms was not, and a timed-out second attempt made a
+	// third.
+	client := retryClient(t, slowFirst, &countingCredential{}, func(o *partnercenter.Options) { o.RequestTimeout = time.Second })
 	if _, err := client.GetBatchStatus(context.Background(), customerID, trackingID); err != nil {
 		t.Fatalf("a slow first attempt, then an answer: %v", err)
 	}
