@@ -75,11 +75,22 @@ func TestWaitForBatchReturnsATerminalBatchAtOnce(t *testing.T) {
 func TestWaitForBatchHonoursRetryAfterOverTheBackoff(t *testing.T) {
 	rec := &recorder{responses: []func(http.ResponseWriter){answer(http.StatusOK, processingBody, "Retry-After", "60")}}
 	client := newTestClient(t, rec, &countingCredential{})
-	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	// Sixty seconds do not fit in the 30 s left, so the wait ends after
+	// the first poll, long before its deadline; with the 1 ms backoff and
+	// no Retry-After it would poll again at once, and the second poll
+	// ends it. (A deadline of 200 ms, which the first answer had to beat,
+	// was a race on a loaded machine.)
+	ctx, cancel := context.WithCancel(waitContext(t))
 	defer cancel()
+	o := fastPolling
+	polls := 0
+	o.OnPoll = func(*partnercenter.BatchUploadDetails) {
+		if polls++; polls > 1 {
+			cancel()
+		}
+	}
 
-	// With a 1 ms backoff and no Retry-After, 200 ms would see many polls.
-	_, err := client.WaitForBatch(ctx, customerID, trackingID, fastPolling)
+	_, err := client.WaitForBatch(ctx, customerID, trackingID, o)
 	var timeout *partnercenter.WaitTimeoutError
 	if !errors.As(err, &timeout) {
 		t.Fatalf("error %v, want a *WaitTimeoutError", err)
@@ -343,9 +354,7 @@ func TestWaitForBatchEndsOnTerminalStatusInAnyCase(t *testing.T) {
 			body := `{"batchTrackingId":"` + trackingID + `","status":"` + status + `","devicesStatus":[{"serialNumber":"1","status":"` + status + `"}]}`
 			rec := &recorder{responses: []func(http.ResponseWriter){answer(http.StatusOK, body)}}
 			client := newTestClient(t, rec, &countingCredential{})
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-			defer cancel()
-			got, err := client.WaitForBatch(ctx, customerID, trackingID, fastPolling)
+			got, err := client.WaitForBatch(waitContext(t), customerID, trackingID, fastPolling)
 			if err != nil {
 				t.Fatalf("a %q batch: %v", status, err)
 			}
