@@ -131,10 +131,13 @@ func TestWaitForBatchClampsRetryAfterZero(t *testing.T) {
 func TestWaitForBatchTimeoutSaysHowFarTheBatchGot(t *testing.T) {
 	rec := &recorder{responses: []func(http.ResponseWriter){answer(http.StatusOK, processingBody)}}
 	client := newTestClient(t, rec, &countingCredential{})
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
+	// The time runs out once the first answer is in, not after 50 ms that
+	// a loaded machine may spend before the first answer.
+	ctx := newDeadlineContext(t, 30*time.Second)
+	o := fastPolling
+	o.OnPoll = func(*partnercenter.BatchUploadDetails) { ctx.expire() }
 
-	_, err := client.WaitForBatch(ctx, customerID, trackingID, fastPolling)
+	_, err := client.WaitForBatch(ctx, customerID, trackingID, o)
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("errors.Is(%v, context.DeadlineExceeded) is false", err)
 	}
@@ -209,17 +212,30 @@ func TestWaitForBatchBackoffStopsAtMaxDelay(t *testing.T) {
 	}
 }
 
-// slowUnavailable answers 503 after a delay, as an overloaded gateway does.
-func slowUnavailable(w http.ResponseWriter) {
-	time.Sleep(150 * time.Millisecond)
-	answer(http.StatusServiceUnavailable, `{"code":"3000","description":"Service unavailable"}`)(w)
-}
-
+// TestWaitForBatchTimeoutKeepsWhyThePollFailed: the time runs out while a
+// poll retries a 503, as when an overloaded gateway answers slowly. The
+// deadline passes when the poll's retry has reached the server, which
+// answers no more: a real 300 ms deadline against 150 ms answers ran out
+// before the first 503 on a loaded machine.
 func TestWaitForBatchTimeoutKeepsWhyThePollFailed(t *testing.T) {
-	rec := &recorder{responses: []func(http.ResponseWriter){answer(http.StatusOK, processingBody), slowUnavailable}}
-	client := newTestClient(t, rec, &countingCredential{})
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-	defer cancel()
+	ctx := newDeadlineContext(t, 30*time.Second)
+	var mu sync.Mutex
+	requests := 0
+	client := retryClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		requests++
+		n := requests
+		mu.Unlock()
+		switch n {
+		case 1:
+			answer(http.StatusOK, processingBody)(w)
+		case 2:
+			answer(http.StatusServiceUnavailable, `{"code":"3000","description":"Service unavailable"}`)(w)
+		default:
+			ctx.expire()
+			<-r.Context().Done()
+		}
+	}), &countingCredential{}, nil)
 
 	_, err := client.WaitForBatch(ctx, customerID, trackingID, fastPolling)
 	var timeout *partnercenter.WaitTimeoutError
@@ -396,11 +412,15 @@ func TestRetryWhileRetriesWhatTheCallerSays(t *testing.T) {
 		}
 	}
 
-	short, stop := context.WithTimeout(context.Background(), 20*time.Millisecond)
-	defer stop()
+	// The time runs out during the second call, rather than after 20 ms
+	// that a loaded machine may spend before the first retry.
+	short := newDeadlineContext(t, 30*time.Second)
 	calls := 0
 	err := partnercenter.RetryWhile(short, fastPolling, func(context.Context) error {
 		calls++
+		if calls == 2 {
+			short.expire()
+		}
 		return conflict
 	}, conflictsOnly)
 	if !errors.Is(err, conflict) || calls < 2 {
