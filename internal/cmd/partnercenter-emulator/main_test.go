@@ -224,7 +224,19 @@ func TestFaultKeywordsThroughTheCommandsHandler(t *testing.T) {
 	}
 	em.InjectFaults(emulator.BatchStatusRoute, faults...)
 	var logged lockedBuffer
-	server := httptest.NewServer(logRequests(em, log.New(&logged, "", 0)))
+	// A request is logged once its handler returns, which may be after the
+	// client has its answer, and Close does not wait for the handlers of
+	// the connections the drop faults took over: handlers counts them, so
+	// that the log is read once every handler has returned rather than
+	// polled until it looks complete. A handler starts before its client
+	// can see any answer, so each is counted before the next request.
+	var handlers sync.WaitGroup
+	logging := logRequests(em, log.New(&logged, "", 0))
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		handlers.Add(1)
+		defer handlers.Done()
+		logging.ServeHTTP(w, r)
+	}))
 	// A new connection for each request: Go's transport would silently
 	// retry a GET whose reused connection is dropped, using two faults.
 	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
@@ -278,14 +290,8 @@ func TestFaultKeywordsThroughTheCommandsHandler(t *testing.T) {
 			t.Errorf("200 and after the faults (%d): %v", i, err)
 		}
 	}
-	// A request is logged once its handler returns, which may be after the
-	// client has its answer; Close does not wait for the handlers of the
-	// connections the drop faults took over, so the log is read until it
-	// holds every request.
 	server.Close()
-	for deadline := time.Now().Add(5 * time.Second); strings.Count(logged.String(), "\n") < 10 && time.Now().Before(deadline); {
-		time.Sleep(10 * time.Millisecond)
-	}
+	handlers.Wait()
 	if n := strings.Count(logged.String(), "\n"); n != 10 {
 		t.Errorf("%d requests logged, want 10:\n%s", n, logged.String())
 	}
