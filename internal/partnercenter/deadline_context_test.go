@@ -14,14 +14,13 @@ import (
 // reaches it. A real deadline of a few hundred milliseconds races the call's
 // round trips instead, and on a loaded machine runs out somewhere else.
 //
-// Until it expires its deadline is always left away from now, so that
-// what the call says about the time it has left does not depend on how long
-// the round trips before took either. Should nothing expire it, say because
+// Until it expires its deadline is always deadlineLeft away from now, so
+// that what the call says about the time it has left does not depend on how
+// long the round trips before took either. Should nothing expire it, say because
 // the code under test never reaches the point, it expires after
 // deadlineBackstop, so that the test fails rather than hangs.
 type deadlineContext struct {
 	context.Context
-	left time.Duration
 	done chan struct{}
 	once sync.Once
 
@@ -29,14 +28,19 @@ type deadlineContext struct {
 	expiredAt time.Time
 }
 
-// deadlineBackstop ends a deadlineContext that the test never expired.
-const deadlineBackstop = 30 * time.Second
+const (
+	// deadlineLeft is the time a deadlineContext always has left until it
+	// expires.
+	deadlineLeft = 30 * time.Second
+	// deadlineBackstop ends a deadlineContext that the test never expired.
+	deadlineBackstop = 30 * time.Second
+)
 
-// newDeadlineContext returns a context whose deadline is always left away,
-// until expire is called.
-func newDeadlineContext(t *testing.T, left time.Duration) *deadlineContext {
+// newDeadlineContext returns a context whose deadline is always
+// deadlineLeft away, until expire is called.
+func newDeadlineContext(t *testing.T) *deadlineContext {
 	t.Helper()
-	ctx := &deadlineContext{Context: context.Background(), left: left, done: make(chan struct{})}
+	ctx := &deadlineContext{Context: context.Background(), done: make(chan struct{})}
 	backstop := time.AfterFunc(deadlineBackstop, ctx.expire)
 	t.Cleanup(func() {
 		backstop.Stop()
@@ -62,7 +66,7 @@ func (c *deadlineContext) Deadline() (time.Time, bool) {
 	if !c.expiredAt.IsZero() {
 		return c.expiredAt, true
 	}
-	return time.Now().Add(c.left), true
+	return time.Now().Add(deadlineLeft), true
 }
 
 // Done implements context.Context.

@@ -133,7 +133,7 @@ func TestWaitForBatchTimeoutSaysHowFarTheBatchGot(t *testing.T) {
 	client := newTestClient(t, rec, &countingCredential{})
 	// The time runs out once the first answer is in, not after 50 ms that
 	// a loaded machine may spend before the first answer.
-	ctx := newDeadlineContext(t, 30*time.Second)
+	ctx := newDeadlineContext(t)
 	o := fastPolling
 	o.OnPoll = func(*partnercenter.BatchUploadDetails) { ctx.expire() }
 
@@ -218,7 +218,7 @@ func TestWaitForBatchBackoffStopsAtMaxDelay(t *testing.T) {
 // answers no more: a real 300 ms deadline against 150 ms answers ran out
 // before the first 503 on a loaded machine.
 func TestWaitForBatchTimeoutKeepsWhyThePollFailed(t *testing.T) {
-	ctx := newDeadlineContext(t, 30*time.Second)
+	ctx := newDeadlineContext(t)
 	var mu sync.Mutex
 	requests := 0
 	client := retryClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -414,7 +414,7 @@ func TestRetryWhileRetriesWhatTheCallerSays(t *testing.T) {
 
 	// The time runs out during the second call, rather than after 20 ms
 	// that a loaded machine may spend before the first retry.
-	short := newDeadlineContext(t, 30*time.Second)
+	short := newDeadlineContext(t)
 	calls := 0
 	err := partnercenter.RetryWhile(short, fastPolling, func(context.Context) error {
 		calls++

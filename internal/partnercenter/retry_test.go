@@ -150,10 +150,11 @@ func TestRetryAfterBeyondDeadlineEndsAtOnce(t *testing.T) {
 			client := retryClient(t, rec, &countingCredential{}, func(o *partnercenter.Options) {
 				o.ClientOptions.Retry.MaxRetryDelay = 2 * time.Hour
 			})
-			// 30 s left whenever the client asks, however long the round
-			// trip took: a 30 s deadline set before the call leaves 29 s
-			// in the message when the answer takes half a second.
-			ctx := newDeadlineContext(t, 30*time.Second)
+			// 30 s (deadlineLeft) left whenever the client asks, however
+			// long the round trip took: a 30 s deadline set before the
+			// call leaves 29 s in the message when the answer takes half
+			// a second.
+			ctx := newDeadlineContext(t)
 			_, err := client.GetBatchStatus(ctx, customerID, trackingID)
 			var respErr *partnercenter.ResponseError
 			if !errors.As(err, &respErr) || respErr.StatusCode != 429 || !respErr.RetryAbandoned || respErr.Attempts != 1 {
@@ -247,7 +248,7 @@ func TestDeadlineDuringRetriesSaysWhatWasSeen(t *testing.T) {
 	// The second attempt hangs: the deadline comes during an attempt, not
 	// during a wait (a wait beyond the deadline ends the call at once, see
 	// above).
-	ctx := newDeadlineContext(t, 30*time.Second)
+	ctx := newDeadlineContext(t)
 	var mu sync.Mutex
 	var requestIDs []string
 	hanging := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -615,7 +616,7 @@ func TestTimeoutKeepsWhatPartnerCenterSaid(t *testing.T) {
 			}
 		}
 	})
-	ctx = newDeadlineContext(t, 30*time.Second)
+	ctx = newDeadlineContext(t)
 	_, err := client.GetBatchStatus(ctx, customerID, trackingID)
 	var callErr *partnercenter.CallError
 	if !errors.As(err, &callErr) || !callErr.TimedOut || callErr.LastStatus != 500 || callErr.LastCode != "800003" || callErr.LastDescription != "Unexpected service error" {
@@ -629,7 +630,7 @@ func TestTimeoutKeepsWhatPartnerCenterSaid(t *testing.T) {
 		t.Errorf("error %q, want it to contain %q and not end in the context's deadline", err, want)
 	}
 
-	ctx = newDeadlineContext(t, 30*time.Second)
+	ctx = newDeadlineContext(t)
 	_, err = client.WaitForBatch(ctx, customerID, trackingID, fastPolling)
 	var waitErr *partnercenter.WaitTimeoutError
 	if !errors.As(err, &waitErr) || !strings.Contains(err.Error(), "no status was read; the last poll failed: the time allowed for the call ran out after") ||
