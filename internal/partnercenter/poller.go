@@ -32,6 +32,12 @@ type WaitOptions struct {
 	MinRetryAfter time.Duration
 	// OnPoll, when set, is called with every answer, before waiting again.
 	OnPoll func(*BatchUploadDetails)
+
+	// sleep waits between polls and calls; the real wait, sleep, when nil.
+	// Tests replace it (export_test.go) to see the waits asked for without
+	// waiting them: real waits raced against real round trips make a
+	// test's verdict depend on how loaded the machine is.
+	sleep func(ctx context.Context, d time.Duration) bool
 }
 
 // WaitTimeoutError is returned by WaitForBatch when its context ends (its
@@ -151,7 +157,7 @@ func (c *Client) WaitForBatch(ctx context.Context, customerID, batchTrackingID s
 			}
 		}
 		delay = min(2*delay, o.MaxDelay)
-		if !sleep(ctx, wait) {
+		if !o.sleep(ctx, wait) {
 			return nil, timedOut(nil, 0, ctx.Err())
 		}
 	}
@@ -171,7 +177,7 @@ func RetryWhile(ctx context.Context, o WaitOptions, call func(context.Context) e
 		if err == nil || !again(err) {
 			return err
 		}
-		if !sleep(ctx, jitter(delay)) {
+		if !o.sleep(ctx, jitter(delay)) {
 			return err
 		}
 		delay = min(2*delay, o.MaxDelay)
@@ -208,6 +214,9 @@ func (o WaitOptions) withDefaults() WaitOptions {
 	o.MaxDelay = max(o.MaxDelay, o.InitialDelay)
 	if o.MinRetryAfter <= 0 {
 		o.MinRetryAfter = DefaultPollMinRetryAfter
+	}
+	if o.sleep == nil {
+		o.sleep = sleep
 	}
 	return o
 }

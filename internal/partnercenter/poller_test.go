@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -74,11 +75,22 @@ func TestWaitForBatchReturnsATerminalBatchAtOnce(t *testing.T) {
 func TestWaitForBatchHonoursRetryAfterOverTheBackoff(t *testing.T) {
 	rec := &recorder{responses: []func(http.ResponseWriter){answer(http.StatusOK, processingBody, "Retry-After", "60")}}
 	client := newTestClient(t, rec, &countingCredential{})
-	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	// Sixty seconds do not fit in the 30 s left, so the wait ends after
+	// the first poll, long before its deadline; with the 1 ms backoff and
+	// no Retry-After it would poll again at once, and the second poll
+	// ends it. (A deadline of 200 ms, which the first answer had to beat,
+	// was a race on a loaded machine.)
+	ctx, cancel := context.WithCancel(waitContext(t))
 	defer cancel()
+	o := fastPolling
+	polls := 0
+	o.OnPoll = func(*partnercenter.BatchUploadDetails) {
+		if polls++; polls > 1 {
+			cancel()
+		}
+	}
 
-	// With a 1 ms backoff and no Retry-After, 200 ms would see many polls.
-	_, err := client.WaitForBatch(ctx, customerID, trackingID, fastPolling)
+	_, err := client.WaitForBatch(ctx, customerID, trackingID, o)
 	var timeout *partnercenter.WaitTimeoutError
 	if !errors.As(err, &timeout) {
 		t.Fatalf("error %v, want a *WaitTimeoutError", err)
@@ -89,31 +101,43 @@ func TestWaitForBatchHonoursRetryAfterOverTheBackoff(t *testing.T) {
 }
 
 func TestWaitForBatchClampsRetryAfterZero(t *testing.T) {
-	rec := &recorder{responses: []func(http.ResponseWriter){answer(http.StatusOK, processingBody, "Retry-After", "0")}}
+	rec := &recorder{responses: []func(http.ResponseWriter){
+		answer(http.StatusOK, processingBody, "Retry-After", "0"),
+		answer(http.StatusOK, processingBody, "Retry-After", "0"),
+		answer(http.StatusOK, finishedBody),
+	}}
 	client := newTestClient(t, rec, &countingCredential{})
-	ctx, cancel := context.WithTimeout(context.Background(), 250*time.Millisecond)
-	defer cancel()
 	o := fastPolling
 	o.MinRetryAfter = 100 * time.Millisecond
+	// The waits are recorded, not timed: counting the polls of a real
+	// 250 ms said nothing when a loaded machine took that long to answer
+	// the first.
+	var waits []time.Duration
+	o = o.WithSleep(func(_ context.Context, d time.Duration) bool {
+		waits = append(waits, d)
+		return true
+	})
 
-	_, err := client.WaitForBatch(ctx, customerID, trackingID, o)
-	var timeout *partnercenter.WaitTimeoutError
-	if !errors.As(err, &timeout) {
-		t.Fatalf("error %v, want a *WaitTimeoutError", err)
+	if _, err := client.WaitForBatch(waitContext(t), customerID, trackingID, o); err != nil {
+		t.Fatal(err)
 	}
-	// 100 ms apart within 250 ms: at most 3 polls, where spinning makes hundreds.
-	if timeout.Polls > 3 {
-		t.Errorf("%d polls in 250 ms with Retry-After: 0 clamped to 100 ms", timeout.Polls)
+	// Retry-After: 0 clamped to 100 ms before each poll, where spinning
+	// waits not at all.
+	if want := []time.Duration{100 * time.Millisecond, 100 * time.Millisecond}; !slices.Equal(waits, want) {
+		t.Errorf("waited %v between polls answered Retry-After: 0, want %v", waits, want)
 	}
 }
 
 func TestWaitForBatchTimeoutSaysHowFarTheBatchGot(t *testing.T) {
 	rec := &recorder{responses: []func(http.ResponseWriter){answer(http.StatusOK, processingBody)}}
 	client := newTestClient(t, rec, &countingCredential{})
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
+	// The time runs out once the first answer is in, not after 50 ms that
+	// a loaded machine may spend before the first answer.
+	ctx := newDeadlineContext(t)
+	o := fastPolling
+	o.OnPoll = func(*partnercenter.BatchUploadDetails) { ctx.expire() }
 
-	_, err := client.WaitForBatch(ctx, customerID, trackingID, fastPolling)
+	_, err := client.WaitForBatch(ctx, customerID, trackingID, o)
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("errors.Is(%v, context.DeadlineExceeded) is false", err)
 	}
@@ -188,17 +212,30 @@ func TestWaitForBatchBackoffStopsAtMaxDelay(t *testing.T) {
 	}
 }
 
-// slowUnavailable answers 503 after a delay, as an overloaded gateway does.
-func slowUnavailable(w http.ResponseWriter) {
-	time.Sleep(150 * time.Millisecond)
-	answer(http.StatusServiceUnavailable, `{"code":"3000","description":"Service unavailable"}`)(w)
-}
-
+// TestWaitForBatchTimeoutKeepsWhyThePollFailed: the time runs out while a
+// poll retries a 503, as when an overloaded gateway answers slowly. The
+// deadline passes when the poll's retry has reached the server, which
+// answers no more: a real 300 ms deadline against 150 ms answers ran out
+// before the first 503 on a loaded machine.
 func TestWaitForBatchTimeoutKeepsWhyThePollFailed(t *testing.T) {
-	rec := &recorder{responses: []func(http.ResponseWriter){answer(http.StatusOK, processingBody), slowUnavailable}}
-	client := newTestClient(t, rec, &countingCredential{})
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-	defer cancel()
+	ctx := newDeadlineContext(t)
+	var mu sync.Mutex
+	requests := 0
+	client := retryClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		requests++
+		n := requests
+		mu.Unlock()
+		switch n {
+		case 1:
+			answer(http.StatusOK, processingBody)(w)
+		case 2:
+			answer(http.StatusServiceUnavailable, `{"code":"3000","description":"Service unavailable"}`)(w)
+		default:
+			ctx.expire()
+			<-r.Context().Done()
+		}
+	}), &countingCredential{}, nil)
 
 	_, err := client.WaitForBatch(ctx, customerID, trackingID, fastPolling)
 	var timeout *partnercenter.WaitTimeoutError
@@ -333,9 +370,7 @@ func TestWaitForBatchEndsOnTerminalStatusInAnyCase(t *testing.T) {
 			body := `{"batchTrackingId":"` + trackingID + `","status":"` + status + `","devicesStatus":[{"serialNumber":"1","status":"` + status + `"}]}`
 			rec := &recorder{responses: []func(http.ResponseWriter){answer(http.StatusOK, body)}}
 			client := newTestClient(t, rec, &countingCredential{})
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-			defer cancel()
-			got, err := client.WaitForBatch(ctx, customerID, trackingID, fastPolling)
+			got, err := client.WaitForBatch(waitContext(t), customerID, trackingID, fastPolling)
 			if err != nil {
 				t.Fatalf("a %q batch: %v", status, err)
 			}
@@ -377,11 +412,15 @@ func TestRetryWhileRetriesWhatTheCallerSays(t *testing.T) {
 		}
 	}
 
-	short, stop := context.WithTimeout(context.Background(), 20*time.Millisecond)
-	defer stop()
+	// The time runs out during the second call, rather than after 20 ms
+	// that a loaded machine may spend before the first retry.
+	short := newDeadlineContext(t)
 	calls := 0
 	err := partnercenter.RetryWhile(short, fastPolling, func(context.Context) error {
 		calls++
+		if calls == 2 {
+			short.expire()
+		}
 		return conflict
 	}, conflictsOnly)
 	if !errors.Is(err, conflict) || calls < 2 {

@@ -150,8 +150,11 @@ func TestRetryAfterBeyondDeadlineEndsAtOnce(t *testing.T) {
 			client := retryClient(t, rec, &countingCredential{}, func(o *partnercenter.Options) {
 				o.ClientOptions.Retry.MaxRetryDelay = 2 * time.Hour
 			})
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
+			// 30 s (deadlineLeft) left whenever the client asks, however
+			// long the round trip took: a 30 s deadline set before the
+			// call leaves 29 s in the message when the answer takes half
+			// a second.
+			ctx := newDeadlineContext(t)
 			_, err := client.GetBatchStatus(ctx, customerID, trackingID)
 			var respErr *partnercenter.ResponseError
 			if !errors.As(err, &respErr) || respErr.StatusCode != 429 || !respErr.RetryAbandoned || respErr.Attempts != 1 {
@@ -208,23 +211,36 @@ func TestRetryAfterOverMaxRetryDelayIsWaitedWithinDeadline(t *testing.T) {
 }
 
 func TestRetryAfterWaitEndsWithTheCall(t *testing.T) {
-	rec := &recorder{responses: []func(http.ResponseWriter){answer(http.StatusServiceUnavailable, `{}`, "Retry-After-Ms", "900")}}
+	// An hour's wait, over the 20ms cap, that the call's two hours allow:
+	// the client waits it out itself, until the call is cancelled. The
+	// cancellation comes once the answer has been read, while the client
+	// goes into the wait, rather than after a sleep that a loaded machine
+	// may outlast before the answer arrives.
+	rec := &recorder{responses: []func(http.ResponseWriter){answer(http.StatusServiceUnavailable, `{}`, "Retry-After-Ms", "3600000")}}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Hour)
+	defer cancel()
 	client := retryClient(t, rec, &countingCredential{}, func(o *partnercenter.Options) {
 		o.ClientOptions.Retry.MaxRetryDelay = 20 * time.Millisecond
+		o.Log = func(_ context.Context, msg string, _ map[string]any) {
+			if msg == "Partner Center answered" {
+				go cancel()
+			}
+		}
 	})
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
+	ended := make(chan error, 1)
 	go func() {
-		time.Sleep(100 * time.Millisecond)
-		cancel()
+		_, err := client.GetBatchStatus(ctx, customerID, trackingID)
+		ended <- err
 	}()
-	start := time.Now()
-	_, err := client.GetBatchStatus(ctx, customerID, trackingID)
-	if !errors.Is(err, context.Canceled) || len(rec.headers) != 1 {
-		t.Fatalf("error %v after %d requests, want the call's cancellation after 1", err, len(rec.headers))
-	}
-	if elapsed := time.Since(start); elapsed > 800*time.Millisecond {
-		t.Errorf("the call ended %s after it started, not when it was cancelled", elapsed)
+	select {
+	case err := <-ended:
+		if !errors.Is(err, context.Canceled) || len(rec.headers) != 1 {
+			t.Fatalf("error %v after %d requests, want the call's cancellation after 1", err, len(rec.headers))
+		}
+	case <-time.After(10 * time.Second):
+		// Far from the round trip and the cancellation; a wait that
+		// ignored the call would last the hour.
+		t.Fatal("the call went on waiting for the Retry-After after it was cancelled")
 	}
 }
 
@@ -232,6 +248,7 @@ func TestDeadlineDuringRetriesSaysWhatWasSeen(t *testing.T) {
 	// The second attempt hangs: the deadline comes during an attempt, not
 	// during a wait (a wait beyond the deadline ends the call at once, see
 	// above).
+	ctx := newDeadlineContext(t)
 	var mu sync.Mutex
 	var requestIDs []string
 	hanging := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -240,14 +257,15 @@ func TestDeadlineDuringRetriesSaysWhatWasSeen(t *testing.T) {
 		n := len(requestIDs)
 		mu.Unlock()
 		if n > 1 {
+			// The time runs out once the second attempt has arrived, not
+			// at a fixed 500 ms that a slow first answer could outlast.
+			ctx.expire()
 			<-r.Context().Done()
 			return
 		}
 		answer(http.StatusServiceUnavailable, `{}`, "Retry-After-Ms", "20")(w)
 	})
 	client := retryClient(t, hanging, &countingCredential{}, func(o *partnercenter.Options) { o.MaxRetries = 10 })
-	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
-	defer cancel()
 	_, err := client.GetBatchStatus(ctx, customerID, trackingID)
 	var callErr *partnercenter.CallError
 	if !errors.As(err, &callErr) || !callErr.TimedOut || callErr.LastStatus != 503 || callErr.RetryAfter != 20*time.Millisecond {
@@ -335,7 +353,11 @@ func TestRequestTimeoutIsPerAttempt(t *testing.T) {
 		}
 		answer(http.StatusOK, seedResponse)(w)
 	})
-	client := retryClient(t, slowFirst, &countingCredential{}, func(o *partnercenter.Options) { o.RequestTimeout = 100 * time.Millisecond })
+	// The test waits out one request timeout, and the second attempt must
+	// beat the same timer: a second is far from one round trip on a loaded
+	// machine, where 100 ms was not, and a timed-out second attempt made a
+	// third.
+	client := retryClient(t, slowFirst, &countingCredential{}, func(o *partnercenter.Options) { o.RequestTimeout = time.Second })
 	if _, err := client.GetBatchStatus(context.Background(), customerID, trackingID); err != nil {
 		t.Fatalf("a slow first attempt, then an answer: %v", err)
 	}
@@ -578,14 +600,23 @@ const unexpectedServiceError = `{"code":800003,"description":"Unexpected service
 // Partner Center keeps answering 500 with an ApiFault reports that
 // answer's status, code and description and the request IDs, not only the
 // context's deadline; so does a wait that polls it.
+//
+// The deadline passes when the third answer has been read, between two
+// attempts, as a deadline does while the client waits to retry. A real
+// deadline of 500 ms against real round trips ran out during an attempt
+// on a loaded machine, and the error then rightly ended in the context's.
 func TestTimeoutKeepsWhatPartnerCenterSaid(t *testing.T) {
 	rec := &recorder{responses: []func(http.ResponseWriter){answer(http.StatusInternalServerError, unexpectedServiceError)}}
+	var ctx *deadlineContext
 	client := retryClient(t, rec, &countingCredential{}, func(o *partnercenter.Options) {
 		o.MaxRetries = 10
-		o.ClientOptions.Retry.RetryDelay = 100 * time.Millisecond
+		o.Log = func(_ context.Context, msg string, fields map[string]any) {
+			if msg == "Partner Center answered" && fields["attempt"] == 3 {
+				ctx.expire()
+			}
+		}
 	})
-	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
-	defer cancel()
+	ctx = newDeadlineContext(t)
 	_, err := client.GetBatchStatus(ctx, customerID, trackingID)
 	var callErr *partnercenter.CallError
 	if !errors.As(err, &callErr) || !callErr.TimedOut || callErr.LastStatus != 500 || callErr.LastCode != "800003" || callErr.LastDescription != "Unexpected service error" {
@@ -599,8 +630,7 @@ func TestTimeoutKeepsWhatPartnerCenterSaid(t *testing.T) {
 		t.Errorf("error %q, want it to contain %q and not end in the context's deadline", err, want)
 	}
 
-	ctx, cancel = context.WithTimeout(context.Background(), 500*time.Millisecond)
-	defer cancel()
+	ctx = newDeadlineContext(t)
 	_, err = client.WaitForBatch(ctx, customerID, trackingID, fastPolling)
 	var waitErr *partnercenter.WaitTimeoutError
 	if !errors.As(err, &waitErr) || !strings.Contains(err.Error(), "no status was read; the last poll failed: the time allowed for the call ran out after") ||

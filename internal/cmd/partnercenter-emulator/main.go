@@ -106,6 +106,10 @@ type options struct {
 	customers string
 	// strictCustomers serves the customers seeded only.
 	strictCustomers bool
+	// clock moves the jobs on instead of the real time when set; no flag
+	// sets it. Tests step the jobs with an emulator.ManualClock rather
+	// than poll until the real time has moved them.
+	clock emulator.Clock
 }
 
 func main() {
@@ -253,6 +257,7 @@ func run(ctx context.Context, o options, stdout io.Writer, logger *log.Logger) e
 	em := emulator.New()
 	em.SetPollRetryAfter(o.pollRetryAfter)
 	em.SetJobTiming(o.jobQueuedFor, o.jobPerDevice)
+	em.SetClock(o.clock)
 	em.SetAnswers(o.answers)
 	em.SetStrictCustomers(o.strictCustomers)
 	// Customers first, so that they list before those of the fixtures.

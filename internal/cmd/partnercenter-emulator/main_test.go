@@ -224,7 +224,19 @@ func TestFaultKeywordsThroughTheCommandsHandler(t *testing.T) {
 	}
 	em.InjectFaults(emulator.BatchStatusRoute, faults...)
 	var logged lockedBuffer
-	server := httptest.NewServer(logRequests(em, log.New(&logged, "", 0)))
+	// A request is logged once its handler returns, which may be after the
+	// client has its answer, and Close does not wait for the handlers of
+	// the connections the drop faults took over: handlers counts them, so
+	// that the log is read once every handler has returned rather than
+	// polled until it looks complete. A handler starts before its client
+	// can see any answer, so each is counted before the next request.
+	var handlers sync.WaitGroup
+	logging := logRequests(em, log.New(&logged, "", 0))
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		handlers.Add(1)
+		defer handlers.Done()
+		logging.ServeHTTP(w, r)
+	}))
 	// A new connection for each request: Go's transport would silently
 	// retry a GET whose reused connection is dropped, using two faults.
 	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
@@ -278,14 +290,8 @@ func TestFaultKeywordsThroughTheCommandsHandler(t *testing.T) {
 			t.Errorf("200 and after the faults (%d): %v", i, err)
 		}
 	}
-	// A request is logged once its handler returns, which may be after the
-	// client has its answer; Close does not wait for the handlers of the
-	// connections the drop faults took over, so the log is read until it
-	// holds every request.
 	server.Close()
-	for deadline := time.Now().Add(5 * time.Second); strings.Count(logged.String(), "\n") < 10 && time.Now().Before(deadline); {
-		time.Sleep(10 * time.Millisecond)
-	}
+	handlers.Wait()
 	if n := strings.Count(logged.String(), "\n"); n != 10 {
 		t.Errorf("%d requests logged, want 10:\n%s", n, logged.String())
 	}
@@ -299,9 +305,10 @@ func TestRunServesUploads(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var stdout bytes.Buffer
 	done := make(chan error, 1)
+	clock := emulator.NewManualClock(time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC))
 	go func() {
 		done <- run(ctx, options{addr: "127.0.0.1:0", stateDir: dir, envFile: envFile, refreshTokenFile: tokenFile, jobQueuedFor: 100 * time.Millisecond, jobPerDevice: time.Millisecond,
-			faults: "503", faultsRoute: emulator.DeviceBatchesRoute, answers: emulator.Answers{BareArrayLists: true}},
+			faults: "503", faultsRoute: emulator.DeviceBatchesRoute, answers: emulator.Answers{BareArrayLists: true}, clock: clock},
 			&stdout, log.New(io.Discard, "", 0))
 	}()
 	defer func() {
@@ -380,18 +387,29 @@ func TestRunServesUploads(t *testing.T) {
 	if resp.StatusCode != http.StatusAccepted || !strings.HasPrefix(location, "/customers/"+customer+"/batchJobStatus/") {
 		t.Fatalf("create: %d Location %q", resp.StatusCode, location)
 	}
-	// Queued for 100 ms, then a millisecond a device. A device's own status
-	// says finished before the batch's does: the batch's is the one read.
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+	// Queued for 100 ms, then a millisecond a device, on the clock the
+	// test moves: finished 102 ms after the upload, not a moment before,
+	// however fast the machine answers. A device's own status says
+	// finished before the batch's does: the batch's is the one read.
+	jobStatus := func() string {
 		_, body := do(http.MethodGet, "/v1"+location, "")
 		var job struct {
 			Status string `json:"status"`
 		}
-		if json.Unmarshal(body, &job) == nil && job.Status == "finished" {
-			break
+		if err := json.Unmarshal(body, &job); err != nil {
+			t.Fatalf("%v in %s", err, body)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("upload not finished after 10 s: %s", body)
+		return job.Status
+	}
+	var elapsed time.Duration
+	for _, step := range []struct {
+		after time.Duration
+		want  string
+	}{{0, "queued"}, {101 * time.Millisecond, "processing"}, {102 * time.Millisecond, "finished"}} {
+		clock.Advance(step.after - elapsed)
+		elapsed = step.after
+		if got := jobStatus(); got != step.want {
+			t.Errorf("%s after the upload: %s, want %s", step.after, got, step.want)
 		}
 	}
 	// The answers chosen: the devices in a bare array.
