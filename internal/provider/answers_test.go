@@ -5,11 +5,13 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -183,5 +185,57 @@ func TestAnswersVariable(t *testing.T) {
 	}
 	if _, err := everyAnswer("all"); err == nil || err.Error() != `PARTNERCENTER_ACC_ANSWERS="all": want every (the default) or defaults` {
 		t.Errorf("an unknown value: %v", err)
+	}
+}
+
+// TestOtherCLIsRunEveryLifecycle fails when make test's pattern of the
+// tests run under the CLIs other than the first (OTHER_CLI_TESTS in the
+// GNUmakefile) leaves out a resource's lifecycle, the examples applied, or
+// the function's tests, or names a lifecycle that no test declares: each
+// pair of CLI and lifecycle must run.
+func TestOtherCLIsRunEveryLifecycle(t *testing.T) {
+	makefile, err := os.ReadFile(filepath.Join("..", "..", "GNUmakefile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, found := strings.Cut(string(makefile), "\nOTHER_CLI_TESTS := ")
+	if !found {
+		t.Fatal("the GNUmakefile sets no OTHER_CLI_TESTS")
+	}
+	line, _, _ := strings.Cut(rest, "\n")
+	pattern, err := regexp.Compile(line)
+	if err != nil {
+		t.Fatalf("OTHER_CLI_TESTS %q: %v", line, err)
+	}
+	tests := []string{"TestExamplesApply", "TestAccAutopilotDevices_function"}
+	p := New("test")()
+	for _, newResource := range p.Resources(t.Context()) {
+		var resp fwresource.MetadataResponse
+		newResource().Metadata(t.Context(), fwresource.MetadataRequest{ProviderTypeName: "partnercenter"}, &resp)
+		var name strings.Builder
+		for word := range strings.SplitSeq(strings.TrimPrefix(resp.TypeName, "partnercenter_"), "_") {
+			name.WriteString(strings.ToUpper(word[:1]) + word[1:])
+		}
+		tests = append(tests, "TestAcc"+name.String()+"_lifecycleUnderEveryAnswer")
+	}
+	sources, err := filepath.Glob("*_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var declared strings.Builder
+	for _, source := range sources {
+		content, err := os.ReadFile(source) //nolint:gosec // the package's own files
+		if err != nil {
+			t.Fatal(err)
+		}
+		declared.Write(content)
+	}
+	for _, test := range tests {
+		if !strings.Contains(declared.String(), "\nfunc "+test+"(t *testing.T) {") {
+			t.Errorf("no test %s: each resource's lifecycle runs under every answer as TestAcc<Resource>_lifecycleUnderEveryAnswer", test)
+		}
+		if !pattern.MatchString(test) {
+			t.Errorf("OTHER_CLI_TESTS %q leaves out %s: it would run under one CLI alone", line, test)
+		}
 	}
 }
