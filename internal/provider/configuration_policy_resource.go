@@ -310,6 +310,10 @@ func (r *configurationPolicyResource) Delete(ctx context.Context, req resource.D
 	defer cancel()
 	customerID, policyID := state.CustomerID.ValueString(), state.PolicyID.ValueString()
 	changes := r.data.profileChanges
+	grace := deviceChangeGrace
+	if r.data.changeGrace > 0 {
+		grace = r.data.changeGrace
+	}
 	var sent changeMark
 	err := partnercenter.RetryWhile(ctx, r.data.wait, func(ctx context.Context) error {
 		sent = changes.mark(customerID)
@@ -319,7 +323,7 @@ func (r *configurationPolicyResource) Delete(ctx context.Context, req resource.D
 		case partnercenter.KindConflict:
 			return true
 		case partnercenter.KindInUse:
-			return changes.underWay(ctx, customerID, sent, deviceChangeGrace)
+			return changes.underWay(ctx, customerID, sent, grace)
 		}
 		return false
 	})

@@ -422,6 +422,7 @@ func TestAccConfigurationPolicy_deleteWhileDevicesHaveIt(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			em := newUploadEmulator(t)
 			em.SetAnswers(tt.answers)
+			grace := newStepGrace()
 			batch := em.userProviderConfig() + batchConfig("Kept", []string{"SN-1"}, "")
 			withPolicy := batch + policyConfig("Assigned", "", "skip_eula")
 			assigned := withPolicy + `
@@ -464,6 +465,10 @@ resource "partnercenter_device_policy_assignment" "test" {
 				},
 			}
 			if tt.refused {
+				// Nothing under way can take the profile off the device:
+				// no grace to wait out. The destroy that ends the test
+				// waits for its batch's deletion again.
+				removed.PreConfig = func() { grace.set(noGrace) }
 				removed.Check = nil
 				removed.ExpectError = errorPattern(`Configuration policy still assigned.*Partner Center refuses to delete configuration policy [0-9a-f-]{36} ` +
 					`of customer ` + emulator.SeedCustomerID + `: 1 device still has it, and a profile is deleted only when no device has it\. ` +
@@ -475,7 +480,7 @@ resource "partnercenter_device_policy_assignment" "test" {
 					`.*HTTP status: 409 Conflict`)
 			}
 			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: providerFactories(nil),
+				ProtoV6ProviderFactories: grace.factories(nil),
 				CheckDestroy:             noPoliciesLeft(em),
 				Steps: []resource.TestStep{
 					{
@@ -491,6 +496,7 @@ resource "partnercenter_device_policy_assignment" "test" {
 					removed,
 					{
 						PreConfig: func() {
+							grace.set(testChangeGrace)
 							if n := policyDeletions(); n != 1 {
 								t.Errorf("the policy's deletion was sent %d times, want once", n)
 							}
@@ -610,16 +616,21 @@ resource "partnercenter_device_policy_assignment" %q {
 	t.Run("same assignment", func(t *testing.T) {
 		em := newUploadEmulator(t)
 		provider := em.userProviderConfig()
+		grace := newStepGrace()
 		resource.ParallelTest(t, resource.TestCase{
-			ProtoV6ProviderFactories: providerFactories(nil),
+			ProtoV6ProviderFactories: grace.factories(nil),
 			Steps: []resource.TestStep{
 				{Config: config(provider, []string{"old"}, map[string]string{"test": "old"})},
 				{
+					// Nothing under way moves the device: no grace to
+					// wait out.
+					PreConfig:   func() { grace.set(noGrace) },
 					Config:      config(provider, []string{"new"}, map[string]string{"test": "new"}),
 					ExpectError: errorPattern(`Configuration policy still assigned.*: 1 device still has it`),
 				},
 				{
 					PreConfig: func() {
+						grace.set(testChangeGrace)
 						if n := requestsTo(em, http.MethodDelete, ""); n != 1 {
 							t.Errorf("the old profile's deletion was sent %d times, want once", n)
 						}
