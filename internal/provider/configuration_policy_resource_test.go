@@ -597,7 +597,8 @@ resource "partnercenter_device_policy_assignment" %q {
 		}
 	}
 	t.Run("new assignment", func(t *testing.T) {
-		em := newUploadEmulator(t)
+		em := newTestEmulatorBehind(t, updatesAfterADeletion)
+		em.SetJobTiming(0, 0)
 		provider := em.userProviderConfig()
 		resource.ParallelTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: providerFactories(nil),
@@ -606,8 +607,7 @@ resource "partnercenter_device_policy_assignment" %q {
 				{
 					Config: config(provider, []string{"new"}, map[string]string{"new": "new"}),
 					// Refused while the device had the old profile, which
-					// the new profile's creation, before the assignment
-					// can begin, leaves time for; then deleted.
+					// updatesAfterADeletion makes sure of; then deleted.
 					Check: holdsNew(em, func(n int) bool { return n >= 2 }),
 				},
 			},
@@ -643,6 +643,33 @@ resource "partnercenter_device_policy_assignment" %q {
 				},
 			},
 		})
+	})
+}
+
+// updatesAfterADeletion lets the first update of devices' policy through
+// and holds the later ones until a policy's deletion has been answered, or
+// their client gives up, so that a profile's deletion that Terraform sends
+// with the assignment moving its devices away from it is refused while they
+// still have it.
+func updatesAfterADeletion(em http.Handler) http.Handler {
+	deleted := make(chan struct{})
+	var closeDeleted sync.Once
+	var updates atomic.Int32
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		path := strings.ToLower(r.URL.Path)
+		switch {
+		case r.Method == http.MethodDelete && strings.Contains(path, "/policies/"):
+			em.ServeHTTP(w, r)
+			closeDeleted.Do(func() { close(deleted) })
+		case strings.HasSuffix(path, "/devicepolicyupdates") && updates.Add(1) > 1:
+			select {
+			case <-deleted:
+				em.ServeHTTP(w, r)
+			case <-r.Context().Done():
+			}
+		default:
+			em.ServeHTTP(w, r)
+		}
 	})
 }
 
