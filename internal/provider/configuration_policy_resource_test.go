@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -526,7 +527,12 @@ func TestAccConfigurationPolicy_deleteConflictTriedUntilTimeout(t *testing.T) {
 			{Config: config},
 			{
 				PreConfig: func() {
-					em.InjectFaults(emulator.PolicyRoute, emulator.Fault{Method: http.MethodDelete, Status: http.StatusConflict, Times: -1})
+					// Refused twice, then not answered before the deadline
+					// cuts the deletion short: the time always runs out
+					// during a deletion, whose error must not hide the
+					// refusals.
+					em.InjectFaults(emulator.PolicyRoute, emulator.Fault{Method: http.MethodDelete, Status: http.StatusConflict, Times: 2},
+						emulator.Fault{Method: http.MethodDelete, Status: http.StatusConflict, Delay: time.Minute, Times: -1})
 				},
 				Config: em.providerConfig(),
 				ExpectError: errorPattern(`Conflict with Partner Center's state.*Deleting configuration policy [0-9a-f-]{36} of customer ` +
