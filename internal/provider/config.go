@@ -30,6 +30,9 @@ type providerData struct {
 	// devices under way, which a refused deletion of their profile waits
 	// for.
 	profileChanges *profileChanges
+	// changeGrace, when positive, replaces deviceChangeGrace (set by
+	// tests, see partnerCenterProvider.changeGrace).
+	changeGrace time.Duration
 }
 
 // configuredProviderData is what the provider handed a data source or

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -331,6 +332,7 @@ func TestAccConfigurationPolicy_deleteWhileDevicesHaveIt(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			em := newUploadEmulator(t)
 			em.SetAnswers(tt.answers)
+			grace := newStepGrace()
 			batch := em.userProviderConfig() + batchConfig("Kept", []string{"SN-1"}, "")
 			withPolicy := batch + policyConfig("Assigned", "", "skip_eula")
 			assigned := withPolicy + `
@@ -373,6 +375,10 @@ resource "partnercenter_device_policy_assignment" "test" {
 				},
 			}
 			if tt.refused {
+				// Nothing under way can take the profile off the device:
+				// no grace to wait out. The destroy that ends the test
+				// waits for its batch's deletion again.
+				removed.PreConfig = func() { grace.set(noGrace) }
 				removed.Check = nil
 				removed.ExpectError = errorPattern(`Configuration policy still assigned.*Partner Center refuses to delete configuration policy [0-9a-f-]{36} ` +
 					`of customer ` + emulator.SeedCustomerID + `: 1 device still has it, and a profile is deleted only when no device has it\. ` +
@@ -384,7 +390,7 @@ resource "partnercenter_device_policy_assignment" "test" {
 					`.*HTTP status: 409 Conflict`)
 			}
 			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: providerFactories(nil),
+				ProtoV6ProviderFactories: grace.factories(nil),
 				CheckDestroy:             noPoliciesLeft(em),
 				Steps: []resource.TestStep{
 					{
@@ -400,6 +406,7 @@ resource "partnercenter_device_policy_assignment" "test" {
 					removed,
 					{
 						PreConfig: func() {
+							grace.set(testChangeGrace)
 							if n := policyDeletions(); n != 1 {
 								t.Errorf("the policy's deletion was sent %d times, want once", n)
 							}
@@ -429,7 +436,12 @@ func TestAccConfigurationPolicy_deleteConflictTriedUntilTimeout(t *testing.T) {
 			{Config: config},
 			{
 				PreConfig: func() {
-					em.InjectFaults(emulator.PolicyRoute, emulator.Fault{Method: http.MethodDelete, Status: http.StatusConflict, Times: -1})
+					// Refused twice, then not answered before the deadline
+					// cuts the deletion short: the time always runs out
+					// during a deletion, whose error must not hide the
+					// refusals.
+					em.InjectFaults(emulator.PolicyRoute, emulator.Fault{Method: http.MethodDelete, Status: http.StatusConflict, Times: 2},
+						emulator.Fault{Method: http.MethodDelete, Status: http.StatusConflict, Delay: time.Minute, Times: -1})
 				},
 				Config: em.providerConfig(),
 				ExpectError: errorPattern(`Conflict with Partner Center's state.*Deleting configuration policy [0-9a-f-]{36} of customer ` +
@@ -500,7 +512,8 @@ resource "partnercenter_device_policy_assignment" %q {
 		}
 	}
 	t.Run("new assignment", func(t *testing.T) {
-		em := newUploadEmulator(t)
+		em := newTestEmulatorBehind(t, updatesAfterADeletion)
+		em.SetJobTiming(0, 0)
 		provider := em.userProviderConfig()
 		resource.ParallelTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: providerFactories(nil),
@@ -509,8 +522,7 @@ resource "partnercenter_device_policy_assignment" %q {
 				{
 					Config: config(provider, []string{"new"}, map[string]string{"new": "new"}),
 					// Refused while the device had the old profile, which
-					// the new profile's creation, before the assignment
-					// can begin, leaves time for; then deleted.
+					// updatesAfterADeletion makes sure of; then deleted.
 					Check: holdsNew(em, func(n int) bool { return n >= 2 }),
 				},
 			},
@@ -519,16 +531,21 @@ resource "partnercenter_device_policy_assignment" %q {
 	t.Run("same assignment", func(t *testing.T) {
 		em := newUploadEmulator(t)
 		provider := em.userProviderConfig()
+		grace := newStepGrace()
 		resource.ParallelTest(t, resource.TestCase{
-			ProtoV6ProviderFactories: providerFactories(nil),
+			ProtoV6ProviderFactories: grace.factories(nil),
 			Steps: []resource.TestStep{
 				{Config: config(provider, []string{"old"}, map[string]string{"test": "old"})},
 				{
+					// Nothing under way moves the device: no grace to
+					// wait out.
+					PreConfig:   func() { grace.set(noGrace) },
 					Config:      config(provider, []string{"new"}, map[string]string{"test": "new"}),
 					ExpectError: errorPattern(`Configuration policy still assigned.*: 1 device still has it`),
 				},
 				{
 					PreConfig: func() {
+						grace.set(testChangeGrace)
 						if n := requestsTo(em, http.MethodDelete, ""); n != 1 {
 							t.Errorf("the old profile's deletion was sent %d times, want once", n)
 						}
@@ -541,6 +558,33 @@ resource "partnercenter_device_policy_assignment" %q {
 				},
 			},
 		})
+	})
+}
+
+// updatesAfterADeletion lets the first update of devices' policy through
+// and holds the later ones until a policy's deletion has been answered, or
+// their client gives up, so that a profile's deletion that Terraform sends
+// with the assignment moving its devices away from it is refused while they
+// still have it.
+func updatesAfterADeletion(em http.Handler) http.Handler {
+	deleted := make(chan struct{})
+	var closeDeleted sync.Once
+	var updates atomic.Int32
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		path := strings.ToLower(r.URL.Path)
+		switch {
+		case r.Method == http.MethodDelete && strings.Contains(path, "/policies/"):
+			em.ServeHTTP(w, r)
+			closeDeleted.Do(func() { close(deleted) })
+		case strings.HasSuffix(path, "/devicepolicyupdates") && updates.Add(1) > 1:
+			select {
+			case <-deleted:
+				em.ServeHTTP(w, r)
+			case <-r.Context().Done():
+			}
+		default:
+			em.ServeHTTP(w, r)
+		}
 	})
 }
 

@@ -206,9 +206,9 @@ func TestAccDeviceBatchStatus_waitTimesOutWithTheLastStatus(t *testing.T) {
     read = "1s"
   }`),
 			// The wait is timed from its own start, after the read's deadline
-			// is set: under load it rounds to 0.9s.
+			// is set: under load it rounds to 900ms.
 			ExpectError: errorPattern(`(?s)Timed out waiting for the device batch to finish.*` + emulator.ProcessingBatchTrackingID +
-				`.*did not finish within timeouts \{ read \}\s+=\s+1s: gave up waiting for the batch after (0\.9|1(\.\d)?)s and \d+ poll\(s\): its last\s+status was "processing", with 1 of 2 device\(s\) finished`),
+				`.*did not finish within timeouts \{ read \}\s+=\s+1s: gave up waiting for the batch after (900ms|1(\.\d)?s) and \d+ poll\(s\): its last\s+status was "processing", with 1 of 2 device\(s\) finished`),
 		}},
 	})
 }

@@ -267,11 +267,14 @@ resource "partnercenter_device_policy_assignment" "test" {
 		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{{
 			Config: config,
-		}, {
-			PreConfig: func() {
+			// Once created, under the default create timeout, the batch can
+			// no longer be read: the refresh of the plan the test makes
+			// after the apply is the first read under the short timeout,
+			// and the only one that has to end within it.
+			Check: func(*terraform.State) error {
 				s.em.InjectFaults(emulator.DeviceBatchesRoute, emulator.Fault{Status: http.StatusInternalServerError, Body: unexpectedServiceError, Times: -1})
+				return nil
 			},
-			Config:      config,
 			ExpectError: regexp.MustCompile(`(?s)Partner Center unavailable.*` + wrapped(`did not complete within timeouts { read } = 3s`)),
 		}},
 	})

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -45,6 +46,11 @@ type partnerCenterProvider struct {
 	// wait paces the reads that wait for a batch job; the zero value is the
 	// client's documented pacing. Tests poll every few milliseconds.
 	wait partnercenter.WaitOptions
+	// changeGrace, when set, gives at each Configure the grace that
+	// replaces deviceChangeGrace. Tests wait far longer than a loaded
+	// machine may take to begin the change Terraform sends with a profile's
+	// deletion, and not at all in a step where none begins.
+	changeGrace func() time.Duration
 }
 
 // New returns a constructor of the provider, as providerserver.Serve wants.
@@ -330,6 +336,9 @@ func (p *partnerCenterProvider) Configure(ctx context.Context, req provider.Conf
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	if p.changeGrace != nil {
+		data.changeGrace = p.changeGrace()
 	}
 	resp.DataSourceData = data
 	resp.ResourceData = data

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -61,15 +62,51 @@ func runTests(m *testing.M) int {
 // TestExamplesApply runs the real binary at that pacing.
 var fastPolling = partnercenter.WaitOptions{InitialDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond, MinRetryAfter: time.Millisecond}
 
+// testChangeGrace is how long the tests' provider lets a profile's
+// deletion, refused because devices have the profile, wait for a change of
+// those devices to begin (deviceChangeGrace, 2 s for users): Terraform
+// sends the change with the deletion, and a loaded machine may take longer
+// than 2 s to begin it. A deletion only waits it out when no change begins,
+// which a test that wants it to fail at once says with a stepGrace.
+const testChangeGrace = time.Minute
+
 // providerFactories runs a provider in the test process, so that the
 // emulators below are reachable and trusted. It reads env (nil for none)
 // where the real provider reads the process's environment, so that no test
 // changes the process and tests run in parallel.
 func providerFactories(env map[string]string) map[string]func() (tfprotov6.ProviderServer, error) {
-	p := &partnerCenterProvider{version: "test", env: mapEnvironment(env), wait: fastPolling}
+	return testProviderFactories(env, func() time.Duration { return testChangeGrace })
+}
+
+// testProviderFactories is providerFactories whose refused deletions of a
+// profile wait grace() for a change of its devices to begin, as grace
+// answers when a Terraform command configures the provider.
+func testProviderFactories(env map[string]string, grace func() time.Duration) map[string]func() (tfprotov6.ProviderServer, error) {
+	p := &partnerCenterProvider{version: "test", env: mapEnvironment(env), wait: fastPolling, changeGrace: grace}
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"partnercenter": providerserver.NewProtocol6WithError(p),
 	}
+}
+
+// stepGrace is the grace of a test's provider, testChangeGrace until the
+// test sets another for the steps that follow, such as noGrace for a step
+// whose refused deletion of a profile must fail at once.
+type stepGrace struct{ grace atomic.Int64 }
+
+func newStepGrace() *stepGrace {
+	g := &stepGrace{}
+	g.set(testChangeGrace)
+	return g
+}
+
+// set gives the Terraform commands from now on grace.
+func (g *stepGrace) set(grace time.Duration) {
+	g.grace.Store(int64(grace))
+}
+
+// factories are providerFactories(env) with this grace.
+func (g *stepGrace) factories(env map[string]string) map[string]func() (tfprotov6.ProviderServer, error) {
+	return testProviderFactories(env, func() time.Duration { return time.Duration(g.grace.Load()) })
 }
 
 // testEmulator is one test's own Partner Center and Entra ID.
