@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"slices"
@@ -20,9 +21,11 @@ import (
 // silent: create with a description and settings; a new name and no
 // settings (which Partner Center may read back as ["none"]), in place;
 // update without the description (which a PUT leaving it out may keep);
-// drift made in the portal; a new category, which replaces it; import by
-// command and by an import block; destroy. After every step the plan shows
-// no change, and Partner Center holds what the configuration says.
+// drift made in the portal (its settings alone, which the refresh reads,
+// then its name and description); a new category, which replaces it;
+// import by command and by an import block; destroy. After every step the
+// plan shows no change, and Partner Center holds what the configuration
+// says.
 func TestAccConfigurationPolicy_lifecycleUnderEveryAnswer(t *testing.T) {
 	underEveryAnswer(t, configurationPolicySwitches, testConfigurationPolicyLifecycle)
 }
@@ -88,9 +91,25 @@ func testConfigurationPolicyLifecycle(t *testing.T, answers emulator.Answers) {
 				Check:             held("", "skip_express_settings"),
 			},
 			resource.TestStep{
+				// Only the settings changed in the portal: the refresh reads them.
 				PreConfig: func() {
 					for _, p := range em.Policies(emulator.SeedCustomerID) {
-						p.Name, p.PolicySettings, p.Description = "Renamed in the portal", []string{"remove_oem_preinstalls"}, "Changed in the portal"
+						p.PolicySettings = []string{"remove_oem_preinstalls"}
+						em.PutPolicy(emulator.SeedCustomerID, p)
+					}
+				},
+				Config: provider + policyConfig("Sales team", "", "skip_express_settings"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(policyAddress, plancheck.ResourceActionUpdate),
+					refreshedSettings{"remove_oem_preinstalls"},
+				}},
+				Check: held("", "skip_express_settings"),
+			},
+			resource.TestStep{
+				// Then its name and description too: the plan puts all back.
+				PreConfig: func() {
+					for _, p := range em.Policies(emulator.SeedCustomerID) {
+						p.Name, p.Description = "Renamed in the portal", "Changed in the portal"
 						em.PutPolicy(emulator.SeedCustomerID, p)
 					}
 				},
@@ -131,4 +150,27 @@ func testConfigurationPolicyLifecycle(t *testing.T, answers emulator.Answers) {
 			importBlockStep(t, provider+final, map[string]func() string{policyAddress: func() string { return id }}),
 		),
 	})
+}
+
+// refreshedSettings is a plan check that the refresh before the plan read
+// the profile's settings as Partner Center holds them, in any order.
+type refreshedSettings []string
+
+func (want refreshedSettings) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	for _, rc := range req.Plan.ResourceChanges {
+		if rc.Address != policyAddress {
+			continue
+		}
+		before, _ := rc.Change.Before.(map[string]any)
+		var got []string
+		settings, _ := before["policy_settings"].([]any)
+		for _, s := range settings {
+			got = append(got, fmt.Sprint(s))
+		}
+		if !slices.Equal(slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(want))) {
+			resp.Error = fmt.Errorf("the refresh read settings %q, want %q", got, []string(want))
+		}
+		return
+	}
+	resp.Error = fmt.Errorf("the plan has no change of %s", policyAddress)
 }

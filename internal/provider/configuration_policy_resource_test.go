@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -120,54 +119,6 @@ func TestAccConfigurationPolicy_badSettingsAtPlanTime(t *testing.T) {
 	if n := len(partnerCenterRequests(em.Emulator)); n != 0 {
 		t.Errorf("bad settings reached Partner Center %d times", n)
 	}
-}
-
-// TestAccConfigurationPolicy_settingsChangedInPartnerCenter changes only the
-// policy's settings behind Terraform's back: the refresh reads them, the
-// plan puts the configured ones back, and the apply converges; under each
-// answer Partner Center may give where Microsoft is silent.
-func TestAccConfigurationPolicy_settingsChangedInPartnerCenter(t *testing.T) {
-	underEveryAnswer(t, configurationPolicySwitches, testPolicySettingsChangedInPartnerCenter)
-}
-
-func testPolicySettingsChangedInPartnerCenter(t *testing.T, answers emulator.Answers) {
-	em := newTestEmulator(t)
-	em.SetAnswers(answers)
-	config := em.providerConfig() + policyConfig("Settings", "", "skip_eula", "skip_express_settings")
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: providerFactories(nil),
-		Steps: []resource.TestStep{
-			{Config: config},
-			{
-				PreConfig: func() {
-					for _, p := range em.Policies(emulator.SeedCustomerID) {
-						p.PolicySettings = []string{"remove_oem_preinstalls"}
-						em.PutPolicy(emulator.SeedCustomerID, p)
-					}
-				},
-				RefreshState:       true,
-				ExpectNonEmptyPlan: true,
-				Check: resource.ComposeTestCheckFunc(
-					resource.TestCheckResourceAttr(policyAddress, "policy_settings.#", "1"),
-					resource.TestCheckTypeSetElemAttr(policyAddress, "policy_settings.*", "remove_oem_preinstalls"),
-				),
-			},
-			{
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(policyAddress, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: func(s *terraform.State) error {
-					p, _ := policyOf(em, statePolicyID(s))
-					if got := strings.Join(slices.Sorted(slices.Values(p.PolicySettings)), ","); got != "skip_eula,skip_express_settings" {
-						return fmt.Errorf("Partner Center holds settings %q, want the configured ones back", got)
-					}
-					return nil
-				},
-			},
-		},
-	})
 }
 
 // TestAccConfigurationPolicy_goneFromPartnerCenter deletes the policy
