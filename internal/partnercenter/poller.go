@@ -165,18 +165,26 @@ func (c *Client) WaitForBatch(ctx context.Context, customerID, batchTrackingID s
 
 // RetryWhile calls call until it returns an error again does not want
 // retried, or nil, or until ctx ends; the calls are paced as WaitForBatch
-// paces its polls. It returns call's last error. Only the caller knows
+// paces its polls. It returns call's last error, or, when ctx's deadline
+// cuts a retry short, the error retried: what Partner Center kept
+// answering, whether the time ran out between two calls or during one.
+// Only the caller knows
 // which refusals may resolve themselves: a conflict with Partner Center's
 // state (KindConflict) may, a policy its devices still have (KindInUse)
 // only while something deletes them.
 func RetryWhile(ctx context.Context, o WaitOptions, call func(context.Context) error, again func(error) bool) error {
 	o = o.withDefaults()
 	delay := o.InitialDelay
+	var retried error
 	for {
 		err := call(ctx)
+		if err != nil && retried != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return retried
+		}
 		if err == nil || !again(err) {
 			return err
 		}
+		retried = err
 		if !o.sleep(ctx, jitter(delay)) {
 			return err
 		}

@@ -426,4 +426,20 @@ func TestRetryWhileRetriesWhatTheCallerSays(t *testing.T) {
 	if !errors.Is(err, conflict) || calls < 2 {
 		t.Errorf("%d call(s) until the time ran out, ending with %v; want the conflict, retried", calls, err)
 	}
+
+	// The time runs out during the retry itself: the error is still the
+	// conflict retried, not the cut-short call's deadline.
+	cut := newDeadlineContext(t)
+	calls = 0
+	err = partnercenter.RetryWhile(cut, fastPolling, func(ctx context.Context) error {
+		calls++
+		if calls == 1 {
+			return conflict
+		}
+		cut.expire()
+		return ctx.Err()
+	}, conflictsOnly)
+	if !errors.Is(err, conflict) || calls != 2 {
+		t.Errorf("%d call(s), the second cut short by the deadline, ending with %v; want the conflict retried", calls, err)
+	}
 }

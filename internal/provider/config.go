@@ -30,8 +30,9 @@ type providerData struct {
 	// devices under way, which a refused deletion of their profile waits
 	// for.
 	profileChanges *profileChanges
-	// changeGrace, when positive, replaces deviceChangeGrace (set by
-	// tests, see partnerCenterProvider.changeGrace).
+	// changeGrace is how long a refused deletion of a profile waits for a
+	// change of its devices to begin: deviceChangeGrace, or what the
+	// provider's tests give (partnerCenterProvider.changeGrace).
 	changeGrace time.Duration
 }
 

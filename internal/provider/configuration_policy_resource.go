@@ -310,29 +310,16 @@ func (r *configurationPolicyResource) Delete(ctx context.Context, req resource.D
 	defer cancel()
 	customerID, policyID := state.CustomerID.ValueString(), state.PolicyID.ValueString()
 	changes := r.data.profileChanges
-	grace := deviceChangeGrace
-	if r.data.changeGrace > 0 {
-		grace = r.data.changeGrace
-	}
 	var sent changeMark
-	// refused is the last refusal tried again. A deletion the deadline cuts
-	// short does not replace it: the error says what Partner Center kept
-	// answering, whether the time ran out during a deletion or between two.
-	var refused error
 	err := partnercenter.RetryWhile(ctx, r.data.wait, func(ctx context.Context) error {
 		sent = changes.mark(customerID)
-		err := client.DeleteConfigurationPolicy(ctx, customerID, policyID)
-		if err != nil && refused != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return refused
-		}
-		return err
+		return client.DeleteConfigurationPolicy(ctx, customerID, policyID)
 	}, func(err error) bool {
-		refused = err
 		switch partnercenter.KindOf(err) {
 		case partnercenter.KindConflict:
 			return true
 		case partnercenter.KindInUse:
-			return changes.underWay(ctx, customerID, sent, grace)
+			return changes.underWay(ctx, customerID, sent, r.data.changeGrace)
 		}
 		return false
 	})

@@ -337,6 +337,7 @@ func (p *partnerCenterProvider) Configure(ctx context.Context, req provider.Conf
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	data.changeGrace = deviceChangeGrace
 	if p.changeGrace != nil {
 		data.changeGrace = p.changeGrace()
 	}
