@@ -283,9 +283,9 @@ func (r *deviceBatchResource) ModifyPlan(ctx context.Context, req resource.Modif
 }
 
 // Create implements resource.Resource: it creates the batch with its
-// devices or, when a batch of that name is left holding only configured
-// devices, adopts it with a warning and uploads what it lacks; then it
-// waits for Partner Center to process the upload.
+// devices or, when a batch of that name is left empty or holding only
+// configured devices, adopts it with a warning and uploads what it lacks;
+// then it waits for Partner Center to process the upload.
 func (r *deviceBatchResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan deviceBatchModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -330,11 +330,15 @@ func (r *deviceBatchResource) Create(ctx context.Context, req resource.CreateReq
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// adopt takes on an existing batch for Create when it holds at least one
-// device and all of them are among devices, with a warning, linking each
-// held device into linked; it returns the devices still to upload, and
-// those the batch holds. Else it reports an error showing the import to
-// use, and returns nil.
+// adopt takes on an existing batch for Create when every device it holds
+// is among devices, with a warning naming it, linking each held device into
+// linked; it returns the devices still to upload, and those the batch
+// holds. An empty batch is adopted too: Partner Center cannot delete a
+// batch, so one is left behind by every destroy and by a first upload whose
+// every device failed; a device that another client's queued upload adds
+// to it later shows at the next refresh as one to delete, before anything
+// deletes it. A batch holding a device the configuration does not name is
+// refused with an error showing the import to use, and adopt returns nil.
 func (r *deviceBatchResource) adopt(ctx context.Context, client *partnercenter.Client, ops batchOperations, devices []configuredDevice,
 	linked map[string]string, diags *diag.Diagnostics) (upload []configuredDevice, held []partnercenter.Device) {
 	held, err := client.ListDevices(ctx, ops.customerID, ops.batchID)
@@ -351,14 +355,28 @@ func (r *deviceBatchResource) adopt(ctx context.Context, client *partnercenter.C
 			missing = append(missing, e)
 		}
 	}
-	if unnamed := h.unclaimed(); len(held) == 0 || len(unnamed) > 0 {
+	if unnamed := h.unclaimed(); len(unnamed) > 0 {
 		diags.Append(adoptionRefused(ops.customerID, ops.batchID, unnamed))
 		return nil, nil
 	}
-	diags.AddWarning("Existing device batch adopted",
-		fmt.Sprintf("Partner Center already had batch %q for customer %s, holding %d device(s), all of them in devices: the resource "+
-			"manages that batch from now on and uploads the %d device(s) it lacks.", ops.batchID, ops.customerID, len(held), len(missing)))
+	diags.Append(adoptionWarning(ops.customerID, ops.batchID, len(held), len(missing)))
 	return missing, held
+}
+
+// adoptionWarning is the warning of a create that adopts the existing batch
+// batchID, holding held devices, all of them configured, and uploads
+// missing more.
+func adoptionWarning(customerID, batchID string, held, missing int) diag.Diagnostic {
+	if held == 0 {
+		return diag.NewWarningDiagnostic("Existing empty device batch adopted",
+			fmt.Sprintf("Partner Center already had batch %q for customer %s, holding no devices, as a destroy or a first upload whose "+
+				"every device failed leaves it (Partner Center cannot delete a batch): the resource manages that batch from now on and "+
+				"uploads the %d configured device(s) to it. Should another client's upload to it still be queued, its devices show "+
+				"at the next plan as devices to delete.", batchID, customerID, missing))
+	}
+	return diag.NewWarningDiagnostic("Existing device batch adopted",
+		fmt.Sprintf("Partner Center already had batch %q for customer %s, holding %d device(s), all of them in devices: the resource "+
+			"manages that batch from now on and uploads the %d device(s) it lacks.", batchID, customerID, held, missing))
 }
 
 // readBatchAndDevices reads a batch and its devices; the batch is nil when
@@ -630,32 +648,25 @@ func (r *deviceBatchResource) ImportState(ctx context.Context, req resource.Impo
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte("true"))...)
 }
 
-// adoptionRefused is the error of a create that finds the batch empty, or
-// holding devices the configuration does not name.
+// adoptionRefused is the error of a create that finds the batch holding
+// devices the configuration does not name.
 func adoptionRefused(customerID, batchID string, unnamed []partnercenter.Device) diag.Diagnostic {
-	var found string
-	if len(unnamed) == 0 {
-		found = "and it holds no devices: it may be left behind empty by a destroy (Partner Center cannot delete a batch), or " +
-			"another client's upload to it may still be queued."
-	} else {
-		var b strings.Builder
-		for _, d := range unnamed[:min(len(unnamed), maxListedFailedDevices)] {
-			fmt.Fprintf(&b, "  - %s (ID %s)\n", nameDevice(d), d.ID)
-		}
-		if rest := len(unnamed) - maxListedFailedDevices; rest > 0 {
-			fmt.Fprintf(&b, "  and %d more\n", rest)
-		}
-		found = fmt.Sprintf("holding %d device(s) the configuration does not name:\n\n%s", len(unnamed), b.String())
+	var b strings.Builder
+	for _, d := range unnamed[:min(len(unnamed), maxListedFailedDevices)] {
+		fmt.Fprintf(&b, "  - %s (ID %s)\n", nameDevice(d), d.ID)
+	}
+	if rest := len(unnamed) - maxListedFailedDevices; rest > 0 {
+		fmt.Fprintf(&b, "  and %d more\n", rest)
 	}
 	id := customerID + "/" + batchID
 	return diag.NewErrorDiagnostic("Device batch already exists",
-		fmt.Sprintf("Partner Center already has batch %q for customer %s, %s\n"+
-			"Nothing was changed. The provider adopts an existing batch only when it holds devices, all of them named in devices. "+
+		fmt.Sprintf("Partner Center already has batch %q for customer %s, holding %d device(s) the configuration does not name:\n\n%s\n"+
+			"Nothing was changed. The provider adopts an existing batch only when every device it holds is named in devices. "+
 			"To manage this batch with Terraform, import it (its devices are then named by their serial numbers, and the next plan "+
 			"shows what the configuration changes):\n\n"+
 			"  import {\n    to = partnercenter_device_batch.<name>\n    id = %q\n  }\n\n"+
 			"or run terraform import partnercenter_device_batch.<name> %q; or choose another batch_id.",
-			batchID, customerID, found, id, id))
+			batchID, customerID, len(unnamed), b.String(), id, id))
 }
 
 // noControlCharacters matches text without control characters.

@@ -135,8 +135,9 @@ func (c *callCounter) expect(uploads, deletions int) resource.TestCheckFunc {
 // create, a device moved to another key, one removed and one added, drift
 // (a device deleted and one added behind Terraform's back), the keys moved
 // back, import by command and by an import block, fail_on_device_errors
-// changed alone, a new batch_id, which replaces it, and destroy, which
-// deletes every device and leaves the batches behind. After every step the
+// changed alone, a new batch_id, which replaces it, destroy, which deletes
+// every device and leaves the batch behind, and apply again, which adopts
+// that empty batch; then destroy. After every step the
 // plan shows no change, and each step makes exactly the uploads and
 // deletions it must: none for a device that only moves to another key or a
 // setting that only the provider reads, none around an import.
@@ -272,6 +273,17 @@ func testDeviceBatchLifecycle(t *testing.T, answers emulator.Answers) {
 				Check: resource.ComposeTestCheckFunc(expectHeldNames(em, batch), expectHeldNames(em, renamed, "SN-1", "PK-3", "T-4", "SN-5"),
 					calls.expect(1, 4)),
 			},
+			{
+				// Destroyed, the batch stays behind empty.
+				Config:  provider + keyedBatchConfigWith(renamed, "fail_on_device_errors = false", final),
+				Destroy: true,
+				Check:   resource.ComposeTestCheckFunc(expectHeldNames(em, renamed), calls.expect(0, 4)),
+			},
+			{
+				// Applied again, the empty batch is adopted and filled.
+				Config: provider + keyedBatchConfigWith(renamed, "fail_on_device_errors = false", final),
+				Check:  resource.ComposeTestCheckFunc(expectHeldNames(em, renamed, "SN-1", "PK-3", "T-4", "SN-5"), calls.expect(1, 0)),
+			},
 		},
 	})
 }
@@ -360,47 +372,36 @@ func TestAccDeviceBatch_importUnderAnotherCase(t *testing.T) {
 	})
 }
 
-// TestAccDeviceBatch_refusesAnEmptyBatch: create does not take over a batch
-// of the same name that holds no device, as a destroy leaves one, nor one
-// whose upload by another client is still queued: the error shows the
-// import block to use, and nothing is sent.
-func TestAccDeviceBatch_refusesAnEmptyBatch(t *testing.T) {
+// TestAccDeviceBatch_adoptsAnEmptyBatch: a first upload whose every device
+// fails leaves its batch behind, empty, and says so; the next apply adopts
+// that batch and uploads into it.
+func TestAccDeviceBatch_adoptsAnEmptyBatch(t *testing.T) {
 	em := newUploadEmulator(t)
-	ids, err := em.AddDevices(emulator.SeedCustomerID, "Left empty", emulatorDevice("SN-1"))
-	if err != nil {
+	if _, err := em.AddDevices(otherCustomerID, "Fabrikam", emulatorDevice("SN-808")); err != nil {
 		t.Fatal(err)
 	}
-	if err := em.DeleteDevice(emulator.SeedCustomerID, "Left empty", ids[0]); err != nil {
-		t.Fatal(err)
-	}
-	// Another client's upload, queued for an hour: the batch exists and
-	// lists no device yet.
-	em.SetJobTiming(time.Hour, 0)
-	client := testClient(t, em)
-	if _, err := client.UploadDevices(t.Context(), emulator.SeedCustomerID, "Queued", []partnercenter.Device{{HardwareHash: hardwareHash("SN-2"), SerialNumber: "SN-2"}}, true); err != nil {
-		t.Fatal(err)
-	}
+	provider := em.userProviderConfig()
 	calls := &callCounter{em: em}
-	calls.mark()
-	// The group ends when its parallel applies have, before the check below.
-	t.Run("creates", func(t *testing.T) {
-		for _, batch := range []string{"Left empty", "Queued"} {
-			t.Run(batch, func(t *testing.T) {
-				resource.ParallelTest(t, resource.TestCase{
-					ProtoV6ProviderFactories: providerFactories(nil),
-					Steps: []resource.TestStep{{
-						Config: em.userProviderConfig() + batchConfig(batch, []string{"SN-1", "SN-2"}, ""),
-						ExpectError: errorPattern(`Device batch already exists.*Partner Center already has batch "` + batch + `" for customer ` +
-							emulator.SeedCustomerID + `, and it holds no devices: it may be left behind empty by a destroy.*or another client's ` +
-							`upload to it may still be queued.*Nothing was changed.*import \{ to = partnercenter_device_batch.<name> id = "` +
-							emulator.SeedCustomerID + "/" + batch + `" \}`),
-					}},
-				})
-			})
-		}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{
+			{
+				Config: provider + batchConfig("Failed first", []string{"SN-808"}, ""),
+				ExpectError: errorPattern(`Devices failed to upload.*Batch "Failed first" stays in Partner Center, which cannot delete a ` +
+					`batch.*nothing is recorded in the state, and the next apply adopts the batch and uploads the devices it lacks`),
+			},
+			{
+				PreConfig: calls.mark,
+				Config:    provider + batchConfig("Failed first", []string{"SN-1"}, ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectBatch("device_ids", knownvalue.MapSizeExact(1)), expectBatch("device_count", knownvalue.Int64Exact(1)),
+				},
+				Check: resource.ComposeTestCheckFunc(expectHeldNames(em, "Failed first", "SN-1"), calls.expect(1, 0)),
+			},
+		},
 	})
-	if err := calls.expect(0, 0)(nil); err != nil {
-		t.Error(err)
+	if n := len(em.Batches(emulator.SeedCustomerID)); n != 1 {
+		t.Errorf("%d batches, want the one adopted", n)
 	}
 }
 

@@ -109,6 +109,10 @@ func (r *deviceBatchResource) upload(ctx context.Context, client *partnercenter.
 			results.failed, results.total, ops.batchID, ops.customerID, trackingIDs(jobs), results.list, results.acceptedNote())
 	}
 	if failOnErrors {
+		if create {
+			detail += fmt.Sprintf(" Batch %q stays in Partner Center, which cannot delete a batch, with the devices that went through; "+
+				"nothing is recorded in the state, and the next apply adopts the batch and uploads the devices it lacks.", ops.batchID)
+		}
 		diags.AddError("Devices failed to upload", detail+" Set fail_on_device_errors = false to record the batch with a warning instead, "+
 			"or accept their error codes with accepted_error_codes.")
 	} else {
