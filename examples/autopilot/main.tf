@@ -54,8 +54,8 @@ resource "partnercenter_device_policy_assignment" "laptops" {
   device_ids  = values(partnercenter_device_batch.laptops.device_ids)
 }
 
-output "upload_results" {
-  description = "Each device's upload result, such as \"PF3ABC01: finished\"; none after an import, until the batch uploads."
+output "upload_failures" {
+  description = "Each device of the last upload that failed or carries an error code, such as \"PF3ABC01: finished_with_errors (error 808)\"; none after an import, until the batch uploads."
   value = [
     for device in try(partnercenter_device_batch.laptops.last_upload.devices_status, []) :
     "${coalesce(device.serial_number, device.product_key, device.device_id, "unidentified device")}: ${coalesce(device.status, "no status")}${device.error_code == null ? "" : " (error ${device.error_code})"}"

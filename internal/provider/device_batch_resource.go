@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -131,10 +132,13 @@ var deviceBatchSchema = sync.OnceValue(func() schema.Schema {
 			"devices": schema.MapNestedAttribute{
 				MarkdownDescription: "The devices of the batch, each under a key of your choosing, such as its serial number: the result " +
 					"of `provider::partnercenter::autopilot_devices(filebase64(\"devices.csv\"))`, which keys each device by its serial number. " +
-					"A plan shows the devices added and removed by key. A device is identified by its `hardware_hash`, else its " +
-					"`product_key`, else its `serial_number` with `oem_manufacturer_name` and `model_name`; a device with none of these, " +
-					"a `hardware_hash` that is not one line of base64, or two entries that are the same device (the same hash, product " +
-					"key or serial number) fail the plan. Devices added are uploaded, devices removed are deleted from Partner Center. " +
+					"A plan shows the devices added and removed by key. A device to upload is identified by its `hardware_hash`, else its " +
+					"`product_key`, else its `serial_number` with `oem_manufacturer_name` and `model_name`; a device to upload without " +
+					"these, an entry with none of `hardware_hash`, `product_key` and `serial_number`, a `hardware_hash` that is not one " +
+					"line of base64, or two entries that are the same device (the same hash, product key or serial number) fail the " +
+					"plan. A device the batch already holds, as after an import, is known by its ID: its entry may hold no more than " +
+					"Partner Center's device list gives, such as its serial number alone. Devices added are uploaded, devices removed " +
+					"are deleted from Partner Center. " +
 					"An entry is the same device as long as it keeps its hash, product key or serial number, whatever its key: giving a " +
 					"device another key, or changing other fields of its entry (such as a hash taken again from the same device), " +
 					"changes nothing in Partner Center, and an apply never deletes a device and uploads one with the same serial number " +
@@ -240,8 +244,17 @@ func (r *deviceBatchResource) ValidateConfig(ctx context.Context, req resource.V
 // attributes read from Partner Center stay known unless devices are
 // uploaded or deleted, and last_upload unless the apply uploads.
 func (r *deviceBatchResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
-		return // destroy, or create: everything read is unknown
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	if req.State.Raw.IsNull() {
+		// A create, where everything read is unknown, uploads every device.
+		var devices types.Map
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("devices"), &devices)...)
+		if configured, known := devicesOf(devices); known {
+			resp.Diagnostics.Append(unidentified(configured)...)
+		}
+		return
 	}
 	var plan, state, config deviceBatchModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -261,6 +274,11 @@ func (r *deviceBatchResource) ModifyPlan(ctx context.Context, req resource.Modif
 	}
 	prior, _ := devicesOf(state.Devices)
 	changes := planDeviceChanges(configured, prior, deviceIDsOf(state.DeviceIDs))
+	resp.Diagnostics.Append(unidentified(changes.upload)...)
+	resp.Diagnostics.Append(indistinguishable(changes)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	switch {
 	case changes.sameKeys:
 		plan.Devices, plan.DeviceIDs = state.Devices, state.DeviceIDs
@@ -275,6 +293,13 @@ func (r *deviceBatchResource) ModifyPlan(ctx context.Context, req resource.Modif
 		if len(changes.remove) == 0 {
 			plan.DeviceCount = state.DeviceCount
 		}
+	case plan.FailOnDeviceErrors.ValueBool():
+		// The IDs known stay known, and only the new devices' are
+		// unknown, so that the plan names the devices it changes. A
+		// failed device fails the apply, which then records what
+		// Partner Center holds; without fail_on_device_errors it would
+		// leave a planned key without an ID, so the map stays unknown.
+		plan.DeviceIDs = partlyKnownDeviceIDs(configured, changes.ids)
 	}
 	if plan.LastUpload.Equal(state.LastUpload) && !plan.AcceptedErrorCodes.IsUnknown() && !plan.AcceptedErrorCodes.Equal(state.AcceptedErrorCodes) {
 		plan.LastUpload = recountLastUpload(state.LastUpload, acceptedCodesOf(plan.AcceptedErrorCodes))
@@ -501,7 +526,7 @@ func (r *deviceBatchResource) Update(ctx context.Context, req resource.UpdateReq
 	for _, e := range changes.upload {
 		isNew[e.key] = true
 	}
-	var upload []configuredDevice
+	var upload, gone []configuredDevice
 	for _, e := range planned {
 		if isNew[e.key] {
 			continue
@@ -510,7 +535,9 @@ func (r *deviceBatchResource) Update(ctx context.Context, req resource.UpdateReq
 		if id, ok := h.link(e, id, known); ok {
 			linked[e.key] = id
 		} else {
-			upload = append(upload, e) // gone since the plan
+			// Deleted since the plan, which did not show an upload of
+			// it: the next plan does.
+			gone = append(gone, e)
 		}
 	}
 	var remove []string
@@ -535,6 +562,9 @@ func (r *deviceBatchResource) Update(ctx context.Context, req resource.UpdateReq
 	if outcome == nil {
 		return
 	}
+	if len(gone) > 0 {
+		resp.Diagnostics.Append(goneSincePlan(ops, gone))
+	}
 	if len(upload) > 0 {
 		plan.LastUpload = outcome.lastUpload
 	} else {
@@ -551,9 +581,36 @@ func (r *deviceBatchResource) Update(ctx context.Context, req resource.UpdateReq
 		}
 		plan.Devices = devicesMap(kept)
 	}
+	if !plan.DeviceIDs.IsUnknown() && !outcome.failed {
+		// The plan's IDs, known but for the new devices': a device
+		// deleted since the plan keeps its ID until the next refresh.
+		unlinked := fillPlannedDeviceIDs(plan.DeviceIDs, linked)
+		if len(unlinked) > 0 {
+			resp.Diagnostics.Append(notFoundAfterUpload(ops, unlinked))
+			plan.Devices = devicesMap(slices.DeleteFunc(planned, func(e configuredDevice) bool { return slices.Contains(unlinked, e.key) }))
+		}
+	}
 	plan.DeviceIDs = deviceIDsMap(linked)
 	setBatchComputed(&plan, outcome.batch)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// goneSincePlan is the warning of an apply that finds devices the plan
+// kept deleted from Partner Center since it was made.
+func goneSincePlan(ops batchOperations, gone []configuredDevice) diag.Diagnostic {
+	return diag.NewWarningDiagnostic("Devices deleted since the plan",
+		fmt.Sprintf("Batch %q of customer %s no longer holds %s, which the plan kept: deleted in Partner Center after the plan "+
+			"was made, or before it was made without a refresh. This apply does only what the plan showed, and does not upload "+
+			"them again; the next plan offers to.", ops.batchID, ops.customerID, quoteKeys(keysOf(gone))))
+}
+
+// notFoundAfterUpload is the error of an apply after which the batch holds
+// no device that the devices of keys, uploaded without failing, are.
+func notFoundAfterUpload(ops batchOperations, keys []string) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Devices not found after upload",
+		fmt.Sprintf("Partner Center reports the upload to batch %q of customer %s finished, but the batch's device list shows no "+
+			"device that is %s, and its results give no ID. The next refresh looks for them again, and the next plan offers to "+
+			"upload those the batch does not hold.", ops.batchID, ops.customerID, quoteKeys(keys)))
 }
 
 // Delete implements resource.Resource: the devices of the resource are

@@ -134,7 +134,8 @@ func (c *callCounter) expect(uploads, deletions int) resource.TestCheckFunc {
 // under each answer Partner Center may give where Microsoft is silent:
 // create, a device moved to another key, one removed and one added, drift
 // (a device deleted and one added behind Terraform's back), the keys moved
-// back, import by command and by an import block, fail_on_device_errors
+// back, import by command, with the configuration Terraform generates and
+// by an import block, fail_on_device_errors
 // changed alone, a new batch_id, which replaces it, destroy, which deletes
 // every device and leaves the batch behind, and apply again, which adopts
 // that empty batch; then destroy. After every step the
@@ -181,7 +182,7 @@ func testDeviceBatchLifecycle(t *testing.T, answers emulator.Answers) {
 					expectBatch("device_ids", knownvalue.MapSizeExact(4)),
 					expectBatch("last_upload", knownvalue.ObjectPartial(map[string]knownvalue.Check{
 						"status": knownvalue.StringExact("finished"), "failed_device_count": knownvalue.Int64Exact(0),
-						"devices_status": knownvalue.ListSizeExact(4),
+						"devices_status": knownvalue.ListSizeExact(0),
 						"location":       knownvalue.StringRegexp(regexp.MustCompile(`^/customers/` + emulator.SeedCustomerID + `/batchJobStatus/[0-9a-f-]{36}$`)),
 					})),
 				},
@@ -243,6 +244,17 @@ func testDeviceBatchLifecycle(t *testing.T, answers emulator.Answers) {
 				Config:           provider + keyedBatchConfig(batch, final),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				Check:            calls.expect(0, 0),
+			},
+			{
+				// The configuration Terraform writes for an import block,
+				// from the devices as Partner Center lists them, plans no
+				// change.
+				Config:          provider,
+				ResourceName:    batchAddress,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId:   id,
+				GenerateConfig:  true,
 			},
 			forgetStep(provider, batchAddress),
 			{
@@ -403,13 +415,6 @@ func TestAccDeviceBatch_adoptsAnEmptyBatch(t *testing.T) {
 	if n := len(em.Batches(emulator.SeedCustomerID)); n != 1 {
 		t.Errorf("%d batches, want the one adopted", n)
 	}
-}
-
-// testClient is a client of em signed in as a user, as a client other than
-// the provider's.
-func testClient(t *testing.T, em *testEmulator) *partnercenter.Client {
-	t.Helper()
-	return tokenClient(t, em.PlainURL, em.NewUserAccessToken(emulator.DefaultTenantID, time.Hour))
 }
 
 // tokenClient is a client of the Partner Center at baseURL that sends
@@ -594,7 +599,7 @@ func TestAccDeviceBatch_largeUploadInParts(t *testing.T) {
 				expectBatch("last_upload", knownvalue.ObjectPartial(map[string]knownvalue.Check{
 					"status":              knownvalue.StringExact("finished"),
 					"failed_device_count": knownvalue.Int64Exact(0),
-					"devices_status":      knownvalue.ListSizeExact(len(serials)),
+					"devices_status":      knownvalue.ListSizeExact(0),
 					"locations":           knownvalue.ListSizeExact(3),
 				})),
 			},
@@ -637,5 +642,38 @@ data "partnercenter_device_batch_status" "upload" {
 					`upload's status for a limited time only: an upload that finished long ago \(days\) can no longer be read`),
 			},
 		},
+	})
+}
+
+// TestAccDeviceBatch_hashOnlyDevicesImportedUnderEveryAnswer: devices
+// configured by their hardware hash alone, forgotten and imported again.
+// Where the device list carries hashes, the imported devices are the
+// configured ones under other keys, and the apply sends nothing; where it
+// carries none, nothing tells them apart, and the plan is refused rather
+// than deleting the devices and uploading the same hashes again.
+func TestAccDeviceBatch_hashOnlyDevicesImportedUnderEveryAnswer(t *testing.T) {
+	underEveryAnswer(t, []string{"list-hardware-hashes", "list-uploaded-fields-only"}, func(t *testing.T, answers emulator.Answers) {
+		em := newUploadEmulator(t)
+		em.SetAnswers(answers)
+		const batch = "Hash only"
+		config := em.userProviderConfig() + keyedBatchConfig(batch, []keyedDevice{
+			{key: "laptop-1", hash: hardwareHash("SN-1")}, {key: "laptop-2", hash: hardwareHash("SN-2")},
+		})
+		calls := &callCounter{em: em}
+		last := resource.TestStep{Config: config, Check: calls.expect(0, 0)}
+		if !answers.ListHardwareHashes {
+			last = resource.TestStep{Config: config, PlanOnly: true,
+				ExpectError: errorPattern(`Devices cannot be told apart.*The plan uploads devices\["laptop-1"\] and deletes devices\[".+"\], which ` +
+					`the batch holds, and they share no field that both carry`)}
+		}
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: providerFactories(nil),
+			Steps: []resource.TestStep{
+				{Config: config, Check: calls.expect(1, 0)},
+				forgetStep(em.userProviderConfig(), batchAddress),
+				{Config: config, ResourceName: batchAddress, ImportState: true, ImportStateId: emulator.SeedCustomerID + "/" + batch, ImportStatePersist: true},
+				last,
+			},
+		})
 	})
 }

@@ -120,6 +120,87 @@ func deviceIDsMap(ids map[string]string) types.Map {
 	return types.MapValueMust(types.StringType, values)
 }
 
+// partlyKnownDeviceIDs is device_ids planned for configured devices, of
+// which those of ids are known: their IDs, the others unknown.
+func partlyKnownDeviceIDs(configured []configuredDevice, ids map[string]string) types.Map {
+	values := make(map[string]attr.Value, len(configured))
+	for _, e := range configured {
+		if id, ok := ids[e.key]; ok {
+			values[e.key] = types.StringValue(id)
+		} else {
+			values[e.key] = types.StringUnknown()
+		}
+	}
+	return types.MapValueMust(types.StringType, values)
+}
+
+// fillPlannedDeviceIDs sets in linked the IDs planned, a known device_ids
+// whose new devices' IDs are unknown, and returns the keys, sorted, whose
+// ID was unknown and is not in linked.
+func fillPlannedDeviceIDs(planned types.Map, linked map[string]string) []string {
+	var unlinked []string
+	for key, element := range planned.Elements() {
+		s, ok := element.(types.String)
+		switch {
+		case ok && !s.IsUnknown() && !s.IsNull():
+			linked[key] = s.ValueString()
+		case linked[key] == "":
+			unlinked = append(unlinked, key)
+		}
+	}
+	slices.Sort(unlinked)
+	return unlinked
+}
+
+// keysOf is the keys of entries.
+func keysOf(entries []configuredDevice) []string {
+	keys := make([]string, len(entries))
+	for i, e := range entries {
+		keys[i] = e.key
+	}
+	return keys
+}
+
+// quoteKeys names the entries of keys in a message, the first
+// maxListedFailedDevices of them, then a count.
+func quoteKeys(keys []string) string {
+	quoted := make([]string, 0, min(len(keys), maxListedFailedDevices)+1)
+	for _, k := range keys[:min(len(keys), maxListedFailedDevices)] {
+		quoted = append(quoted, fmt.Sprintf("devices[%q]", k))
+	}
+	if rest := len(keys) - maxListedFailedDevices; rest > 0 {
+		quoted = append(quoted, fmt.Sprintf("and %d more", rest))
+	}
+	return strings.Join(quoted, ", ")
+}
+
+// indistinguishable refuses changes that delete a device and upload one
+// that nothing tells apart from it: the two share no field that both
+// carry, as a device configured by its hardware hash alone and a device
+// Partner Center lists without its hash (as after an import where the
+// list carries none). They may be the same device, which the apply would
+// delete and upload again, losing its profile.
+func indistinguishable(changes deviceChanges) diag.Diagnostics {
+	var diags diag.Diagnostics
+	both := func(x, y string) bool { return x != "" && y != "" }
+	for _, up := range changes.upload {
+		for _, gone := range changes.remove {
+			a, b := up.device, gone.device
+			if both(a.HardwareHash, b.HardwareHash) || both(a.ProductKey, b.ProductKey) || both(a.SerialNumber, b.SerialNumber) {
+				continue
+			}
+			diags.AddAttributeError(path.Root("devices").AtMapKey(up.key), "Devices cannot be told apart",
+				fmt.Sprintf("The plan uploads devices[%q] and deletes devices[%q], which the batch holds, and they share no field that "+
+					"both carry: they may be the same device, and an apply never deletes a device and uploads it again in one go. "+
+					"Give devices[%q] the serial number or product key Partner Center lists for it (Get-WindowsAutopilotInfo's file "+
+					"has the serial number), so that the two can be compared; or, to replace the device, remove it in one apply and "+
+					"add the new one in the next.", up.key, gone.key, up.key))
+			break
+		}
+	}
+	return diags
+}
+
 // plainDevices is the devices of entries, for the client.
 func plainDevices(entries []configuredDevice) []partnercenter.Device {
 	devices := make([]partnercenter.Device, len(entries))
@@ -144,18 +225,23 @@ func nameDevice(d partnercenter.Device) string {
 	return "a device without serial number, product key or hardware hash"
 }
 
-// validateDevices checks at plan time that every device can be identified
-// and that no two are the same device, naming each entry that is not by
-// its key.
+// validateDevices checks, from the configuration alone, that every device
+// names itself (a hardware hash, product key or serial number), that a
+// hardware hash is one line of base64, and that no two entries are the same
+// device, naming each entry that fails by its key. Whether a device is
+// identified well enough to be uploaded is checked where the plan knows
+// which devices it uploads (unidentified): a device the batch holds is
+// known by its ID, and Partner Center's device list may give no more than
+// its serial number.
 func validateDevices(entries []configuredDevice) diag.Diagnostics {
 	var diags diag.Diagnostics
 	index := partnercenter.NewDeviceIndex(plainDevices(entries))
 	for i, e := range entries {
 		at := path.Root("devices").AtMapKey(e.key)
-		if _, err := e.device.Key(); err != nil {
-			diags.AddAttributeError(at, "Device cannot be identified",
-				fmt.Sprintf("In devices, %q: %s. Partner Center identifies a device by its hardware_hash, else its product_key, "+
-					"else its serial_number together with oem_manufacturer_name and model_name.", e.key, describeIdentificationError(e.device, err)))
+		_, err := e.device.Key()
+		named := e.device.HardwareHash != "" || e.device.ProductKey != "" || e.device.SerialNumber != ""
+		if err != nil && (!named || !errors.Is(err, partnercenter.ErrNoIdentification)) {
+			diags.Append(identificationError(e, err))
 			continue
 		}
 		if j, ok := index.FindOther(e.device, i); ok {
@@ -166,6 +252,29 @@ func validateDevices(entries []configuredDevice) diag.Diagnostics {
 		}
 	}
 	return diags
+}
+
+// unidentified checks that each of entries, devices to upload, is
+// identified as Partner Center identifies a device it is sent.
+func unidentified(entries []configuredDevice) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for _, e := range entries {
+		if _, err := e.device.Key(); err != nil {
+			diags.Append(identificationError(e, err))
+		}
+	}
+	return diags
+}
+
+// identificationError is the error of entry e, which cannot be identified
+// for err, what partnercenter.Device.Key said.
+func identificationError(e configuredDevice, err error) diag.Diagnostic {
+	detail := fmt.Sprintf("In devices, %q: %s. Partner Center identifies a device by its hardware_hash, else its product_key, "+
+		"else its serial_number together with oem_manufacturer_name and model_name.", e.key, describeIdentificationError(e.device, err))
+	if errors.Is(err, partnercenter.ErrNoIdentification) && e.device.SerialNumber != "" {
+		detail += " A device the batch already holds needs none of these: import the batch, and its devices are known by their IDs."
+	}
+	return diag.NewAttributeErrorDiagnostic(path.Root("devices").AtMapKey(e.key), "Device cannot be identified", detail)
 }
 
 // describeIdentificationError says why a device cannot be identified, err

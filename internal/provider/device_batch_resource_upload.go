@@ -37,6 +37,10 @@ type uploadOutcome struct {
 // having reported it.
 func (r *deviceBatchResource) upload(ctx context.Context, client *partnercenter.Client, ops batchOperations, devices []configuredDevice,
 	create bool, plan deviceBatchModel, linked map[string]string, before []partnercenter.Device, diags *diag.Diagnostics) *uploadOutcome {
+	// Checked at plan time too, unless the devices were not known then.
+	if diags.Append(unidentified(devices)...); diags.HasError() {
+		return nil
+	}
 	var uploads []partnercenter.Upload
 	if len(devices) > 0 {
 		var err error
@@ -233,9 +237,15 @@ func linkNewcomer(devices []configuredDevice, keys []string, details *partnercen
 }
 
 // lastUploadValue is last_upload for jobs, the parts of one upload,
-// finished as details says, their devices counted as results.
+// finished as details says, their devices counted as results. Its
+// devices_status lists the devices that failed or carry an error code
+// only: a device that went through is in device_ids, and a list of every
+// device would show in full, going away, in the plan of the next upload,
+// however few devices that adds.
 func lastUploadValue(jobs []*partnercenter.BatchJob, details *partnercenter.BatchUploadDetails, results deviceResults) types.Object {
-	values := batchJobResultValues(jobs, details, results)
+	failures := *details
+	failures.DevicesStatus = slices.DeleteFunc(slices.Clone(details.DevicesStatus), func(d partnercenter.DeviceUploadDetails) bool { return !d.Failed() })
+	values := batchJobResultValues(jobs, &failures, results)
 	values["accepted_device_count"] = types.Int64Value(int64(results.accepted))
 	return types.ObjectValueMust(lastUploadType().AttrTypes, values)
 }
@@ -244,6 +254,12 @@ func lastUploadValue(jobs []*partnercenter.BatchJob, details *partnercenter.Batc
 // result and accepted_device_count.
 func lastUploadSchemaAttributes() map[string]resourceschema.Attribute {
 	attributes := batchJobResultSchemaAttributes()
+	devicesStatus := attributes["devices_status"].(resourceschema.ListNestedAttribute) //nolint:forcetypeassert // batchJobResultSchemaAttributes' own
+	devicesStatus.MarkdownDescription = "The result of each device of the upload that failed or carries an error code (accepted ones " +
+		"included), as the `partnercenter_device_batch_status` data source reads it; empty when every device went through. The " +
+		"devices that went through are in `device_ids`; every device's result is read with that data source from `location`. " +
+		"Listing only these keeps the state, and the plan of the next upload, as small as what failed."
+	attributes["devices_status"] = devicesStatus
 	attributes["accepted_device_count"] = resourceschema.Int64Attribute{
 		MarkdownDescription: "How many devices failed only with an error code of `accepted_error_codes`; they are not in `failed_device_count`.",
 		Computed:            true,

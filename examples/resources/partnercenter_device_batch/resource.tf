@@ -25,10 +25,11 @@ resource "partnercenter_device_batch" "laptops" {
   }
 }
 
-# Each device's result of the last upload, such as "PF3X0001: finished".
-# last_upload is null after an import, until the resource uploads: try()
-# gives an empty list then.
-output "upload_results" {
+# Each device of the last upload that failed or carries an error code, such
+# as "PF3X0001: finished_with_errors (error 808)"; the devices that went
+# through are in device_ids. last_upload is null after an import, until the
+# resource uploads: try() gives an empty list then.
+output "upload_failures" {
   value = [
     for device in try(partnercenter_device_batch.laptops.last_upload.devices_status, []) :
     "${coalesce(device.serial_number, device.product_key, device.device_id, "unidentified device")}: ${coalesce(device.status, "no status")}${device.error_code == null ? "" : " (error ${device.error_code})"}"
