@@ -1,8 +1,12 @@
 package provider
 
 import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -18,6 +22,16 @@ import (
 // but one provider process plans every resource of a run: the assignments
 // planned record here which devices they claim, and the one planned second
 // is refused, naming both.
+//
+// Terraform may plan one resource instance more than once in a run: a
+// replacement is planned for the object it replaces, then again, from no
+// prior state, for the object it creates. A claim is the instance's, so
+// that a plan of the same instance replaces its claim instead of
+// conflicting with it, even when its profile is not known yet. The
+// framework names no instance to ModifyPlan, and two instances may be
+// configured alike, so the instance is told by an owner token in its
+// private state: Terraform hands the second plan of a replacement the
+// private state the first planned (see claimOwner).
 
 // assignmentClaims are the claims of the assignments one provider process
 // has planned.
@@ -28,6 +42,8 @@ type assignmentClaims struct {
 
 // assignmentClaim is the devices of a batch an assignment gives a profile.
 type assignmentClaim struct {
+	// owner is the token of the resource instance that claims (claimOwner).
+	owner string
 	// customerID and batchID name the batch, in lower case: Partner Center
 	// compares both case-insensitively.
 	customerID, batchID string
@@ -38,13 +54,44 @@ type assignmentClaim struct {
 	devices map[string]bool
 }
 
-// claimOf is the claim of an assignment planned as m, and whether it can be
-// told: it cannot while the batch or the devices named are unknown.
-func claimOf(m devicePolicyAssignmentModel) (assignmentClaim, bool) {
+// privateClaimOwner is the key of the private state that holds a resource
+// instance's owner token while it is planned.
+const privateClaimOwner = "claim_owner"
+
+// privateState reads and writes a resource's private state, as the
+// framework's requests and responses give it.
+type privateState interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// claimOwner returns the owner token of the resource instance being
+// planned: the one of its prior private state, else a new random one,
+// which it writes to the planned private state, so that the plan of the
+// object a replacement creates, which Terraform gives the first plan's
+// private state, has the same. Update drops it: a token is for one run's
+// claims.
+func claimOwner(ctx context.Context, prior, planned privateState) (string, diag.Diagnostics) {
+	raw, diags := prior.GetKey(ctx, privateClaimOwner)
+	var owner string
+	if raw != nil && json.Unmarshal(raw, &owner) == nil && owner != "" {
+		return owner, diags
+	}
+	owner = rand.Text()
+	// A private state's values are JSON; the token is base32, which a
+	// quoted Go string spells as JSON does.
+	diags.Append(planned.SetKey(ctx, privateClaimOwner, []byte(strconv.Quote(owner)))...)
+	return owner, diags
+}
+
+// claimOf is the claim of an assignment planned as m by the resource
+// instance of token owner, and whether it can be told: it cannot while the
+// batch or the devices named are unknown.
+func claimOf(owner string, m devicePolicyAssignmentModel) (assignmentClaim, bool) {
 	if m.CustomerID.IsUnknown() || m.BatchID.IsUnknown() || m.DeviceIDs.IsUnknown() {
 		return assignmentClaim{}, false
 	}
-	c := assignmentClaim{customerID: strings.ToLower(m.CustomerID.ValueString()), batchID: strings.ToLower(m.BatchID.ValueString())}
+	c := assignmentClaim{owner: owner, customerID: strings.ToLower(m.CustomerID.ValueString()), batchID: strings.ToLower(m.BatchID.ValueString())}
 	if !m.PolicyID.IsUnknown() {
 		c.policyID = strings.ToLower(m.PolicyID.ValueString())
 	}
@@ -61,13 +108,17 @@ func claimOf(m devicePolicyAssignmentModel) (assignmentClaim, bool) {
 	return c, true
 }
 
-// claim records c, the claim of an assignment being planned, and reports a
-// conflict with a claim recorded before it.
+// claim records c, the claim of an assignment being planned, in place of
+// the claim its owner recorded before, and reports a conflict with the
+// claim of another owner.
 func (a *assignmentClaims) claim(c assignmentClaim) diag.Diagnostics {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	var diags diag.Diagnostics
 	for _, other := range a.claims {
+		if other.owner == c.owner {
+			continue
+		}
 		if shared, ok := c.conflictsWith(other); ok {
 			diags.AddAttributeError(path.Root("device_ids"), "Two assignments give the same devices a profile",
 				fmt.Sprintf("This partnercenter_device_policy_assignment gives %s, and another gives %s, of batch %q of customer %s: %s. "+
@@ -78,6 +129,7 @@ func (a *assignmentClaims) claim(c assignmentClaim) diag.Diagnostics {
 			break
 		}
 	}
+	a.claims = slices.DeleteFunc(a.claims, func(other assignmentClaim) bool { return other.owner == c.owner })
 	a.claims = append(a.claims, c)
 	return diags
 }

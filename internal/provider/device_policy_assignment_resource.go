@@ -150,9 +150,15 @@ func (r *devicePolicyAssignmentResource) ModifyPlan(ctx context.Context, req res
 	if !plan.CustomerID.IsUnknown() && !plan.BatchID.IsUnknown() && !plan.PolicyID.IsUnknown() {
 		plan.ID = types.StringValue(assignmentID(plan))
 	}
-	if c, known := claimOf(plan); known && r.data != nil {
-		if resp.Diagnostics.Append(r.data.claims.claim(c)...); resp.Diagnostics.HasError() {
+	if r.data != nil {
+		owner, diags := claimOwner(ctx, req.Private, resp.Private)
+		if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 			return
+		}
+		if c, known := claimOf(owner, plan); known {
+			if resp.Diagnostics.Append(r.data.claims.claim(c)...); resp.Diagnostics.HasError() {
+				return
+			}
 		}
 	}
 	// After an apply, every covered device has the profile.
@@ -207,6 +213,8 @@ func (r *devicePolicyAssignmentResource) Update(ctx context.Context, req resourc
 	var plan, state devicePolicyAssignmentModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	// The plan's claim owner is for that run's claims (claimOwner).
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateClaimOwner, nil)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
 	"slices"
@@ -326,5 +327,129 @@ resource "partnercenter_device_policy_assignment" "other" {
 				Check: s.expectProfiles(s.policyID, s.policyID, s.otherID, ""),
 			}},
 		})
+	})
+}
+
+// movedAssignmentConfig is a batch-wide assignment to the batch of resource
+// batch (Fleet: SN-1, SN-2; Spare: SN-3) of customerID, of the profile of
+// the last of profiles, which are the profiles declared (sales, kiosk or
+// shared): a profile first named in a step is created in the plan that
+// moves the assignment to it.
+func movedAssignmentConfig(em *testEmulator, customerID, batch string, profiles ...string) string {
+	var b strings.Builder
+	b.WriteString(em.userProviderConfig())
+	settings := map[string]string{"sales": `["skip_eula"]`, "kiosk": `[]`, "shared": `["skip_express_settings"]`}
+	for _, p := range profiles {
+		fmt.Fprintf(&b, `
+resource "partnercenter_configuration_policy" %[1]q {
+  customer_id     = %[2]q
+  name            = %[3]q
+  policy_settings = %[4]s
+}
+`, p, customerID, strings.ToUpper(p[:1])+p[1:], settings[p])
+	}
+	fmt.Fprintf(&b, `
+resource "partnercenter_device_batch" "fleet" {
+  customer_id = %[1]q
+  batch_id    = "Fleet"
+  devices = {
+    "SN-1" = { hardware_hash = %[4]q, serial_number = "SN-1" }
+    "SN-2" = { hardware_hash = %[5]q, serial_number = "SN-2" }
+  }
+}
+
+resource "partnercenter_device_batch" "spare" {
+  customer_id = %[1]q
+  batch_id    = "Spare"
+  devices = {
+    "SN-3" = { hardware_hash = %[6]q, serial_number = "SN-3" }
+  }
+}
+
+resource "partnercenter_device_policy_assignment" "test" {
+  customer_id = partnercenter_device_batch.%[2]s.customer_id
+  batch_id    = partnercenter_device_batch.%[2]s.batch_id
+  policy_id   = partnercenter_configuration_policy.%[3]s.policy_id
+}
+`, customerID, batch, profiles[len(profiles)-1], hardwareHash("SN-1"), hardwareHash("SN-2"), hardwareHash("SN-3"))
+	return b.String()
+}
+
+// customerProfiles checks the profile of each device of each batch of
+// customerID, by batch and serial number: the name of its policy, "" for
+// none.
+func customerProfiles(em *testEmulator, customerID string, want map[string]string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		names := map[string]string{}
+		for _, p := range em.Policies(customerID) {
+			names[p.ID] = p.Name
+		}
+		got := map[string]string{}
+		for _, batch := range []string{"Fleet", "Spare"} {
+			for _, d := range em.Devices(customerID, batch) {
+				got[batch+"/"+d.SerialNumber] = names[d.OOBEPolicyID()]
+			}
+		}
+		if !maps.Equal(got, want) {
+			return fmt.Errorf("the devices' profiles of customer %s are %v, want %v", customerID, got, want)
+		}
+		return nil
+	}
+}
+
+// TestAccDevicePolicyAssignment_moved moves a batch-wide assignment, which
+// Terraform plans twice in a plan that replaces it (for the object it
+// replaces, then for the one it creates), and whose profile is unknown in
+// the plan that creates the profile: to another batch (replaced); to a
+// profile created in the same plan (updated); to another batch and a new
+// profile at once (replaced, its profile unknown); with its batches and
+// profiles to another customer (each replaced). None conflicts with
+// itself; each applies and plans no change after.
+func TestAccDevicePolicyAssignment_moved(t *testing.T) {
+	em := newUploadEmulator(t)
+	const otherCustomerID = "0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6"
+	em.AddCustomer(otherCustomerID)
+	profiles := []string{"sales", "kiosk", "shared"}
+	plans := func(action plancheck.ResourceActionType, policyUnknown bool, replaced ...string) resource.ConfigPlanChecks {
+		checks := []plancheck.PlanCheck{plancheck.ExpectResourceAction(assignmentAddress, action)}
+		if policyUnknown {
+			checks = append(checks, plancheck.ExpectUnknownValue(assignmentAddress, tfjsonpath.New("policy_id")))
+		}
+		for _, address := range replaced {
+			checks = append(checks, plancheck.ExpectResourceAction(address, plancheck.ResourceActionDestroyBeforeCreate))
+		}
+		return resource.ConfigPlanChecks{PreApply: checks}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: providerFactories(nil),
+		Steps: []resource.TestStep{
+			{
+				Config: movedAssignmentConfig(em, emulator.SeedCustomerID, "fleet", profiles[:1]...),
+				Check:  customerProfiles(em, emulator.SeedCustomerID, map[string]string{"Fleet/SN-1": "Sales", "Fleet/SN-2": "Sales", "Spare/SN-3": ""}),
+			},
+			{
+				Config:           movedAssignmentConfig(em, emulator.SeedCustomerID, "spare", profiles[:1]...),
+				ConfigPlanChecks: plans(plancheck.ResourceActionDestroyBeforeCreate, false),
+				Check:            customerProfiles(em, emulator.SeedCustomerID, map[string]string{"Fleet/SN-1": "Sales", "Fleet/SN-2": "Sales", "Spare/SN-3": "Sales"}),
+			},
+			{
+				Config:           movedAssignmentConfig(em, emulator.SeedCustomerID, "spare", profiles[:2]...),
+				ConfigPlanChecks: plans(plancheck.ResourceActionUpdate, true),
+				Check:            customerProfiles(em, emulator.SeedCustomerID, map[string]string{"Fleet/SN-1": "Sales", "Fleet/SN-2": "Sales", "Spare/SN-3": "Kiosk"}),
+			},
+			{
+				Config:           movedAssignmentConfig(em, emulator.SeedCustomerID, "fleet", profiles...),
+				ConfigPlanChecks: plans(plancheck.ResourceActionDestroyBeforeCreate, true),
+				Check:            customerProfiles(em, emulator.SeedCustomerID, map[string]string{"Fleet/SN-1": "Shared", "Fleet/SN-2": "Shared", "Spare/SN-3": "Kiosk"}),
+			},
+			{
+				Config: movedAssignmentConfig(em, otherCustomerID, "fleet", profiles...),
+				ConfigPlanChecks: plans(plancheck.ResourceActionDestroyBeforeCreate, true, "partnercenter_device_batch.fleet", "partnercenter_device_batch.spare",
+					"partnercenter_configuration_policy.sales", "partnercenter_configuration_policy.kiosk", "partnercenter_configuration_policy.shared"),
+				Check: resource.ComposeTestCheckFunc(
+					customerProfiles(em, emulator.SeedCustomerID, map[string]string{}),
+					customerProfiles(em, otherCustomerID, map[string]string{"Fleet/SN-1": "Shared", "Fleet/SN-2": "Shared", "Spare/SN-3": ""})),
+			},
+		},
 	})
 }
