@@ -97,18 +97,22 @@ type AutopilotDevice struct {
 // empty (as spreadsheets write them), are skipped; a file with no device
 // left is an error (ErrNoDevices).
 //
+// Files of several runs of Get-WindowsAutopilotInfo joined into one, as cat
+// joins them, are read as one: a byte order mark starting any line is
+// dropped, and a row that repeats the header, as the header is matched, is
+// skipped. A header of other columns, or of the same in another order, is
+// an error naming its line. A row that reads as the rest of the hardware
+// hash of the row above, cut by a line break, is an error saying so.
+//
 // Every device must be identified as Device.Keys requires, have a serial
 // number or a product key to key it by, and be listed once: two rows with
 // the same key, hash, product key or serial number are an error naming
 // both lines. The error of a bad row or header is an *AutopilotCSVError
 // naming its line and column.
 func ParseAutopilotCSV(r io.Reader) ([]AutopilotDevice, error) {
-	// Windows tools start UTF-8 files with a byte order mark (utf8BOM).
-	in := bufio.NewReader(r)
-	if start, err := in.Peek(len(utf8BOM)); err == nil && bytes.Equal(start, utf8BOM) {
-		_, _ = in.Discard(len(utf8BOM))
-	}
-	reader := csv.NewReader(in)
+	// Windows tools start UTF-8 files with a byte order mark (utf8BOM),
+	// and files joined with cat keep the marks of all but the first.
+	reader := csv.NewReader(&lineStartBOMDropper{in: bufio.NewReader(r), lineStart: true})
 	// The number of cells is checked below, to name the line and column.
 	reader.FieldsPerRecord = -1
 
@@ -120,19 +124,37 @@ func ParseAutopilotCSV(r io.Reader) ([]AutopilotDevice, error) {
 	if err != nil {
 		return nil, syntaxError(err)
 	}
-	columns, err := readAutopilotHeader(reader, header)
+	headerRow := rowOf(reader, header)
+	columns, err := readAutopilotHeader(headerRow)
 	if err != nil {
 		return nil, err
 	}
-	headerLine, _ := reader.FieldPos(0)
 
 	devices := []AutopilotDevice{}
 	blank := 0
+	// A row is read into a device once the next is read: a next row that
+	// reads as the rest of its hash is then the error to report.
+	var pending *csvRow
+	flush := func() error {
+		if pending == nil {
+			return nil
+		}
+		d, err := columns.device(header, *pending)
+		pending = nil
+		if err != nil {
+			return err
+		}
+		devices = append(devices, d)
+		return nil
+	}
 	for {
 		record, err := reader.Read()
 		if errors.Is(err, io.EOF) {
+			if err := flush(); err != nil {
+				return nil, err
+			}
 			if len(devices) == 0 {
-				return nil, noDevicesError(headerLine, blank)
+				return nil, noDevicesError(headerRow.lines[0], blank)
 			}
 			if err := columns.checkDuplicates(devices); err != nil {
 				return nil, err
@@ -140,18 +162,138 @@ func ParseAutopilotCSV(r io.Reader) ([]AutopilotDevice, error) {
 			return devices, nil
 		}
 		if err != nil {
+			if err := flush(); err != nil {
+				return nil, err
+			}
 			return nil, syntaxError(err)
 		}
-		if blankRecord(record) {
-			blank++
-			continue
+		row := rowOf(reader, record)
+		if pending != nil {
+			if err := columns.checkWrapped(header, *pending, row); err != nil {
+				return nil, err
+			}
 		}
-		d, err := columns.device(reader, header, record)
-		if err != nil {
+		if err := flush(); err != nil {
 			return nil, err
 		}
-		devices = append(devices, d)
+		switch {
+		case blankRecord(record):
+			blank++
+		case sameHeader(header, record):
+		case headerLike(record):
+			return nil, &AutopilotCSVError{Line: row.lines[0], Err: fmt.Errorf("a header unlike the file's, of line %d: "+
+				"files joined into one need the same columns, in the same order; this one has %s",
+				headerRow.lines[0], quoteAll(record, maxQuotedHeaders))}
+		default:
+			pending = &row
+		}
 	}
+}
+
+// csvRow is a row of a CSV file and the line each of its cells starts on.
+type csvRow struct {
+	cells []string
+	lines []int
+}
+
+// rowOf is record, the row reader has just read, with its cells' lines.
+func rowOf(reader *csv.Reader, record []string) csvRow {
+	row := csvRow{cells: record, lines: make([]int, len(record))}
+	for i := range record {
+		row.lines[i], _ = reader.FieldPos(i)
+	}
+	return row
+}
+
+// lineStartBOMDropper reads in without the UTF-8 byte order marks that start
+// its lines: the first file's, and those of the files joined after it.
+type lineStartBOMDropper struct {
+	in        *bufio.Reader
+	lineStart bool
+}
+
+// Read implements io.Reader.
+func (r *lineStartBOMDropper) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		if r.lineStart {
+			if start, err := r.in.Peek(len(utf8BOM)); err == nil && bytes.Equal(start, utf8BOM) {
+				_, _ = r.in.Discard(len(utf8BOM))
+			}
+		}
+		b, err := r.in.ReadByte()
+		if err != nil {
+			if n > 0 {
+				return n, nil
+			}
+			return 0, err
+		}
+		p[n] = b
+		n++
+		r.lineStart = b == '\n'
+	}
+	return n, nil
+}
+
+// sameHeader reports whether record repeats header, its cells matched as
+// readAutopilotHeader matches them: without surrounding spaces, in any
+// case.
+func sameHeader(header, record []string) bool {
+	if len(record) != len(header) {
+		return false
+	}
+	for i, cell := range record {
+		if !strings.EqualFold(strings.TrimSpace(cell), strings.TrimSpace(header[i])) {
+			return false
+		}
+	}
+	return true
+}
+
+// headerLike reports whether record names one of autopilotColumns: no
+// device's cell is such a name, a header is.
+func headerLike(record []string) bool {
+	for _, cell := range record {
+		for _, column := range autopilotColumns {
+			if strings.EqualFold(strings.TrimSpace(cell), column.header) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// checkWrapped refuses next when it reads as the rest of the hardware hash
+// of row, the row above, cut by a line break: row ends with its hash cell,
+// of base64 without the padding that ends a hash, next is on the line
+// after and starts with a cell of base64, and the two together have at
+// most the header's cells (a hash cut more than once leaves next short
+// too). Rows of a whole hash end with padding or are followed by rows of
+// all their cells, so neither reads so.
+func (h autopilotHeader) checkWrapped(header []string, row, next csvRow) error {
+	hashCell := h.at[columnHardwareHash]
+	last := len(row.cells) - 1
+	if hashCell < 0 || last != hashCell || len(row.cells)+len(next.cells)-1 > len(header) ||
+		next.lines[0] != row.lines[last]+1 {
+		return nil
+	}
+	hash, rest := strings.TrimSpace(row.cells[last]), strings.TrimSpace(next.cells[0])
+	if !unpaddedBase64(hash) || !unpaddedBase64(strings.TrimRight(rest, "=")) {
+		return nil
+	}
+	return h.cellError(header, row, columnHardwareHash, fmt.Errorf("the hardware hash seems wrapped onto line %d, "+
+		"which reads as its rest, not as a row; put each hash on one line, as Get-WindowsAutopilotInfo writes it", next.lines[0]))
+}
+
+// unpaddedBase64 reports whether s is of base64 characters, padding aside,
+// and not empty.
+func unpaddedBase64(s string) bool {
+	for i := range len(s) {
+		if !base64Alphabet[s[i]] {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // ErrNoDevices is the error of an Autopilot CSV file that lists no device:
@@ -316,9 +458,10 @@ type autopilotHeader struct {
 	names []string
 }
 
-// readAutopilotHeader recognises the columns of header, the record reader
-// has just read. It fails when it recognises none, or one twice.
-func readAutopilotHeader(reader *csv.Reader, header []string) (autopilotHeader, error) {
+// readAutopilotHeader recognises the columns of the header row. It fails
+// when it recognises none, or one twice.
+func readAutopilotHeader(row csvRow) (autopilotHeader, error) {
+	header := row.cells
 	h := autopilotHeader{of: make([]int, len(header)), at: make([]int, len(autopilotColumns)), names: make([]string, len(autopilotColumns))}
 	for i := range h.at {
 		h.at[i] = -1
@@ -332,8 +475,7 @@ func readAutopilotHeader(reader *csv.Reader, header []string) (autopilotHeader, 
 				continue
 			}
 			if first := h.at[c]; first >= 0 {
-				line, _ := reader.FieldPos(cell)
-				return h, &AutopilotCSVError{Line: line, Column: name,
+				return h, &AutopilotCSVError{Line: row.lines[cell], Column: name,
 					Err: fmt.Errorf("the header names %q twice, in columns %d and %d; keep one", column.header, first+1, cell+1)}
 			}
 			h.of[cell], h.at[c], h.names[c] = c, cell, name
@@ -341,25 +483,22 @@ func readAutopilotHeader(reader *csv.Reader, header []string) (autopilotHeader, 
 		}
 	}
 	if !recognised {
-		line, _ := reader.FieldPos(0)
-		return h, &AutopilotCSVError{Line: line, Err: fmt.Errorf("the header names none of the columns %s (in any case and order); it has %s",
+		return h, &AutopilotCSVError{Line: row.lines[0], Err: fmt.Errorf("the header names none of the columns %s (in any case and order); it has %s",
 			quoteAll(headersOf(autopilotColumns), 0), quoteAll(header, maxQuotedHeaders))}
 	}
 	return h, nil
 }
 
-// device reads the device of record, the row reader has just read, and
-// checks that it has as many cells as header, an identification and a
-// key.
-func (h autopilotHeader) device(reader *csv.Reader, header, record []string) (AutopilotDevice, error) {
+// device reads the device of row and checks that it has as many cells as
+// header, an identification and a key.
+func (h autopilotHeader) device(header []string, row csvRow) (AutopilotDevice, error) {
+	record := row.cells
 	if len(record) < len(header) {
-		line, _ := reader.FieldPos(len(record) - 1)
-		return AutopilotDevice{}, &AutopilotCSVError{Line: line, Column: strings.TrimSpace(header[len(record)]),
+		return AutopilotDevice{}, &AutopilotCSVError{Line: row.lines[len(record)-1], Column: strings.TrimSpace(header[len(record)]),
 			Err: fmt.Errorf("no cell: the row has %s and the header %s", count(len(record), "cell"), count(len(header), "column"))}
 	}
 	if len(record) > len(header) {
-		line, _ := reader.FieldPos(len(header))
-		return AutopilotDevice{}, &AutopilotCSVError{Line: line, Position: len(header) + 1,
+		return AutopilotDevice{}, &AutopilotCSVError{Line: row.lines[len(header)], Position: len(header) + 1,
 			Err: fmt.Errorf("the row has %s and the header %s", count(len(record), "cell"), count(len(header), "column"))}
 	}
 	var d Device
@@ -372,10 +511,10 @@ func (h autopilotHeader) device(reader *csv.Reader, header, record []string) (Au
 	_, err := d.Keys()
 	switch {
 	case errors.Is(err, ErrHardwareHashWhiteSpace):
-		return AutopilotDevice{}, h.cellError(reader, header, columnHardwareHash,
+		return AutopilotDevice{}, h.cellError(header, row, columnHardwareHash,
 			fmt.Errorf("%w inside it; a hardware hash is one line of base64, as Get-WindowsAutopilotInfo writes it", err))
 	case errors.Is(err, ErrHardwareHashNotBase64):
-		return AutopilotDevice{}, h.cellError(reader, header, columnHardwareHash,
+		return AutopilotDevice{}, h.cellError(header, row, columnHardwareHash,
 			fmt.Errorf("%w, the form Get-WindowsAutopilotInfo writes it in", err))
 	case err != nil:
 		c := missingIdentification(d)
@@ -383,9 +522,8 @@ func (h autopilotHeader) device(reader *csv.Reader, header, record []string) (Au
 		if h.at[c] < 0 {
 			problem = "no such column"
 		}
-		return AutopilotDevice{}, h.cellError(reader, header, c, fmt.Errorf("%s, and %w", problem, err))
+		return AutopilotDevice{}, h.cellError(header, row, c, fmt.Errorf("%s, and %w", problem, err))
 	}
-	line, _ := reader.FieldPos(0)
 	key := d.SerialNumber
 	if key == "" {
 		key = d.ProductKey
@@ -395,24 +533,21 @@ func (h autopilotHeader) device(reader *csv.Reader, header, record []string) (Au
 		if h.at[columnSerialNumber] < 0 {
 			problem = "no such column"
 		}
-		return AutopilotDevice{}, h.cellError(reader, header, columnSerialNumber,
+		return AutopilotDevice{}, h.cellError(header, row, columnSerialNumber,
 			fmt.Errorf("%s, and the row has no Windows Product ID either: a device of the CSV is keyed in devices by its serial "+
 				"number, else its product key; write the devices map by hand for devices that have neither", problem))
 	}
-	return AutopilotDevice{Device: d, Key: key, Line: line}, nil
+	return AutopilotDevice{Device: d, Key: key, Line: row.lines[0]}, nil
 }
 
-// cellError is err in column c (of autopilotColumns) of the row reader has
-// just read, on the line its cell is on; the file's own header names the
-// column when it has one.
-func (h autopilotHeader) cellError(reader *csv.Reader, header []string, c int, err error) error {
+// cellError is err in column c (of autopilotColumns) of row, on the line
+// its cell is on; the file's own header names the column when it has one.
+func (h autopilotHeader) cellError(header []string, row csvRow, c int, err error) error {
 	cell := h.at[c]
 	if cell < 0 {
-		line, _ := reader.FieldPos(0)
-		return &AutopilotCSVError{Line: line, Column: autopilotColumns[c].header, Err: err}
+		return &AutopilotCSVError{Line: row.lines[0], Column: autopilotColumns[c].header, Err: err}
 	}
-	line, _ := reader.FieldPos(cell)
-	return &AutopilotCSVError{Line: line, Column: strings.TrimSpace(header[cell]), Err: err}
+	return &AutopilotCSVError{Line: row.lines[cell], Column: strings.TrimSpace(header[cell]), Err: err}
 }
 
 // missingIdentification is the column a device without an identification

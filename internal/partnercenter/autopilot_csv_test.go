@@ -87,6 +87,26 @@ func TestParseAutopilotCSV(t *testing.T) {
 			want: []partnercenter.Device{{SerialNumber: "SN-A", HardwareHash: hashA}, {SerialNumber: "SN-B", HardwareHash: hashB}},
 		},
 		{
+			// Two files joined with cat: the second's byte order mark and
+			// header in the middle, as each of Get-WindowsAutopilotInfo's
+			// runs writes them.
+			name: "files joined: the header again, after a byte order mark",
+			csv: "\xef\xbb\xbfDevice Serial Number,Windows Product ID,Hardware Hash\r\nSN-A,," + hashA + "\r\n" +
+				"\xef\xbb\xbfDevice Serial Number,Windows Product ID,Hardware Hash\r\nSN-B,," + hashB + "\r\n",
+			want: []partnercenter.Device{{SerialNumber: "SN-A", HardwareHash: hashA}, {SerialNumber: "SN-B", HardwareHash: hashB}},
+		},
+		{
+			name: "the header again, quoted, in another case and spacing, on any line",
+			csv: csvLines("Device Serial Number,Hardware Hash",
+				"\xef\xbb\xbf\"device serial number\", HARDWARE HASH ",
+				"SN-A,"+hashA,
+				"",
+				"Device Serial Number,Hardware Hash",
+				"SN-B,"+hashB,
+				"Device Serial Number,Hardware Hash"),
+			want: []partnercenter.Device{{SerialNumber: "SN-A", HardwareHash: hashA}, {SerialNumber: "SN-B", HardwareHash: hashB}},
+		},
+		{
 			name: "no line end after the last row",
 			csv:  "Device Serial Number,Hardware Hash\nSN-A," + hashA,
 			want: []partnercenter.Device{{SerialNumber: "SN-A", HardwareHash: hashA}},
@@ -229,6 +249,56 @@ func TestParseAutopilotCSVErrors(t *testing.T) {
 			csv:  csvLines(autopilotHeader, "SN-A,,"+hashA, "SN-B,"),
 			want: `line 3, column "Hardware Hash": no cell: the row has 2 cells and the header 3 columns`,
 			line: 3, column: "Hardware Hash",
+		},
+		{
+			// The header of a file of other columns, joined to the first.
+			name: "a header again, unlike the first",
+			csv:  csvLines(autopilotHeader, "SN-A,,"+hashA, "", autopilotHeader+",Group Tag", "SN-B,,"+hashB+",Sales"),
+			want: `line 4: a header unlike the file's, of line 1: files joined into one need the same columns, in the same order; ` +
+				`this one has "Device Serial Number", "Windows Product ID", "Hardware Hash", "Group Tag"`,
+			line: 4,
+		},
+		{
+			name: "a header again, its columns in another order",
+			csv:  csvLines(autopilotHeader, "SN-A,,"+hashA, "Hardware Hash,Device Serial Number,Windows Product ID", hashB+",SN-B,"),
+			want: `line 3: a header unlike the file's, of line 1: files joined into one need the same columns, in the same order; ` +
+				`this one has "Hardware Hash", "Device Serial Number", "Windows Product ID"`,
+			line: 3,
+		},
+		{
+			// An editor's wrap, or a copy from a terminal, cuts a 4 KB hash.
+			name: "a hardware hash wrapped onto the next line",
+			csv:  csvLines(autopilotHeader, "SN-A,,"+hashA, "SN-B,,"+hash4K[:70], hash4K[70:], "SN-C,,"+hashB),
+			want: `line 3, column "Hardware Hash": the hardware hash seems wrapped onto line 4, which reads as its rest, not as a row; ` +
+				`put each hash on one line, as Get-WindowsAutopilotInfo writes it`,
+			line: 3, column: "Hardware Hash",
+		},
+		{
+			name: "a hardware hash wrapped over three lines",
+			csv:  "Device Serial Number,Windows Product ID,Hardware Hash\r\nSN-A,," + hash4K[:70] + "\r\n" + hash4K[70:150] + "\r\n" + hash4K[150:] + "\r\n",
+			want: `line 2, column "Hardware Hash": the hardware hash seems wrapped onto line 3, which reads as its rest, not as a row`,
+			line: 2, column: "Hardware Hash",
+		},
+		{
+			// The row's other cells follow the hash onto the next line.
+			name: "a hardware hash wrapped onto the next line, columns after it",
+			csv:  csvLines(portalHeader, "SN-A,,"+hash4K[:100], hash4K[100:]+",Contoso,Laptop 7"),
+			want: `line 2, column "Hardware Hash": the hardware hash seems wrapped onto line 3, which reads as its rest, not as a row`,
+			line: 2, column: "Hardware Hash",
+		},
+		{
+			// A hash that ends with its padding does not go on.
+			name: "a row of one cell after a whole hardware hash",
+			csv:  csvLines(autopilotHeader, "SN-A,,"+hashA, "SNB"),
+			want: `line 3, column "Windows Product ID": no cell: the row has 1 cell and the header 3 columns`,
+			line: 3, column: "Windows Product ID",
+		},
+		{
+			// A blank line between them: the row is not the hash's rest.
+			name: "a row of one cell of base64 after a blank line",
+			csv:  csvLines(autopilotHeader, "SN-A,,"+hash4K[:70], "", hash4K[70:]),
+			want: `line 2, column "Hardware Hash": the hardware hash is not base64`,
+			line: 2, column: "Hardware Hash", is: partnercenter.ErrHardwareHashNotBase64,
 		},
 		{
 			name: "too many cells",
@@ -388,6 +458,15 @@ func TestParseAutopilotCSVFile(t *testing.T) {
 			{SerialNumber: "PF3ABC01", HardwareHash: fixtureHash("PF3ABC01")},
 			{SerialNumber: "PF3ABC02", ProductKey: "00330-80000-00000-AA111", HardwareHash: fixtureHash("PF3ABC02")},
 			{SerialNumber: "PF3ABC03", HardwareHash: fixtureHash("PF3ABC03")},
+		},
+		// Two runs joined with cat: the second's byte order mark and
+		// header are skipped.
+		"get-windowsautopilotinfo-joined.csv": {
+			{SerialNumber: "PF3ABC01", HardwareHash: fixtureHash("PF3ABC01")},
+			{SerialNumber: "PF3ABC02", ProductKey: "00330-80000-00000-AA111", HardwareHash: fixtureHash("PF3ABC02")},
+			{SerialNumber: "PF3ABC03", HardwareHash: fixtureHash("PF3ABC03")},
+			{SerialNumber: "PF3ABC04", HardwareHash: fixtureHash("PF3ABC04")},
+			{SerialNumber: "PF3ABC05", HardwareHash: fixtureHash("PF3ABC05")},
 		},
 		// The group tag is read and dropped: Partner Center has no field
 		// for it.

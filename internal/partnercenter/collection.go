@@ -2,6 +2,7 @@ package partnercenter
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -59,34 +60,85 @@ func (p *collection[T]) nextToken() string {
 	return ""
 }
 
-// listAll reads every page of the collection at path, sending each page's
-// continuation token back in MS-ContinuationToken for the next, at the same
-// path, until a page has none. ctx bounds the whole listing; a token that
-// repeats the one just sent is refused as an invalid response rather than
-// read forever. what names the answer in messages, such as "the device
-// list".
-func listAll[T any](ctx context.Context, c *Client, path, what string) ([]T, error) {
-	return listPages[T](ctx, c, path, func(string) string { return path }, what)
+// MaxListPages and MaxListItems bound one listing, all its pages together,
+// as MaxItems bounds one answer: a server whose continuation tokens never
+// end, each new, would otherwise be read until the operation's timeout,
+// hundreds of thousands of items and tens of MiB later, and the user would
+// see a timeout rather than what went wrong. The largest listings are a
+// partner's customers (tens to thousands, 100 a page: tens of pages) and a
+// batch's devices (thousands); 200,000 items is twenty times ten thousand
+// and holds tens of MiB of customers. 10,000 pages holds those items at 20
+// a page, a fifth of the customer list's page size: a server of smaller
+// pages still lists the documented scale many times over.
+const (
+	MaxListPages = 10_000
+	MaxListItems = 200_000
+)
+
+// listing is a collection to read page by page.
+type listing[T any] struct {
+	// path is where the first page is asked.
+	path string
+	// next is the path the next page is asked at, for the URI of the page's
+	// next link ("" when it has none).
+	next func(link string) string
+	// keep, when set, is whether an item of a page read at path is kept;
+	// nil keeps every item.
+	keep func(path string, item T) bool
+	// what names the answer in messages, such as "the device list".
+	what string
+	// maxPages and maxItems bound the listing: MaxListPages and
+	// MaxListItems but in tests.
+	maxPages, maxItems int
 }
 
-// listPages reads every page of a collection as listAll does, the first at
-// path and each next one at the path next gives for the URI of the page's
-// next link ("" when it has none).
-func listPages[T any](ctx context.Context, c *Client, path string, next func(link string) string, what string) ([]T, error) {
+// listAll reads every page of the collection at path, sending each page's
+// continuation token back in MS-ContinuationToken for the next, at the same
+// path, until a page has none, as listPages does. what names the answer in
+// messages, such as "the device list".
+func listAll[T any](ctx context.Context, c *Client, path, what string) ([]T, error) {
+	return listPages(ctx, c, listing[T]{path: path, next: func(string) string { return path }, what: what,
+		maxPages: MaxListPages, maxItems: MaxListItems})
+}
+
+// listPages reads every page of l: the first at l.path, each next one at
+// l.next of the page's next link, sending the page's continuation token
+// back in MS-ContinuationToken, until a page has none. ctx bounds the whole
+// listing. A page whose token one before it had (Partner Center's paging
+// going round in circles), or that takes the listing past l.maxPages pages
+// or l.maxItems items, is refused as an invalid response rather than read
+// on until the timeout.
+func listPages[T any](ctx context.Context, c *Client, l listing[T]) ([]T, error) {
 	var items []T
+	received := 0
+	// seen is the page each token came with, by its digest: tokens are
+	// the server's, of any length.
+	seen := map[[sha256.Size]byte]int{}
 	token, link := "", ""
 	for page := 1; ; page++ {
 		var p collection[T]
-		r := request{method: http.MethodGet, path: path, success: []int{http.StatusOK}, out: &p, what: what}
+		r := request{method: http.MethodGet, path: l.path, success: []int{http.StatusOK}, out: &p, what: l.what}
 		if page > 1 {
-			r.path = next(link)
-			r.what = fmt.Sprintf("page %d of %s", page, what)
+			r.path = l.next(link)
+			r.what = fmt.Sprintf("page %d of %s", page, l.what)
 			r.header = http.Header{headerContinuationToken: {token}}
 		}
-		sent := token
 		r.check = func() string {
-			if token = p.nextToken(); token != "" && token == sent {
-				return r.what + " has the continuation token of the page before it"
+			received += len(p.Items)
+			if token = p.nextToken(); token != "" {
+				digest := sha256.Sum256([]byte(token))
+				if first, ok := seen[digest]; ok {
+					return fmt.Sprintf("%s repeats the continuation token of page %d: its paging repeats itself", r.what, first)
+				}
+				seen[digest] = page
+			}
+			switch {
+			case received > l.maxItems:
+				return fmt.Sprintf("%s brings it to %d items, more than the %d a list is read up to: it is refused rather than read on",
+					r.what, received, l.maxItems)
+			case token != "" && page >= l.maxPages:
+				return fmt.Sprintf("%s is not its last, and a list is read up to %d pages: it is refused rather than read on",
+					r.what, l.maxPages)
 			}
 			return ""
 		}
@@ -96,7 +148,11 @@ func listPages[T any](ctx context.Context, c *Client, path string, next func(lin
 		if items == nil {
 			items = make([]T, 0, min(max(p.TotalCount, len(p.Items)), maxPreallocatedItems))
 		}
-		items = append(items, p.Items...)
+		for _, item := range p.Items {
+			if l.keep == nil || l.keep(r.path, item) {
+				items = append(items, item)
+			}
+		}
 		if token == "" {
 			return items, nil
 		}

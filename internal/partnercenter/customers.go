@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 )
 
 // Customer is one of the partner's customers: what a configuration looks a
@@ -85,13 +86,39 @@ type filterWire struct {
 }
 
 // ListCustomers reads the partner's customers, every page of them, those
-// filter keeps when it is not nil.
+// filter keeps when it is not nil. A filtered list's next pages are asked
+// where its next links say, or else at the documented next path, which
+// carries no filter: what a page read without the filter brings is checked
+// against it here, as Partner Center documents the filter (Keeps), since
+// whether the server keeps the filter with its continuation token is not
+// documented.
 func (c *Client) ListCustomers(ctx context.Context, filter *CustomerFilter) ([]Customer, error) {
-	what := "the customer list"
+	l := listing[Customer]{path: customersPath(filter), next: nextCustomersPath, what: "the customer list",
+		maxPages: MaxListPages, maxItems: MaxListItems}
 	if filter != nil {
-		what = "the filtered customer list"
+		l.what = "the filtered customer list"
+		l.keep = func(path string, customer Customer) bool {
+			return pathFilters(path) || filter.Keeps(customer)
+		}
 	}
-	return listPages[Customer](ctx, c, customersPath(filter), nextCustomersPath, what)
+	return listPages(ctx, c, l)
+}
+
+// Keeps reports whether f keeps customer: whether its field starts with
+// f's prefix, case ignored, as Partner Center filters. A field other than
+// CustomerDomain and CustomerCompanyName is Partner Center's to apply: it
+// keeps every customer.
+func (f CustomerFilter) Keeps(customer Customer) bool {
+	var value string
+	switch f.Field {
+	case CustomerDomain:
+		value = customer.Domain
+	case CustomerCompanyName:
+		value = customer.CompanyName
+	default:
+		return true
+	}
+	return strings.HasPrefix(strings.ToLower(value), strings.ToLower(f.Prefix))
 }
 
 // GetCustomer reads one customer. Partner Center answers 404 for a

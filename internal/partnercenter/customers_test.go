@@ -117,6 +117,43 @@ func TestListCustomersNextLink(t *testing.T) {
 	}
 }
 
+// TestListCustomersFilterOnPagesWithoutIt keeps, of the pages of a filtered
+// list read where its filter is not (the documented next path, when a next
+// link cannot be followed), only the customers the filter keeps, its case
+// ignored as Partner Center ignores it: the server may not have kept the
+// filter with its continuation token.
+func TestListCustomersFilterOnPagesWithoutIt(t *testing.T) {
+	filter := partnercenter.CustomerFilter{Field: partnercenter.CustomerDomain, Prefix: "Contoso"}
+	const filtered = `/v1/customers?size=0&filter=%7B%22Field%22%3A%22Domain%22%2C%22Value%22%3A%22Contoso%22%2C%22Operator%22%3A%22starts_with%22%7D`
+	const (
+		eastID = "1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b"
+		westID = "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d"
+	)
+	rec := &recorder{responses: []func(http.ResponseWriter){
+		// A next link to another host is not followed.
+		answer(http.StatusOK, `{"items":[`+customerJSON(contosoID, "Contoso", "contoso.onmicrosoft.com", "reseller")+`],`+
+			`"links":{"next":{"uri":"https://elsewhere.example/customers?seekOperation=Next","headers":[{"key":"MS-ContinuationToken","value":"t1"}]}}}`),
+		answer(http.StatusOK, `{"items":[`+customerJSON(fabrikamID, "Fabrikam", "fabrikam.onmicrosoft.com", "reseller")+`,`+
+			customerJSON(eastID, "Contoso East", "CONTOSO-EAST.onmicrosoft.com", "reseller")+`,`+
+			customerJSON(northwind, "Contoso Northwind", "northwind.onmicrosoft.com", "reseller")+`],"continuationToken":"t2"}`),
+		answer(http.StatusOK, `{"items":[`+customerJSON(westID, "Contoso West", "contoso-west.onmicrosoft.com", "reseller")+`]}`),
+	}}
+	customers, err := newTestClient(t, rec, &countingCredential{}).ListCustomers(t.Context(), &filter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range customers {
+		got = append(got, c.Domain)
+	}
+	if want := []string{"contoso.onmicrosoft.com", "CONTOSO-EAST.onmicrosoft.com", "contoso-west.onmicrosoft.com"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("ListCustomers = %q, want %q", got, want)
+	}
+	if want := []string{filtered, "/v1/customers?seekOperation=Next", "/v1/customers?seekOperation=Next"}; !reflect.DeepEqual(rec.uris, want) {
+		t.Errorf("requests %q, want %q", rec.uris, want)
+	}
+}
+
 // TestGetCustomer reads one customer, and says a customer the partner has
 // no relationship with is not found, as Partner Center does.
 func TestGetCustomer(t *testing.T) {

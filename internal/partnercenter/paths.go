@@ -53,6 +53,13 @@ func nextCustomersPath(link string) string {
 	return "/v1/customers?" + u.RawQuery
 }
 
+// pathFilters reports whether path, a customer list path, carries a filter
+// for Partner Center to apply.
+func pathFilters(path string) bool {
+	u, err := url.Parse(path)
+	return err == nil && u.Query().Has("filter")
+}
+
 // deviceBatchesPath is the path of a customer's device batches.
 func deviceBatchesPath(customerID string) string {
 	return customerPath(customerID) + "/deviceBatches"

@@ -3,6 +3,7 @@ package partnercenter
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -249,22 +250,105 @@ func TestListAllDoesNotAllocateForTotalCount(t *testing.T) {
 	}
 }
 
+// TestListAllRefusesARepeatedToken refuses a page whose token is one a page
+// before it had, the page before or any other: a server that goes round in
+// circles, A, B, A, ..., is stopped at once, not read until the timeout.
 func TestListAllRefusesARepeatedToken(t *testing.T) {
-	client, server := scriptedClient(t, reply(http.StatusOK, `{"items":[1],"continuationToken":"same"}`))
-	_, err := listAll[int](testContext(t), client, "/v1/x", "the list")
-	if !errors.Is(err, ErrInvalidResponse) || !strings.Contains(err.Error(), "page 2 of the list has the continuation token of the page before it") {
-		t.Errorf("err = %v, want page 2 refused for repeating its token", err)
+	for name, tc := range map[string]struct {
+		answers []func(http.ResponseWriter)
+		want    string
+		pages   int
+	}{
+		"the token of the page before": {
+			answers: []func(http.ResponseWriter){reply(http.StatusOK, `{"items":[1],"continuationToken":"same"}`)},
+			want:    "page 2 of the list repeats the continuation token of page 1: its paging repeats itself",
+			pages:   2,
+		},
+		"tokens A, B, A": {
+			answers: []func(http.ResponseWriter){
+				reply(http.StatusOK, `{"items":[1],"continuationToken":"A"}`),
+				reply(http.StatusOK, `{"items":[2],"links":{"next":{"uri":"/v1/x","headers":[{"key":"MS-ContinuationToken","value":"B"}]}}}`),
+				reply(http.StatusOK, `{"items":[3],"continuationToken":"A"}`),
+			},
+			want:  "page 3 of the list repeats the continuation token of page 1: its paging repeats itself",
+			pages: 3,
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			client, server := scriptedClient(t, tc.answers...)
+			_, err := listAll[int](testContext(t), client, "/v1/x", "the list")
+			if !errors.Is(err, ErrInvalidResponse) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want an invalid response saying %q", err, tc.want)
+			}
+			if n := len(server.requests()); n != tc.pages {
+				t.Errorf("%d pages read, want %d", n, tc.pages)
+			}
+		})
 	}
-	if n := len(server.requests()); n != 2 {
-		t.Errorf("%d pages read, want 2", n)
+}
+
+// endlessPages answers every page with items and a token no page had before.
+func endlessPages(items string) func(http.ResponseWriter) {
+	var n atomic.Int64
+	return func(w http.ResponseWriter) {
+		reply(http.StatusOK, `{"items":[`+items+`],"continuationToken":"token-`+strconv.FormatInt(n.Add(1), 10)+`"}`)(w)
+	}
+}
+
+// TestListPagesBoundsTheListing refuses a listing of more pages or items
+// than its bounds, however fresh its tokens: the first page past a bound
+// ends it, not the timeout.
+func TestListPagesBoundsTheListing(t *testing.T) {
+	for name, tc := range map[string]struct {
+		maxPages, maxItems int
+		want               string
+		pages              int
+	}{
+		"pages": {
+			maxPages: 3, maxItems: 100,
+			want:  "page 3 of the list is not its last, and a list is read up to 3 pages: it is refused rather than read on",
+			pages: 3,
+		},
+		"items": {
+			maxPages: 100, maxItems: 5,
+			want:  "page 3 of the list brings it to 6 items, more than the 5 a list is read up to: it is refused rather than read on",
+			pages: 3,
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			client, server := scriptedClient(t, endlessPages("1,2"))
+			_, err := listPages(testContext(t), client, listing[int]{path: "/v1/x", next: func(string) string { return "/v1/x" },
+				what: "the list", maxPages: tc.maxPages, maxItems: tc.maxItems})
+			if !errors.Is(err, ErrInvalidResponse) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want an invalid response saying %q", err, tc.want)
+			}
+			if n := len(server.requests()); n != tc.pages {
+				t.Errorf("%d pages read, want %d", n, tc.pages)
+			}
+		})
+	}
+}
+
+// TestListAllBounds reads a list as long as its bounds allow: items up to
+// MaxListItems in pages of MaxItems, the most an answer holds.
+func TestListAllBounds(t *testing.T) {
+	page := strings.TrimSuffix(strings.Repeat("0,", MaxItems), ",")
+	pages := MaxListItems / MaxItems
+	answers := make([]func(http.ResponseWriter), 0, pages+1)
+	for i := range pages {
+		answers = append(answers, reply(http.StatusOK, `{"items":[`+page+`],"continuationToken":"token-`+strconv.Itoa(i)+`"}`))
+	}
+	answers = append(answers, reply(http.StatusOK, `{"items":[0]}`))
+	client, _ := scriptedClient(t, answers...)
+	_, err := listAll[int](testContext(t), client, "/v1/x", "the list")
+	if want := fmt.Sprintf("page %d of the list brings it to %d items, more than the %d", pages+1, MaxListItems+1, MaxListItems); err == nil ||
+		!strings.Contains(err.Error(), want) {
+		t.Errorf("err = %v, want %q", err, want)
 	}
 }
 
 func TestListAllEndsWithItsContext(t *testing.T) {
-	var n atomic.Int64
-	client, _ := scriptedClient(t, func(w http.ResponseWriter) {
-		reply(http.StatusOK, `{"items":[1],"continuationToken":"token-`+strconv.FormatInt(n.Add(1), 10)+`"}`)(w)
-	})
+	client, _ := scriptedClient(t, endlessPages("1"))
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	_, err := listAll[int](ctx, client, "/v1/x", "the list")

@@ -40,16 +40,18 @@ const autopilotDevicesDescription = "Reads the CSV file `Get-WindowsAutopilotInf
 	"`Assigned User` columns that `Get-WindowsAutopilotInfo -GroupTag` and `-AssignedUser` add are read and dropped: Partner " +
 	"Center has no field for them (Intune does: import the same file there to use them). Cells follow RFC 4180 quoting and " +
 	"lose surrounding spaces; an empty cell is null. CRLF line ends are accepted. Blank lines, and rows whose cells are all " +
-	"empty, are skipped.\n\n" +
+	"empty, are skipped. Files of several runs joined into one, as `cat` joins them, are read as one: a row repeating the " +
+	"header, after a byte order mark or not, is skipped.\n\n" +
 	"Pass the file as `file(\"devices.csv\")` when it is UTF-8, or as `filebase64(\"devices.csv\")` in any encoding Windows " +
 	"tools write: UTF-8 with or without a byte order mark, or UTF-16 (little- or big-endian) with one. Windows PowerShell " +
 	"5.1, the default on Windows, writes `Get-WindowsAutopilotInfo`'s file in UTF-16 LE, which `file()` refuses " +
 	"(\"are not valid UTF-8; use the filebase64 function\"): use `filebase64()` for it.\n\n" +
 	"The call fails, naming the line and column, on a row whose hardware hash is not one line of base64 (a line break inside a " +
-	"quoted hash is refused, not uploaded), a row that identifies no device (a device needs a hardware hash, a product key, or a " +
+	"quoted hash is refused, not uploaded; a line that reads as the rest of the hash above, cut by a line break, is named), a row that identifies no device (a device needs a hardware hash, a product key, or a " +
 	"serial number with its manufacturer name and model), a row with neither serial number nor product key to key it by, a device " +
 	"listed twice (the same serial number, product key or hardware hash: the error names both lines), a row with more " +
-	"or fewer cells than the header, a header that names none of the columns above or one of them twice, a file with a header " +
+	"or fewer cells than the header, a header that names none of the columns above or one of them twice, a header further down " +
+	"unlike the first (files of other columns joined into one), a file with a header " +
 	"and no device rows, an empty file, and a file in another encoding (UTF-16 without a byte order mark, Windows-1252). " +
 	"Lines are counted from the file's first, the header's, with the line breaks inside quoted cells.\n\n" +
 	"Provider functions need Terraform 1.8 or OpenTofu 1.7, or later."

@@ -160,7 +160,7 @@ func fixtureHash(serial string) string {
 
 // TestAccAutopilotDevices_filebase64 reads, through filebase64(), the files
 // file() refuses: Get-WindowsAutopilotInfo's, which Windows PowerShell 5.1
-// writes in UTF-16 LE, and its -Partner form; and files file() reads as
+// writes in UTF-16 LE, two of them joined with cat, and its -Partner form; and files file() reads as
 // well, such as Partner Center's template saved by Excel as UTF-8 with a
 // byte order mark. A file in UTF-16 without a byte order mark is refused
 // with how to save it.
@@ -191,6 +191,18 @@ output "devices" {
 					"PF3ABC01": deviceCheck(fixtureHash("PF3ABC01"), "PF3ABC01", "", "", ""),
 					"PF3ABC02": deviceCheck(fixtureHash("PF3ABC02"), "PF3ABC02", "00330-80000-00000-AA111", "", ""),
 					"PF3ABC03": deviceCheck(fixtureHash("PF3ABC03"), "PF3ABC03", "", "", ""),
+				}),
+			},
+			{
+				// Two runs joined with cat: the second's byte order mark
+				// and header, on line 5, are skipped.
+				Config: output("filebase64", fixture(t, "get-windowsautopilotinfo-joined.csv")),
+				ConfigStateChecks: expectDevicesOutput(map[string]knownvalue.Check{
+					"PF3ABC01": deviceCheck(fixtureHash("PF3ABC01"), "PF3ABC01", "", "", ""),
+					"PF3ABC02": deviceCheck(fixtureHash("PF3ABC02"), "PF3ABC02", "00330-80000-00000-AA111", "", ""),
+					"PF3ABC03": deviceCheck(fixtureHash("PF3ABC03"), "PF3ABC03", "", "", ""),
+					"PF3ABC04": deviceCheck(fixtureHash("PF3ABC04"), "PF3ABC04", "", "", ""),
+					"PF3ABC05": deviceCheck(fixtureHash("PF3ABC05"), "PF3ABC05", "", "", ""),
 				}),
 			},
 			{

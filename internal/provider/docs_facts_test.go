@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -92,6 +93,9 @@ func TestDocsStateTheConstants(t *testing.T) {
 		{fmt.Sprintf("a body over %d MiB", partnercenter.MaxResponseBytes>>20), []string{reliability}},
 		{fmt.Sprintf("over %d MiB", partnercenter.MaxResponseBytes>>20), []string{changelog}},
 		{fmt.Sprintf("the first %d, then", maxListedFailedDevices), []string{status, changelog}},
+		// A listing's bounds.
+		{fmt.Sprintf("%s pages and %s items in all", withCommas(partnercenter.MaxListPages), withCommas(partnercenter.MaxListItems)), []string{reliability}},
+		{fmt.Sprintf("a list is read up to %s pages and %s items", withCommas(partnercenter.MaxListPages), withCommas(partnercenter.MaxListItems)), []string{changelog}},
 		// Uploads and policy updates in parts.
 		{fmt.Sprintf("One request carries at most %d devices: more go in parts", partnercenter.MaxDevicesPerRequest), []string{batch}},
 		{fmt.Sprintf("(%d devices a request at most, more in parts)", partnercenter.MaxDevicesPerRequest), []string{assignment}},
@@ -149,4 +153,13 @@ func TestDesignNamesExistingTests(t *testing.T) {
 			t.Errorf("DESIGN.md names %s, which no test file defines", name[1])
 		}
 	}
+}
+
+// withCommas writes n as the docs do, its thousands apart: 200,000.
+func withCommas(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
