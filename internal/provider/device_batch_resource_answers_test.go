@@ -647,6 +647,7 @@ data "partnercenter_device_batch_status" "upload" {
 
 // TestAccDeviceBatch_hashOnlyDevicesImportedUnderEveryAnswer: devices
 // configured by their hardware hash alone, forgotten and imported again.
+// The configuration Terraform generates for the import plans no change.
 // Where the device list carries hashes, the imported devices are the
 // configured ones under other keys, and the apply sends nothing; where it
 // carries none, nothing tells them apart, and the plan is refused rather
@@ -672,6 +673,12 @@ func TestAccDeviceBatch_hashOnlyDevicesImportedUnderEveryAnswer(t *testing.T) {
 				{Config: config, Check: calls.expect(1, 0)},
 				forgetStep(em.userProviderConfig(), batchAddress),
 				{Config: config, ResourceName: batchAddress, ImportState: true, ImportStateId: emulator.SeedCustomerID + "/" + batch, ImportStatePersist: true},
+				{
+					// Written from the devices as listed, by their IDs alone
+					// where the list carries nothing else, it plans no change.
+					Config: em.userProviderConfig(), ResourceName: batchAddress, ImportState: true, ImportStateKind: resource.ImportBlockWithID,
+					ImportStateId: emulator.SeedCustomerID + "/" + batch, GenerateConfig: true,
+				},
 				last,
 			},
 		})

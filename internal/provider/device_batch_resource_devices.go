@@ -4,8 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"regexp"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -225,22 +228,19 @@ func nameDevice(d partnercenter.Device) string {
 	return "a device without serial number, product key or hardware hash"
 }
 
-// validateDevices checks, from the configuration alone, that every device
-// names itself (a hardware hash, product key or serial number), that a
-// hardware hash is one line of base64, and that no two entries are the same
-// device, naming each entry that fails by its key. Whether a device is
-// identified well enough to be uploaded is checked where the plan knows
-// which devices it uploads (unidentified): a device the batch holds is
-// known by its ID, and Partner Center's device list may give no more than
-// its serial number.
+// validateDevices checks, from the configuration alone, that a hardware
+// hash is one line of base64 and that no two entries are the same device,
+// naming each entry that fails by its key. Whether a device is identified
+// well enough to be uploaded is checked where the plan knows which devices
+// it uploads (unidentified): a device the batch holds is known by its ID,
+// and Partner Center's device list may give no more than its serial
+// number, or nothing but its ID.
 func validateDevices(entries []configuredDevice) diag.Diagnostics {
 	var diags diag.Diagnostics
 	index := partnercenter.NewDeviceIndex(plainDevices(entries))
 	for i, e := range entries {
 		at := path.Root("devices").AtMapKey(e.key)
-		_, err := e.device.Key()
-		named := e.device.HardwareHash != "" || e.device.ProductKey != "" || e.device.SerialNumber != ""
-		if err != nil && (!named || !errors.Is(err, partnercenter.ErrNoIdentification)) {
+		if _, err := e.device.Key(); err != nil && !errors.Is(err, partnercenter.ErrNoIdentification) {
 			diags.Append(identificationError(e, err))
 			continue
 		}
@@ -339,8 +339,10 @@ func planDeviceChanges(planned, prior []configuredDevice, ids map[string]string)
 	used := make([]bool, len(prior))
 	var moved []configuredDevice
 	for _, p := range planned {
+		// An entry that names nothing, as one written from a device Partner
+		// Center lists by its ID alone, is the device of state under its key.
 		i, ok := priorAt[p.key]
-		if ok && partnercenter.Match(p.device, prior[i].device) {
+		if ok && (partnercenter.Match(p.device, prior[i].device) || namesNothing(p.device)) {
 			used[i] = true
 			if id, ok := ids[p.key]; ok {
 				c.ids[p.key] = id
@@ -380,6 +382,12 @@ func planDeviceChanges(planned, prior []configuredDevice, ids map[string]string)
 		}
 	}
 	return c
+}
+
+// namesNothing reports whether d has none of the fields of an entry of
+// devices.
+func namesNothing(d partnercenter.Device) bool {
+	return d.HardwareHash == "" && d.SerialNumber == "" && d.ProductKey == "" && d.OEMManufacturerName == "" && d.ModelName == ""
 }
 
 // heldDevices are the devices Partner Center holds in a batch, and which of
@@ -494,20 +502,50 @@ func reconcile(prior []configuredDevice, ids map[string]string, held []partnerce
 // heldKey is the key a device Partner Center holds is shown under when no
 // entry of the configuration names it: its serial number, as
 // autopilot_devices() keys devices, else its product key, else its ID, the
-// first not taken.
+// first not taken. A key is written as an HCL identifier: Terraform's and
+// OpenTofu's -generate-config-out write map keys unquoted, so that a serial
+// number that starts with a digit or holds a space would read back as
+// another key, or not at all. A value that is not one is prefixed with what
+// it is and each character an identifier cannot hold becomes "_", such as
+// sn-0123456789 or id-9993-8627.
 func heldKey(d partnercenter.Device, taken map[string]bool) string {
-	for _, key := range []string{d.SerialNumber, d.ProductKey, d.ID} {
-		if key != "" && !taken[key] {
+	var first string
+	for _, c := range []struct{ prefix, value string }{{"sn", d.SerialNumber}, {"pk", d.ProductKey}, {"id", d.ID}} {
+		if c.value == "" {
+			continue
+		}
+		key := identifierKey(c.prefix, c.value)
+		if !taken[key] {
 			return key
 		}
+		if first == "" {
+			first = key
+		}
 	}
-	base := d.ID
-	if base == "" {
-		base = "device"
+	if first == "" {
+		first = "device"
 	}
 	for n := 2; ; n++ {
-		if key := fmt.Sprintf("%s (%d)", base, n); !taken[key] {
+		if key := fmt.Sprintf("%s-%d", first, n); !taken[key] {
 			return key
 		}
 	}
 }
+
+// identifierKey is value if it is an HCL identifier (a letter or "_", then
+// letters, digits, "_" and "-"), else prefix, "-", and value with each
+// other character written "_".
+func identifierKey(prefix, value string) string {
+	if hclIdentifier.MatchString(value) {
+		return value
+	}
+	return prefix + "-" + strings.Map(func(r rune) rune {
+		if r == '_' || r == '-' || r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			return r
+		}
+		return '_'
+	}, value)
+}
+
+// hclIdentifier matches the HCL identifiers of ASCII letters.
+var hclIdentifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
