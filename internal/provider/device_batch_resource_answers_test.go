@@ -130,6 +130,25 @@ func (c *callCounter) expect(uploads, deletions int) resource.TestCheckFunc {
 	}
 }
 
+// expectReadsOnly checks that Partner Center was sent nothing but reads
+// since the last mark, and marks again.
+func (c *callCounter) expectReadsOnly() resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		requests := partnerCenterRequests(c.em.Emulator)
+		var sent []string
+		for _, r := range requests[c.before:] {
+			if r.Method != http.MethodGet {
+				sent = append(sent, r.Method+" "+r.Path)
+			}
+		}
+		c.before = len(requests)
+		if len(sent) > 0 {
+			return fmt.Errorf("Partner Center was sent %v, want reads only", sent)
+		}
+		return nil
+	}
+}
+
 // TestAccDeviceBatch_lifecycleUnderEveryAnswer runs the batch's lifecycle
 // under each answer Partner Center may give where Microsoft is silent:
 // create, a device moved to another key, one removed and one added, drift

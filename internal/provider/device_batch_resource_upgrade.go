@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -38,14 +39,31 @@ type deviceV0 struct {
 }
 
 func (d deviceV0) device() partnercenter.Device {
-	s := func(p *string) string {
-		if p == nil {
-			return ""
-		}
-		return *p
+	return partnercenter.Device{ID: stringOf(d.ID), HardwareHash: stringOf(d.HardwareHash), SerialNumber: stringOf(d.SerialNumber),
+		ProductKey: stringOf(d.ProductKey), OEMManufacturerName: stringOf(d.OEMManufacturerName), ModelName: stringOf(d.ModelName)}
+}
+
+// deviceStatusV0 is an element of last_upload.devices_status in a version 0
+// state: the result of a device of the last upload.
+type deviceStatusV0 struct {
+	DeviceID     *string `json:"device_id"`
+	SerialNumber *string `json:"serial_number"`
+	ProductKey   *string `json:"product_key"`
+	Status       *string `json:"status"`
+	ErrorCode    *string `json:"error_code"`
+}
+
+func (d deviceStatusV0) details() partnercenter.DeviceUploadDetails {
+	return partnercenter.DeviceUploadDetails{DeviceID: stringOf(d.DeviceID), SerialNumber: stringOf(d.SerialNumber),
+		ProductKey: stringOf(d.ProductKey), Status: partnercenter.UploadStatus(stringOf(d.Status)), ErrorCode: stringOf(d.ErrorCode)}
+}
+
+// stringOf is the string a state's JSON holds at p, empty for null.
+func stringOf(p *string) string {
+	if p == nil {
+		return ""
 	}
-	return partnercenter.Device{ID: s(d.ID), HardwareHash: s(d.HardwareHash), SerialNumber: s(d.SerialNumber), ProductKey: s(d.ProductKey),
-		OEMManufacturerName: s(d.OEMManufacturerName), ModelName: s(d.ModelName)}
+	return *p
 }
 
 // upgradeDeviceBatchV0 rewrites a version 0 state's JSON: the devices list
@@ -68,10 +86,19 @@ func upgradeDeviceBatchV0(_ context.Context, req resource.UpgradeStateRequest, r
 }
 
 // upgradeDevicesToMap is upgradeDeviceBatchV0 on the state's JSON. Each
-// device is keyed by its serial number, else its product key, else the ID
-// of the device of uploaded_devices it matches (partnercenter.Match), the
-// first not taken, as a refresh keys a device no entry names (heldKey);
-// that ID is its entry of device_ids.
+// device is linked to the device of uploaded_devices it matches
+// (partnercenter.Match); those left as an upload links its devices
+// (linkUpload, linkNewcomer): by the results of last_upload, which version 0
+// made in one request in the order of the list, then, when one device and
+// one device of uploaded_devices are left, to each other. Matches go first:
+// last_upload may be older than the list, and a device the list names by
+// the same serial number, product key or hash is that device. A device
+// configured by its hardware hash alone has nothing in common with a device
+// list that carries no hashes: without the results and what is left, the
+// first apply would delete it and upload it again, without its profile.
+// Each device is keyed by its serial number, else its product key, else
+// the ID it is linked to, as a refresh keys a device no entry names
+// (heldKey); that ID is its entry of device_ids.
 func upgradeDevicesToMap(state []byte) ([]byte, error) {
 	var attributes map[string]json.RawMessage
 	if err := json.Unmarshal(state, &attributes); err != nil {
@@ -84,22 +111,45 @@ func upgradeDevicesToMap(state []byte) ([]byte, error) {
 	if err := unmarshalIfSet(attributes["uploaded_devices"], &uploaded); err != nil {
 		return nil, fmt.Errorf("uploaded_devices: %w", err)
 	}
+	var lastUpload struct {
+		DevicesStatus []deviceStatusV0 `json:"devices_status"`
+	}
+	if err := unmarshalIfSet(attributes["last_upload"], &lastUpload); err != nil {
+		return nil, fmt.Errorf("last_upload: %w", err)
+	}
 	held := make([]partnercenter.Device, len(uploaded))
 	for i, d := range uploaded {
 		held[i] = d.device()
 	}
+	results := &partnercenter.BatchUploadDetails{DevicesStatus: make([]partnercenter.DeviceUploadDetails, len(lastUpload.DevicesStatus))}
+	for i, d := range lastUpload.DevicesStatus {
+		results.DevicesStatus[i] = d.details()
+	}
+	// Each device is known by its place in the list until it has its key.
+	entries := make([]configuredDevice, len(devices))
+	for i, d := range devices {
+		entries[i] = configuredDevice{key: strconv.Itoa(i), device: d.device()}
+	}
 	h := newHeldDevices(held)
+	linked := make(map[string]string, len(entries))
+	for _, e := range entries {
+		if id, ok := h.claimMatch(e.device); ok {
+			linked[e.key] = id
+		}
+	}
+	keys := linkUpload(entries, results.DevicesStatus, h, linked)
+	linkNewcomer(entries, keys, results, h, nil, linked)
 	byKey := make(map[string]deviceEntry, len(devices))
 	ids := make(map[string]string, len(devices))
 	taken := make(map[string]bool, len(devices))
-	for _, d := range devices {
-		device := d.device()
-		id, linked := h.claimMatch(device)
+	for i, e := range entries {
+		device := e.device
+		id, ok := linked[e.key]
 		device.ID = id
 		key := heldKey(device, taken)
 		taken[key] = true
-		byKey[key] = d.deviceEntry
-		if linked {
+		byKey[key] = devices[i].deviceEntry
+		if ok {
 			ids[key] = id
 		}
 	}

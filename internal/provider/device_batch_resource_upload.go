@@ -203,10 +203,12 @@ func linkUpload(entries []configuredDevice, items []partnercenter.DeviceUploadDe
 
 // linkNewcomer links the one device of devices, uploaded, that neither its
 // result nor what it holds linked, to the one device the batch holds that
-// it did not hold before (before) and that no entry is linked to: as when
-// a device uploaded by its hash alone is listed without it and its result
-// names no ID. It does nothing when there are more of either, which
-// nothing tells apart. keys names the device of each result of details.
+// it did not hold before (before; nil when every device may be the one)
+// and that no entry is linked to, unless they contradict each other
+// (partnercenter.Contradicts): as when a device uploaded by its hash alone
+// is listed without it and its result names no ID. It does nothing when
+// there are more of either, which nothing tells apart. keys names the
+// device of each result of details.
 func linkNewcomer(devices []configuredDevice, keys []string, details *partnercenter.BatchUploadDetails, h *heldDevices,
 	before []partnercenter.Device, linked map[string]string) {
 	failed := map[string]bool{}
@@ -215,24 +217,25 @@ func linkNewcomer(devices []configuredDevice, keys []string, details *partnercen
 			failed[keys[i]] = true
 		}
 	}
-	var candidates []string
+	var candidates []configuredDevice
 	for _, e := range devices {
 		if _, ok := linked[e.key]; !ok && !failed[e.key] {
-			candidates = append(candidates, e.key)
+			candidates = append(candidates, e)
 		}
 	}
 	old := make(map[string]bool, len(before))
 	for _, d := range before {
 		old[strings.ToLower(d.ID)] = true
 	}
-	var newcomers []string
+	var newcomers []partnercenter.Device
 	for _, d := range h.unclaimed() {
 		if d.ID != "" && !old[strings.ToLower(d.ID)] {
-			newcomers = append(newcomers, d.ID)
+			newcomers = append(newcomers, d)
 		}
 	}
-	if len(candidates) == 1 && len(newcomers) == 1 && h.claimID(newcomers[0]) {
-		linked[candidates[0]] = newcomers[0]
+	if len(candidates) == 1 && len(newcomers) == 1 && !partnercenter.Contradicts(candidates[0].device, newcomers[0]) &&
+		h.claimID(newcomers[0].ID) {
+		linked[candidates[0].key] = newcomers[0].ID
 	}
 }
 

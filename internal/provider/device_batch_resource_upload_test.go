@@ -43,7 +43,8 @@ func TestLinkUpload(t *testing.T) {
 }
 
 // TestLinkNewcomer links the one device nothing else linked to the one
-// device the batch gained, and nothing when there are more of either.
+// device the batch gained, and nothing when there are more of either or
+// they contradict each other.
 func TestLinkNewcomer(t *testing.T) {
 	before := []partnercenter.Device{{ID: "d-1"}}
 	finished := &partnercenter.BatchUploadDetails{Status: partnercenter.StatusFinished}
@@ -67,5 +68,12 @@ func TestLinkNewcomer(t *testing.T) {
 	linkNewcomer(one, []string{"laptop"}, failed, newHeldDevices([]partnercenter.Device{{ID: "d-1"}, {ID: "d-2"}}), before, linked)
 	if len(linked) != 0 {
 		t.Errorf("linked %v, a device whose upload failed", linked)
+	}
+	// A newcomer with another serial number is another device.
+	serial := []configuredDevice{{key: "SN-1", device: partnercenter.Device{HardwareHash: "aGFzaCAx", SerialNumber: "SN-1"}}}
+	linked = map[string]string{}
+	linkNewcomer(serial, nil, finished, newHeldDevices([]partnercenter.Device{{ID: "d-1"}, {ID: "d-2", SerialNumber: "SN-2"}}), before, linked)
+	if len(linked) != 0 {
+		t.Errorf("linked %v, a device that contradicts the newcomer", linked)
 	}
 }
