@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"sync/atomic"
 )
 
@@ -18,8 +19,9 @@ import (
 // smaller parts (sendInParts).
 const MaxDevicesPerRequest = 500
 
-// sizeFault matches the description of a 400 answer that refuses a request
-// for how much it carries. Microsoft documents no limit, so no wording of
+// sizeFault matches the description, or an entry of the data, of a 400
+// answer's ApiFault that refuses a request for how much it carries (as
+// "Invalid request input" with the reason in its data). Microsoft documents no limit, so no wording of
 // its refusal either: these are the words such a refusal is written with
 // ("too many devices", "exceeds the maximum", "at most 100 a request",
 // "request size limit"). A 400 for another reason that happens to match
@@ -41,7 +43,7 @@ func refusedForSize(err error) bool {
 	case http.StatusRequestEntityTooLarge:
 		return true
 	case http.StatusBadRequest:
-		return sizeFault.MatchString(e.Description)
+		return sizeFault.MatchString(e.Description) || slices.ContainsFunc(e.Details, sizeFault.MatchString)
 	}
 	return false
 }

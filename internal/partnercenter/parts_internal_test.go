@@ -83,7 +83,8 @@ func productKeys(n int) []Device {
 func TestPartsRefusedForSizeGoAgainSmaller(t *testing.T) {
 	for name, refuse := range map[string]func(http.ResponseWriter){
 		"413": reply(http.StatusRequestEntityTooLarge, "Request Entity Too Large"),
-		"400": reply(http.StatusBadRequest, `{"code":800002,"description":"Too many devices: the request holds more than 100 devices."}`),
+		"400": reply(http.StatusBadRequest, `{"code":800002,"description":"Invalid request input",`+
+			`"data":["The request holds too many devices: at most 100 a request."],"source":"PartnerFD"}`),
 	} {
 		t.Run(name, func(t *testing.T) {
 			server := &cappedServer{limit: 100, refuse: refuse}
@@ -148,7 +149,8 @@ func TestSingleDeviceRefusedForSize(t *testing.T) {
 // A 400 for another reason than size is returned at once, and the part
 // size stays.
 func TestInvalidPartIsNotSplit(t *testing.T) {
-	server := &cappedServer{limit: 0, refuse: reply(http.StatusBadRequest, `{"code":800002,"description":"Device 0 has no accepted identification."}`)}
+	server := &cappedServer{limit: 0, refuse: reply(http.StatusBadRequest,
+		`{"code":800002,"description":"Invalid request input","data":["Device 0 has no accepted identification."]}`)}
 	client := cappedClient(t, server, 0)
 	if _, err := client.UploadDevices(testContext(t), testCustomerID, "Large", productKeys(3), true); KindOf(err) != KindInvalidRequest ||
 		!strings.Contains(err.Error(), "Device 0 has no accepted identification.") {
