@@ -90,7 +90,7 @@ func sendInParts[T, R any](ctx context.Context, c *Client, items []T, send func(
 		case !refusedForSize(err):
 			return sent, err
 		case size == 1:
-			return sent, fmt.Errorf("Partner Center refused a request of a single device as too large, so it cannot go in smaller parts: %w", err)
+			return sent, fmt.Errorf("a request of a single device was refused as too large, so it cannot go in smaller parts: %w", err)
 		default:
 			half := (size + 1) / 2
 			c.partSize.lower(half)

@@ -134,7 +134,7 @@ func TestSingleDeviceRefusedForSize(t *testing.T) {
 	if err == nil || len(uploads) != 0 {
 		t.Fatalf("%d uploads, %v; want an error", len(uploads), err)
 	}
-	if want := "Partner Center refused a request of a single device as too large, so it cannot go in smaller parts: " +
+	if want := "a request of a single device was refused as too large, so it cannot go in smaller parts: " +
 		"Partner Center answered HTTP 413 Request Entity Too Large"; !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("error %q, want it to begin %q", err, want)
 	}
