@@ -122,10 +122,15 @@ type Answers struct {
 
 	// MaxDevicesPerUpload answers: how many devices may one batch
 	// creation (operation 1) or upload (operation 2) carry? The
-	// documentation names no limit, and zero (the default) sets none;
-	// Intune's own CSV import takes 500 rows a file. Above zero, a request
-	// with more devices is refused with 400, ApiFault 800002 "Invalid
-	// request input", and nothing is created.
+	// documentation names no limit, nor how a request over one would be
+	// refused, and zero (the default) sets none; Intune's own CSV import
+	// takes 500 rows a file. Above zero, a request with more devices is
+	// refused, and nothing is created: with 400, ApiFault 800002 "Invalid
+	// request input" whose data says the request holds too many devices,
+	// as Partner Center refuses other input it does not take. A limit on
+	// the body's size would rather be a gateway's 413, which the
+	// documentation lists no more than the limit; 500 devices take about
+	// 3 MB, far below the limits such gateways set by default.
 	MaxDevicesPerUpload int
 
 	// StatusExpiry answers: is a batch job's status still readable days

@@ -691,7 +691,7 @@ func TestAnswerMaxDevicesPerUpload(t *testing.T) {
 	trackingID(t, request(e, token, http.MethodPost, batchesPath(customerA), createBody("any", three...)))
 
 	e.SetAnswers(Answers{MaxDevicesPerUpload: 2})
-	refused := `{"code":800002,"description":"Invalid request input","data":["The request holds 3 devices: at most 2 devices a request. ` +
+	refused := `{"code":800002,"description":"Invalid request input","data":["The request holds too many devices, 3: at most 2 devices a request. ` +
 		`Upload the others in further requests."],"source":"PartnerFD"}`
 	if r := request(e, token, http.MethodPost, batchesPath(customerA), createBody("capped", three...)); r.status != http.StatusBadRequest || r.body != refused {
 		t.Errorf("create with 3: %d %s", r.status, r.body)

@@ -217,7 +217,7 @@ func (e *Emulator) addDevices(c *call) answer {
 // request.
 func checkUpload(devices []Device, a Answers) (answer, bool) {
 	if limit := a.MaxDevicesPerUpload; limit > 0 && len(devices) > limit {
-		return invalidInput(fmt.Sprintf("The request holds %d devices: at most %d devices a request. Upload the others in further requests.",
+		return invalidInput(fmt.Sprintf("The request holds too many devices, %d: at most %d devices a request. Upload the others in further requests.",
 			len(devices), limit)), false
 	}
 	for i, d := range devices {

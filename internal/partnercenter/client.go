@@ -1,7 +1,9 @@
 package partnercenter
 
 import (
+	"cmp"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -48,8 +50,14 @@ type Options struct {
 	MaxRetries int
 	// RequestTimeout bounds each attempt; zero means no bound but ctx's.
 	RequestTimeout time.Duration
-	// Log, when set, receives one message per attempt (see LogFunc).
+	// Log, when set, receives one message per attempt (see LogFunc), and
+	// one when a part is refused as too large.
 	Log LogFunc
+	// PartSize is how many devices one upload or device policy update
+	// carries at most, from 1 to MaxDevicesPerRequest; zero means
+	// MaxDevicesPerRequest. A part Partner Center refuses as too large
+	// makes it smaller for the rest of the Client's life (sendInParts).
+	PartSize int
 	// ClientOptions carries the transport and logging settings, and the
 	// backoff of retries (Retry.RetryDelay and Retry.MaxRetryDelay); the
 	// fields above replace the rest of Retry.
@@ -60,6 +68,8 @@ type Options struct {
 type Client struct {
 	baseURL  string
 	pipeline runtime.Pipeline
+	partSize partSize
+	log      LogFunc
 }
 
 // loggedHeaders are shown in azcore's request logs; every other header,
@@ -73,6 +83,9 @@ func NewClient(o Options) (*Client, error) {
 	}
 	if o.Credential == nil {
 		return nil, errors.New("a credential is required")
+	}
+	if o.PartSize < 0 || o.PartSize > MaxDevicesPerRequest {
+		return nil, fmt.Errorf("a part size of %d devices: want 1 to %d, or 0 for %[2]d", o.PartSize, MaxDevicesPerRequest)
 	}
 	scope := o.Scope
 	if scope == "" {
@@ -110,7 +123,9 @@ func NewClient(o Options) (*Client, error) {
 			}),
 		},
 	}, &clientOptions)
-	return &Client{baseURL: strings.TrimRight(o.BaseURL, "/"), pipeline: pipeline}, nil
+	c := &Client{baseURL: strings.TrimRight(o.BaseURL, "/"), pipeline: pipeline, log: o.Log}
+	c.partSize.n.Store(int64(cmp.Or(o.PartSize, MaxDevicesPerRequest)))
+	return c, nil
 }
 
 // requestHeaders sets Partner Center's request headers. It runs once per call,

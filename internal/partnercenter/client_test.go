@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"regexp"
 	"strings"
 	"sync"
@@ -192,6 +193,20 @@ func TestGetBatchStatusErrors(t *testing.T) {
 			wantText: "Partner Center answered HTTP 404 Not Found: error 60003: Tenant not found (MS-RequestId: ",
 		},
 		{
+			name: "ApiFault with data",
+			respond: answer(http.StatusBadRequest, `{"code":800002,"description":"Invalid request input",`+
+				`"data":["Device 0 has no id.",{"field":"devices"},"Device 1 has no id."],"source":"PartnerFD"}`),
+			want: partnercenter.ResponseError{StatusCode: 400, Code: "800002", Description: "Invalid request input",
+				Details: []string{"Device 0 has no id.", "Device 1 has no id."}},
+			wantText: "HTTP 400 Bad Request: error 800002: Invalid request input (Device 0 has no id.; Device 1 has no id.) (MS-RequestId: ",
+		},
+		{
+			name:     "ApiFault whose data is not an array",
+			respond:  answer(http.StatusBadRequest, `{"code":800002,"description":"Invalid request input","data":{"field":"devices"}}`),
+			want:     partnercenter.ResponseError{StatusCode: 400, Code: "800002", Description: "Invalid request input"},
+			wantText: "HTTP 400 Bad Request: error 800002: Invalid request input (MS-RequestId: ",
+		},
+		{
 			name:     "throttling body",
 			respond:  answer(http.StatusConflict, `{"statusCode":429,"message":"Rate limit is exceeded. Try again in 57 seconds."}`),
 			want:     partnercenter.ResponseError{StatusCode: 409, Description: "Rate limit is exceeded. Try again in 57 seconds."},
@@ -219,7 +234,7 @@ func TestGetBatchStatusErrors(t *testing.T) {
 				// Partner Center echoed nothing: the IDs this client sent stand in.
 				want.RequestID, want.CorrelationID = rec.headers[0].Get("MS-RequestId"), rec.headers[0].Get("MS-CorrelationId")
 			}
-			if *got != want {
+			if !reflect.DeepEqual(*got, want) {
 				t.Errorf("got %+v\nwant %+v", *got, want)
 			}
 			if !strings.Contains(err.Error(), tt.wantText) {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"time"
 )
 
@@ -214,23 +213,22 @@ func (c *Client) policyCall(ctx context.Context, method, path string, body any, 
 }
 
 // AssignPolicy makes policyID the Autopilot profile (the o_o_b_e policy) of
-// the devices deviceIDs of a customer (operation #8), in parts of at most
-// MaxDevicesPerRequest, and returns the batch job of each part, which
-// applies it. It stops at the first part that fails, returning the jobs of
-// the parts accepted before it with the error.
+// the devices deviceIDs of a customer (operation #8), in parts as
+// UploadDevices sends devices, and returns the batch job of each part
+// taken, which applies it. It stops at the first part that fails,
+// returning the jobs of the parts taken before it with the error.
 func (c *Client) AssignPolicy(ctx context.Context, customerID, policyID string, deviceIDs []string) ([]*BatchJob, error) {
 	// Not deviceWire: its id is omitempty, and every device here names one.
 	type device struct {
 		ID       string       `json:"id"`
 		Policies []policyPair `json:"policies"`
 	}
-	var jobs []*BatchJob
-	for part := range slices.Chunk(deviceIDs, MaxDevicesPerRequest) {
+	return sendInParts(ctx, c, deviceIDs, func(part []string, _ bool) (*BatchJob, error) {
 		devices := make([]device, len(part))
 		for i, id := range part {
 			devices[i] = device{ID: id, Policies: []policyPair{{Key: policyCategoryOOBE, Value: &policyID}}}
 		}
-		job, err := c.startJob(ctx, request{
+		return c.startJob(ctx, request{
 			method: http.MethodPatch,
 			path:   devicePolicyUpdatesPath(customerID),
 			body: struct {
@@ -238,10 +236,5 @@ func (c *Client) AssignPolicy(ctx context.Context, customerID, policyID string, 
 			}{devices},
 			what: "the device policy update answer",
 		})
-		if err != nil {
-			return jobs, err
-		}
-		jobs = append(jobs, job)
-	}
-	return jobs, nil
+	})
 }

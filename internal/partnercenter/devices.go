@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -301,13 +300,6 @@ func (c *Client) ListDevices(ctx context.Context, customerID, batchID string) ([
 	return devices, nil
 }
 
-// MaxDevicesPerRequest is how many devices one upload or device policy
-// update carries. Microsoft documents no limit, and nothing says there is
-// none: Intune's own CSV import takes 500 rows a file, and a request of
-// thousands of 4 KB hashes is tens of MB. More devices are sent in parts of
-// this size, each its own batch job.
-const MaxDevicesPerRequest = 500
-
 // Upload is one request of UploadDevices: its devices, in the order sent,
 // and the batch job that processes them.
 type Upload struct {
@@ -316,22 +308,22 @@ type Upload struct {
 }
 
 // UploadDevices uploads devices into the batch batchID of a customer, in
-// parts of at most MaxDevicesPerRequest in their order, and returns each
-// part with its batch job. With create, the first part creates the batch
-// (operation #1), which only an app+user sign-in may, and the others are
-// added to it (operation #2); else every part is added. It stops at the
-// first part that fails, returning the parts accepted before it with the
-// error: their jobs go on in Partner Center.
+// parts in their order (sendInParts: at most the client's part size each,
+// smaller after a part refused as too large), and returns each part taken
+// with its devices and batch job. With create, the first part taken
+// creates the batch (operation #1), which only an app+user sign-in may,
+// and the others are added to it (operation #2); else every part is added.
+// It stops at the first part that fails, returning the parts taken before
+// it with the error: their jobs go on in Partner Center.
 func (c *Client) UploadDevices(ctx context.Context, customerID, batchID string, devices []Device, create bool) ([]Upload, error) {
-	var uploads []Upload
-	for part := range slices.Chunk(devices, MaxDevicesPerRequest) {
+	return sendInParts(ctx, c, devices, func(part []Device, first bool) (Upload, error) {
 		r := request{
 			method: http.MethodPost,
 			path:   devicesPath(customerID, batchID),
 			body:   uploadWires(part),
 			what:   "the upload answer",
 		}
-		if create && len(uploads) == 0 {
+		if create && first {
 			r.path = deviceBatchesPath(customerID)
 			r.body = struct {
 				BatchID string       `json:"batchId"`
@@ -341,11 +333,10 @@ func (c *Client) UploadDevices(ctx context.Context, customerID, batchID string, 
 		}
 		job, err := c.startJob(ctx, r)
 		if err != nil {
-			return uploads, err
+			return Upload{}, err
 		}
-		uploads = append(uploads, Upload{Devices: part, Job: job})
-	}
-	return uploads, nil
+		return Upload{Devices: part, Job: job}, nil
+	})
 }
 
 // DeleteDevice deletes a device from its batch (operation #7). Partner

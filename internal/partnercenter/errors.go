@@ -28,6 +28,10 @@ type ResponseError struct {
 	// throttled call, its statusCode/message body); empty when absent.
 	Code        string
 	Description string
+	// Details are the text entries of the ApiFault's data, which says
+	// more than its description, as "Invalid request input" says which
+	// input; at most maxFaultDetails of them.
+	Details []string
 	// RequestID and CorrelationID identify the call to Microsoft support.
 	RequestID     string
 	CorrelationID string
@@ -58,6 +62,9 @@ func (e *ResponseError) Error() string {
 		fmt.Fprintf(&b, ", a redirect to %s, which is not followed", e.RedirectTo)
 	}
 	writeFault(&b, e.Code, e.Description)
+	if len(e.Details) > 0 {
+		fmt.Fprintf(&b, " (%s)", strings.Join(e.Details, "; "))
+	}
 	fmt.Fprintf(&b, " (%s)", requestIDs(e.RequestID, e.CorrelationID))
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
@@ -119,7 +126,35 @@ func newResponseError(resp *http.Response, c *call) *ResponseError {
 	e.RequestID, e.CorrelationID = callIDs(resp)
 	e.RedirectTo = redirectTarget(resp)
 	e.Code, e.Description = faultOf(resp)
+	e.Details = faultDetails(resp)
 	return e
+}
+
+// maxFaultDetails bounds the entries of an ApiFault's data an error quotes.
+const maxFaultDetails = 5
+
+// faultDetails returns the text entries of an error answer's ApiFault data,
+// each cut to maxQuotedText; none when the body has no such array. Entries
+// that are not text are left out: Microsoft documents none.
+func faultDetails(resp *http.Response) []string {
+	body, err := runtime.Payload(resp)
+	if err != nil {
+		return nil
+	}
+	var fault struct {
+		Data []json.RawMessage `json:"data"`
+	}
+	if json.Unmarshal(body, &fault) != nil {
+		return nil
+	}
+	var details []string
+	for _, raw := range fault.Data {
+		var text string
+		if json.Unmarshal(raw, &text) == nil && text != "" && len(details) < maxFaultDetails {
+			details = append(details, cutText(text))
+		}
+	}
+	return details
 }
 
 // faultOf returns the code and description of an error answer's ApiFault

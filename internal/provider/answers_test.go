@@ -18,7 +18,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 
 	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/emulator"
-	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
 )
 
 // Where Microsoft's sources are silent, the emulator gives either plausible
@@ -40,11 +39,17 @@ var otherAnswers = map[string]func(*emulator.Answers){
 	"pascal-case-enums":               func(a *emulator.Answers) { a.PascalCaseEnums = true },
 	"bare-array-lists":                func(a *emulator.Answers) { a.BareArrayLists = true },
 	"case-sensitive-batch-names":      func(a *emulator.Answers) { a.CaseSensitiveBatchNames = true },
-	// The cap the provider splits uploads by: a part over it is refused.
-	"max-devices-per-upload": func(a *emulator.Answers) { a.MaxDevicesPerUpload = partnercenter.MaxDevicesPerRequest },
+	// A cap below the parts the provider sends, and below the devices of
+	// the lifecycles' uploads: a part over it is refused, and goes again
+	// in halves (smallCap).
+	"max-devices-per-upload": func(a *emulator.Answers) { a.MaxDevicesPerUpload = smallCap },
 	// Long enough for every wait of a test to read its job's status.
 	"status-expiry": func(a *emulator.Answers) { a.StatusExpiry = time.Minute },
 }
+
+// smallCap is max-devices-per-upload's answer in the lifecycles: fewer
+// devices a request than their uploads of 3 and 4 devices carry.
+const smallCap = 2
 
 // Which switches touch which resource: the questions whose answer the
 // resource's calls read or send.

@@ -163,7 +163,8 @@ func batchJobResultSchemaAttributes() map[string]resourceschema.Attribute {
 			Computed:            true,
 		},
 		"locations": resourceschema.ListAttribute{
-			MarkdownDescription: fmt.Sprintf("The `Location` of each part, in order. One request carries at most %d devices: more go in "+
+			MarkdownDescription: fmt.Sprintf("The `Location` of each part, in order. One request carries at most %d devices "+
+				"(the provider's `upload_part_size`, fewer after Partner Center refuses a part as too large): more go in "+
 				"parts, each a batch job of its own, all waited for; the other attributes sum them up.", partnercenter.MaxDevicesPerRequest),
 			ElementType: types.StringType,
 			Computed:    true,

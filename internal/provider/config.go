@@ -162,6 +162,7 @@ func newProviderData(cfg providerModel, ua string, env environment, wait partner
 	}
 
 	maxRetries, requestTimeout := retrySettings(cfg, env, invalid)
+	partSize := uploadPartSize(cfg, env, invalid)
 	options, tokenScope := credentialOptions(cfg, env, invalid)
 	if diags.HasError() {
 		return nil, diags
@@ -189,6 +190,7 @@ func newProviderData(cfg providerModel, ua string, env environment, wait partner
 		MaxRetries:     maxRetries,
 		RequestTimeout: requestTimeout,
 		Log:            logAttempt,
+		PartSize:       partSize,
 	})
 	if err != nil {
 		diags.AddError("Invalid provider configuration", "The Partner Center client could not be set up: "+err.Error())

@@ -56,6 +56,12 @@ var retriedFailures = retriedStatuses + ", dropped connections and attempts that
 var requestRetryBackoff = fmt.Sprintf("waiting as `Retry-After` asks, otherwise from %s, doubling with jitter, at most %s between attempts",
 	describeDuration(partnercenter.DefaultRetryDelay), describeDuration(partnercenter.DefaultMaxRetryDelay))
 
+// uploadPartSizeDescription is upload_part_size's description.
+var uploadPartSizeDescription = fmt.Sprintf("How many devices one upload or device policy update carries at most, from 1 to %d; "+
+	"more go in parts, each a batch job of its own. Defaults to `%[1]d`. Microsoft documents no limit; a part Partner Center "+
+	"refuses as too large goes again in halves, and the smaller size is kept for the rest of the run. Set it when Partner Center "+
+	"takes fewer devices a request, to spare every run those refusals.", partnercenter.MaxDevicesPerRequest)
+
 // deprecatedEnvironments are the clouds of `environment` that Microsoft has
 // closed, with why, for the attribute's description and the warning a plan
 // gives.

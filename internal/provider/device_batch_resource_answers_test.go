@@ -154,13 +154,15 @@ func (c *callCounter) expectReadsOnly() resource.TestCheckFunc {
 // create, a device moved to another key, one removed and one added, drift
 // (a device deleted and one added behind Terraform's back), the keys moved
 // back, import by command, with the configuration Terraform generates and
-// by an import block, fail_on_device_errors
-// changed alone, a new batch_id, which replaces it, destroy, which deletes
-// every device and leaves the batch behind, and apply again, which adopts
-// that empty batch; then destroy. After every step the
-// plan shows no change, and each step makes exactly the uploads and
-// deletions it must: none for a device that only moves to another key or a
-// setting that only the provider reads, none around an import.
+// by an import block, fail_on_device_errors changed alone, a new batch_id,
+// which replaces it, uploading in parts of the provider's upload_part_size,
+// destroy, which deletes every device and leaves the batch behind, and
+// apply again, which adopts that empty batch; then destroy. After every
+// step the plan shows no change, and each step makes exactly the uploads
+// and deletions it must: none for a device that only moves to another key
+// or a setting that only the provider reads, none around an import; under
+// a Partner Center that takes fewer devices a request than the creation
+// sends, the refused part and its halves.
 func TestAccDeviceBatch_lifecycleUnderEveryAnswer(t *testing.T) {
 	underEveryAnswer(t, deviceBatchSwitches, testDeviceBatchLifecycle)
 }
@@ -181,6 +183,14 @@ func testDeviceBatchLifecycle(t *testing.T, answers emulator.Answers) {
 	final := []keyedDevice{csvDevice("SN-1"), productKey, tuple, csvDevice("SN-5")}
 	calls := &callCounter{em: em}
 	id := emulator.SeedCustomerID + "/" + batch
+	// The creation's 4 devices go in one request, or, over the cap of
+	// smallCap, in the one refused and its two halves.
+	creationRequests := 1
+	if answers.MaxDevicesPerUpload == smallCap {
+		creationRequests = 3
+	}
+	// Parts of 2 from the start: no request refused, whatever the cap.
+	inParts := em.providerConfig(attrs{"refresh_token": em.NewRefreshToken(emulator.DefaultTenantID, emulator.DefaultClientID), "upload_part_size": 2})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories(nil),
 		CheckDestroy: func(*terraform.State) error {
@@ -205,7 +215,7 @@ func testDeviceBatchLifecycle(t *testing.T, answers emulator.Answers) {
 						"location":       knownvalue.StringRegexp(regexp.MustCompile(`^/customers/` + emulator.SeedCustomerID + `/batchJobStatus/[0-9a-f-]{36}$`)),
 					})),
 				},
-				Check: resource.ComposeTestCheckFunc(expectHeldNames(em, batch, "SN-1", "SN-2", "PK-3", "T-4"), calls.expect(1, 0)),
+				Check: resource.ComposeTestCheckFunc(expectHeldNames(em, batch, "SN-1", "SN-2", "PK-3", "T-4"), calls.expect(creationRequests, 0)),
 			},
 			{
 				Config: provider + keyedBatchConfig(batch, second),
@@ -296,24 +306,32 @@ func testDeviceBatchLifecycle(t *testing.T, answers emulator.Answers) {
 				Check: calls.expect(0, 0),
 			},
 			{
-				// Every device deleted from the batch, then uploaded to the new one.
-				Config: provider + keyedBatchConfigWith(renamed, "fail_on_device_errors = false", final),
+				// Every device deleted from the batch, then uploaded to the
+				// new one in parts of upload_part_size.
+				Config: inParts + keyedBatchConfigWith(renamed, "fail_on_device_errors = false", final),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(batchAddress, plancheck.ResourceActionDestroyBeforeCreate),
 				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectBatch("device_ids", knownvalue.MapSizeExact(4)),
+					expectBatch("last_upload", knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"status": knownvalue.StringExact("finished"), "devices_status": knownvalue.ListSizeExact(0),
+						"locations": knownvalue.ListSizeExact(2),
+					})),
+				},
 				Check: resource.ComposeTestCheckFunc(expectHeldNames(em, batch), expectHeldNames(em, renamed, "SN-1", "PK-3", "T-4", "SN-5"),
-					calls.expect(1, 4)),
+					calls.expect(2, 4)),
 			},
 			{
 				// Destroyed, the batch stays behind empty.
-				Config:  provider + keyedBatchConfigWith(renamed, "fail_on_device_errors = false", final),
+				Config:  inParts + keyedBatchConfigWith(renamed, "fail_on_device_errors = false", final),
 				Destroy: true,
 				Check:   resource.ComposeTestCheckFunc(expectHeldNames(em, renamed), calls.expect(0, 4)),
 			},
 			{
 				// Applied again, the empty batch is adopted and filled.
-				Config: provider + keyedBatchConfigWith(renamed, "fail_on_device_errors = false", final),
-				Check:  resource.ComposeTestCheckFunc(expectHeldNames(em, renamed, "SN-1", "PK-3", "T-4", "SN-5"), calls.expect(1, 0)),
+				Config: inParts + keyedBatchConfigWith(renamed, "fail_on_device_errors = false", final),
+				Check:  resource.ComposeTestCheckFunc(expectHeldNames(em, renamed, "SN-1", "PK-3", "T-4", "SN-5"), calls.expect(2, 0)),
 			},
 		},
 	})
@@ -434,6 +452,13 @@ func TestAccDeviceBatch_adoptsAnEmptyBatch(t *testing.T) {
 	if n := len(em.Batches(emulator.SeedCustomerID)); n != 1 {
 		t.Errorf("%d batches, want the one adopted", n)
 	}
+}
+
+// testClient is a client of em signed in as a user, as a client other than
+// the provider's.
+func testClient(t *testing.T, em *testEmulator) *partnercenter.Client {
+	t.Helper()
+	return tokenClient(t, em.PlainURL, em.NewUserAccessToken(emulator.DefaultTenantID, time.Hour))
 }
 
 // tokenClient is a client of the Partner Center at baseURL that sends

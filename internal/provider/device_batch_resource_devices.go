@@ -3,8 +3,8 @@ package provider
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"

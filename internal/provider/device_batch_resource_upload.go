@@ -1,15 +1,14 @@
 package provider
 
 import (
-	"maps"
-
 	"context"
 	"fmt"
-	resourceschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"maps"
 	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	resourceschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
@@ -83,7 +82,12 @@ func (r *deviceBatchResource) upload(ctx context.Context, client *partnercenter.
 	}
 	var keys []string
 	unnamed := false
-	for i, part := range slices.Collect(slices.Chunk(devices, partnercenter.MaxDevicesPerRequest)) {
+	// The parts hold the devices in their order, each as many as its
+	// Upload sent: the client decides their sizes.
+	rest := devices
+	for i, u := range uploads {
+		part := rest[:len(u.Devices)]
+		rest = rest[len(u.Devices):]
 		keys = append(keys, linkUpload(part, parts[i].DevicesStatus, h, linked)...)
 		unnamed = unnamed || parts[i].UnnamedFailure()
 	}

@@ -165,6 +165,9 @@ func describeResponseError(e *partnercenter.ResponseError) string {
 	if e.Description != "" {
 		fmt.Fprintf(&b, "Description: %s\n", e.Description)
 	}
+	for _, d := range e.Details {
+		fmt.Fprintf(&b, "Details: %s\n", d)
+	}
 	fmt.Fprintf(&b, "MS-RequestId: %s\nMS-CorrelationId: %s\nAttempts: %d", e.RequestID, e.CorrelationID, e.Attempts)
 	if e.RetryAfter > 0 {
 		fmt.Fprintf(&b, "\nRetry-After: %s", e.RetryAfter)

@@ -100,6 +100,10 @@ func TestDocsStateTheConstants(t *testing.T) {
 		{fmt.Sprintf("One request carries at most %d devices: more go in parts", partnercenter.MaxDevicesPerRequest), []string{batch}},
 		{fmt.Sprintf("(%d devices a request at most, more in parts)", partnercenter.MaxDevicesPerRequest), []string{assignment}},
 		{fmt.Sprintf("an upload of more than %d devices goes in parts", partnercenter.MaxDevicesPerRequest), []string{changelog}},
+		// upload_part_size.
+		{fmt.Sprintf("1 to %d, default `%[1]d`; a part Partner Center refuses as too large", partnercenter.MaxDevicesPerRequest), []string{readme}},
+		{fmt.Sprintf("| `%d` | devices one upload or device policy update carries, 1 to %[1]d;", partnercenter.MaxDevicesPerRequest), []string{reliability}},
+		{fmt.Sprintf("(`PARTNERCENTER_UPLOAD_PART_SIZE`, 1 to %d, default %[1]d)", partnercenter.MaxDevicesPerRequest), []string{changelog}},
 		// A profile's deletion waits while devices have it.
 		{"until `timeouts { delete }` runs out (default " + describeDuration(defaultPolicyTimeout) + ")", []string{autopilot}},
 		// The emulator command's job timing, as its banner prints it.

@@ -90,6 +90,7 @@ type providerModel struct {
 
 	MaxRetries     types.Int64          `tfsdk:"max_retries"`
 	RequestTimeout timetypes.GoDuration `tfsdk:"request_timeout"`
+	UploadPartSize types.Int64          `tfsdk:"upload_part_size"`
 }
 
 // setsNothing reports whether m sets no attribute, as when the configuration
@@ -119,6 +120,7 @@ func (m providerModel) values() map[string]attr.Value {
 		settingOIDCRequestToken.attribute: m.OIDCRequestToken, settingADOServiceConnID.attribute: m.ADOPipelineServiceConnectionID,
 		settingUseMSI.attribute: m.UseMSI, settingMSIEndpoint.attribute: m.MSIEndpoint, settingUseCLI.attribute: m.UseCLI,
 		settingMaxRetries.attribute: m.MaxRetries, settingRequestTimeout.attribute: m.RequestTimeout,
+		settingUploadPartSize.attribute: m.UploadPartSize,
 	}
 }
 
@@ -289,6 +291,11 @@ var providerSchema = sync.OnceValue(func() schema.Schema {
 				Optional:   true,
 				CustomType: requestTimeoutType,
 				Validators: []validator.String{positiveDuration{}},
+			},
+			settingUploadPartSize.attribute: schema.Int64Attribute{
+				MarkdownDescription: uploadPartSizeDescription + settingUploadPartSize.envDescription(),
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.Between(1, partnercenter.MaxDevicesPerRequest)},
 			},
 		},
 	}

@@ -360,6 +360,7 @@ func TestAccReliability_badInputAtPlanTime(t *testing.T) {
 			planFails(provider("base_url", `"https://:443"`), `base_url: .* has no\s+host\s+name`),
 			planFails(provider("base_url", `"ftp://api.partnercenter.microsoft.com"`), `base_url: .* must use https`),
 			planFails(provider("max_retries", "11"), `Attribute max_retries value must be between 0 and 10, got: 11`),
+			planFails(provider("upload_part_size", "501"), `Attribute upload_part_size value must be between 1 and 500, got: 501`),
 			planFails(provider("request_timeout", `"soon"`), `Invalid Time Duration String Value.*"soon"`),
 			planFails(provider("request_timeout", `"0s"`), `request_timeout is "0s"; the value must be a positive duration`),
 			planFails(em.providerConfig()+batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, `  timeouts {
@@ -395,11 +396,13 @@ func TestAccReliability_basePathPrefixAccepted(t *testing.T) {
 func TestAccReliability_invalidRetrySettingsFromEnvironment(t *testing.T) {
 	em := newTestEmulator(t)
 	for variable, want := range map[string]string{
-		"PARTNERCENTER_MAX_RETRIES":     `environment variable PARTNERCENTER_MAX_RETRIES is invalid: "eleven" is not a\s+whole number from 0 to 10`,
-		"PARTNERCENTER_REQUEST_TIMEOUT": `environment variable PARTNERCENTER_REQUEST_TIMEOUT is invalid: "-1s" is not\s+a positive duration`,
+		"PARTNERCENTER_MAX_RETRIES":      `environment variable PARTNERCENTER_MAX_RETRIES is invalid: "eleven" is not a\s+whole number from 0 to 10`,
+		"PARTNERCENTER_REQUEST_TIMEOUT":  `environment variable PARTNERCENTER_REQUEST_TIMEOUT is invalid: "-1s" is not\s+a positive duration`,
+		"PARTNERCENTER_UPLOAD_PART_SIZE": `environment variable PARTNERCENTER_UPLOAD_PART_SIZE is invalid: "0" is not\s+a whole number from 1 to 500`,
 	} {
 		t.Run(variable, func(t *testing.T) {
-			env := map[string]string{variable: map[string]string{"PARTNERCENTER_MAX_RETRIES": "eleven", "PARTNERCENTER_REQUEST_TIMEOUT": "-1s"}[variable]}
+			env := map[string]string{variable: map[string]string{"PARTNERCENTER_MAX_RETRIES": "eleven", "PARTNERCENTER_REQUEST_TIMEOUT": "-1s",
+				"PARTNERCENTER_UPLOAD_PART_SIZE": "0"}[variable]}
 			readFailsIn(t, env, reliabilityConfig(em, nil, ""), "Invalid provider configuration", want)
 		})
 	}

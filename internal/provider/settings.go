@@ -64,6 +64,7 @@ var (
 
 	settingMaxRetries     = setting{"max_retries", []string{"PARTNERCENTER_MAX_RETRIES"}}
 	settingRequestTimeout = setting{"request_timeout", []string{"PARTNERCENTER_REQUEST_TIMEOUT"}}
+	settingUploadPartSize = setting{"upload_part_size", []string{"PARTNERCENTER_UPLOAD_PART_SIZE"}}
 )
 
 // resolve returns the configured value, else the first environment variable
@@ -148,6 +149,24 @@ func retrySettings(cfg providerModel, env environment, invalid func(setting, str
 		invalid(settingRequestTimeout, source, fmt.Errorf("%q is not a positive duration such as 60s or 2m", raw))
 	}
 	return maxRetries, d
+}
+
+// uploadPartSize resolves upload_part_size against the environment: how
+// many devices one upload or device policy update carries at most. A value
+// that is set but invalid is reported through invalid.
+func uploadPartSize(cfg providerModel, env environment, invalid func(setting, string, error)) int {
+	if !cfg.UploadPartSize.IsNull() && !cfg.UploadPartSize.IsUnknown() {
+		return int(cfg.UploadPartSize.ValueInt64())
+	}
+	raw, source := settingUploadPartSize.resolve(types.StringNull(), env)
+	if raw == "" {
+		return partnercenter.MaxDevicesPerRequest
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 1 || n > partnercenter.MaxDevicesPerRequest {
+		invalid(settingUploadPartSize, source, fmt.Errorf("%q is not a whole number from 1 to %d", raw, partnercenter.MaxDevicesPerRequest))
+	}
+	return n
 }
 
 // oidcRequest is the OIDC request URL and the token sent to it as a bearer

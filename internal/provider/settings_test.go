@@ -13,7 +13,7 @@ var allSettings = []setting{
 	settingAccessToken, settingLocale, settingTokenScope, settingClientSecretFilePath, settingClientCertificate,
 	settingClientCertificatePath, settingClientCertificatePassword, settingRefreshToken, settingUseOIDC, settingOIDCToken,
 	settingOIDCTokenFilePath, settingOIDCRequestURL, settingOIDCRequestToken, settingADOServiceConnID, settingUseMSI,
-	settingMSIEndpoint, settingUseCLI, settingMaxRetries, settingRequestTimeout,
+	settingMSIEndpoint, settingUseCLI, settingMaxRetries, settingRequestTimeout, settingUploadPartSize,
 }
 
 // mapEnvironment reads variables from vars, as a test's provider does.
