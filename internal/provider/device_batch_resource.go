@@ -345,11 +345,29 @@ func (r *deviceBatchResource) adopt(ctx context.Context, client *partnercenter.C
 	h := newHeldDevices(held)
 	missing := []configuredDevice{}
 	for _, e := range devices {
-		if id, ok := h.claimMatch(e.device); ok {
+		if id, ok := h.claimMatch(e); ok {
 			linked[e.key] = id
 		} else {
 			missing = append(missing, e)
 		}
+	}
+	// A device the batch holds that several entries could be is not
+	// taken for the first of them.
+	configured := partnercenter.NewDeviceIndex(plainDevices(devices))
+	for _, d := range held {
+		if found := configured.Candidates(d); len(found) > 1 {
+			m := ambiguousMatch{held: []partnercenter.Device{d}}
+			for _, i := range found {
+				m.entry = devices[i]
+				h.ambiguous = append(h.ambiguous, m)
+			}
+		}
+	}
+	if len(h.ambiguous) > 0 {
+		diags.AddError("Existing device batch not adopted", fmt.Sprintf("Partner Center already has batch %q for customer %s. %s\n\n"+
+			"Nothing was changed: the provider adopts an existing batch only when it can tell which device is which.",
+			ops.batchID, ops.customerID, h.ambiguity(ops.batchID)))
+		return nil, nil
 	}
 	if unnamed := h.unclaimed(); len(held) == 0 || len(unnamed) > 0 {
 		diags.Append(adoptionRefused(ops.customerID, ops.batchID, unnamed))
@@ -420,7 +438,11 @@ func (r *deviceBatchResource) Read(ctx context.Context, req resource.ReadRequest
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
 	}
 	prior, _ := devicesOf(state.Devices)
-	entries, linked := reconcile(prior, deviceIDsOf(state.DeviceIDs), held)
+	entries, linked, h := reconcile(prior, deviceIDsOf(state.DeviceIDs), held)
+	if len(h.ambiguous) > 0 {
+		resp.Diagnostics.AddWarning("Devices not told apart", h.ambiguity(batch.ID)+
+			"\n\nUntil then these entries keep no ID, and those devices are neither shown as devices to delete nor deleted.")
+	}
 	state.Devices, state.DeviceIDs = devicesMap(entries), deviceIDsMap(linked)
 	setBatchComputed(&state, batch)
 	state.ID = types.StringValue(customerID + "/" + state.BatchID.ValueString())
@@ -491,7 +513,7 @@ func (r *deviceBatchResource) Update(ctx context.Context, req resource.UpdateReq
 		id, known := changes.ids[e.key]
 		if id, ok := h.link(e, id, known); ok {
 			linked[e.key] = id
-		} else {
+		} else if !h.ambiguousAbout(e.key) {
 			upload = append(upload, e) // gone since the plan
 		}
 	}
@@ -502,8 +524,12 @@ func (r *deviceBatchResource) Update(ctx context.Context, req resource.UpdateReq
 			remove = append(remove, id)
 		}
 	}
+	if len(h.ambiguous) > 0 {
+		resp.Diagnostics.AddWarning("Devices not told apart", h.ambiguity(batch.ID)+
+			"\n\nNone of those devices was deleted, and an entry that stays keeps no ID.")
+	}
 	for _, e := range changes.upload {
-		if id, ok := h.claimMatch(e.device); ok {
+		if id, ok := h.claimMatch(e); ok {
 			linked[e.key] = id
 		} else {
 			upload = append(upload, e)
@@ -575,6 +601,10 @@ func (r *deviceBatchResource) Delete(ctx context.Context, req resource.DeleteReq
 		if id, ok := h.link(e, id, known); ok {
 			remove = append(remove, id)
 		}
+	}
+	if len(h.ambiguous) > 0 {
+		resp.Diagnostics.AddWarning("Devices not told apart", h.ambiguity(batch.ID)+
+			"\n\nNone of those devices was deleted: delete the device that is yours in Partner Center.")
 	}
 	if err := deleteDevices(ctx, client, customerID, batch.ID, remove); err != nil {
 		resp.Diagnostics.Append(ops.deleteDevice().errorDiagnostic(err))

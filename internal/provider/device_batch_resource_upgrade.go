@@ -94,7 +94,7 @@ func upgradeDevicesToMap(state []byte) ([]byte, error) {
 	taken := make(map[string]bool, len(devices))
 	for _, d := range devices {
 		device := d.device()
-		id, linked := h.claimMatch(device)
+		id, linked := h.claimMatch(configuredDevice{device: device})
 		device.ID = id
 		key := heldKey(device, taken)
 		taken[key] = true

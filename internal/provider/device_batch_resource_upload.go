@@ -186,7 +186,7 @@ func linkUpload(entries []configuredDevice, items []partnercenter.DeviceUploadDe
 		if _, ok := linked[e.key]; ok {
 			continue
 		}
-		if id, ok := h.claimMatch(e.device); ok {
+		if id, ok := h.claimMatch(e); ok {
 			linked[e.key] = id
 		}
 	}
@@ -198,7 +198,9 @@ func linkUpload(entries []configuredDevice, items []partnercenter.DeviceUploadDe
 // it did not hold before (before) and that no entry is linked to: as when
 // a device uploaded by its hash alone is listed without it and its result
 // names no ID. It does nothing when there are more of either, which
-// nothing tells apart. keys names the device of each result of details.
+// nothing tells apart, or when the newcomer contradicts the device, as one
+// another client uploaded meanwhile may. keys names the device of each
+// result of details.
 func linkNewcomer(devices []configuredDevice, keys []string, details *partnercenter.BatchUploadDetails, h *heldDevices,
 	before []partnercenter.Device, linked map[string]string) {
 	failed := map[string]bool{}
@@ -207,24 +209,27 @@ func linkNewcomer(devices []configuredDevice, keys []string, details *partnercen
 			failed[keys[i]] = true
 		}
 	}
-	var candidates []string
+	var candidates []configuredDevice
 	for _, e := range devices {
 		if _, ok := linked[e.key]; !ok && !failed[e.key] {
-			candidates = append(candidates, e.key)
+			candidates = append(candidates, e)
 		}
 	}
 	old := make(map[string]bool, len(before))
 	for _, d := range before {
 		old[strings.ToLower(d.ID)] = true
 	}
-	var newcomers []string
+	var newcomers []partnercenter.Device
 	for _, d := range h.unclaimed() {
 		if d.ID != "" && !old[strings.ToLower(d.ID)] {
-			newcomers = append(newcomers, d.ID)
+			newcomers = append(newcomers, d)
 		}
 	}
-	if len(candidates) == 1 && len(newcomers) == 1 && h.claimID(newcomers[0]) {
-		linked[candidates[0]] = newcomers[0]
+	if len(candidates) != 1 || len(newcomers) != 1 || partnercenter.Contradicts(candidates[0].device, newcomers[0]) {
+		return
+	}
+	if h.claimID(newcomers[0].ID) {
+		linked[candidates[0].key] = newcomers[0].ID
 	}
 }
 

@@ -43,7 +43,8 @@ func TestLinkUpload(t *testing.T) {
 }
 
 // TestLinkNewcomer links the one device nothing else linked to the one
-// device the batch gained, and nothing when there are more of either.
+// device the batch gained, and nothing when there are more of either, or
+// when the two contradict each other.
 func TestLinkNewcomer(t *testing.T) {
 	before := []partnercenter.Device{{ID: "d-1"}}
 	finished := &partnercenter.BatchUploadDetails{Status: partnercenter.StatusFinished}
@@ -58,6 +59,13 @@ func TestLinkNewcomer(t *testing.T) {
 	linkNewcomer(two, nil, finished, newHeldDevices([]partnercenter.Device{{ID: "d-1"}, {ID: "d-2"}, {ID: "d-3"}}), before, linked)
 	if len(linked) != 0 {
 		t.Errorf("linked %v of two devices to two newcomers, which nothing tells apart", linked)
+	}
+	// Another client's device uploaded meanwhile, which contradicts it.
+	serial := []configuredDevice{{key: "SN-1", device: partnercenter.Device{HardwareHash: "aGFzaCAx", SerialNumber: "SN-1"}}}
+	linked = map[string]string{}
+	linkNewcomer(serial, nil, finished, newHeldDevices([]partnercenter.Device{{ID: "d-1"}, {ID: "d-2", SerialNumber: "Default string"}}), before, linked)
+	if len(linked) != 0 {
+		t.Errorf("linked %v to a device of another serial number", linked)
 	}
 	// A device whose result failed is not in the batch: the newcomer is
 	// another's.
