@@ -135,10 +135,16 @@ var deviceBatchSchema = sync.OnceValue(func() schema.Schema {
 					"`product_key`, else its `serial_number` with `oem_manufacturer_name` and `model_name`; a device with none of these, " +
 					"a `hardware_hash` that is not one line of base64, or two entries that are the same device (the same hash, product " +
 					"key or serial number) fail the plan. Devices added are uploaded, devices removed are deleted from Partner Center. " +
-					"An entry is the same device as long as it keeps its hash, product key or serial number, whatever its key: giving a " +
-					"device another key, or changing other fields of its entry (such as a hash taken again from the same device), " +
-					"changes nothing in Partner Center, and an apply never deletes a device and uploads one with the same serial number " +
-					"or product key. To upload a device again, remove it in one apply and add it in the next.",
+					"An entry is the same device as long as it keeps its hash, product key or serial number and no field it had changes, " +
+					"but a hash under the same key: giving a device another key, adding a field, or a hash taken again from the same " +
+					"device under its key changes nothing in Partner Center; a changed serial number or product key, or a changed " +
+					"manufacturer or model where the hash and product key are not the same, is another device, deleted and uploaded. Refreshes, deletions and drift go by the IDs of `device_ids`: a device " +
+					"whose ID is gone from the batch is offered for upload again, even when the batch holds another device of its serial " +
+					"number (firmware placeholders such as `Default string` make that common). Where no ID is known, as after an import, " +
+					"a device is found by what it holds, never in one whose hash, product key or serial number differs, nor, unless they " +
+					"share a hash or product key, whose manufacturer or model does (compared ignoring case and surrounding spaces); one " +
+					"that could be several devices of the batch is reported, and none of them is deleted. To upload a device again, " +
+					"remove it in one apply and add it in the next.",
 				Required: true,
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"hardware_hash":         deviceArgument("The device's hardware hash, one line of base64 as `Get-WindowsAutopilotInfo` writes it (about 4 KB)."),
@@ -235,7 +241,7 @@ func (r *deviceBatchResource) ValidateConfig(ctx context.Context, req resource.V
 
 // ModifyPlan implements resource.ResourceWithModifyPlan. A configuration
 // that names the devices of state, under the same keys, plans no change to
-// them (partnercenter.Match decides what is the same device); device IDs
+// them (planDeviceChanges decides what is the same device); device IDs
 // stay known for the devices that stay, under their key or another; the
 // attributes read from Partner Center stay known unless devices are
 // uploaded or deleted, and last_upload unless the apply uploads.

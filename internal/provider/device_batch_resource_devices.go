@@ -21,7 +21,7 @@ import (
 // - "CSP0002") and tie each device to the ID Partner Center gave it, in
 // device_ids: refresh, drift, deletion and the policy assignment go by
 // that ID. Matching a device by what it holds (partnercenter.Match) is the
-// fallback, where no ID is known: after an import, an adoption, or an
+// fallback, only where no ID is known: after an import, an adoption, or an
 // upload whose results name no IDs. The map is built and read by hand: the
 // framework's reflection costs more than the rest of a plan for thousands
 // of devices.
@@ -189,7 +189,8 @@ func describeIdentificationError(d partnercenter.Device, err error) string {
 	return "it has no hardware_hash, product_key or serial_number"
 }
 
-// sharedField names what makes a and b, which Match, the same device.
+// sharedField names what makes a and b, which partnercenter.Shares, the
+// same device.
 func sharedField(a, b partnercenter.Device) string {
 	switch {
 	case a.HardwareHash != "" && a.HardwareHash == b.HardwareHash:
@@ -202,10 +203,12 @@ func sharedField(a, b partnercenter.Device) string {
 
 // deviceChanges is what an apply does to the devices of a batch to go from
 // the devices of state, with their IDs, to the devices planned. A planned
-// device that is a device of state (partnercenter.Match), under its key or
-// another, is the same device: its entry may change, Partner Center does
-// not. So an apply never deletes a device and uploads one with the same
-// serial number, product key or hash.
+// device that is a device of state, under its key (partnercenter.Rewrites:
+// a hash taken again from the same device differs) or another
+// (partnercenter.Match), is the same device: its entry may change, Partner
+// Center does not. A device of state may be one Partner Center holds that
+// no entry named, with the fields it lists, so an entry under another key
+// is taken for it only where nothing contradicts it.
 type deviceChanges struct {
 	// ids are the IDs, known before the apply, of the planned devices that
 	// were in state: under the same key, or moved to another.
