@@ -221,65 +221,133 @@ func serialTuple(d Device) string {
 	return d.SerialNumber + "\x00" + d.OEMManufacturerName + "\x00" + d.ModelName
 }
 
-// Match reports whether a and b are the same device of one batch: they
-// share a hardware hash, a product key or a serial number. The serial
-// number alone counts because Partner Center's device list may leave out
-// the hash (Microsoft's only sample of it has none), may add a manufacturer
-// and model decoded from the hash in its own spelling, and a hash taken
-// again from the same device differs.
+// Match reports whether a and b are the same device of one batch, the one
+// as a configuration or a state describes it, the other as Partner Center
+// lists it: they share a hardware hash, a product key or a serial number,
+// and nothing contradicts it (Contradicts). A serial number shared with
+// nothing else counts because Partner Center's device list may leave out
+// the hash (Microsoft's only sample of it has none) and may add a
+// manufacturer and model decoded from the hash; but placeholders such as
+// "Default string" make one serial number the serial number of several
+// devices, so where more than one device of a batch matches, nothing tells
+// which is meant (DeviceIndex.Candidates).
 func Match(a, b Device) bool {
+	return Shares(a, b) && !Contradicts(a, b)
+}
+
+// Shares reports whether a and b share a hardware hash, a product key or a
+// serial number.
+func Shares(a, b Device) bool {
 	shared := func(x, y string) bool { return x != "" && x == y }
 	return shared(a.HardwareHash, b.HardwareHash) || shared(a.ProductKey, b.ProductKey) || shared(a.SerialNumber, b.SerialNumber)
 }
 
-// Contradicts reports whether a and b cannot be the same device: a serial
-// number or product key that both name and that differs, or hardware
-// hashes that differ where nothing else is shared. It checks that the ID
-// Partner Center gave a device of an upload names that device in the batch.
+// Rewrites reports whether b may be a, an entry of a configuration, written
+// again under the same key: they share a hardware hash, a product key or a
+// serial number, and nothing but the hash contradicts it, as a hash taken
+// again from the same device differs. It compares a configuration with its
+// state, never with what Partner Center holds (Match).
+func Rewrites(a, b Device) bool {
+	return Shares(a, b) && !contradicts(a, b, false)
+}
+
+// Contradicts reports whether a and b cannot be the same device: a hardware
+// hash, a product key or a serial number that both carry and that differ;
+// or, unless they share a hash or a product key (Partner Center's own
+// identification), an OEM manufacturer name or a model name that both carry
+// and that differ. Names are compared trimmed and case-insensitively,
+// nothing looser: Partner Center may spell a name decoded from the hash its
+// own way (such as "Microsoft Corporation" for "Microsoft"), and a device
+// it lists so, without its hash, is then not found by its serial number.
 func Contradicts(a, b Device) bool {
+	return contradicts(a, b, true)
+}
+
+// contradicts is Contradicts, a differing hardware hash counting only when
+// hashes is set.
+func contradicts(a, b Device, hashes bool) bool {
 	differ := func(x, y string) bool { return x != "" && y != "" && x != y }
-	return differ(a.SerialNumber, b.SerialNumber) || differ(a.ProductKey, b.ProductKey) ||
-		differ(a.HardwareHash, b.HardwareHash) && !Match(a, b)
+	if differ(a.SerialNumber, b.SerialNumber) || differ(a.ProductKey, b.ProductKey) || hashes && differ(a.HardwareHash, b.HardwareHash) {
+		return true
+	}
+	if a.HardwareHash != "" && a.HardwareHash == b.HardwareHash || a.ProductKey != "" && a.ProductKey == b.ProductKey {
+		return false
+	}
+	differName := func(x, y string) bool {
+		x, y = strings.TrimSpace(x), strings.TrimSpace(y)
+		return x != "" && y != "" && !strings.EqualFold(x, y)
+	}
+	return differName(a.OEMManufacturerName, b.OEMManufacturerName) || differName(a.ModelName, b.ModelName)
 }
 
 // DeviceIndex finds devices by any of their keys, as Match compares them.
+// Several devices may share a key, such as a placeholder serial number.
 type DeviceIndex struct {
-	byKey map[DeviceKey]int
+	devices []Device
+	// first is the position of the first device of each key; more holds
+	// the positions of the others, in order, for the keys shared.
+	first map[DeviceKey]int
+	more  map[DeviceKey][]int
 }
 
 // NewDeviceIndex indexes devices by each of their keys; a device without a
-// usable key is left out. When two devices share a key, the first keeps it.
+// usable key is left out.
 func NewDeviceIndex(devices []Device) DeviceIndex {
-	index := DeviceIndex{byKey: make(map[DeviceKey]int, len(devices))}
+	index := DeviceIndex{devices: devices, first: make(map[DeviceKey]int, len(devices)), more: map[DeviceKey][]int{}}
 	for i, d := range devices {
 		for _, k := range d.matchKeys() {
-			if _, taken := index.byKey[k]; !taken {
-				index.byKey[k] = i
+			if _, taken := index.first[k]; taken {
+				index.more[k] = append(index.more[k], i)
+			} else {
+				index.first[k] = i
 			}
 		}
 	}
 	return index
 }
 
-// FindOther returns the position of an indexed device other than the one
-// at self that shares a key with d, which is the device at self. Of two
-// devices that share a key, the later one finds the earlier.
+// FindOther returns the position of an indexed device before the one at
+// self that shares a key with d, which is the device at self: of two
+// devices that share a key, the later one finds the earlier. It compares
+// entries of one configuration or file, where a shared serial number is a
+// device listed twice.
 func (x DeviceIndex) FindOther(d Device, self int) (int, bool) {
 	for _, k := range d.matchKeys() {
-		if i, ok := x.byKey[k]; ok && i != self {
+		if i, ok := x.first[k]; ok && i < self {
 			return i, true
 		}
 	}
 	return 0, false
 }
 
-// Find returns the position of the indexed device that d is, trying d's
-// keys strongest first, or false.
-func (x DeviceIndex) Find(d Device) (int, bool) {
+// Candidates returns the positions of the indexed devices that d may be:
+// at the strongest of d's keys that finds a device d does not contradict,
+// every such device. One is the device d is; several are devices nothing
+// tells apart, none of which may be taken for d.
+func (x DeviceIndex) Candidates(d Device) []int {
 	for _, k := range d.matchKeys() {
-		if i, ok := x.byKey[k]; ok {
-			return i, true
+		first, ok := x.first[k]
+		if !ok {
+			continue
 		}
+		var found []int
+		for _, i := range append([]int{first}, x.more[k]...) {
+			if !Contradicts(d, x.devices[i]) {
+				found = append(found, i)
+			}
+		}
+		if len(found) > 0 {
+			return found
+		}
+	}
+	return nil
+}
+
+// Find returns the position of the indexed device that d is (Match), or
+// false when there is none, or more than one that nothing tells apart.
+func (x DeviceIndex) Find(d Device) (int, bool) {
+	if found := x.Candidates(d); len(found) == 1 {
+		return found[0], true
 	}
 	return 0, false
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -99,19 +100,51 @@ func TestDeviceKeysAndIndex(t *testing.T) {
 	}
 }
 
-// TestDeviceIndexKeepsTheFirst: of two devices that share a key, the index
-// finds the first, and the second finds the first as the other.
-func TestDeviceIndexKeepsTheFirst(t *testing.T) {
+// TestDeviceIndexTellsSharedKeysApart: devices may share a serial number,
+// such as a firmware's placeholder. Candidates finds, at the strongest key
+// that finds any, every device that does not contradict the device looked
+// for; Find takes one only when it is the only one. In a list of entries,
+// the later of two that share a key finds the earlier.
+func TestDeviceIndexTellsSharedKeysApart(t *testing.T) {
+	const placeholder = "Default string"
 	held := []partnercenter.Device{
-		{SerialNumber: "A", HardwareHash: "aGFzaA=="},
-		{SerialNumber: "B", HardwareHash: "aGFzaA=="},
+		{SerialNumber: placeholder, OEMManufacturerName: "Contoso", ModelName: "Laptop 7"},
+		{SerialNumber: placeholder, OEMManufacturerName: "Contoso", ModelName: "Desktop 3"},
+		{SerialNumber: placeholder, HardwareHash: "aGFzaA=="},
+		{SerialNumber: "SN-1"},
 	}
 	index := partnercenter.NewDeviceIndex(held)
-	if got, ok := index.Find(partnercenter.Device{HardwareHash: "aGFzaA=="}); !ok || got != 0 {
-		t.Errorf("Find = %d, %v; want the first, 0", got, ok)
+	tests := []struct {
+		name   string
+		device partnercenter.Device
+		want   []int
+	}{
+		{"its hash", partnercenter.Device{HardwareHash: "aGFzaA==", SerialNumber: placeholder}, []int{2}},
+		{"its serial number, manufacturer and model", partnercenter.Device{HardwareHash: "b3RoZXI=", SerialNumber: placeholder,
+			OEMManufacturerName: "Contoso", ModelName: "Laptop 7"}, []int{0}},
+		{"the placeholder and another hash", partnercenter.Device{HardwareHash: "b3RoZXI=", SerialNumber: placeholder}, []int{0, 1}},
+		{"names in another case", partnercenter.Device{SerialNumber: placeholder, OEMManufacturerName: "contoso", ModelName: "DESKTOP 3"}, []int{1, 2}},
+		{"a serial number alone", partnercenter.Device{HardwareHash: "b3RoZXI=", SerialNumber: "SN-1"}, []int{3}},
+		{"nothing shared", partnercenter.Device{SerialNumber: "SN-2"}, nil},
 	}
-	if got, ok := index.FindOther(held[1], 1); !ok || got != 0 {
+	for _, tt := range tests {
+		got := index.Candidates(tt.device)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: Candidates = %v, want %v", tt.name, got, tt.want)
+		}
+		if i, ok := index.Find(tt.device); ok != (len(tt.want) == 1) || ok && i != tt.want[0] {
+			t.Errorf("%s: Find = %d, %v; want %v only when it is one", tt.name, i, ok, tt.want)
+		}
+	}
+	entries := partnercenter.NewDeviceIndex([]partnercenter.Device{
+		{SerialNumber: placeholder, HardwareHash: "aGFzaA=="},
+		{SerialNumber: placeholder, HardwareHash: "b3RoZXI="},
+	})
+	if got, ok := entries.FindOther(partnercenter.Device{SerialNumber: placeholder, HardwareHash: "b3RoZXI="}, 1); !ok || got != 0 {
 		t.Errorf("FindOther(second) = %d, %v; want the first, 0", got, ok)
+	}
+	if got, ok := entries.FindOther(partnercenter.Device{SerialNumber: placeholder, HardwareHash: "aGFzaA=="}, 0); ok {
+		t.Errorf("FindOther(first) = %d; want none before it", got)
 	}
 }
 
@@ -142,28 +175,48 @@ func TestHardwareHashIsBase64AsTheDecoderSays(t *testing.T) {
 }
 
 // Match tells the same device in a list that lacks fields: by hash, product
-// key or serial number.
+// key or serial number, unless a hash, product key, serial number,
+// manufacturer or model that both carry differ. Rewrites, for an entry
+// written again, lets the hash differ.
 func TestMatchAndContradicts(t *testing.T) {
 	configured := partnercenter.Device{HardwareHash: "aGFzaA==", SerialNumber: "SN-1"}
+	whiteBox := partnercenter.Device{HardwareHash: "aGFzaA==", SerialNumber: "Default string", OEMManufacturerName: "Contoso", ModelName: "Laptop 7"}
 	tests := []struct {
-		name                string
-		listed              partnercenter.Device
-		match, contradicted bool
+		name                          string
+		configured, listed            partnercenter.Device
+		match, contradicted, rewrites bool
 	}{
-		{"no hash listed, same serial", partnercenter.Device{ID: "1", SerialNumber: "SN-1"}, true, false},
-		{"serial with decoded manufacturer and model", partnercenter.Device{SerialNumber: "SN-1", OEMManufacturerName: "Contoso", ModelName: "7"}, true, false},
-		{"the hash taken again", partnercenter.Device{HardwareHash: "b3RoZXI=", SerialNumber: "SN-1"}, true, false},
-		{"the same product key", partnercenter.Device{ProductKey: "P", SerialNumber: "SN-1"}, true, false},
-		{"another serial", partnercenter.Device{SerialNumber: "SN-2"}, false, true},
-		{"nothing to compare", partnercenter.Device{ID: "1"}, false, false},
-		{"another hash, nothing shared", partnercenter.Device{HardwareHash: "b3RoZXI="}, false, true},
+		{"no hash listed, same serial", configured, partnercenter.Device{ID: "1", SerialNumber: "SN-1"}, true, false, true},
+		{"serial with decoded manufacturer and model", configured,
+			partnercenter.Device{SerialNumber: "SN-1", OEMManufacturerName: "Contoso", ModelName: "7"}, true, false, true},
+		{"the hash taken again", configured, partnercenter.Device{HardwareHash: "b3RoZXI=", SerialNumber: "SN-1"}, false, true, true},
+		{"the same product key", configured, partnercenter.Device{ProductKey: "P", SerialNumber: "SN-1"}, true, false, true},
+		{"another serial", configured, partnercenter.Device{SerialNumber: "SN-2"}, false, true, false},
+		{"nothing to compare", configured, partnercenter.Device{ID: "1"}, false, false, false},
+		{"another hash, nothing shared", configured, partnercenter.Device{HardwareHash: "b3RoZXI="}, false, true, false},
+		{"the placeholder, names in another case and spacing", whiteBox,
+			partnercenter.Device{SerialNumber: "Default string", OEMManufacturerName: " CONTOSO", ModelName: "laptop 7 "}, true, false, true},
+		{"the placeholder, another model", whiteBox,
+			partnercenter.Device{SerialNumber: "Default string", OEMManufacturerName: "Contoso", ModelName: "Desktop 3"}, false, true, false},
+		{"the placeholder, a manufacturer spelt otherwise", whiteBox,
+			partnercenter.Device{SerialNumber: "Default string", OEMManufacturerName: "Contoso Ltd"}, false, true, false},
+		{"the same hash, a manufacturer spelt otherwise", whiteBox,
+			partnercenter.Device{HardwareHash: "aGFzaA==", OEMManufacturerName: "Contoso Ltd"}, true, false, true},
+		{"the placeholder, another hash", whiteBox,
+			partnercenter.Device{HardwareHash: "b3RoZXI=", SerialNumber: "Default string", ModelName: "Laptop 7"}, false, true, true},
 	}
 	for _, tt := range tests {
-		if got := partnercenter.Match(configured, tt.listed); got != tt.match {
+		if got := partnercenter.Match(tt.configured, tt.listed); got != tt.match {
 			t.Errorf("%s: Match = %v", tt.name, got)
 		}
-		if got := partnercenter.Contradicts(configured, tt.listed); got != tt.contradicted {
+		if got := partnercenter.Contradicts(tt.configured, tt.listed); got != tt.contradicted {
 			t.Errorf("%s: Contradicts = %v", tt.name, got)
+		}
+		if got := partnercenter.Contradicts(tt.listed, tt.configured); got != tt.contradicted {
+			t.Errorf("%s: Contradicts, the other way round = %v", tt.name, got)
+		}
+		if got := partnercenter.Rewrites(tt.configured, tt.listed); got != tt.rewrites {
+			t.Errorf("%s: Rewrites = %v", tt.name, got)
 		}
 	}
 	index := partnercenter.NewDeviceIndex([]partnercenter.Device{{ProductKey: "P-0"}, {ID: "2", SerialNumber: "SN-1", ModelName: "decoded"}})

@@ -137,12 +137,18 @@ var deviceBatchSchema = sync.OnceValue(func() schema.Schema {
 					"these, an entry with none of `hardware_hash`, `product_key` and `serial_number`, a `hardware_hash` that is not one " +
 					"line of base64, or two entries that are the same device (the same hash, product key or serial number) fail the " +
 					"plan. A device the batch already holds, as after an import, is known by its ID: its entry may hold no more than " +
-					"Partner Center's device list gives, such as its serial number alone. Devices added are uploaded, devices removed " +
+					"Partner Center's device list gives, such as its serial number alone, or nothing. Devices added are uploaded, devices removed " +
 					"are deleted from Partner Center. " +
-					"An entry is the same device as long as it keeps its hash, product key or serial number, whatever its key: giving a " +
-					"device another key, or changing other fields of its entry (such as a hash taken again from the same device), " +
-					"changes nothing in Partner Center, and an apply never deletes a device and uploads one with the same serial number " +
-					"or product key. To upload a device again, remove it in one apply and add it in the next.",
+					"An entry is the same device as long as it keeps its hash, product key or serial number and no field it had changes, " +
+					"but a hash under the same key: giving a device another key, adding a field, or a hash taken again from the same " +
+					"device under its key changes nothing in Partner Center; a changed serial number or product key, or a changed " +
+					"manufacturer or model where the hash and product key are not the same, is another device, deleted and uploaded. Refreshes, deletions and drift go by the IDs of `device_ids`: a device " +
+					"whose ID is gone from the batch is offered for upload again, even when the batch holds another device of its serial " +
+					"number (firmware placeholders such as `Default string` make that common). Where no ID is known, as after an import, " +
+					"a device is found by what it holds, never in one whose hash, product key or serial number differs, nor, unless they " +
+					"share a hash or product key, whose manufacturer or model does (compared ignoring case and surrounding spaces); one " +
+					"that could be several devices of the batch is reported, and none of them is deleted. To upload a device again, " +
+					"remove it in one apply and add it in the next.",
 				Required: true,
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"hardware_hash":         deviceArgument("The device's hardware hash, one line of base64 as `Get-WindowsAutopilotInfo` writes it (about 4 KB)."),
@@ -239,7 +245,7 @@ func (r *deviceBatchResource) ValidateConfig(ctx context.Context, req resource.V
 
 // ModifyPlan implements resource.ResourceWithModifyPlan. A configuration
 // that names the devices of state, under the same keys, plans no change to
-// them (partnercenter.Match decides what is the same device); device IDs
+// them (planDeviceChanges decides what is the same device); device IDs
 // stay known for the devices that stay, under their key or another; the
 // attributes read from Partner Center stay known unless devices are
 // uploaded or deleted, and last_upload unless the apply uploads.
@@ -374,11 +380,29 @@ func (r *deviceBatchResource) adopt(ctx context.Context, client *partnercenter.C
 	h := newHeldDevices(held)
 	missing := []configuredDevice{}
 	for _, e := range devices {
-		if id, ok := h.claimMatch(e.device); ok {
+		if id, ok := h.claimMatch(e); ok {
 			linked[e.key] = id
 		} else {
 			missing = append(missing, e)
 		}
+	}
+	// A device the batch holds that several entries could be is not
+	// taken for the first of them.
+	configured := partnercenter.NewDeviceIndex(plainDevices(devices))
+	for _, d := range held {
+		if found := configured.Candidates(d); len(found) > 1 {
+			m := ambiguousMatch{held: []partnercenter.Device{d}}
+			for _, i := range found {
+				m.entry = devices[i]
+				h.ambiguous = append(h.ambiguous, m)
+			}
+		}
+	}
+	if len(h.ambiguous) > 0 {
+		diags.AddError("Existing device batch not adopted", fmt.Sprintf("Partner Center already has batch %q for customer %s. %s\n\n"+
+			"Nothing was changed: the provider adopts an existing batch only when it can tell which device is which.",
+			ops.batchID, ops.customerID, h.ambiguity(ops.batchID)))
+		return nil, nil
 	}
 	if unnamed := h.unclaimed(); len(unnamed) > 0 {
 		diags.Append(adoptionRefused(ops.customerID, ops.batchID, unnamed))
@@ -463,7 +487,11 @@ func (r *deviceBatchResource) Read(ctx context.Context, req resource.ReadRequest
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
 	}
 	prior, _ := devicesOf(state.Devices)
-	entries, linked := reconcile(prior, deviceIDsOf(state.DeviceIDs), held)
+	entries, linked, h := reconcile(prior, deviceIDsOf(state.DeviceIDs), held)
+	if len(h.ambiguous) > 0 {
+		resp.Diagnostics.AddWarning("Devices not told apart", h.ambiguity(batch.ID)+
+			"\n\nUntil then these entries keep no ID, and those devices are neither shown as devices to delete nor deleted.")
+	}
 	state.Devices, state.DeviceIDs = devicesMap(entries), deviceIDsMap(linked)
 	setBatchComputed(&state, batch)
 	state.ID = types.StringValue(customerID + "/" + state.BatchID.ValueString())
@@ -534,7 +562,7 @@ func (r *deviceBatchResource) Update(ctx context.Context, req resource.UpdateReq
 		id, known := changes.ids[e.key]
 		if id, ok := h.link(e, id, known); ok {
 			linked[e.key] = id
-		} else {
+		} else if !h.ambiguousAbout(e.key) {
 			// Deleted since the plan, which did not show an upload of
 			// it: the next plan does.
 			gone = append(gone, e)
@@ -547,8 +575,12 @@ func (r *deviceBatchResource) Update(ctx context.Context, req resource.UpdateReq
 			remove = append(remove, id)
 		}
 	}
+	if len(h.ambiguous) > 0 {
+		resp.Diagnostics.AddWarning("Devices not told apart", h.ambiguity(batch.ID)+
+			"\n\nNone of those devices was deleted, and an entry that stays keeps no ID.")
+	}
 	for _, e := range changes.upload {
-		if id, ok := h.claimMatch(e.device); ok {
+		if id, ok := h.claimMatch(e); ok {
 			linked[e.key] = id
 		} else {
 			upload = append(upload, e)
@@ -650,6 +682,10 @@ func (r *deviceBatchResource) Delete(ctx context.Context, req resource.DeleteReq
 		if id, ok := h.link(e, id, known); ok {
 			remove = append(remove, id)
 		}
+	}
+	if len(h.ambiguous) > 0 {
+		resp.Diagnostics.AddWarning("Devices not told apart", h.ambiguity(batch.ID)+
+			"\n\nNone of those devices was deleted: delete the device that is yours in Partner Center.")
 	}
 	if err := deleteDevices(ctx, client, customerID, batch.ID, remove); err != nil {
 		resp.Diagnostics.Append(ops.deleteDevice().errorDiagnostic(err))

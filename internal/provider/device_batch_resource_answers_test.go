@@ -546,7 +546,12 @@ func TestAccDeviceBatch_planNamesDevicesByKey(t *testing.T) {
 // devices: a hash taken again from the same device (the same serial
 // number), a device under another key, a model added to an entry. Partner
 // Center is sent nothing; an apply never deletes a device and uploads one
-// with the same serial number.
+// with the same serial number. A device of the same serial number is not
+// always the same device, though: a white-box device whose serial number
+// is the firmware's placeholder, deleted behind Terraform's back while
+// another client uploads one of that serial number, another hash and
+// another model to the batch, is offered for upload again, the other
+// device shown under its ID; and a destroy leaves the other device alone.
 func TestAccDeviceBatch_sameDeviceCallsNothing(t *testing.T) {
 	em := newUploadEmulator(t)
 	provider := em.userProviderConfig()
@@ -557,20 +562,53 @@ func TestAccDeviceBatch_sameDeviceCallsNothing(t *testing.T) {
 	relabelled.key = "kiosk"
 	modelled := csvDevice("SN-3")
 	modelled.model = "Laptop 7"
+	const placeholder, otherClients = "Default string", "0000-other-client"
+	whiteBox := keyedDevice{key: placeholder, hash: hardwareHash("white box"), serial: placeholder, manufacturer: "Contoso", model: "Laptop 7"}
+	second := provider + keyedBatchConfig("Same", []keyedDevice{retaken, relabelled, modelled, whiteBox})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories(nil),
+		CheckDestroy: func(*terraform.State) error {
+			held := em.Devices(emulator.SeedCustomerID, "Same")
+			if len(held) != 1 || held[0].ID != otherClients {
+				return fmt.Errorf("the batch holds %+v after destroy, want the other client's device %s only", held, otherClients)
+			}
+			return nil
+		},
 		Steps: []resource.TestStep{
 			{
-				Config: provider + keyedBatchConfig("Same", []keyedDevice{csvDevice("SN-1"), csvDevice("SN-2"), csvDevice("SN-3")}),
+				Config: provider + keyedBatchConfig("Same", []keyedDevice{csvDevice("SN-1"), csvDevice("SN-2"), csvDevice("SN-3"), whiteBox}),
 				Check:  calls.expect(1, 0),
 			},
 			{
-				Config: provider + keyedBatchConfig("Same", []keyedDevice{retaken, relabelled, modelled}),
+				Config: second,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(batchAddress, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(batchAddress, tfjsonpath.New("device_ids"), knownvalue.MapSizeExact(3)),
+					plancheck.ExpectKnownValue(batchAddress, tfjsonpath.New("device_ids"), knownvalue.MapSizeExact(4)),
 				}},
-				Check: resource.ComposeTestCheckFunc(expectHeldNames(em, "Same", "SN-1", "SN-2", "SN-3"), calls.expect(0, 0)),
+				Check: resource.ComposeTestCheckFunc(expectHeldNames(em, "Same", "SN-1", "SN-2", "SN-3", placeholder), calls.expect(0, 0)),
+			},
+			{
+				PreConfig: func() {
+					for _, d := range em.Devices(emulator.SeedCustomerID, "Same") {
+						if d.SerialNumber == placeholder {
+							if err := em.DeleteDevice(emulator.SeedCustomerID, "Same", d.ID); err != nil {
+								t.Fatal(err)
+							}
+						}
+					}
+					if _, err := em.AddDevices(emulator.SeedCustomerID, "Same", emulator.Device{ID: otherClients, HardwareHash: hardwareHash("another white box"),
+						SerialNumber: placeholder, OemManufacturerName: "Contoso", ModelName: "Desktop 3"}); err != nil {
+						t.Fatal(err)
+					}
+					calls.mark()
+				},
+				Config:             second,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					devicesChange{removed: []string{otherClients}, added: []string{placeholder}},
+				}},
+				Check: calls.expect(0, 0),
 			},
 		},
 	})

@@ -201,7 +201,7 @@ func readBack(ctx context.Context, b *testing.B, client *partnercenter.Client, d
 		b.Fatalf("read %v with %d devices: %v", batch, len(held), err)
 	}
 	var m deviceBatchModel
-	entries, ids := reconcile(devices, nil, held)
+	entries, ids, _ := reconcile(devices, nil, held)
 	m.Devices, m.DeviceIDs = devicesMap(entries), deviceIDsMap(ids)
 	setBatchComputed(&m, batch)
 	if n := len(m.Devices.Elements()); n != len(devices) || len(ids) != len(devices) {

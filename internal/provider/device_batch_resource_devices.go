@@ -24,7 +24,7 @@ import (
 // - "CSP0002") and tie each device to the ID Partner Center gave it, in
 // device_ids: refresh, drift, deletion and the policy assignment go by
 // that ID. Matching a device by what it holds (partnercenter.Match) is the
-// fallback, where no ID is known: after an import, an adoption, or an
+// fallback, only where no ID is known: after an import, an adoption, or an
 // upload whose results name no IDs. The map is built and read by hand: the
 // framework's reflection costs more than the rest of a plan for thousands
 // of devices.
@@ -298,7 +298,8 @@ func describeIdentificationError(d partnercenter.Device, err error) string {
 	return "it has no hardware_hash, product_key or serial_number"
 }
 
-// sharedField names what makes a and b, which Match, the same device.
+// sharedField names what makes a and b, which partnercenter.Shares, the
+// same device.
 func sharedField(a, b partnercenter.Device) string {
 	switch {
 	case a.HardwareHash != "" && a.HardwareHash == b.HardwareHash:
@@ -311,10 +312,12 @@ func sharedField(a, b partnercenter.Device) string {
 
 // deviceChanges is what an apply does to the devices of a batch to go from
 // the devices of state, with their IDs, to the devices planned. A planned
-// device that is a device of state (partnercenter.Match), under its key or
-// another, is the same device: its entry may change, Partner Center does
-// not. So an apply never deletes a device and uploads one with the same
-// serial number, product key or hash.
+// device that is a device of state, under its key (partnercenter.Rewrites:
+// a hash taken again from the same device differs) or another
+// (partnercenter.Match), is the same device: its entry may change, Partner
+// Center does not. A device of state may be one Partner Center holds that
+// no entry named, with the fields it lists, so an entry under another key
+// is taken for it only where nothing contradicts it.
 type deviceChanges struct {
 	// ids are the IDs, known before the apply, of the planned devices that
 	// were in state: under the same key, or moved to another.
@@ -342,7 +345,7 @@ func planDeviceChanges(planned, prior []configuredDevice, ids map[string]string)
 		// An entry that names nothing, as one written from a device Partner
 		// Center lists by its ID alone, is the device of state under its key.
 		i, ok := priorAt[p.key]
-		if ok && (partnercenter.Match(p.device, prior[i].device) || namesNothing(p.device)) {
+		if ok && (partnercenter.Rewrites(p.device, prior[i].device) || namesNothing(p.device)) {
 			used[i] = true
 			if id, ok := ids[p.key]; ok {
 				c.ids[p.key] = id
@@ -397,12 +400,26 @@ type heldDevices struct {
 	// at maps lower-case device IDs to their position.
 	at      map[string]int
 	claimed []bool
-	index   partnercenter.DeviceIndex
+	// unsure marks the devices that a device of the resource could be,
+	// among others that nothing tells apart from them: none is claimed,
+	// shown as a device to delete, or deleted.
+	unsure []bool
+	// ambiguous are the devices of the resource that could be several
+	// devices Partner Center holds.
+	ambiguous []ambiguousMatch
+	index     partnercenter.DeviceIndex
+}
+
+// ambiguousMatch is an entry of the resource and the devices Partner
+// Center holds that it could be, which nothing tells apart.
+type ambiguousMatch struct {
+	entry configuredDevice
+	held  []partnercenter.Device
 }
 
 func newHeldDevices(held []partnercenter.Device) *heldDevices {
 	h := &heldDevices{devices: held, at: make(map[string]int, len(held)), claimed: make([]bool, len(held)),
-		index: partnercenter.NewDeviceIndex(held)}
+		unsure: make([]bool, len(held)), index: partnercenter.NewDeviceIndex(held)}
 	for i, d := range held {
 		if d.ID != "" {
 			h.at[strings.ToLower(d.ID)] = i
@@ -422,47 +439,104 @@ func (h *heldDevices) claimID(id string) bool {
 	return true
 }
 
-// claimMatch claims the unclaimed device that d matches, returning its ID.
-func (h *heldDevices) claimMatch(d partnercenter.Device) (string, bool) {
-	i, ok := h.index.Find(d)
-	if !ok || h.claimed[i] || h.devices[i].ID == "" {
+// claimMatch claims the unclaimed device that e is by what it holds
+// (partnercenter.Match), returning its ID. When several devices could be
+// e, claimed or not, it claims none: it marks them unsure and records the
+// ambiguity, to be reported.
+func (h *heldDevices) claimMatch(e configuredDevice) (string, bool) {
+	found := h.index.Candidates(e.device)
+	if len(found) > 1 {
+		m := ambiguousMatch{entry: e}
+		for _, i := range found {
+			h.unsure[i] = true
+			m.held = append(m.held, h.devices[i])
+		}
+		h.ambiguous = append(h.ambiguous, m)
 		return "", false
 	}
-	h.claimed[i] = true
-	return h.devices[i].ID, true
+	if len(found) == 0 || h.claimed[found[0]] || h.devices[found[0]].ID == "" {
+		return "", false
+	}
+	h.claimed[found[0]] = true
+	return h.devices[found[0]].ID, true
 }
 
 // link claims the device of Partner Center that e is: the one of its ID
-// when Partner Center holds it, else one that it matches. It returns the
-// device's ID, or false when Partner Center holds no such device.
+// when that is known, else one that it matches. It returns the device's
+// ID, or false when Partner Center holds no such device, or none that
+// can be told apart. A device whose ID is known but gone is not looked
+// for by what it holds: another device of the same serial number may be
+// in the batch.
 func (h *heldDevices) link(e configuredDevice, id string, known bool) (string, bool) {
-	if known && h.claimID(id) {
+	if known {
+		if !h.claimID(id) {
+			return "", false
+		}
 		return h.devices[h.at[strings.ToLower(id)]].ID, true
 	}
-	return h.claimMatch(e.device)
+	return h.claimMatch(e)
 }
 
-// unclaimed returns the devices no device of the resource is linked to.
+// ambiguousAbout reports whether claimMatch found several devices that the
+// entry of key could be.
+func (h *heldDevices) ambiguousAbout(key string) bool {
+	return slices.ContainsFunc(h.ambiguous, func(m ambiguousMatch) bool { return m.entry.key == key })
+}
+
+// unclaimed returns the devices no device of the resource is linked to
+// and that none could be.
 func (h *heldDevices) unclaimed() []partnercenter.Device {
 	var out []partnercenter.Device
 	for i, d := range h.devices {
-		if !h.claimed[i] {
+		if !h.claimed[i] && !h.unsure[i] {
 			out = append(out, d)
 		}
 	}
 	return out
 }
 
+// ambiguity describes the entries of h.ambiguous, of the batch batchID:
+// each, and the devices it could be.
+func (h *heldDevices) ambiguity(batchID string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Partner Center's batch %q holds devices that nothing tells apart, by what it lists of them, from a device of devices:\n\n", batchID)
+	for _, m := range h.ambiguous[:min(len(h.ambiguous), maxListedFailedDevices)] {
+		if m.entry.key != "" {
+			fmt.Fprintf(&b, "  - devices[%q] could be", m.entry.key)
+		} else {
+			fmt.Fprintf(&b, "  - %s could be", nameDevice(m.entry.device))
+		}
+		for i, d := range m.held {
+			if i > 0 {
+				b.WriteString(" or")
+			}
+			fmt.Fprintf(&b, " %s (ID %s)", nameDevice(d), d.ID)
+		}
+		b.WriteString("\n")
+	}
+	if rest := len(h.ambiguous) - maxListedFailedDevices; rest > 0 {
+		fmt.Fprintf(&b, "  and %d more\n", rest)
+	}
+	b.WriteString("\nSuch a serial number is often a placeholder of the firmware, such as \"Default string\". Give each of these entries the " +
+		"device's hardware_hash, product_key, or oem_manufacturer_name and model_name as Partner Center lists them, or delete the devices " +
+		"that are not yours in Partner Center.")
+	return b.String()
+}
+
 // reconcile is the devices a refresh finds, from prior, whose IDs are ids,
 // and held, the devices Partner Center holds: each device of prior that
 // Partner Center still holds, as written in prior, linked to its ID, or
-// where that is gone or unknown to a device it matches; then each device
-// Partner Center holds that none is linked to, under a key of its own (see
-// heldKey), with the fields Partner Center sent. A device of prior that
-// Partner Center no longer holds drops out, so that the next plan uploads
-// it again; one it holds that the configuration does not name shows as one
-// to delete.
-func reconcile(prior []configuredDevice, ids map[string]string, held []partnercenter.Device) ([]configuredDevice, map[string]string) {
+// where none is known to the one device it matches; then each device
+// Partner Center holds that none is linked to or could be, under a key of
+// its own (see heldKey), with the fields Partner Center sent. A device of
+// prior whose ID Partner Center no longer holds drops out, so that the
+// next plan uploads it again, even when the batch holds a device of the
+// same serial number; one Partner Center holds that the configuration
+// does not name shows as one to delete. A device of prior without an ID
+// that could be several devices is kept without one, and those devices are
+// neither linked nor shown: the returned heldDevices records them, to be
+// reported.
+func reconcile(prior []configuredDevice, ids map[string]string, held []partnercenter.Device) ([]configuredDevice, map[string]string, *heldDevices) {
 	h := newHeldDevices(held)
 	entries := make([]configuredDevice, 0, len(held))
 	linked := make(map[string]string, len(held))
@@ -471,18 +545,21 @@ func reconcile(prior []configuredDevice, ids map[string]string, held []partnerce
 	// is linked to by its ID.
 	for _, e := range prior {
 		id, known := ids[e.key]
-		if known && h.claimID(id) {
+		if !known {
+			unlinked = append(unlinked, e)
+		} else if h.claimID(id) {
 			entries = append(entries, e)
 			linked[e.key] = h.devices[h.at[strings.ToLower(id)]].ID
-			continue
 		}
-		unlinked = append(unlinked, e)
 	}
 	for _, e := range unlinked {
-		if id, ok := h.claimMatch(e.device); ok {
+		if id, ok := h.claimMatch(e); ok {
 			entries = append(entries, e)
 			linked[e.key] = id
 		}
+	}
+	for _, m := range h.ambiguous {
+		entries = append(entries, m.entry)
 	}
 	taken := make(map[string]bool, len(prior))
 	for _, e := range prior {
@@ -496,7 +573,7 @@ func reconcile(prior []configuredDevice, ids map[string]string, held []partnerce
 			linked[key] = d.ID
 		}
 	}
-	return entries, linked
+	return entries, linked, h
 }
 
 // heldKey is the key a device Partner Center holds is shown under when no

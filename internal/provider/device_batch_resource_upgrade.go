@@ -133,7 +133,7 @@ func upgradeDevicesToMap(state []byte) ([]byte, error) {
 	h := newHeldDevices(held)
 	linked := make(map[string]string, len(entries))
 	for _, e := range entries {
-		if id, ok := h.claimMatch(e.device); ok {
+		if id, ok := h.claimMatch(e); ok {
 			linked[e.key] = id
 		}
 	}

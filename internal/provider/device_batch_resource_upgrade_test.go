@@ -200,7 +200,7 @@ func TestUpgradeLinksDevicesByTheLastUploadAndWhatIsLeft(t *testing.T) {
 			devices:     list(h3, h4),
 			uploaded:    list(held("d-3", "EMU3", ""), held("d-4", "EMU4", "")),
 			lastUpload:  lastUpload(),
-			wantDevices: `{"device (2)":` + h3 + `,"device (3)":` + h4 + `}`,
+			wantDevices: `{"device-2":` + h3 + `,"device-3":` + h4 + `}`,
 			wantIDs:     `{}`,
 		},
 		{
@@ -219,7 +219,7 @@ func TestUpgradeLinksDevicesByTheLastUploadAndWhatIsLeft(t *testing.T) {
 			devices:     list(sn1, h3),
 			uploaded:    list(held("d-1", "SN-1", ""), held("d-7", "EMU7", "")),
 			lastUpload:  lastUpload(finished("d-1", "SN-1", ""), result("", "", "", "finished_with_errors", "808")),
-			wantDevices: `{"SN-1":` + sn1 + `,"device (2)":` + h3 + `}`,
+			wantDevices: `{"SN-1":` + sn1 + `,"device-2":` + h3 + `}`,
 			wantIDs:     `{"SN-1":"d-1"}`,
 		},
 	} {

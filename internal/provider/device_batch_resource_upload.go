@@ -198,7 +198,7 @@ func linkUpload(entries []configuredDevice, items []partnercenter.DeviceUploadDe
 		if _, ok := linked[e.key]; ok {
 			continue
 		}
-		if id, ok := h.claimMatch(e.device); ok {
+		if id, ok := h.claimMatch(e); ok {
 			linked[e.key] = id
 		}
 	}
@@ -237,8 +237,10 @@ func linkNewcomer(devices []configuredDevice, keys []string, details *partnercen
 			newcomers = append(newcomers, d)
 		}
 	}
-	if len(candidates) == 1 && len(newcomers) == 1 && !partnercenter.Contradicts(candidates[0].device, newcomers[0]) &&
-		h.claimID(newcomers[0].ID) {
+	if len(candidates) != 1 || len(newcomers) != 1 || partnercenter.Contradicts(candidates[0].device, newcomers[0]) {
+		return
+	}
+	if h.claimID(newcomers[0].ID) {
 		linked[candidates[0].key] = newcomers[0].ID
 	}
 }
