@@ -606,7 +606,7 @@ func TestAccDeviceBatch_sameDeviceCallsNothing(t *testing.T) {
 				PlanOnly:           true,
 				ExpectNonEmptyPlan: true,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
-					devicesChange{removed: []string{otherClients}, added: []string{placeholder}},
+					devicesChange{removed: []string{identifierKey("sn", placeholder)}, added: []string{placeholder}},
 				}},
 				Check: calls.expect(0, 0),
 			},

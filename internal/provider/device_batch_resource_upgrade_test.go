@@ -446,8 +446,9 @@ func TestAccDeviceBatch_upgradedFromTheListKeepsHashOnlyDevices(t *testing.T) {
 	hashOnlyDevice := func(key, name string) keyedDevice {
 		return keyedDevice{key: key, hash: hardwareHash("hash only " + name)}
 	}
-	upgradedKeys := []keyedDevice{csvDevice("SN-1"), {key: "PK-2", productKey: "PK-2"}, hashOnlyDevice(idOf["3"], "3"),
-		hashOnlyDevice(idOf["4"], "4")}
+	// Keyed by their IDs, as HCL identifiers.
+	key3, key4 := identifierKey("id", idOf["3"]), identifierKey("id", idOf["4"])
+	upgradedKeys := []keyedDevice{csvDevice("SN-1"), {key: "PK-2", productKey: "PK-2"}, hashOnlyDevice(key3, "3"), hashOnlyDevice(key4, "4")}
 	ownKeys := []keyedDevice{csvDevice("SN-1"), {key: "PK-2", productKey: "PK-2"}, hashOnlyDevice("kiosk-3", "3"),
 		hashOnlyDevice("kiosk-4", "4")}
 	kept := func(*terraform.State) error {
@@ -473,7 +474,7 @@ func TestAccDeviceBatch_upgradedFromTheListKeepsHashOnlyDevices(t *testing.T) {
 				ConfigPlanChecks:         resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				ConfigStateChecks: []statecheck.StateCheck{expectBatch("device_ids", knownvalue.MapExact(map[string]knownvalue.Check{
 					"SN-1": knownvalue.StringExact(idOf["SN-1"]), "PK-2": knownvalue.StringExact(idOf["PK-2"]),
-					idOf["3"]: knownvalue.StringExact(idOf["3"]), idOf["4"]: knownvalue.StringExact(idOf["4"]),
+					key3: knownvalue.StringExact(idOf["3"]), key4: knownvalue.StringExact(idOf["4"]),
 				}))},
 				Check: resource.ComposeTestCheckFunc(calls.expectReadsOnly(), kept),
 			},
@@ -483,7 +484,7 @@ func TestAccDeviceBatch_upgradedFromTheListKeepsHashOnlyDevices(t *testing.T) {
 				Config:                   provider + keyedBatchConfig(batchID, ownKeys),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(batchAddress, plancheck.ResourceActionUpdate),
-					devicesChange{removed: slices.Sorted(slices.Values([]string{idOf["3"], idOf["4"]})), added: []string{"kiosk-3", "kiosk-4"}},
+					devicesChange{removed: slices.Sorted(slices.Values([]string{key3, key4})), added: []string{"kiosk-3", "kiosk-4"}},
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{expectBatch("device_ids", knownvalue.MapExact(map[string]knownvalue.Check{
 					"SN-1": knownvalue.StringExact(idOf["SN-1"]), "PK-2": knownvalue.StringExact(idOf["PK-2"]),

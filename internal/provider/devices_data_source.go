@@ -84,7 +84,15 @@ var devicesSchema = sync.OnceValue(func() schema.Schema {
 				MarkdownDescription: "The batch's devices, in the order Partner Center lists them.",
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":                    device("Partner Center's ID of the device (not always a GUID)."),
+					"id": device("Partner Center's ID of the device (not always a GUID)."),
+					"key": schema.StringAttribute{
+						MarkdownDescription: "The key an import of the batch into `partnercenter_device_batch` gives the device in `devices`: " +
+							"its serial number, else its product key, else its ID, the first no device before it in the list has, written " +
+							"as an HCL identifier (a value that is not one, such as a serial number that starts with a digit, is prefixed " +
+							"with `sn-`, `pk-` or `id-`, and each character an identifier cannot hold becomes `_`). A configuration keyed " +
+							"by it imports the batch without a change.",
+						Computed: true,
+					},
 					"serial_number":         device("The device's serial number."),
 					"product_key":           device("The device's Windows product key."),
 					"hardware_hash":         device("The device's hardware hash, with `include_hardware_hash` only."),
@@ -131,7 +139,10 @@ func (d *devicesDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	withHash := cfg.IncludeHardwareHash.ValueBool()
 	device := listedDeviceType()
 	values := make([]attr.Value, len(held))
+	taken := make(map[string]bool, len(held))
 	for i, dev := range held {
+		key := heldKey(dev, taken)
+		taken[key] = true
 		hash := types.StringNull()
 		if withHash {
 			hash = nullableString(dev.HardwareHash)
@@ -142,6 +153,7 @@ func (d *devicesDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		}
 		values[i] = types.ObjectValueMust(device.AttrTypes, map[string]attr.Value{
 			"id":                    nullableString(dev.ID),
+			"key":                   types.StringValue(key),
 			"serial_number":         nullableString(dev.SerialNumber),
 			"product_key":           nullableString(dev.ProductKey),
 			"hardware_hash":         hash,

@@ -38,6 +38,7 @@ var exampleSetups = map[string]exampleSetup{
 	"examples/functions/autopilot_devices":                       setupAutopilotDevicesFunction,
 	"examples/autopilot":                                         setupAutopilot,
 	"examples/demo":                                              setupDemo,
+	"examples/existing-batches":                                  setupExistingBatches,
 	"examples/pipeline":                                          setupPipeline,
 	"examples/provider":                                          setupEverySignIn,
 }
@@ -634,6 +635,68 @@ func TestExamplesSurviveAnImportedBatch(t *testing.T) {
 				if r.Method == http.MethodPost && strings.Contains(r.Path, "/deviceBatches") || r.Method == http.MethodDelete {
 					t.Errorf("%s %s after an import of the devices the example names", r.Method, r.Path)
 				}
+			}
+		})
+	}
+}
+
+// setupExistingBatches gives the customer of examples/existing-batches
+// batches uploaded outside Terraform: devices identified by hash and serial
+// number, by product key, by serial number with manufacturer and model
+// (one that starts with a digit), by hash alone, and an empty batch; and
+// checks after the test that nothing was uploaded or deleted.
+func setupExistingBatches(t *testing.T, em *testEmulator, _ string) (env, args []string) {
+	t.Helper()
+	for batch, devices := range map[string][]emulator.Device{
+		"Contoso laptops": {emulatorDevice("PF3X0001"), {ProductKey: "PK-0002"}, {SerialNumber: "0123456789", OemManufacturerName: "Contoso", ModelName: "Laptop 7"}},
+		"Contoso kiosks":  {{HardwareHash: hardwareHash("kiosk 1")}, {HardwareHash: hardwareHash("kiosk 2")}},
+		"Left empty":      {emulatorDevice("PF3X0009")},
+	} {
+		ids, err := em.AddDevices(emulator.SeedCustomerID, batch, devices...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if batch == "Left empty" {
+			if err := em.DeleteDevice(emulator.SeedCustomerID, batch, ids[0]); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	t.Cleanup(func() {
+		for _, r := range partnerCenterRequests(em.Emulator) {
+			if r.Method != http.MethodGet {
+				t.Errorf("%s %s: importing the batches changed Partner Center", r.Method, r.Path)
+			}
+		}
+	})
+	return em.clientSecretEnvironment(), nil
+}
+
+// TestExamplesImportEveryBatchUnderEveryAnswer applies
+// examples/existing-batches under each answer of the device list
+// (hashes listed or not, decoded fields or only what was uploaded): every
+// batch that holds devices is imported, nothing else, and the plan after
+// shows no change.
+func TestExamplesImportEveryBatchUnderEveryAnswer(t *testing.T) {
+	examples := newExampleRunner(t)
+	for name, answers := range map[string]emulator.Answers{
+		"list-hardware-hashes":      {ListHardwareHashes: true},
+		"list-uploaded-fields-only": {ListUploadedFieldsOnly: true},
+		"both":                      {ListHardwareHashes: true, ListUploadedFieldsOnly: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			em := newExampleEmulator(t)
+			em.SetAnswers(answers)
+			env, _ := setupExistingBatches(t, em, "")
+			env = append(credentialFreeEnvironment(), env...)
+			work := copyExample(t, filepath.Join(examples.root, "examples", "existing-batches"))
+			out, err := examples.run(t, work, env, "apply", "-auto-approve", "-input=false", "-no-color")
+			if err != nil || !strings.Contains(out, "Resources: 2 imported, 0 added, 0 changed, 0 destroyed.") {
+				t.Fatalf("apply, want the two batches that hold devices imported and nothing changed: %v\n%s", err, out)
+			}
+			if out, err := examples.run(t, work, env, "plan", "-input=false", "-no-color", "-detailed-exitcode"); err != nil {
+				t.Errorf("plan after the import, want no changes: %v\n%s", err, out)
 			}
 		})
 	}
