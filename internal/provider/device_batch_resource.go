@@ -299,12 +299,13 @@ func (r *deviceBatchResource) ModifyPlan(ctx context.Context, req resource.Modif
 		if len(changes.remove) == 0 {
 			plan.DeviceCount = state.DeviceCount
 		}
-	case plan.FailOnDeviceErrors.ValueBool():
+	case plan.FailOnDeviceErrors.ValueBool() && len(plan.AcceptedErrorCodes.Elements()) == 0 && !plan.AcceptedErrorCodes.IsUnknown():
 		// The IDs known stay known, and only the new devices' are
 		// unknown, so that the plan names the devices it changes. A
 		// failed device fails the apply, which then records what
-		// Partner Center holds; without fail_on_device_errors it would
-		// leave a planned key without an ID, so the map stays unknown.
+		// Partner Center holds; without fail_on_device_errors, or with
+		// an accepted error code, it would leave a planned key without
+		// an ID, so the map stays unknown.
 		plan.DeviceIDs = partlyKnownDeviceIDs(configured, changes.ids)
 	}
 	if plan.LastUpload.Equal(state.LastUpload) && !plan.AcceptedErrorCodes.IsUnknown() && !plan.AcceptedErrorCodes.Equal(state.AcceptedErrorCodes) {

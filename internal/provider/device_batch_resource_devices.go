@@ -178,18 +178,19 @@ func quoteKeys(keys []string) string {
 }
 
 // indistinguishable refuses changes that delete a device and upload one
-// that nothing tells apart from it: the two share no field that both
-// carry, as a device configured by its hardware hash alone and a device
-// Partner Center lists without its hash (as after an import where the
-// list carries none). They may be the same device, which the apply would
-// delete and upload again, losing its profile.
+// that nothing tells apart from it: one of the two known by its hardware
+// hash alone, the other without a hash, as a device configured by its hash
+// and a device Partner Center lists without it (as after an import where
+// the list carries none). They may be the same device, which the apply
+// would delete and upload again, losing its profile. Devices that carry a
+// serial number or product key are told apart by it.
 func indistinguishable(changes deviceChanges) diag.Diagnostics {
 	var diags diag.Diagnostics
-	both := func(x, y string) bool { return x != "" && y != "" }
+	hashOnly := func(d partnercenter.Device) bool { return d.HardwareHash != "" && d.SerialNumber == "" && d.ProductKey == "" }
 	for _, up := range changes.upload {
 		for _, gone := range changes.remove {
 			a, b := up.device, gone.device
-			if both(a.HardwareHash, b.HardwareHash) || both(a.ProductKey, b.ProductKey) || both(a.SerialNumber, b.SerialNumber) {
+			if !(hashOnly(a) && b.HardwareHash == "" || hashOnly(b) && a.HardwareHash == "") {
 				continue
 			}
 			diags.AddAttributeError(path.Root("devices").AtMapKey(up.key), "Devices cannot be told apart",
