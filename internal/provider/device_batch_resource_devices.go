@@ -186,7 +186,9 @@ func quoteKeys(keys []string) string {
 // serial number or product key are told apart by it.
 func indistinguishable(changes deviceChanges) diag.Diagnostics {
 	var diags diag.Diagnostics
-	hashOnly := func(d partnercenter.Device) bool { return d.HardwareHash != "" && d.SerialNumber == "" && d.ProductKey == "" }
+	hashOnly := func(d partnercenter.Device) bool {
+		return d.HardwareHash != "" && d.SerialNumber == "" && d.ProductKey == ""
+	}
 	for _, up := range changes.upload {
 		for _, gone := range changes.remove {
 			a, b := up.device, gone.device
