@@ -192,7 +192,7 @@ func indistinguishable(changes deviceChanges) diag.Diagnostics {
 	for _, up := range changes.upload {
 		for _, gone := range changes.remove {
 			a, b := up.device, gone.device
-			if !(hashOnly(a) && b.HardwareHash == "" || hashOnly(b) && a.HardwareHash == "") {
+			if apart := !hashOnly(a) && !hashOnly(b) || a.HardwareHash != "" && b.HardwareHash != ""; apart {
 				continue
 			}
 			diags.AddAttributeError(path.Root("devices").AtMapKey(up.key), "Devices cannot be told apart",
