@@ -44,6 +44,7 @@ func TestAccDevices_readsEveryPage(t *testing.T) {
 	first := func(hash knownvalue.Check) knownvalue.Check {
 		return knownvalue.ObjectExact(map[string]knownvalue.Check{
 			"id":                    knownvalue.StringExact(ids[0]),
+			"key":                   knownvalue.StringExact("SN-000"),
 			"serial_number":         knownvalue.StringExact("SN-000"),
 			"product_key":           knownvalue.Null(),
 			"hardware_hash":         hash,
