@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	partnercenter-emulator [-addr 127.0.0.1:8443] [-fixtures FILE] [-state-dir DIR] [-env-file FILE] [-refresh-token-file FILE]
+//	partnercenter-emulator [-addr 127.0.0.1:8443] [-http] [-fixtures FILE] [-state-dir DIR] [-env-file FILE] [-refresh-token-file FILE]
 //	                       [-poll-retry-after 1s] [-job-queued-for 1s] [-job-per-device 100ms] [-faults SEQUENCE [-faults-route ROUTE]]
 //	                       [answer flags]
 //
@@ -18,7 +18,18 @@
 //	. /tmp/partnercenter.env
 //
 // points the provider at the emulator. The file appears whole, so a script
-// may poll for it. -fixtures adds batches from a file in the format
+// may poll for it. An env file named *.ps1 gets PowerShell assignments
+// instead ($env:NAME = '...'), dot-sourced the same way.
+//
+// SSL_CERT_FILE is read by Go on Linux and other Unix systems only, not on
+// macOS or Windows. There, -http serves Partner Center over plain http on a
+// loopback address, which the provider accepts for its base URL, with no
+// certificate authority: the Entra ID sign-ins, which need TLS, give way to
+// an app+user access token the emulator issues at start, valid while it runs,
+// which the env file and the banner give as PARTNERCENTER_ACCESS_TOKEN.
+// -http refuses an address that is not loopback, and -refresh-token-file.
+//
+// -fixtures adds batches from a file in the format
 // Emulator.LoadFixtures reads: fixed answers, or schedules that move from
 // queued through processing to a terminal status. Batches still queued or processing are
 // answered with Retry-After: -poll-retry-after (rounded up to seconds; 0 sends
@@ -67,6 +78,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -87,7 +99,9 @@ import (
 
 // options are the command-line flags.
 type options struct {
-	addr     string
+	addr string
+	// http serves plain http with an access token instead of TLS.
+	http     bool
 	fixtures string
 	stateDir string
 	envFile  string
@@ -139,9 +153,10 @@ func parseOptions(args []string, lookupEnv func(string) (string, bool), output i
 	fs.SetOutput(output)
 	fs.Usage = func() { usage(fs, output) }
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8443", "`address` to listen on; port 0 picks a free one")
+	fs.BoolVar(&o.http, "http", false, "serve plain http on a loopback -addr, with no certificate authority, and hand out an app+user access token (PARTNERCENTER_ACCESS_TOKEN) instead of Entra ID sign-ins: for macOS and Windows, whose Go programs ignore SSL_CERT_FILE")
 	fs.StringVar(&o.fixtures, "fixtures", "", "extra fixture `file` of batches to serve")
 	fs.StringVar(&o.stateDir, "state-dir", "", "`directory` to write ca.pem to (default: a new temporary directory, removed on exit)")
-	fs.StringVar(&o.envFile, "env-file", "", "`file` to write shell exports for the provider to, once listening")
+	fs.StringVar(&o.envFile, "env-file", "", "`file` to write the provider's settings to, once listening: PowerShell assignments for a .ps1 file, shell exports otherwise")
 	fs.StringVar(&o.faults, "faults", "", "`sequence` of faults for the first batch status requests, such as 429:57,503,drop,truncate")
 	fs.StringVar(&o.faultsRoute, "faults-route", emulator.BatchStatusRoute, "`route` that gets the -faults, such as /v1/customers/*/deviceBatches")
 	fs.StringVar(&o.refreshTokenFile, "refresh-token-file", "", "`file` to write a refresh token for app+user sign-in to, once listening")
@@ -175,11 +190,32 @@ func parseOptions(args []string, lookupEnv func(string) (string, bool), output i
 	return o, nil
 }
 
+// checkHTTP refuses what -http cannot serve: an address other than
+// loopback, to which the provider sends no token over plain http, and a
+// refresh token, whose grant needs Entra ID over TLS.
+func (o options) checkHTTP() error {
+	if !o.http {
+		return nil
+	}
+	if o.refreshTokenFile != "" {
+		return errors.New("-http with -refresh-token-file: a refresh token is exchanged at Entra ID, which needs TLS; with -http, the env file's PARTNERCENTER_ACCESS_TOKEN signs in app+user already")
+	}
+	host, _, err := net.SplitHostPort(o.addr)
+	if err != nil {
+		return fmt.Errorf("-addr %q: %w", o.addr, err)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return fmt.Errorf("-http with -addr %q: plain http is served on a loopback address only, such as 127.0.0.1:8443, as the provider sends its token over http to no other", o.addr)
+	}
+	return nil
+}
+
 // usage writes the command's -help to w.
 func usage(fs *flag.FlagSet, w io.Writer) {
 	fmt.Fprint(w, `Usage: partnercenter-emulator [flags]
 
-Serves the in-memory Partner Center and Entra ID emulator over TLS. Flags:
+Serves the in-memory Partner Center and Entra ID emulator over TLS, or Partner Center over plain http
+with -http. Flags:
 
 `)
 	fs.PrintDefaults()
@@ -281,39 +317,40 @@ func run(ctx context.Context, o options, stdout io.Writer, logger *log.Logger) e
 		em.InjectFaults(o.faultsRoute, faults...)
 	}
 
-	stateDir, cleanup, err := prepareStateDir(o.stateDir)
-	if err != nil {
+	if err := o.checkHTTP(); err != nil {
 		return err
 	}
-	defer cleanup()
-	ca, err := emulator.NewCertificateAuthority()
-	if err != nil {
-		return err
+	server := &http.Server{
+		Handler:           logRequests(em, logger),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          logger,
 	}
-	caFile := filepath.Join(stateDir, "ca.pem")
-	// A CA certificate is public, and Terraform may run as another user.
-	if err := os.WriteFile(caFile, ca.CertificatePEM(), 0o644); err != nil { //nolint:gosec // see above
-		return fmt.Errorf("writing the CA certificate: %w", err)
-	}
-	tlsConfig, err := ca.ServerTLSConfig()
-	if err != nil {
-		return err
+	var s settings
+	if o.http {
+		s.accessToken = em.NewUserAccessToken(emulator.DefaultTenantID, httpAccessTokenLifetime)
+	} else {
+		stateDir, cleanup, err := prepareStateDir(o.stateDir)
+		if err != nil {
+			return err
+		}
+		defer cleanup()
+		if s.caFile, server.TLSConfig, err = newTLS(stateDir); err != nil {
+			return err
+		}
 	}
 
 	listener, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return err
 	}
-	server := &http.Server{
-		Handler:           logRequests(em, logger),
-		TLSConfig:         tlsConfig,
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          logger,
-	}
 	served := make(chan error, 1)
-	go func() { served <- server.ServeTLS(listener, "", "") }()
+	if o.http {
+		go func() { served <- server.Serve(listener) }()
+	} else {
+		go func() { served <- server.ServeTLS(listener, "", "") }()
+	}
 
-	s := settings{baseURL: baseURL(listener.Addr()), caFile: caFile}
+	s.baseURL = baseURL(listener.Addr(), o.http)
 	// The banner comes first: scripts read stdout once the env file exists.
 	printBanner(stdout, s, o)
 	printCustomers(stdout, em.CustomerProfiles(), o.strictCustomers)
@@ -347,6 +384,30 @@ func run(ctx context.Context, o options, stdout io.Writer, logger *log.Logger) e
 		return err
 	}
 	return nil
+}
+
+// httpAccessTokenLifetime is how long the access token of -http is valid:
+// longer than any session, as the emulator forgets it when it stops anyway.
+const httpAccessTokenLifetime = 30 * 24 * time.Hour
+
+// newTLS creates a certificate authority, writes it to stateDir/ca.pem and
+// returns that file and the server's configuration with a certificate it
+// signed.
+func newTLS(stateDir string) (caFile string, config *tls.Config, err error) {
+	ca, err := emulator.NewCertificateAuthority()
+	if err != nil {
+		return "", nil, err
+	}
+	caFile = filepath.Join(stateDir, "ca.pem")
+	// A CA certificate is public, and Terraform may run as another user.
+	if err := os.WriteFile(caFile, ca.CertificatePEM(), 0o644); err != nil { //nolint:gosec // see above
+		return "", nil, fmt.Errorf("writing the CA certificate: %w", err)
+	}
+	config, err = ca.ServerTLSConfig()
+	if err != nil {
+		return "", nil, err
+	}
+	return caFile, config, nil
 }
 
 // loadFile reads the file at path with load, such as the emulator's
@@ -383,21 +444,33 @@ func prepareStateDir(dir string) (abs string, cleanup func(), err error) {
 	return abs, func() {}, nil
 }
 
-// baseURL is the https root clients reach the listener at. The certificate
-// names loopback only, so a wildcard listen address is reached as 127.0.0.1.
-func baseURL(addr net.Addr) string {
+// baseURL is the root clients reach the listener at: https, or http when
+// plain is set. The certificate names loopback only, so a wildcard listen
+// address is reached as 127.0.0.1.
+func baseURL(addr net.Addr, plain bool) string {
 	host, port, _ := net.SplitHostPort(addr.String())
 	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
 		host = "127.0.0.1"
 	}
-	return "https://" + net.JoinHostPort(host, port)
+	scheme := "https"
+	if plain {
+		scheme = "http"
+	}
+	return scheme + "://" + net.JoinHostPort(host, port)
 }
 
 // printBanner tells the user where the emulator is, how to sign in, that
 // any customer works and how to make an upload's device fail with 806 or
 // 808. o's faultsRoute is set, as run sets it.
 func printBanner(w io.Writer, s settings, o options) {
-	fmt.Fprintf(w, `Partner Center emulator listening on %s
+	if s.accessToken != "" {
+		fmt.Fprintf(w, `Partner Center emulator listening on %s (plain http, no Entra ID sign-in)
+
+  base URL        %s
+  access token    %s (app+user, valid while the emulator runs)
+`, s.baseURL, s.baseURL, s.accessToken)
+	} else {
+		fmt.Fprintf(w, `Partner Center emulator listening on %s
 
   base URL        %s
   authority host  %s/
@@ -406,8 +479,9 @@ func printBanner(w io.Writer, s settings, o options) {
   client secret   %s
   CA certificate  %s
 `, s.baseURL, s.baseURL, s.baseURL, emulator.DefaultTenantID, emulator.DefaultClientID, emulator.DefaultClientSecret, s.caFile)
+	}
 	if o.envFile != "" {
-		fmt.Fprintf(w, "  env file        %s (source it: . %s)\n", o.envFile, shellQuote(o.envFile))
+		fmt.Fprintf(w, "  env file        %s (source it: %s)\n", o.envFile, sourceCommand(o.envFile))
 	}
 	if o.refreshTokenFile != "" {
 		fmt.Fprintf(w, "  refresh token   %s (app+user sign-in, which creating a device batch needs)\n", o.refreshTokenFile)

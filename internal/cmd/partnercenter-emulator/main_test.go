@@ -52,7 +52,8 @@ func TestRunServesUntilCancelled(t *testing.T) {
 		}
 	}
 	caFile := filepath.Join(dir, "state", "ca.pem")
-	want := regexp.MustCompile(`^export PARTNERCENTER_BASE_URL=(https://127\.0\.0\.1:\d+)
+	want := regexp.MustCompile(`^unset PARTNERCENTER_ACCESS_TOKEN
+export PARTNERCENTER_BASE_URL=(https://127\.0\.0\.1:\d+)
 export PARTNERCENTER_AUTHORITY_HOST=https://127\.0\.0\.1:\d+/
 export PARTNERCENTER_TENANT_ID=` + emulator.DefaultTenantID + `
 export PARTNERCENTER_CLIENT_ID=` + emulator.DefaultClientID + `
@@ -197,19 +198,25 @@ func TestShellQuote(t *testing.T) {
 }
 
 func TestBaseURL(t *testing.T) {
-	tests := map[string]string{
-		"127.0.0.1:8443": "https://127.0.0.1:8443",
-		"[::1]:8443":     "https://[::1]:8443",
-		"0.0.0.0:8443":   "https://127.0.0.1:8443",
-		"[::]:8443":      "https://127.0.0.1:8443",
+	tests := []struct {
+		addr  string
+		plain bool
+		want  string
+	}{
+		{"127.0.0.1:8443", false, "https://127.0.0.1:8443"},
+		{"[::1]:8443", false, "https://[::1]:8443"},
+		{"0.0.0.0:8443", false, "https://127.0.0.1:8443"},
+		{"[::]:8443", false, "https://127.0.0.1:8443"},
+		{"127.0.0.1:8443", true, "http://127.0.0.1:8443"},
+		{"[::1]:8443", true, "http://[::1]:8443"},
 	}
-	for addr, want := range tests {
-		tcp, err := net.ResolveTCPAddr("tcp", addr)
+	for _, tt := range tests {
+		tcp, err := net.ResolveTCPAddr("tcp", tt.addr)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := baseURL(tcp); got != want {
-			t.Errorf("baseURL(%s) = %s, want %s", addr, got, want)
+		if got := baseURL(tcp, tt.plain); got != tt.want {
+			t.Errorf("baseURL(%s, %t) = %s, want %s", tt.addr, tt.plain, got, tt.want)
 		}
 	}
 }
