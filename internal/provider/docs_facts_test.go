@@ -89,6 +89,7 @@ func TestDocsStateTheConstants(t *testing.T) {
 		{"| `" + minutes(defaultUploadTimeout) + "` | the upload or profile update", []string{reliability}},
 		{"(" + describeDuration(defaultUploadTimeout) + " by default)", []string{autopilot}},
 		{"(default " + describeDuration(defaultUploadTimeout) + ")", []string{batch, assignment}},
+		{"(default " + describeDuration(defaultUploadTimeout) + " each)", []string{batch}},
 		{"| `create`, `update`, `delete` | `" + minutes(defaultPolicyTimeout) + "` |", []string{policy}},
 		{"| `read` | `" + minutes(defaultReadTimeout) + "` | the refresh", []string{policy}},
 		// A profile's deletion, tried again while devices change.
