@@ -361,8 +361,12 @@ func TestAccReliability_badInputAtPlanTime(t *testing.T) {
 			planFails(provider("base_url", `"ftp://api.partnercenter.microsoft.com"`), `base_url: .* must use https`),
 			planFails(provider("max_retries", "11"), `Attribute max_retries value must be between 0 and 10, got: 11`),
 			planFails(provider("upload_part_size", "501"), `Attribute upload_part_size value must be between 1 and 500, got: 501`),
-			planFails(provider("request_timeout", `"soon"`), `Invalid Time Duration String Value.*"soon"`),
-			planFails(provider("request_timeout", `"0s"`), `request_timeout is "0s"; the value must be a positive duration`),
+			// One error, the last of the output, saying what to write.
+			planFails(provider("request_timeout", `"30"`), `Error: Invalid duration with provider[^\n]* on [^\n]* \d+: request_timeout = "30" `+
+				`request_timeout: "30" is not a duration: write it with a unit, such as "30s"\. \z`),
+			planFails(provider("request_timeout", `"soon"`), `Error: Invalid duration with provider[^\n]* on [^\n]* \d+: request_timeout = "soon" `+
+				`request_timeout: "soon" is not a duration: write it as a number and a unit, such as "60s" or "2m"\. \z`),
+			planFails(provider("request_timeout", `"0s"`), `request_timeout: "0s" is not a positive duration such as "60s" or "2m"\.`),
 			planFails(em.providerConfig()+batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, `  timeouts {
     read = "five minutes"
   }`), `Invalid Attribute Value Time Duration.*read = "five minutes"`),

@@ -105,8 +105,8 @@ var localePattern = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
 
 var localeValidator = stringvalidator.RegexMatches(localePattern, "must be a locale such as en-US")
 
-// positiveDuration accepts a Go duration string greater than zero; the
-// attribute's type already refuses what does not parse.
+// positiveDuration accepts a Go duration string greater than zero, such
+// as request_timeout takes.
 type positiveDuration struct{}
 
 var _ validator.String = positiveDuration{}
@@ -122,12 +122,29 @@ func (v positiveDuration) MarkdownDescription(ctx context.Context) string {
 }
 
 // ValidateString implements validator.String; unknown values wait for apply.
-func (v positiveDuration) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v positiveDuration) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if d, err := time.ParseDuration(req.ConfigValue.ValueString()); err == nil && d <= 0 {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
-			fmt.Sprintf("%s is %q; the %s", req.Path, req.ConfigValue.ValueString(), v.Description(ctx)))
+	if _, err := parsePositiveDuration(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration", fmt.Sprintf("%s: %s.", req.Path, err))
 	}
+}
+
+// bareNumber is a duration written without its unit, such as "30".
+var bareNumber = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
+
+// parsePositiveDuration parses a Go duration string greater than zero. Its
+// error says what to write instead, the unit a bare number lacks above all.
+func parsePositiveDuration(raw string) (time.Duration, error) {
+	d, err := time.ParseDuration(raw)
+	switch {
+	case err != nil && bareNumber.MatchString(raw):
+		return 0, fmt.Errorf("%q is not a duration: write it with a unit, such as %q", raw, raw+"s")
+	case err != nil:
+		return 0, fmt.Errorf("%q is not a duration: write it as a number and a unit, such as \"60s\" or \"2m\"", raw)
+	case d <= 0:
+		return 0, fmt.Errorf("%q is not a positive duration such as \"60s\" or \"2m\"", raw)
+	}
+	return d, nil
 }
