@@ -122,7 +122,7 @@ var configurationPolicySchema = sync.OnceValue(func() schema.Schema {
 				Optional:      true,
 				Computed:      true,
 				Default:       stringdefault.StaticString(partnercenter.PolicyCategoryOOBE),
-				Validators:    []validator.String{stringvalidator.OneOf(partnercenter.PolicyCategoryOOBE, partnercenter.PolicyCategoryNone)},
+				Validators:    []validator.String{oneOfSuggesting{partnercenter.PolicyCategoryOOBE, partnercenter.PolicyCategoryNone}},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"policy_settings": schema.SetAttribute{

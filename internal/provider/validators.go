@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -147,4 +148,35 @@ func parsePositiveDuration(raw string) (time.Duration, error) {
 		return 0, fmt.Errorf("%q is not a positive duration such as \"60s\" or \"2m\"", raw)
 	}
 	return d, nil
+}
+
+// oneOfSuggesting accepts one of choices, as stringvalidator.OneOf does and
+// in its words, and suggests the choice a refused value is closest to, such
+// as "o_o_b_e" for "oobe": Partner Center's spelling of some values is not
+// the one a user guesses.
+type oneOfSuggesting []string
+
+var _ validator.String = oneOfSuggesting{}
+
+// Description implements validator.Describer.
+func (v oneOfSuggesting) Description(context.Context) string {
+	return fmt.Sprintf("value must be one of: %q", []string(v))
+}
+
+// MarkdownDescription implements validator.Describer.
+func (v oneOfSuggesting) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+// ValidateString implements validator.String; unknown values wait for apply.
+func (v oneOfSuggesting) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	value := req.ConfigValue.ValueString()
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || slices.Contains(v, value) {
+		return
+	}
+	detail := fmt.Sprintf("Attribute %s %s, got: %q.", req.Path, v.Description(ctx), value)
+	if closest, ok := closestChoice(value, v); ok {
+		detail += fmt.Sprintf(" Did you mean %q?", closest)
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value Match", detail)
 }
