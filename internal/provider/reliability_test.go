@@ -354,6 +354,12 @@ func TestAccReliability_badInputAtPlanTime(t *testing.T) {
 				`Invalid GUID.*batch_tracking_id is "\{`+emulator.SeedBatchTrackingID+`\}"; write the GUID without braces`),
 			planFails(em.providerConfig()+batchStatusConfig("47021739-3426-40bf-9601-61b4b6d7c79", emulator.SeedBatchTrackingID, ""),
 				`Invalid GUID.*customer_id is "47021739-3426-40bf-9601-61b4b6d7c79"; the value must be a GUID`),
+			// A default domain in place of the customer's ID: the data
+			// source that finds the ID.
+			planFails(em.providerConfig()+batchStatusConfig("contoso.onmicrosoft.com", emulator.SeedBatchTrackingID, ""),
+				`Invalid GUID.*customer_id is "contoso\.onmicrosoft\.com"; the value must be a GUID such as 47021739-3426-40bf-9601-61b4b6d7c793\. `+
+					`It looks like a domain: the partnercenter_customer data source finds the ID of the customer whose default domain it is: `+
+					`data "partnercenter_customer" "this" \{ domain = "contoso\.onmicrosoft\.com" \}, then customer_id = data\.partnercenter_customer\.this\.customer_id\.`),
 			planFails(provider("base_url", `"https://api.partnercenter.microsoft.com/#v1"`), `base_url: .* must not contain\s+a fragment`),
 			planFails(provider("base_url", `"https://me:pw@api.partnercenter.microsoft.com"`), `base_url: .* must not contain\s+user information`),
 			planFails(provider("base_url", `"https://api.partnercenter.microsoft.com/v1"`), `base_url: .* ends in\s+/v1; leave\s+out\s+/v1`),

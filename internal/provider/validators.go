@@ -18,9 +18,26 @@ import (
 // by the client's check, so that plan time and the client agree. Braces are
 // refused rather than rewritten, so that the value a user writes is the
 // value in state.
-type guidValidator struct{}
+type guidValidator struct {
+	// domainHint, when set, says what to write instead of a value that
+	// looks like a domain name, as a customer's default domain written
+	// where its tenant ID belongs.
+	domainHint func(domain string) string
+}
 
 var _ validator.String = guidValidator{}
+
+// customerIDValidator is guidValidator for the customer_id a resource or
+// data source takes, pointing a domain at the data source that finds the
+// customer's ID.
+var customerIDValidator = guidValidator{domainHint: func(domain string) string {
+	return fmt.Sprintf("the partnercenter_customer data source finds the ID of the customer whose default domain it is: "+
+		"data \"partnercenter_customer\" \"this\" { domain = %q }, then customer_id = data.partnercenter_customer.this.customer_id.", domain)
+}}
+
+// domainName is a value with the shape of a domain name, such as
+// contoso.onmicrosoft.com: labels of letters, digits and hyphens, dotted.
+var domainName = regexp.MustCompile(`^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$`)
 
 // Description implements validator.Describer.
 func (guidValidator) Description(context.Context) string {
@@ -43,9 +60,12 @@ func (v guidValidator) ValidateString(ctx context.Context, req validator.StringR
 	case strings.HasPrefix(value, "{") && strings.HasSuffix(value, "}") && partnercenter.IsGUID(value[1:len(value)-1]):
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid GUID",
 			fmt.Sprintf("%s is %q; write the GUID without braces: %q.", req.Path, value, value[1:len(value)-1]))
+	case v.domainHint != nil && domainName.MatchString(value):
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid GUID",
+			fmt.Sprintf("%s is %q; the %s. It looks like a domain: %s", req.Path, value, v.Description(ctx), v.domainHint(value)))
 	default:
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid GUID",
-			fmt.Sprintf("%s is %q; the %s", req.Path, value, v.Description(ctx)))
+			fmt.Sprintf("%s is %q; the %s.", req.Path, value, v.Description(ctx)))
 	}
 }
 
