@@ -192,7 +192,11 @@ func TestReadmeListsWhatTheProviderServes(t *testing.T) {
 		newDataSource().Metadata(t.Context(), fwdatasource.MetadataRequest{ProviderTypeName: "partnercenter"}, &resp)
 		served["data source"] = append(served["data source"], resp.TypeName)
 	}
-	for _, newFunction := range p.(fwprovider.ProviderWithFunctions).Functions(t.Context()) {
+	withFunctions, ok := p.(fwprovider.ProviderWithFunctions)
+	if !ok {
+		t.Fatal("the provider serves no functions")
+	}
+	for _, newFunction := range withFunctions.Functions(t.Context()) {
 		var resp fwfunction.MetadataResponse
 		newFunction().Metadata(t.Context(), fwfunction.MetadataRequest{}, &resp)
 		served["function"] = append(served["function"], "provider::partnercenter::"+resp.Name)
