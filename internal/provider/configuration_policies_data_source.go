@@ -69,7 +69,7 @@ var configurationPoliciesSchema = sync.OnceValue(func() schema.Schema {
 			"customer_id": schema.StringAttribute{
 				MarkdownDescription: "The customer's tenant ID, a GUID.",
 				Required:            true,
-				Validators:          []validator.String{guidValidator{}},
+				Validators:          []validator.String{customerIDValidator},
 			},
 			"name": schema.StringAttribute{
 				MarkdownDescription: "When set, only the profiles of this name, compared case-insensitively.",

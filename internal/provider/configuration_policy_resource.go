@@ -98,7 +98,7 @@ var configurationPolicySchema = sync.OnceValue(func() schema.Schema {
 			"customer_id": schema.StringAttribute{
 				MarkdownDescription: "The customer's tenant ID, a GUID. Changing it replaces the policy.",
 				Required:            true,
-				Validators:          []validator.String{guidValidator{}},
+				Validators:          []validator.String{customerIDValidator},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"policy_id": schema.StringAttribute{
@@ -122,7 +122,7 @@ var configurationPolicySchema = sync.OnceValue(func() schema.Schema {
 				Optional:      true,
 				Computed:      true,
 				Default:       stringdefault.StaticString(partnercenter.PolicyCategoryOOBE),
-				Validators:    []validator.String{stringvalidator.OneOf(partnercenter.PolicyCategoryOOBE, partnercenter.PolicyCategoryNone)},
+				Validators:    []validator.String{oneOfSuggesting{partnercenter.PolicyCategoryOOBE, partnercenter.PolicyCategoryNone}},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"policy_settings": schema.SetAttribute{

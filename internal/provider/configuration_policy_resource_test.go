@@ -112,7 +112,12 @@ func TestAccConfigurationPolicy_badSettingsAtPlanTime(t *testing.T) {
 			{
 				Config:      em.providerConfig() + policyConfig("Bad", `category = "kiosk"`, "skip_eula"),
 				PlanOnly:    true,
-				ExpectError: errorPattern(`Attribute category value must be one of: \["o_o_b_e" "none"\], got: "kiosk"`),
+				ExpectError: errorPattern(`Attribute category value must be one of: \["o_o_b_e" "none"\], got: "kiosk"\. \z`),
+			},
+			{
+				Config:      em.providerConfig() + policyConfig("Bad", `category = "oobe"`, "skip_eula"),
+				PlanOnly:    true,
+				ExpectError: errorPattern(`Attribute category value must be one of: \["o_o_b_e" "none"\], got: "oobe"\. Did you mean "o_o_b_e"\?`),
 			},
 		},
 	})

@@ -79,7 +79,7 @@ func (policySettingsValidator) ValidateSet(_ context.Context, req validator.SetR
 	var b strings.Builder
 	for _, value := range unknown {
 		fmt.Fprintf(&b, "%q is not a setting of an Autopilot profile", value)
-		switch closest, ok := closestPolicySetting(value); {
+		switch closest, ok := closestChoice(value, partnercenter.PolicySettings); {
 		case strings.EqualFold(strings.TrimSpace(value), partnercenter.PolicySettingNone):
 			b.WriteString(": it sets nothing. " + noSettings)
 		case ok:
@@ -101,18 +101,19 @@ func (policySettingsValidator) ValidateSet(_ context.Context, req validator.SetR
 	resp.Diagnostics.AddAttributeError(req.Path, summary, b.String())
 }
 
-// closestPolicySetting is the setting value most likely stands for, if one
-// is close: the same letters in another case or with other separators
-// ("SkipEula"), the only setting that contains them ("eula"), or one a few
-// edits away, at most a quarter of its letters ("skip_eul").
-func closestPolicySetting(value string) (string, bool) {
+// closestChoice is the choice value most likely stands for, if one is
+// close: the same letters in another case or with other separators
+// ("SkipEula", "oobe" for "o_o_b_e"), the only choice that contains them
+// ("eula"), or one a few edits away, at most a quarter of its letters
+// ("skip_eul").
+func closestChoice(value string, choices []string) (string, bool) {
 	v := settingLetters(value)
 	if v == "" {
 		return "", false
 	}
 	var containing []string
 	best, bestDistance := "", -1
-	for _, s := range partnercenter.PolicySettings {
+	for _, s := range choices {
 		letters := settingLetters(s)
 		if len(v) >= 4 && strings.Contains(letters, v) {
 			containing = append(containing, s)

@@ -79,7 +79,7 @@ func TestPolicySettingsValidator(t *testing.T) {
 	}
 }
 
-func TestClosestPolicySetting(t *testing.T) {
+func TestClosestChoice(t *testing.T) {
 	for value, want := range map[string]string{
 		"skip_eul":                  "skip_eula",
 		"skip_eual":                 "skip_eula",
@@ -94,9 +94,16 @@ func TestClosestPolicySetting(t *testing.T) {
 		"":                          "",
 		"turn_off_cortana_and_more": "",
 	} {
-		got, ok := closestPolicySetting(value)
+		got, ok := closestChoice(value, partnercenter.PolicySettings)
 		if got != want || ok != (want != "") {
-			t.Errorf("closestPolicySetting(%q) = %q, %v; want %q", value, got, ok, want)
+			t.Errorf("closestChoice(%q, settings) = %q, %v; want %q", value, got, ok, want)
+		}
+	}
+	// Partner Center's spelling of a category.
+	for value, want := range map[string]string{"oobe": "o_o_b_e", "OOBE": "o_o_b_e", "nnone": "none", "kiosk": ""} {
+		got, ok := closestChoice(value, []string{partnercenter.PolicyCategoryOOBE, partnercenter.PolicyCategoryNone})
+		if got != want || ok != (want != "") {
+			t.Errorf("closestChoice(%q, categories) = %q, %v; want %q", value, got, ok, want)
 		}
 	}
 }

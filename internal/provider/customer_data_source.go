@@ -61,7 +61,9 @@ var customerSchema = sync.OnceValue(func() schema.Schema {
 				Optional:            true,
 				Computed:            true,
 				Validators: []validator.String{
-					guidValidator{},
+					guidValidator{domainHint: func(domain string) string {
+						return fmt.Sprintf("write domain = %q instead of customer_id.", domain)
+					}},
 					stringvalidator.ExactlyOneOf(path.MatchRoot("customer_id"), path.MatchRoot("domain")),
 				},
 			},

@@ -211,7 +211,9 @@ func TestAccCustomer_oneOfIDOrDomain(t *testing.T) {
 		"neither": {``, `No attribute specified when one (and only one) of [customer_id,domain] is required`},
 		"both": {`customer_id = "` + emulator.SeedCustomerID + `"
   domain = "contoso.onmicrosoft.com"`, `2 attributes specified when one (and only one) of [customer_id,domain] is required`},
-		"not a GUID": {`customer_id = "contoso"`, `customer_id`},
+		"not a GUID": {`customer_id = "contoso"`, `customer_id is "contoso"; the value must be a GUID such as 47021739-3426-40bf-9601-61b4b6d7c793.`},
+		"a domain": {`customer_id = "contoso.onmicrosoft.com"`, `customer_id is "contoso.onmicrosoft.com"; the value must be a GUID such as ` +
+			`47021739-3426-40bf-9601-61b4b6d7c793. It looks like a domain: write domain = "contoso.onmicrosoft.com" instead of customer_id.`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			resource.ParallelTest(t, resource.TestCase{

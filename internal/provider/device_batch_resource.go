@@ -112,7 +112,7 @@ var deviceBatchSchema = sync.OnceValue(func() schema.Schema {
 			"customer_id": schema.StringAttribute{
 				MarkdownDescription: "The customer's tenant ID, a GUID. Changing it replaces the resource.",
 				Required:            true,
-				Validators:          []validator.String{guidValidator{}},
+				Validators:          []validator.String{customerIDValidator},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"batch_id": schema.StringAttribute{

@@ -78,7 +78,7 @@ var deviceBatchStatusSchema = sync.OnceValue(func() schema.Schema {
 				MarkdownDescription: "The customer's tenant ID, a GUID. Set it with `batch_tracking_id`, or set `location` instead and read it here.",
 				Optional:            true,
 				Computed:            true,
-				Validators:          []validator.String{guidValidator{}},
+				Validators:          []validator.String{customerIDValidator},
 			},
 			"batch_tracking_id": schema.StringAttribute{
 				MarkdownDescription: "The batch tracking ID, a GUID: the last segment of the `Location` header Partner Center returns when a device batch is uploaded. " +

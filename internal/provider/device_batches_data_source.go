@@ -58,7 +58,7 @@ var deviceBatchesSchema = sync.OnceValue(func() schema.Schema {
 			"customer_id": schema.StringAttribute{
 				MarkdownDescription: "The customer's tenant ID, a GUID.",
 				Required:            true,
-				Validators:          []validator.String{guidValidator{}},
+				Validators:          []validator.String{customerIDValidator},
 			},
 			"batches": schema.ListNestedAttribute{
 				MarkdownDescription: "The batches, in the order Partner Center lists them.",

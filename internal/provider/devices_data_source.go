@@ -67,7 +67,7 @@ var devicesSchema = sync.OnceValue(func() schema.Schema {
 			"customer_id": schema.StringAttribute{
 				MarkdownDescription: "The customer's tenant ID, a GUID.",
 				Required:            true,
-				Validators:          []validator.String{guidValidator{}},
+				Validators:          []validator.String{customerIDValidator},
 			},
 			"batch_id": schema.StringAttribute{
 				MarkdownDescription: "The batch's name.",

@@ -5,10 +5,16 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	fwdatasource "github.com/hashicorp/terraform-plugin-framework/datasource"
+	fwfunction "github.com/hashicorp/terraform-plugin-framework/function"
+	fwprovider "github.com/hashicorp/terraform-plugin-framework/provider"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/emulator"
 	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
@@ -83,6 +89,7 @@ func TestDocsStateTheConstants(t *testing.T) {
 		{"| `" + minutes(defaultUploadTimeout) + "` | the upload or profile update", []string{reliability}},
 		{"(" + describeDuration(defaultUploadTimeout) + " by default)", []string{autopilot}},
 		{"(default " + describeDuration(defaultUploadTimeout) + ")", []string{batch, assignment}},
+		{"(default " + describeDuration(defaultUploadTimeout) + " each)", []string{batch}},
 		{"| `create`, `update`, `delete` | `" + minutes(defaultPolicyTimeout) + "` |", []string{policy}},
 		{"| `read` | `" + minutes(defaultReadTimeout) + "` | the refresh", []string{policy}},
 		// A profile's deletion, tried again while devices change.
@@ -166,4 +173,63 @@ func withCommas(n int) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
+}
+
+// TestReadmeListsWhatTheProviderServes checks that README's "What it does"
+// names every resource, data source and function the provider serves, each
+// under its kind, and nothing it does not serve, so that a new data source
+// is not left out of the first page a user reads.
+func TestReadmeListsWhatTheProviderServes(t *testing.T) {
+	p := New("test")()
+	served := map[string][]string{}
+	for _, newResource := range p.Resources(t.Context()) {
+		var resp fwresource.MetadataResponse
+		newResource().Metadata(t.Context(), fwresource.MetadataRequest{ProviderTypeName: "partnercenter"}, &resp)
+		served["resource"] = append(served["resource"], resp.TypeName)
+	}
+	for _, newDataSource := range p.DataSources(t.Context()) {
+		var resp fwdatasource.MetadataResponse
+		newDataSource().Metadata(t.Context(), fwdatasource.MetadataRequest{ProviderTypeName: "partnercenter"}, &resp)
+		served["data source"] = append(served["data source"], resp.TypeName)
+	}
+	withFunctions, ok := p.(fwprovider.ProviderWithFunctions)
+	if !ok {
+		t.Fatal("the provider serves no functions")
+	}
+	for _, newFunction := range withFunctions.Functions(t.Context()) {
+		var resp fwfunction.MetadataResponse
+		newFunction().Metadata(t.Context(), fwfunction.MetadataRequest{}, &resp)
+		served["function"] = append(served["function"], "provider::partnercenter::"+resp.Name)
+	}
+
+	_, section, found := strings.Cut(repositoryFile(t, "README.md"), "## What it does ")
+	if !found {
+		t.Fatal(`README.md has no "## What it does" section`)
+	}
+	section, _, _ = strings.Cut(section, " ## ")
+	// Each row's first cell: its names in backquotes, then their kind,
+	// "(resource)" or "(data sources)".
+	row := regexp.MustCompile("\\| ((?:`[^`]+`(?:, )?)+) \\((resource|data source|function)s?\\) \\|")
+	name := regexp.MustCompile("`([^`]+)`")
+	listed := map[string][]string{}
+	for _, cells := range row.FindAllStringSubmatch(section, -1) {
+		for _, n := range name.FindAllStringSubmatch(cells[1], -1) {
+			listed[cells[2]] = append(listed[cells[2]], n[1])
+		}
+	}
+	for _, kind := range []string{"resource", "data source", "function"} {
+		slices.Sort(served[kind])
+		slices.Sort(listed[kind])
+		if !slices.Equal(listed[kind], served[kind]) {
+			t.Errorf("README.md's \"What it does\" lists the %ss %q, the provider serves %q", kind, listed[kind], served[kind])
+		}
+	}
+	// A name outside a row's first cell, or under a kind it is not, is not
+	// one the provider serves as such.
+	everyServed := slices.Concat(served["resource"], served["data source"], served["function"])
+	for _, mention := range regexp.MustCompile(`\bpartnercenter_[a-z_]+`).FindAllString(section, -1) {
+		if !slices.Contains(everyServed, mention) {
+			t.Errorf("README.md's \"What it does\" names %s, which the provider does not serve", mention)
+		}
+	}
 }

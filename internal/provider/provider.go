@@ -12,7 +12,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -88,9 +87,9 @@ type providerModel struct {
 	MSIEndpoint types.String `tfsdk:"msi_endpoint"`
 	UseCLI      types.Bool   `tfsdk:"use_cli"`
 
-	MaxRetries     types.Int64          `tfsdk:"max_retries"`
-	RequestTimeout timetypes.GoDuration `tfsdk:"request_timeout"`
-	UploadPartSize types.Int64          `tfsdk:"upload_part_size"`
+	MaxRetries     types.Int64  `tfsdk:"max_retries"`
+	RequestTimeout types.String `tfsdk:"request_timeout"`
+	UploadPartSize types.Int64  `tfsdk:"upload_part_size"`
 }
 
 // setsNothing reports whether m sets no attribute, as when the configuration
@@ -289,7 +288,6 @@ var providerSchema = sync.OnceValue(func() schema.Schema {
 				MarkdownDescription: "How long one request may take before it is abandoned and retried, a duration such as `60s` or `2m`. " +
 					"Defaults to `" + defaultRequestTimeout + "`." + settingRequestTimeout.envDescription(),
 				Optional:   true,
-				CustomType: requestTimeoutType,
 				Validators: []validator.String{positiveDuration{}},
 			},
 			settingUploadPartSize.attribute: schema.Int64Attribute{
@@ -506,7 +504,3 @@ func userAgent(providerVersion, terraformVersion string) string {
 	}
 	return ua
 }
-
-// requestTimeoutType is request_timeout's type: a Go duration string,
-// checked at plan time.
-var requestTimeoutType = timetypes.GoDurationType{}

@@ -354,6 +354,12 @@ func TestAccReliability_badInputAtPlanTime(t *testing.T) {
 				`Invalid GUID.*batch_tracking_id is "\{`+emulator.SeedBatchTrackingID+`\}"; write the GUID without braces`),
 			planFails(em.providerConfig()+batchStatusConfig("47021739-3426-40bf-9601-61b4b6d7c79", emulator.SeedBatchTrackingID, ""),
 				`Invalid GUID.*customer_id is "47021739-3426-40bf-9601-61b4b6d7c79"; the value must be a GUID`),
+			// A default domain in place of the customer's ID: the data
+			// source that finds the ID.
+			planFails(em.providerConfig()+batchStatusConfig("contoso.onmicrosoft.com", emulator.SeedBatchTrackingID, ""),
+				`Invalid GUID.*customer_id is "contoso\.onmicrosoft\.com"; the value must be a GUID such as 47021739-3426-40bf-9601-61b4b6d7c793\. `+
+					`It looks like a domain: the partnercenter_customer data source finds the ID of the customer whose default domain it is: `+
+					`data "partnercenter_customer" "this" \{ domain = "contoso\.onmicrosoft\.com" \}, then customer_id = data\.partnercenter_customer\.this\.customer_id\.`),
 			planFails(provider("base_url", `"https://api.partnercenter.microsoft.com/#v1"`), `base_url: .* must not contain\s+a fragment`),
 			planFails(provider("base_url", `"https://me:pw@api.partnercenter.microsoft.com"`), `base_url: .* must not contain\s+user information`),
 			planFails(provider("base_url", `"https://api.partnercenter.microsoft.com/v1"`), `base_url: .* ends in\s+/v1; leave\s+out\s+/v1`),
@@ -361,8 +367,12 @@ func TestAccReliability_badInputAtPlanTime(t *testing.T) {
 			planFails(provider("base_url", `"ftp://api.partnercenter.microsoft.com"`), `base_url: .* must use https`),
 			planFails(provider("max_retries", "11"), `Attribute max_retries value must be between 0 and 10, got: 11`),
 			planFails(provider("upload_part_size", "501"), `Attribute upload_part_size value must be between 1 and 500, got: 501`),
-			planFails(provider("request_timeout", `"soon"`), `Invalid Time Duration String Value.*"soon"`),
-			planFails(provider("request_timeout", `"0s"`), `request_timeout is "0s"; the value must be a positive duration`),
+			// One error, the last of the output, saying what to write.
+			planFails(provider("request_timeout", `"30"`), `Error: Invalid duration with provider[^\n]* on [^\n]* \d+: request_timeout = "30" `+
+				`request_timeout: "30" is not a duration: write it with a unit, such as "30s"\. \z`),
+			planFails(provider("request_timeout", `"soon"`), `Error: Invalid duration with provider[^\n]* on [^\n]* \d+: request_timeout = "soon" `+
+				`request_timeout: "soon" is not a duration: write it as a number and a unit, such as "60s" or "2m"\. \z`),
+			planFails(provider("request_timeout", `"0s"`), `request_timeout: "0s" is not a positive duration such as "60s" or "2m"\.`),
 			planFails(em.providerConfig()+batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, `  timeouts {
     read = "five minutes"
   }`), `Invalid Attribute Value Time Duration.*read = "five minutes"`),

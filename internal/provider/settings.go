@@ -140,13 +140,13 @@ func retrySettings(cfg providerModel, env environment, invalid func(setting, str
 	}
 
 	requestTimeout = partnercenter.DefaultRequestTimeout
-	raw, source := settingRequestTimeout.resolve(cfg.RequestTimeout.StringValue, env)
+	raw, source := settingRequestTimeout.resolve(cfg.RequestTimeout, env)
 	if raw == "" {
 		return maxRetries, requestTimeout
 	}
-	d, err := time.ParseDuration(raw)
-	if err != nil || d <= 0 {
-		invalid(settingRequestTimeout, source, fmt.Errorf("%q is not a positive duration such as 60s or 2m", raw))
+	d, err := parsePositiveDuration(raw)
+	if err != nil {
+		invalid(settingRequestTimeout, source, err)
 	}
 	return maxRetries, d
 }

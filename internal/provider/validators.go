@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,9 +18,26 @@ import (
 // by the client's check, so that plan time and the client agree. Braces are
 // refused rather than rewritten, so that the value a user writes is the
 // value in state.
-type guidValidator struct{}
+type guidValidator struct {
+	// domainHint, when set, says what to write instead of a value that
+	// looks like a domain name, as a customer's default domain written
+	// where its tenant ID belongs.
+	domainHint func(domain string) string
+}
 
 var _ validator.String = guidValidator{}
+
+// customerIDValidator is guidValidator for the customer_id a resource or
+// data source takes, pointing a domain at the data source that finds the
+// customer's ID.
+var customerIDValidator = guidValidator{domainHint: func(domain string) string {
+	return fmt.Sprintf("the partnercenter_customer data source finds the ID of the customer whose default domain it is: "+
+		"data \"partnercenter_customer\" \"this\" { domain = %q }, then customer_id = data.partnercenter_customer.this.customer_id.", domain)
+}}
+
+// domainName is a value with the shape of a domain name, such as
+// contoso.onmicrosoft.com: labels of letters, digits and hyphens, dotted.
+var domainName = regexp.MustCompile(`^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$`)
 
 // Description implements validator.Describer.
 func (guidValidator) Description(context.Context) string {
@@ -42,9 +60,12 @@ func (v guidValidator) ValidateString(ctx context.Context, req validator.StringR
 	case strings.HasPrefix(value, "{") && strings.HasSuffix(value, "}") && partnercenter.IsGUID(value[1:len(value)-1]):
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid GUID",
 			fmt.Sprintf("%s is %q; write the GUID without braces: %q.", req.Path, value, value[1:len(value)-1]))
+	case v.domainHint != nil && domainName.MatchString(value):
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid GUID",
+			fmt.Sprintf("%s is %q; the %s. It looks like a domain: %s", req.Path, value, v.Description(ctx), v.domainHint(value)))
 	default:
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid GUID",
-			fmt.Sprintf("%s is %q; the %s", req.Path, value, v.Description(ctx)))
+			fmt.Sprintf("%s is %q; the %s.", req.Path, value, v.Description(ctx)))
 	}
 }
 
@@ -105,8 +126,8 @@ var localePattern = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
 
 var localeValidator = stringvalidator.RegexMatches(localePattern, "must be a locale such as en-US")
 
-// positiveDuration accepts a Go duration string greater than zero; the
-// attribute's type already refuses what does not parse.
+// positiveDuration accepts a Go duration string greater than zero, such
+// as request_timeout takes.
 type positiveDuration struct{}
 
 var _ validator.String = positiveDuration{}
@@ -122,12 +143,60 @@ func (v positiveDuration) MarkdownDescription(ctx context.Context) string {
 }
 
 // ValidateString implements validator.String; unknown values wait for apply.
-func (v positiveDuration) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v positiveDuration) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if d, err := time.ParseDuration(req.ConfigValue.ValueString()); err == nil && d <= 0 {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
-			fmt.Sprintf("%s is %q; the %s", req.Path, req.ConfigValue.ValueString(), v.Description(ctx)))
+	if _, err := parsePositiveDuration(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration", fmt.Sprintf("%s: %s.", req.Path, err))
 	}
+}
+
+// bareNumber is a duration written without its unit, such as "30".
+var bareNumber = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
+
+// parsePositiveDuration parses a Go duration string greater than zero. Its
+// error says what to write instead, the unit a bare number lacks above all.
+func parsePositiveDuration(raw string) (time.Duration, error) {
+	d, err := time.ParseDuration(raw)
+	switch {
+	case err != nil && bareNumber.MatchString(raw):
+		return 0, fmt.Errorf("%q is not a duration: write it with a unit, such as %q", raw, raw+"s")
+	case err != nil:
+		return 0, fmt.Errorf("%q is not a duration: write it as a number and a unit, such as \"60s\" or \"2m\"", raw)
+	case d <= 0:
+		return 0, fmt.Errorf("%q is not a positive duration such as \"60s\" or \"2m\"", raw)
+	}
+	return d, nil
+}
+
+// oneOfSuggesting accepts one of choices, as stringvalidator.OneOf does and
+// in its words, and suggests the choice a refused value is closest to, such
+// as "o_o_b_e" for "oobe": Partner Center's spelling of some values is not
+// the one a user guesses.
+type oneOfSuggesting []string
+
+var _ validator.String = oneOfSuggesting{}
+
+// Description implements validator.Describer.
+func (v oneOfSuggesting) Description(context.Context) string {
+	return fmt.Sprintf("value must be one of: %q", []string(v))
+}
+
+// MarkdownDescription implements validator.Describer.
+func (v oneOfSuggesting) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+// ValidateString implements validator.String; unknown values wait for apply.
+func (v oneOfSuggesting) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	value := req.ConfigValue.ValueString()
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || slices.Contains(v, value) {
+		return
+	}
+	detail := fmt.Sprintf("Attribute %s %s, got: %q.", req.Path, v.Description(ctx), value)
+	if closest, ok := closestChoice(value, v); ok {
+		detail += fmt.Sprintf(" Did you mean %q?", closest)
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value Match", detail)
 }
