@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -283,7 +282,7 @@ func (m *measured) report(b *testing.B) {
 func BenchmarkDeviceBatchPlan5000Devices(b *testing.B) {
 	ctx := context.Background()
 	devices, _, e := uploadedBenchmarkBatch(ctx, b)
-	p := providerserver.NewProtocol6(New("bench")())()
+	p := NewServer("bench")()
 	schema, err := p.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		b.Fatal(err)
