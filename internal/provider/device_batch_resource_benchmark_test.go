@@ -53,12 +53,12 @@ func forEachSize(b *testing.B, f func(b *testing.B, n int)) {
 	}
 }
 
-// forEachFramework runs f as sub-benchmarks framework=plain, the provider as
-// it is served, and framework=nested, the framework given devices as the map
-// nested attribute Terraform sees (nestedDevicesServer): make bench-compare
-// sets them side by side.
+// forEachFramework runs f as sub-benchmarks framework=nested, the framework
+// given devices as the map nested attribute Terraform sees, as before
+// nestedDevicesServer, then framework=plain, the provider as it is served:
+// make bench-compare sets them side by side, the first as the base.
 func forEachFramework(b *testing.B, f func(b *testing.B, nested bool)) {
-	for _, nested := range []bool{false, true} {
+	for _, nested := range []bool{true, false} {
 		name := "framework=plain"
 		if nested {
 			name = "framework=nested"
