@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -46,7 +45,7 @@ func benchmarkCustomersRead(b *testing.B, n int) {
 	}
 	server := httptest.NewServer(em)
 	b.Cleanup(server.Close)
-	p := providerserver.NewProtocol6(New("bench")())()
+	p := NewServer("bench")()
 	schema, err := p.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil || len(schema.Diagnostics) > 0 {
 		b.Fatal(err, schema.Diagnostics)

@@ -52,10 +52,10 @@ const privateImported = "imported"
 // configuration says.
 type deviceBatchResource struct {
 	data *providerData
-}
-
-func newDeviceBatchResource() resource.Resource {
-	return &deviceBatchResource{}
+	// nestedDevices gives the framework devices as the map nested attribute
+	// Terraform is served, not as frameworkDeviceBatchSchema's plain map:
+	// for the served schema, and for the benchmarks of the framework's cost.
+	nestedDevices bool
 }
 
 type deviceBatchModel struct {
@@ -86,7 +86,11 @@ func (r *deviceBatchResource) Metadata(_ context.Context, req resource.MetadataR
 
 // Schema implements resource.Resource.
 func (r *deviceBatchResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = deviceBatchSchema()
+	if r.nestedDevices {
+		resp.Schema = deviceBatchSchema()
+		return
+	}
+	resp.Schema = frameworkDeviceBatchSchema()
 }
 
 // deviceBatchSchema is built once per process: Terraform asks for the schema

@@ -8,13 +8,15 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"runtime"
 	"runtime/metrics"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -23,9 +25,47 @@ import (
 	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
 )
 
-// benchmarkDevices is the size of the batch the resource benchmarks upload:
-// 50 pages of Partner Center's device list.
-const benchmarkDevices = 5000
+// benchmarkSizesVariable lists the batch sizes the device batch benchmarks
+// run, as sub-benchmarks devices=N, comma-separated: make bench sets it.
+// Unset, they run the smallest alone, so that running every benchmark once
+// (make test) stays cheap.
+const benchmarkSizesVariable = "PARTNERCENTER_BENCH_DEVICES"
+
+// benchmarkSmallestSize is the batch size the benchmarks run when
+// benchmarkSizesVariable is unset: 10 pages of Partner Center's device list.
+const benchmarkSmallestSize = 1000
+
+// forEachSize runs f as a sub-benchmark devices=N for each batch size.
+func forEachSize(b *testing.B, f func(b *testing.B, n int)) {
+	sizes := []int{benchmarkSmallestSize}
+	if list := os.Getenv(benchmarkSizesVariable); list != "" {
+		sizes = sizes[:0]
+		for field := range strings.SplitSeq(list, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(field))
+			if err != nil || n <= 0 {
+				b.Fatalf("%s=%q: %q is not a batch size", benchmarkSizesVariable, list, field)
+			}
+			sizes = append(sizes, n)
+		}
+	}
+	for _, n := range sizes {
+		b.Run(fmt.Sprintf("devices=%d", n), func(b *testing.B) { f(b, n) })
+	}
+}
+
+// forEachFramework runs f as sub-benchmarks framework=nested, the framework
+// given devices as the map nested attribute Terraform sees, as before
+// nestedDevicesServer, then framework=plain, the provider as it is served:
+// make bench-compare sets them side by side, the first as the base.
+func forEachFramework(b *testing.B, f func(b *testing.B, nested bool)) {
+	for _, nested := range []bool{true, false} {
+		name := "framework=plain"
+		if nested {
+			name = "framework=nested"
+		}
+		b.Run(name, func(b *testing.B) { f(b, nested) })
+	}
+}
 
 // benchmarkHashBytes is the size of a real hardware hash, base64-encoded.
 const benchmarkHashBytes = 4096
@@ -53,6 +93,8 @@ func benchmarkDeviceSet(b *testing.B, n int) []configuredDevice {
 // a user's token for it, as creating a batch needs.
 type benchmarkEmulator struct {
 	url, token string
+	// devices is how many devices its batch "Benchmark" holds.
+	devices int
 }
 
 // benchmarkClient is a client of a new benchmarkEmulator. Its device lists
@@ -70,13 +112,14 @@ func benchmarkClient(b *testing.B) (*partnercenter.Client, benchmarkEmulator) {
 	return tokenClient(b, server.URL, e.token), e
 }
 
-// uploadedBenchmarkBatch uploads benchmarkDevices devices as the batch
-// "Benchmark" of a new benchmarkEmulator and waits for it, for the
-// benchmarks that read it back.
-func uploadedBenchmarkBatch(ctx context.Context, b *testing.B) ([]configuredDevice, *partnercenter.Client, benchmarkEmulator) {
+// uploadedBenchmarkBatch uploads n devices as the batch "Benchmark" of a
+// new benchmarkEmulator and waits for it, for the benchmarks that read it
+// back.
+func uploadedBenchmarkBatch(ctx context.Context, b *testing.B, n int) ([]configuredDevice, *partnercenter.Client, benchmarkEmulator) {
 	b.Helper()
-	devices := benchmarkDeviceSet(b, benchmarkDevices)
+	devices := benchmarkDeviceSet(b, n)
 	client, e := benchmarkClient(b)
+	e.devices = n
 	uploadBenchmarkBatch(ctx, b, client, devices)
 	return devices, client, e
 }
@@ -100,7 +143,7 @@ func uploadBenchmarkBatch(ctx context.Context, b *testing.B, client *partnercent
 func (e benchmarkEmulator) timeRawDevices(b *testing.B) time.Duration {
 	b.Helper()
 	begin := time.Now()
-	if n := e.rawDevices(b); n != benchmarkDevices {
+	if n := e.rawDevices(b); n != e.devices {
 		b.Fatalf("%d devices fetched raw", n)
 	}
 	return time.Since(begin)
@@ -144,54 +187,57 @@ func (e benchmarkEmulator) rawDevices(b *testing.B) int {
 	}
 }
 
-// BenchmarkDeviceBatchCreate5000Devices measures the client path of the
-// resource's create: the devices argument read, the batch created and
-// filled in parts, each part waited for, and the 50 pages of the device
-// list read back into state. The emulator's own work is part of it.
-func BenchmarkDeviceBatchCreate5000Devices(b *testing.B) {
-	ctx := context.Background()
-	devices := benchmarkDeviceSet(b, benchmarkDevices)
-	b.ReportAllocs()
-	var m measured
-	for b.Loop() {
-		b.StopTimer()
-		client, _ := benchmarkClient(b)
-		m.start()
-		b.StartTimer()
-		uploadBenchmarkBatch(ctx, b, client, devices)
-		readBack(ctx, b, client, devices)
-		b.StopTimer()
-		m.stop()
-		b.StartTimer()
-	}
-	m.report(b)
+// BenchmarkDeviceBatchCreate measures the client path of the resource's
+// create: the devices argument read, the batch created and filled in parts,
+// each part waited for, and the pages of the device list (one per 100
+// devices) read back into state. The emulator's own work is part of it.
+func BenchmarkDeviceBatchCreate(b *testing.B) {
+	forEachSize(b, func(b *testing.B, n int) {
+		ctx := context.Background()
+		devices := benchmarkDeviceSet(b, n)
+		b.ReportAllocs()
+		var m measured
+		for b.Loop() {
+			b.StopTimer()
+			client, _ := benchmarkClient(b)
+			m.start()
+			b.StartTimer()
+			uploadBenchmarkBatch(ctx, b, client, devices)
+			readBack(ctx, b, client, devices)
+			b.StopTimer()
+			m.stop()
+			b.StartTimer()
+		}
+		m.report(b, n)
+	})
 }
 
-// BenchmarkDeviceBatchRead5000Devices measures a refresh of a batch of 5,000
-// devices, what a no-change plan costs the provider: the batch list, the 50
-// pages of the device list, and the state's devices matched to them by
-// identification. It reports the ratio to fetching and decoding the same
-// pages with net/http and encoding/json alone, timed in the same run
+// BenchmarkDeviceBatchRead measures the client path of a refresh: the batch
+// list, the pages of the device list, and the state's devices matched to
+// them by identification. It reports the ratio to fetching and decoding the
+// same pages with net/http and encoding/json alone, timed in the same run
 // (x-raw-pages), whose goal is at most 3.
-func BenchmarkDeviceBatchRead5000Devices(b *testing.B) {
-	ctx := context.Background()
-	devices, client, e := uploadedBenchmarkBatch(ctx, b)
-	b.ReportAllocs()
-	var m measured
-	var raw time.Duration
-	for b.Loop() {
-		b.StopTimer()
-		m.start()
-		b.StartTimer()
-		readBack(ctx, b, client, devices)
-		b.StopTimer()
-		m.stop()
+func BenchmarkDeviceBatchRead(b *testing.B) {
+	forEachSize(b, func(b *testing.B, n int) {
+		ctx := context.Background()
+		devices, client, e := uploadedBenchmarkBatch(ctx, b, n)
+		b.ReportAllocs()
+		var m measured
+		var raw time.Duration
+		for b.Loop() {
+			b.StopTimer()
+			m.start()
+			b.StartTimer()
+			readBack(ctx, b, client, devices)
+			b.StopTimer()
+			m.stop()
 
-		raw += e.timeRawDevices(b)
-		b.StartTimer()
-	}
-	m.report(b)
-	b.ReportMetric(float64(b.Elapsed())/float64(raw), "x-raw-pages")
+			raw += e.timeRawDevices(b)
+			b.StartTimer()
+		}
+		m.report(b, n)
+		b.ReportMetric(float64(b.Elapsed())/float64(raw), "x-raw-pages")
+	})
 }
 
 // readBack is the resource's read of the batch into state.
@@ -213,11 +259,13 @@ func readBack(ctx context.Context, b *testing.B, client *partnercenter.Client, d
 // samples its peak heap; the emulator, which serves from the same process,
 // is counted too.
 type measured struct {
-	mallocs  uint64
-	peak     uint64
-	before   uint64
-	sampling chan struct{}
-	done     chan uint64
+	mallocs     uint64
+	bytes       uint64
+	peak        uint64
+	before      uint64
+	allocBefore uint64
+	sampling    chan struct{}
+	done        chan uint64
 }
 
 // heapObjects is the bytes of live and not yet swept heap objects.
@@ -233,7 +281,7 @@ func (m *measured) start() {
 	runtime.GC()
 	var s runtime.MemStats
 	runtime.ReadMemStats(&s)
-	m.before = s.Mallocs
+	m.before, m.allocBefore = s.Mallocs, s.TotalAlloc
 	m.sampling, m.done = make(chan struct{}), make(chan uint64)
 	go func() {
 		peak := heapObjects()
@@ -258,32 +306,41 @@ func (m *measured) stop() {
 	var s runtime.MemStats
 	runtime.ReadMemStats(&s)
 	m.mallocs += s.Mallocs - m.before
+	m.bytes += s.TotalAlloc - m.allocBefore
 }
 
-// report adds the time and allocations per device and the peak heap.
-func (m *measured) report(b *testing.B) {
+// report adds the time, bytes and allocations per device of n devices and
+// the peak heap.
+func (m *measured) report(b *testing.B, n int) {
 	if b.N == 0 {
 		return
 	}
-	perDevice := float64(b.N) * benchmarkDevices
+	perDevice := float64(b.N) * float64(n)
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/perDevice, "ns/device")
+	b.ReportMetric(float64(m.bytes)/perDevice, "B/device")
 	b.ReportMetric(float64(m.mallocs)/perDevice, "allocs/device")
 	b.ReportMetric(float64(m.peak)/(1<<20), "peak-heap-MiB")
 }
 
-// BenchmarkDeviceBatchPlan5000Devices measures what a no-change terraform
-// plan of a batch of 5,000 devices costs the provider, through the provider
-// server as Terraform calls it: the refresh (ReadResource: the batch list,
-// 50 pages of devices, matched to the state by identification, and the
-// state encoded for Terraform) and the plan (PlanResourceChange, which
-// finds the configuration's devices the same as the state's). It reports
-// the ratio to fetching and decoding the same pages with net/http and
-// encoding/json alone, timed in the same run (x-raw-pages), whose goal is
-// at most 3.
-func BenchmarkDeviceBatchPlan5000Devices(b *testing.B) {
-	ctx := context.Background()
-	devices, _, e := uploadedBenchmarkBatch(ctx, b)
-	p := providerserver.NewProtocol6(New("bench")())()
+// servedBatch is a batch of devices uploaded to a new benchmarkEmulator and
+// imported and refreshed once through a provider server, as Terraform calls
+// it, for the benchmarks of a refresh and a plan.
+type servedBatch struct {
+	server       tfprotov6.ProviderServer
+	resourceType tftypes.Type
+	// config is the resource's configuration, naming the batch's devices.
+	config tftypes.Value
+	// prior is the refreshed state of the import.
+	prior *tfprotov6.DynamicValue
+	e     benchmarkEmulator
+}
+
+// newServedBatch uploads n devices and imports them through a provider
+// server that gives the framework devices nested or as a plain map.
+func newServedBatch(ctx context.Context, b *testing.B, n int, nested bool) servedBatch {
+	b.Helper()
+	devices, _, e := uploadedBenchmarkBatch(ctx, b, n)
+	p := protocolServer(&partnerCenterProvider{version: "bench", env: mapEnvironment(nil), nestedDevices: nested})()
 	schema, err := p.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		b.Fatal(err)
@@ -295,20 +352,11 @@ func BenchmarkDeviceBatchPlan5000Devices(b *testing.B) {
 	if err != nil || len(configured.Diagnostics) > 0 {
 		b.Fatal(err, configured.Diagnostics)
 	}
-	resourceType := schema.ResourceSchemas["partnercenter_device_batch"].ValueType()
-	var devicesValue tftypes.Value
-	{
-		v, err := devicesMap(devices).ToTerraformValue(ctx)
-		if err != nil {
-			b.Fatal(err)
-		}
-		devicesValue = v
+	resourceType := schema.ResourceSchemas[deviceBatchResourceType].ValueType()
+	devicesValue, err := devicesMap(devices).ToTerraformValue(ctx)
+	if err != nil {
+		b.Fatal(err)
 	}
-	config := objectValue(resourceType, map[string]tftypes.Value{
-		"customer_id": tftypes.NewValue(tftypes.String, emulator.SeedCustomerID),
-		"batch_id":    tftypes.NewValue(tftypes.String, "Benchmark"),
-		"devices":     devicesValue,
-	})
 	// The state an import leaves, refreshed once, as the prior state.
 	imported := objectValue(resourceType, map[string]tftypes.Value{
 		"id":                    tftypes.NewValue(tftypes.String, emulator.SeedCustomerID+"/Benchmark"),
@@ -317,40 +365,99 @@ func BenchmarkDeviceBatchPlan5000Devices(b *testing.B) {
 		"fail_on_device_errors": tftypes.NewValue(tftypes.Bool, true),
 		"devices":               devicesValue,
 	})
-	read, err := p.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: "partnercenter_device_batch", CurrentState: dynamicValue(b, resourceType, imported)})
+	read, err := p.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: deviceBatchResourceType, CurrentState: dynamicValue(b, resourceType, imported)})
 	if err != nil || len(read.Diagnostics) > 0 {
 		b.Fatal(err, read.Diagnostics)
 	}
-	prior := read.NewState
+	return servedBatch{server: p, resourceType: resourceType, prior: read.NewState, e: e,
+		config: objectValue(resourceType, map[string]tftypes.Value{
+			"customer_id": tftypes.NewValue(tftypes.String, emulator.SeedCustomerID),
+			"batch_id":    tftypes.NewValue(tftypes.String, "Benchmark"),
+			"devices":     devicesValue,
+		})}
+}
 
-	b.ReportAllocs()
-	var m measured
-	var raw time.Duration
-	for b.Loop() {
-		b.StopTimer()
-		m.start()
-		b.StartTimer()
-		refreshed, err := p.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: "partnercenter_device_batch", CurrentState: prior})
-		if err != nil || len(refreshed.Diagnostics) > 0 {
-			b.Fatal(err, refreshed.Diagnostics)
-		}
-		planned, err := p.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
-			TypeName: "partnercenter_device_batch", PriorState: refreshed.NewState, ProposedNewState: refreshed.NewState,
-			Config: dynamicValue(b, resourceType, config),
-		})
-		if err != nil || len(planned.Diagnostics) > 0 || len(planned.RequiresReplace) > 0 {
-			b.Fatal(err, planned.Diagnostics)
-		}
-		b.StopTimer()
-		m.stop()
-		if err := sameValue(resourceType, planned.PlannedState, refreshed.NewState); err != nil {
-			b.Fatal("the plan changes the batch: ", err)
-		}
-		raw += e.timeRawDevices(b)
-		b.StartTimer()
+// refresh is ReadResource of the batch's prior state.
+func (s servedBatch) refresh(ctx context.Context, b *testing.B) *tfprotov6.DynamicValue {
+	refreshed, err := s.server.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: deviceBatchResourceType, CurrentState: s.prior})
+	if err != nil || len(refreshed.Diagnostics) > 0 {
+		b.Fatal(err, refreshed.Diagnostics)
 	}
-	m.report(b)
-	b.ReportMetric(float64(b.Elapsed())/float64(raw), "x-raw-pages")
+	return refreshed.NewState
+}
+
+// BenchmarkDeviceBatchRefresh measures a refresh of a batch through the
+// provider server, as Terraform calls it: ReadResource (the batch list, the
+// pages of devices, matched to the state by identification, and the state
+// encoded for Terraform). It reports the ratio to fetching and decoding the
+// same pages with net/http and encoding/json alone, timed in the same run
+// (x-raw-pages).
+func BenchmarkDeviceBatchRefresh(b *testing.B) {
+	forEachSize(b, func(b *testing.B, n int) {
+		forEachFramework(b, func(b *testing.B, nested bool) {
+			ctx := context.Background()
+			s := newServedBatch(ctx, b, n, nested)
+			b.ReportAllocs()
+			var m measured
+			var raw time.Duration
+			for b.Loop() {
+				b.StopTimer()
+				m.start()
+				b.StartTimer()
+				refreshed := s.refresh(ctx, b)
+				b.StopTimer()
+				m.stop()
+				if err := sameValue(s.resourceType, refreshed, s.prior); err != nil {
+					b.Fatal("the refresh changes the batch: ", err)
+				}
+				raw += s.e.timeRawDevices(b)
+				b.StartTimer()
+			}
+			m.report(b, n)
+			b.ReportMetric(float64(b.Elapsed())/float64(raw), "x-raw-pages")
+		})
+	})
+}
+
+// BenchmarkDeviceBatchPlan measures what a no-change terraform plan of a
+// batch costs the provider, through the provider server as Terraform calls
+// it: the refresh (ReadResource, as BenchmarkDeviceBatchRefresh) and the
+// plan (PlanResourceChange, which finds the configuration's devices the same
+// as the state's). It reports the ratio to fetching and decoding the same
+// pages with net/http and encoding/json alone, timed in the same run
+// (x-raw-pages), whose goal is at most 3.
+func BenchmarkDeviceBatchPlan(b *testing.B) {
+	forEachSize(b, func(b *testing.B, n int) {
+		forEachFramework(b, func(b *testing.B, nested bool) {
+			ctx := context.Background()
+			s := newServedBatch(ctx, b, n, nested)
+			b.ReportAllocs()
+			var m measured
+			var raw time.Duration
+			for b.Loop() {
+				b.StopTimer()
+				m.start()
+				b.StartTimer()
+				refreshed := s.refresh(ctx, b)
+				planned, err := s.server.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
+					TypeName: deviceBatchResourceType, PriorState: refreshed, ProposedNewState: refreshed,
+					Config: dynamicValue(b, s.resourceType, s.config),
+				})
+				if err != nil || len(planned.Diagnostics) > 0 || len(planned.RequiresReplace) > 0 {
+					b.Fatal(err, planned.Diagnostics)
+				}
+				b.StopTimer()
+				m.stop()
+				if err := sameValue(s.resourceType, planned.PlannedState, refreshed); err != nil {
+					b.Fatal("the plan changes the batch: ", err)
+				}
+				raw += s.e.timeRawDevices(b)
+				b.StartTimer()
+			}
+			m.report(b, n)
+			b.ReportMetric(float64(b.Elapsed())/float64(raw), "x-raw-pages")
+		})
+	})
 }
 
 // sameValue says how two encoded values of typ differ, or returns nil. Their

@@ -68,7 +68,7 @@ const deviceBatchStateV0 = `{
 // with those keys then plans no change.
 func TestDeviceBatchStateUpgradesFromTheList(t *testing.T) {
 	ctx := context.Background()
-	p := providerserver.NewProtocol6(New("test")())()
+	p := NewServer("test")()
 	schemas, err := p.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		t.Fatal(err)
@@ -437,6 +437,8 @@ func TestAccDeviceBatch_upgradedFromTheListKeepsHashOnlyDevices(t *testing.T) {
 	}
 
 	provider := em.userProviderConfig()
+	// Served by the framework alone: the list form's devices are a list,
+	// which protocolServer would serve as today's map.
 	listForm := map[string]func() (tfprotov6.ProviderServer, error){
 		"partnercenter": providerserver.NewProtocol6WithError(listFormProvider{
 			partnerCenterProvider: &partnerCenterProvider{version: "test", env: mapEnvironment(nil), wait: fastPolling},

@@ -50,6 +50,8 @@ type partnerCenterProvider struct {
 	// machine may take to begin the change Terraform sends with a profile's
 	// deletion, and not at all in a step where none begins.
 	changeGrace func() time.Duration
+	// nestedDevices is deviceBatchResource.nestedDevices.
+	nestedDevices bool
 }
 
 // New returns a constructor of the provider, as providerserver.Serve wants.
@@ -480,6 +482,7 @@ func warnUnknownHosts(cfg providerModel, env environment, diags *diag.Diagnostic
 
 // Resources implements provider.Provider.
 func (p *partnerCenterProvider) Resources(context.Context) []func() resource.Resource {
+	newDeviceBatchResource := func() resource.Resource { return &deviceBatchResource{nestedDevices: p.nestedDevices} }
 	return []func() resource.Resource{newDeviceBatchResource, newConfigurationPolicyResource, newDevicePolicyAssignmentResource}
 }
 

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/emulator"
@@ -84,7 +83,7 @@ func providerFactories(env map[string]string) map[string]func() (tfprotov6.Provi
 func testProviderFactories(env map[string]string, grace func() time.Duration) map[string]func() (tfprotov6.ProviderServer, error) {
 	p := &partnerCenterProvider{version: "test", env: mapEnvironment(env), wait: fastPolling, changeGrace: grace}
 	return map[string]func() (tfprotov6.ProviderServer, error){
-		"partnercenter": providerserver.NewProtocol6WithError(p),
+		"partnercenter": func() (tfprotov6.ProviderServer, error) { return protocolServer(p)(), nil },
 	}
 }
 
