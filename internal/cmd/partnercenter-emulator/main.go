@@ -497,7 +497,11 @@ Fixture batches of customer %s:
 	if o.fixtures != "" {
 		fmt.Fprintf(w, "and the batches of %s\n", o.fixtures)
 	}
-	fmt.Fprint(w, "\nAny customer GUID works: customers need not be created. Device batches, devices and configuration policies start empty.\n")
+	if o.strictCustomers {
+		fmt.Fprint(w, "\nOnly the customers listed below are served (-strict-customers). Device batches, devices and configuration policies start empty.\n")
+	} else {
+		fmt.Fprint(w, "\nAny customer GUID works: customers need not be created. Device batches, devices and configuration policies start empty.\n")
+	}
 	fmt.Fprintf(w, `An upload's device fails when a device already in a batch has its hardware hash (else its product key, else its
 serial number, manufacturer and model):
   %s %-30s  the device is this customer's: upload it again, into any of its batches

@@ -619,6 +619,13 @@ Uploads and policy updates are queued for 1s, then take 100ms a device.
 	if !strings.HasSuffix(out.String(), want) {
 		t.Errorf("banner:\n%s\nwant it to end with:\n%s", out.String(), want)
 	}
+	out.Reset()
+	printBanner(&out, settings{baseURL: "https://127.0.0.1:8443", caFile: "/tmp/ca.pem"},
+		options{faultsRoute: emulator.BatchStatusRoute, strictCustomers: true})
+	if strict := "\nOnly the customers listed below are served (-strict-customers). Device batches"; !strings.Contains(out.String(), strict) ||
+		strings.Contains(out.String(), "Any customer GUID works") {
+		t.Errorf("banner with -strict-customers:\n%s\nwant %q and not that any customer GUID works", out.String(), strict)
+	}
 }
 
 // The package doc names every answer flag.
