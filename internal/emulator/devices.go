@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/big"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -207,6 +208,22 @@ func (s *deviceStore) list(ref batchRef) []Device {
 	return out
 }
 
+// refs returns ref's devices in order, for a listing that copies only the
+// devices of the page it answers (see cloneOf): copying every device of a
+// batch for each page of 100 would make reading the batch quadratic.
+func (s *deviceStore) refs(ref batchRef) []*storedDevice {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.batches[ref])
+}
+
+// cloneOf returns a copy of d, a device of the store, as it is now.
+func (s *deviceStore) cloneOf(d *storedDevice) Device {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return d.clone()
+}
+
 // count returns how many devices ref's batch holds.
 func (s *deviceStore) count(ref batchRef) int {
 	s.mu.Lock()
@@ -319,8 +336,8 @@ func (e *Emulator) listDevices(c *call) answer {
 	if !ok {
 		return notFound()
 	}
-	return list(e, c, devicesURI(customerID, batch.id), e.devices.list(newBatchRef(customerID, batch.id)), func(d Device) deviceResource {
-		return newDeviceResource(customerID, batch.id, presentDevice(d, c.answers))
+	return list(e, c, devicesURI(customerID, batch.id), e.devices.refs(newBatchRef(customerID, batch.id)), func(d *storedDevice) deviceResource {
+		return newDeviceResource(customerID, batch.id, presentDevice(e.devices.cloneOf(d), c.answers))
 	})
 }
 
