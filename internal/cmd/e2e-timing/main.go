@@ -186,6 +186,8 @@ func parseEnvFile(content string) []string {
 
 // configuration is one device batch of devices devices, named after size,
 // the batch's size when created, so that adding a device keeps its name.
+// Terraform's range() gives at most 1,024 numbers, so the device numbers
+// are thousands of ranges of 1,000.
 func configuration(size, devices int) string {
 	return fmt.Sprintf(`terraform {
   required_providers {
@@ -193,15 +195,20 @@ func configuration(size, devices int) string {
   }
 }
 
+locals {
+  devices = %d
+  numbers = [for n in flatten([for k in range(ceil(local.devices / 1000)) : [for j in range(1000) : k * 1000 + j]]) : n if n < local.devices]
+}
+
 resource "partnercenter_device_batch" "batch" {
   customer_id = %q
   batch_id    = "e2e-timing %d"
-  devices = { for n in range(%d) : format("SN-%%06d", n) => {
+  devices = { for n in local.numbers : format("SN-%%06d", n) => {
     hardware_hash = base64encode("hardware hash of ${format("SN-%%06d", n)}")
     serial_number = format("SN-%%06d", n)
   } }
 }
-`, emulator.SeedCustomerID, size, devices)
+`, devices, emulator.SeedCustomerID, size)
 }
 
 // timing is one Terraform command's cost.
