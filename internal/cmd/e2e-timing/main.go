@@ -8,8 +8,8 @@
 //
 //	e2e-timing [-terraform bin/terraform] [-provider bin/terraform-provider-partnercenter] [-emulator bin/partnercenter-emulator] [-devices 1000,5000,10000]
 //
-// It starts the standalone emulator in -http mode, with uploads that take no
-// time, and for each size N writes a configuration of one
+// For each size N, it starts the standalone emulator in -http mode, with
+// uploads that take no time, writes a configuration of one
 // partnercenter_device_batch of N devices, creates it with terraform apply,
 // then times terraform plan -detailed-exitcode (which must find no changes)
 // and terraform apply with N+1 devices. It prints a markdown table. make
@@ -37,6 +37,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/emulator"
 )
 
 // pollEvery is how often the provider processes' CPU is read.
@@ -96,11 +98,6 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		return err
 	}
 	defer os.RemoveAll(work)
-	env, stop, err := startEmulator(ctx, o.emulator, work)
-	if err != nil {
-		return err
-	}
-	defer stop()
 	provider, err := filepath.Abs(o.provider)
 	if err != nil {
 		return err
@@ -111,34 +108,48 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	if err := os.WriteFile(cliConfig, []byte(overrides), 0o600); err != nil {
 		return err
 	}
-	env = append(env, "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
 
 	fmt.Fprintln(out, "| devices | step | wall | Terraform CPU | provider CPU |")
 	fmt.Fprintln(out, "|---:|---|---:|---:|---:|")
 	for _, n := range o.devices {
-		dir := filepath.Join(work, strconv.Itoa(n))
-		if err := os.MkdirAll(dir, 0o700); err != nil {
+		if err := measure(ctx, o, n, filepath.Join(work, strconv.Itoa(n)), cliConfig, out); err != nil {
 			return err
 		}
-		steps := []struct {
-			name    string
-			devices int
-			args    []string
-		}{
-			{"apply (create)", n, []string{"apply", "-auto-approve"}},
-			{"plan, no changes", n, []string{"plan", "-detailed-exitcode"}},
-			{"apply, one device added", n + 1, []string{"apply", "-auto-approve"}},
+	}
+	return nil
+}
+
+// measure prints the rows of n devices, measured in dir against an
+// emulator of their own: the sizes share serial numbers, and Partner
+// Center refuses a device another customer holds (808).
+func measure(ctx context.Context, o options, n int, dir, cliConfig string, out io.Writer) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	env, stop, err := startEmulator(ctx, o.emulator, dir)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	env = append(env, "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+	steps := []struct {
+		name    string
+		devices int
+		args    []string
+	}{
+		{"apply (create)", n, []string{"apply", "-auto-approve"}},
+		{"plan, no changes", n, []string{"plan", "-detailed-exitcode"}},
+		{"apply, one device added", n + 1, []string{"apply", "-auto-approve"}},
+	}
+	for _, step := range steps {
+		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(configuration(n, step.devices)), 0o600); err != nil {
+			return err
 		}
-		for _, step := range steps {
-			if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(configuration(n, step.devices)), 0o600); err != nil {
-				return err
-			}
-			t, err := timeTerraform(ctx, o.terraform, dir, env, step.args)
-			if err != nil {
-				return fmt.Errorf("%d devices, %s: %w", n, step.name, err)
-			}
-			fmt.Fprintf(out, "| %d | %s | %s | %s | %s |\n", n, step.name, seconds(t.wall), seconds(t.terraformCPU), seconds(t.providerCPU))
+		t, err := timeTerraform(ctx, o.terraform, dir, env, step.args)
+		if err != nil {
+			return fmt.Errorf("%d devices, %s: %w", n, step.name, err)
 		}
+		fmt.Fprintf(out, "| %d | %s | %s | %s | %s |\n", n, step.name, seconds(t.wall), seconds(t.terraformCPU), seconds(t.providerCPU))
 	}
 	return nil
 }
@@ -187,8 +198,6 @@ func parseEnvFile(content string) []string {
 
 // configuration is one device batch of devices devices, named after size,
 // the batch's size when created, so that adding a device keeps its name.
-// Each size has a customer of its own, as the sizes share serial numbers,
-// and Partner Center refuses a device a customer holds already (806).
 // Terraform's range() gives at most 1,024 numbers, so the device numbers
 // are thousands of ranges of 1,000.
 func configuration(size, devices int) string {
@@ -204,14 +213,14 @@ locals {
 }
 
 resource "partnercenter_device_batch" "batch" {
-  customer_id = "00000000-0000-4000-8000-%012d"
+  customer_id = %q
   batch_id    = "e2e-timing %d"
   devices = { for n in local.numbers : format("SN-%%06d", n) => {
     hardware_hash = base64encode("hardware hash of ${format("SN-%%06d", n)}")
     serial_number = format("SN-%%06d", n)
   } }
 }
-`, devices, size, size)
+`, devices, emulator.SeedCustomerID, size)
 }
 
 // timing is one Terraform command's cost.
