@@ -138,15 +138,15 @@ var deviceBatchSchema = sync.OnceValue(func() schema.Schema {
 					"of `provider::partnercenter::autopilot_devices(filebase64(\"devices.csv\"))`, which keys each device by its serial number. " +
 					"A plan shows the devices added and removed by key. A device to upload is identified by its `hardware_hash`, else its " +
 					"`product_key`, else its `serial_number` with `oem_manufacturer_name` and `model_name`; a device to upload without " +
-					"these, an entry with none of `hardware_hash`, `product_key` and `serial_number`, a `hardware_hash` that is not one " +
-					"line of base64, or two entries that are the same device (the same hash, product key or serial number) fail the " +
-					"plan. A device the batch already holds, as after an import, is known by its ID: its entry may hold no more than " +
-					"Partner Center's device list gives, such as its serial number alone, or nothing. Devices added are uploaded, devices removed " +
-					"are deleted from Partner Center. " +
+					"these, a `hardware_hash` that is not one line of base64, or two entries that are the same device (the same hash, " +
+					"product key or serial number) fail the plan. A device the batch already holds, as after an import, is known by its " +
+					"ID: its entry may hold no more than Partner Center's device list gives, such as its serial number alone, or " +
+					"nothing. Devices added are uploaded, devices removed are deleted from Partner Center. " +
 					"An entry is the same device as long as it keeps its hash, product key or serial number and no field it had changes, " +
 					"but a hash under the same key: giving a device another key, adding a field, or a hash taken again from the same " +
 					"device under its key changes nothing in Partner Center; a changed serial number or product key, or a changed " +
-					"manufacturer or model where the hash and product key are not the same, is another device, deleted and uploaded. Refreshes, deletions and drift go by the IDs of `device_ids`: a device " +
+					"manufacturer or model where the hash and product key are not the same, is another device, deleted and uploaded. " +
+					"Refreshes, deletions and drift go by the IDs of `device_ids`: a device " +
 					"whose ID is gone from the batch is offered for upload again, even when the batch holds another device of its serial " +
 					"number (firmware placeholders such as `Default string` make that common). Where no ID is known, as after an import, " +
 					"a device is found by what it holds, never in one whose hash, product key or serial number differs, nor, unless they " +
@@ -303,13 +303,15 @@ func (r *deviceBatchResource) ModifyPlan(ctx context.Context, req resource.Modif
 		if len(changes.remove) == 0 {
 			plan.DeviceCount = state.DeviceCount
 		}
-	case plan.FailOnDeviceErrors.ValueBool() && len(plan.AcceptedErrorCodes.Elements()) == 0 && !plan.AcceptedErrorCodes.IsUnknown():
+	case plan.FailOnDeviceErrors.ValueBool() && len(plan.AcceptedErrorCodes.Elements()) == 0 && !plan.AcceptedErrorCodes.IsUnknown() &&
+		len(changes.ids)+len(changes.upload) == len(configured):
 		// The IDs known stay known, and only the new devices' are
 		// unknown, so that the plan names the devices it changes. A
 		// failed device fails the apply, which then records what
 		// Partner Center holds; without fail_on_device_errors, or with
 		// an accepted error code, it would leave a planned key without
-		// an ID, so the map stays unknown.
+		// an ID, and so would a device kept without one (one a refresh
+		// could not tell apart): then the map stays unknown.
 		plan.DeviceIDs = partlyKnownDeviceIDs(configured, changes.ids)
 	}
 	if plan.LastUpload.Equal(state.LastUpload) && !plan.AcceptedErrorCodes.IsUnknown() && !plan.AcceptedErrorCodes.Equal(state.AcceptedErrorCodes) {
