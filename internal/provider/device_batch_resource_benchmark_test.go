@@ -393,29 +393,8 @@ func (s servedBatch) refresh(ctx context.Context, b *testing.B) *tfprotov6.Dynam
 // same pages with net/http and encoding/json alone, timed in the same run
 // (x-raw-pages).
 func BenchmarkDeviceBatchRefresh(b *testing.B) {
-	forEachSize(b, func(b *testing.B, n int) {
-		forEachFramework(b, func(b *testing.B, nested bool) {
-			ctx := context.Background()
-			s := newServedBatch(ctx, b, n, nested)
-			b.ReportAllocs()
-			var m measured
-			var raw time.Duration
-			for b.Loop() {
-				b.StopTimer()
-				m.start()
-				b.StartTimer()
-				refreshed := s.refresh(ctx, b)
-				b.StopTimer()
-				m.stop()
-				if err := sameValue(s.resourceType, refreshed, s.prior); err != nil {
-					b.Fatal("the refresh changes the batch: ", err)
-				}
-				raw += s.e.timeRawDevices(b)
-				b.StartTimer()
-			}
-			m.report(b, n)
-			b.ReportMetric(float64(b.Elapsed())/float64(raw), "x-raw-pages")
-		})
+	benchmarkServedBatch(b, "refresh", func(ctx context.Context, b *testing.B, s servedBatch) (got, want *tfprotov6.DynamicValue) {
+		return s.refresh(ctx, b), s.prior
 	})
 }
 
@@ -427,6 +406,25 @@ func BenchmarkDeviceBatchRefresh(b *testing.B) {
 // pages with net/http and encoding/json alone, timed in the same run
 // (x-raw-pages), whose goal is at most 3.
 func BenchmarkDeviceBatchPlan(b *testing.B) {
+	benchmarkServedBatch(b, "plan", func(ctx context.Context, b *testing.B, s servedBatch) (got, want *tfprotov6.DynamicValue) {
+		refreshed := s.refresh(ctx, b)
+		planned, err := s.server.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
+			TypeName: deviceBatchResourceType, PriorState: refreshed, ProposedNewState: refreshed,
+			Config: dynamicValue(b, s.resourceType, s.config),
+		})
+		if err != nil || len(planned.Diagnostics) > 0 || len(planned.RequiresReplace) > 0 {
+			b.Fatal(err, planned.Diagnostics)
+		}
+		return planned.PlannedState, refreshed
+	})
+}
+
+// benchmarkServedBatch times call, what a Terraform call (named what) does
+// to a batch served through the provider server, at each size and in each
+// form of devices, measured (see measured) and set beside fetching the
+// same pages raw. call returns the value it got and the one it must equal:
+// the batch does not change.
+func benchmarkServedBatch(b *testing.B, what string, call func(ctx context.Context, b *testing.B, s servedBatch) (got, want *tfprotov6.DynamicValue)) {
 	forEachSize(b, func(b *testing.B, n int) {
 		forEachFramework(b, func(b *testing.B, nested bool) {
 			ctx := context.Background()
@@ -438,18 +436,11 @@ func BenchmarkDeviceBatchPlan(b *testing.B) {
 				b.StopTimer()
 				m.start()
 				b.StartTimer()
-				refreshed := s.refresh(ctx, b)
-				planned, err := s.server.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
-					TypeName: deviceBatchResourceType, PriorState: refreshed, ProposedNewState: refreshed,
-					Config: dynamicValue(b, s.resourceType, s.config),
-				})
-				if err != nil || len(planned.Diagnostics) > 0 || len(planned.RequiresReplace) > 0 {
-					b.Fatal(err, planned.Diagnostics)
-				}
+				got, want := call(ctx, b, s)
 				b.StopTimer()
 				m.stop()
-				if err := sameValue(s.resourceType, planned.PlannedState, refreshed); err != nil {
-					b.Fatal("the plan changes the batch: ", err)
+				if err := sameValue(s.resourceType, got, want); err != nil {
+					b.Fatal("the "+what+" changes the batch: ", err)
 				}
 				raw += s.e.timeRawDevices(b)
 				b.StartTimer()
