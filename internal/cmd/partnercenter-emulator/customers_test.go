@@ -16,7 +16,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/emulator"
 )
@@ -56,16 +55,7 @@ func runEmulator(t *testing.T, o options) (baseURL string, client *http.Client, 
 			t.Errorf("run: %v", err)
 		}
 	})
-	var env []byte
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		var err error
-		if env, err = os.ReadFile(o.envFile); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no env file after 10 s: %v", err)
-		}
-	}
+	env := waitForEnvFile(t, o.envFile)
 	baseURL = string(regexp.MustCompile(`PARTNERCENTER_BASE_URL=(\S+)`).FindSubmatch(env)[1])
 	pem, err := os.ReadFile(filepath.Join(dir, "ca.pem"))
 	if err != nil {

@@ -35,16 +35,7 @@ func TestRunHTTPServesTheClientWithTheEnvFilesAccessToken(t *testing.T) {
 			t.Errorf("run: %v", err)
 		}
 	}()
-	var env []byte
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		var err error
-		if env, err = os.ReadFile(envFile); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no env file after 10 s: %v", err)
-		}
-	}
+	env := waitForEnvFile(t, envFile)
 	m := regexp.MustCompile(`^export PARTNERCENTER_BASE_URL=(http://127\.0\.0\.1:\d+)
 export PARTNERCENTER_ACCESS_TOKEN=([A-Z2-7]{52})
 $`).FindSubmatch(env)

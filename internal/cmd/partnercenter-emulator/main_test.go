@@ -25,6 +25,22 @@ import (
 	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/emulator"
 )
 
+// waitForEnvFile returns the env file at path once the command has written
+// it, failing the test when it has not after 10 s: a watchdog far beyond a
+// start-up, never reached when the command works.
+func waitForEnvFile(t *testing.T, path string) []byte {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		env, err := os.ReadFile(path)
+		if err == nil {
+			return env
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no env file after 10 s: %v", err)
+		}
+	}
+}
+
 func TestRunServesUntilCancelled(t *testing.T) {
 	dir := t.TempDir()
 	envFile := filepath.Join(dir, "emulator.env")
@@ -41,16 +57,7 @@ func TestRunServesUntilCancelled(t *testing.T) {
 			&stdout, log.New(&stderr, "", 0))
 	}()
 
-	var env []byte
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		var err error
-		if env, err = os.ReadFile(envFile); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no env file after 10 s: %v", err)
-		}
-	}
+	env := waitForEnvFile(t, envFile)
 	caFile := filepath.Join(dir, "state", "ca.pem")
 	want := regexp.MustCompile(`^unset PARTNERCENTER_ACCESS_TOKEN
 export PARTNERCENTER_BASE_URL=(https://127\.0\.0\.1:\d+)
@@ -324,16 +331,7 @@ func TestRunServesUploads(t *testing.T) {
 			t.Errorf("run: %v", err)
 		}
 	}()
-	var env []byte
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		var err error
-		if env, err = os.ReadFile(envFile); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no env file after 10 s: %v", err)
-		}
-	}
+	env := waitForEnvFile(t, envFile)
 	baseURL := regexp.MustCompile(`PARTNERCENTER_BASE_URL=(\S+)`).FindSubmatch(env)[1]
 	refreshToken, err := os.ReadFile(tokenFile)
 	if err != nil {
