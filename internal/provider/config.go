@@ -69,21 +69,30 @@ func (d *providerData) partnerCenter() (*partnercenter.Client, diag.Diagnostics)
 // plan.Timeouts.Create: fallback when the attribute is unset.
 type timeoutOf func(ctx context.Context, fallback time.Duration) (time.Duration, diag.Diagnostics)
 
+// providerCall is one Read, Create, Update or Delete calling Partner
+// Center: ctx is bounded by limit, the value of the timeouts attribute that
+// bounds the operation, and cancel ends it.
+type providerCall struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	client *partnercenter.Client
+	limit  time.Duration
+}
+
 // startCall opens each Read, Create, Update and Delete that calls Partner
 // Center: it takes the timeout that bounds the operation, then the client,
-// adding their diagnostics to diags in that order. ok is false when diags
-// then holds an error; otherwise ctx is bounded by limit and cancel ends it.
-func (d *providerData) startCall(ctx context.Context, diags *diag.Diagnostics, timeout timeoutOf, fallback time.Duration) (
-	_ context.Context, cancel context.CancelFunc, client *partnercenter.Client, limit time.Duration, ok bool) {
+// adding their diagnostics to diags in that order. It returns nil when
+// diags then holds an error.
+func (d *providerData) startCall(ctx context.Context, diags *diag.Diagnostics, timeout timeoutOf, fallback time.Duration) *providerCall {
 	limit, d2 := timeout(ctx, fallback)
 	diags.Append(d2...)
-	client, d2 = d.partnerCenter()
+	client, d2 := d.partnerCenter()
 	diags.Append(d2...)
 	if diags.HasError() {
-		return ctx, nil, nil, 0, false
+		return nil
 	}
-	ctx, cancel = context.WithTimeout(ctx, limit)
-	return ctx, cancel, client, limit, true
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	return &providerCall{ctx: ctx, cancel: cancel, client: client, limit: limit}
 }
 
 // unusableProviderData is the provider's data when it cannot call Partner

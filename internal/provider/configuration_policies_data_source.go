@@ -118,16 +118,17 @@ func (d *configurationPoliciesDataSource) Configure(_ context.Context, req datas
 func (d *configurationPoliciesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg configurationPoliciesModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	ctx, cancel, client, limit, ok := d.data.startCall(ctx, &resp.Diagnostics, cfg.Timeouts.Read, defaultReadTimeout)
-	if !ok {
+	call := d.data.startCall(ctx, &resp.Diagnostics, cfg.Timeouts.Read, defaultReadTimeout)
+	if call == nil {
 		return
 	}
-	defer cancel()
+	defer call.cancel()
+	ctx = call.ctx
 	customerID := cfg.CustomerID.ValueString()
-	policies, err := client.ListConfigurationPolicies(ctx, customerID)
+	policies, err := call.client.ListConfigurationPolicies(ctx, customerID)
 	if err != nil {
 		op := policyOperation(customerID, "", fmt.Sprintf("Listing the configuration policies of customer %s", customerID),
-			"Failed to list configuration policies", "read", limit)
+			"Failed to list configuration policies", "read", call.limit)
 		resp.Diagnostics.Append(op.ofCustomer(customerID).errorDiagnostic(err))
 		return
 	}

@@ -218,16 +218,17 @@ func (r *configurationPolicyResource) Create(ctx context.Context, req resource.C
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, client, limit, ok := r.data.startCall(ctx, &resp.Diagnostics, plan.Timeouts.Create, defaultPolicyTimeout)
-	if !ok {
+	call := r.data.startCall(ctx, &resp.Diagnostics, plan.Timeouts.Create, defaultPolicyTimeout)
+	if call == nil {
 		return
 	}
-	defer cancel()
+	defer call.cancel()
+	ctx = call.ctx
 	customerID := plan.CustomerID.ValueString()
-	created, err := client.CreateConfigurationPolicy(ctx, customerID, plan.policy())
+	created, err := call.client.CreateConfigurationPolicy(ctx, customerID, plan.policy())
 	if err != nil {
 		resp.Diagnostics.Append(policyOperation(customerID, "", fmt.Sprintf("Creating configuration policy %q of customer %s", plan.Name.ValueString(), customerID),
-			"Failed to create the configuration policy", "create", limit).errorDiagnostic(err))
+			"Failed to create the configuration policy", "create", call.limit).errorDiagnostic(err))
 		return
 	}
 	plan.set(customerID, created)
@@ -242,13 +243,14 @@ func (r *configurationPolicyResource) Read(ctx context.Context, req resource.Rea
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, client, limit, ok := r.data.startCall(ctx, &resp.Diagnostics, state.Timeouts.Read, defaultReadTimeout)
-	if !ok {
+	call := r.data.startCall(ctx, &resp.Diagnostics, state.Timeouts.Read, defaultReadTimeout)
+	if call == nil {
 		return
 	}
-	defer cancel()
+	defer call.cancel()
+	ctx = call.ctx
 	customerID, policyID := state.CustomerID.ValueString(), state.PolicyID.ValueString()
-	got, err := client.GetConfigurationPolicy(ctx, customerID, policyID)
+	got, err := call.client.GetConfigurationPolicy(ctx, customerID, policyID)
 	if partnercenter.KindOf(err) == partnercenter.KindNotFound {
 		resp.Diagnostics.AddWarning("Configuration policy not found",
 			fmt.Sprintf("Partner Center has no configuration policy %s for customer %s any more; it is removed from the state, and the next apply creates it.",
@@ -258,7 +260,7 @@ func (r *configurationPolicyResource) Read(ctx context.Context, req resource.Rea
 	}
 	if err != nil {
 		resp.Diagnostics.Append(policyOperation(customerID, policyID, fmt.Sprintf("Reading configuration policy %s of customer %s", policyID, customerID),
-			"Failed to read the configuration policy", "read", limit).errorDiagnostic(err))
+			"Failed to read the configuration policy", "read", call.limit).errorDiagnostic(err))
 		return
 	}
 	state.set(customerID, got)
@@ -273,16 +275,17 @@ func (r *configurationPolicyResource) Update(ctx context.Context, req resource.U
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, client, limit, ok := r.data.startCall(ctx, &resp.Diagnostics, plan.Timeouts.Update, defaultPolicyTimeout)
-	if !ok {
+	call := r.data.startCall(ctx, &resp.Diagnostics, plan.Timeouts.Update, defaultPolicyTimeout)
+	if call == nil {
 		return
 	}
-	defer cancel()
+	defer call.cancel()
+	ctx = call.ctx
 	customerID, policyID := plan.CustomerID.ValueString(), plan.PolicyID.ValueString()
-	updated, err := client.UpdateConfigurationPolicy(ctx, customerID, plan.policy())
+	updated, err := call.client.UpdateConfigurationPolicy(ctx, customerID, plan.policy())
 	if err != nil {
 		resp.Diagnostics.Append(policyOperation(customerID, policyID, fmt.Sprintf("Updating configuration policy %s of customer %s", policyID, customerID),
-			"Failed to update the configuration policy", "update", limit).errorDiagnostic(err))
+			"Failed to update the configuration policy", "update", call.limit).errorDiagnostic(err))
 		return
 	}
 	plan.set(customerID, updated)
@@ -303,17 +306,18 @@ func (r *configurationPolicyResource) Delete(ctx context.Context, req resource.D
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, client, limit, ok := r.data.startCall(ctx, &resp.Diagnostics, state.Timeouts.Delete, defaultPolicyTimeout)
-	if !ok {
+	call := r.data.startCall(ctx, &resp.Diagnostics, state.Timeouts.Delete, defaultPolicyTimeout)
+	if call == nil {
 		return
 	}
-	defer cancel()
+	defer call.cancel()
+	ctx = call.ctx
 	customerID, policyID := state.CustomerID.ValueString(), state.PolicyID.ValueString()
 	changes := r.data.profileChanges
 	var sent changeMark
 	err := partnercenter.RetryWhile(ctx, r.data.wait, func(ctx context.Context) error {
 		sent = changes.mark(customerID)
-		return client.DeleteConfigurationPolicy(ctx, customerID, policyID)
+		return call.client.DeleteConfigurationPolicy(ctx, customerID, policyID)
 	}, func(err error) bool {
 		switch partnercenter.KindOf(err) {
 		case partnercenter.KindConflict:
@@ -328,10 +332,10 @@ func (r *configurationPolicyResource) Delete(ctx context.Context, req resource.D
 	}
 	var inUse *partnercenter.PolicyInUseError
 	if errors.As(err, &inUse) {
-		resp.Diagnostics.Append(policyInUseDiagnostic(customerID, inUse, ctx.Err(), limit))
+		resp.Diagnostics.Append(policyInUseDiagnostic(customerID, inUse, ctx.Err(), call.limit))
 		return
 	}
-	resp.Diagnostics.Append(policyDeleteOperation(customerID, policyID, limit).errorDiagnostic(err))
+	resp.Diagnostics.Append(policyDeleteOperation(customerID, policyID, call.limit).errorDiagnostic(err))
 }
 
 // policyDeleteOperation describes a policy's deletion for its diagnostics.

@@ -90,19 +90,20 @@ func (d *customerDataSource) Configure(_ context.Context, req datasource.Configu
 func (d *customerDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg customerModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	ctx, cancel, client, limit, ok := d.data.startCall(ctx, &resp.Diagnostics, cfg.Timeouts.Read, defaultReadTimeout)
-	if !ok {
+	call := d.data.startCall(ctx, &resp.Diagnostics, cfg.Timeouts.Read, defaultReadTimeout)
+	if call == nil {
 		return
 	}
-	defer cancel()
+	defer call.cancel()
+	ctx = call.ctx
 
 	var customer *partnercenter.Customer
 	if id := cfg.CustomerID.ValueString(); !cfg.CustomerID.IsNull() {
 		var err error
-		customer, err = client.GetCustomer(ctx, id)
+		customer, err = call.client.GetCustomer(ctx, id)
 		if err != nil {
 			op := customerOperation(fmt.Sprintf("Reading customer %s", id), "Failed to read the customer",
-				fmt.Sprintf("Partner Center has no customer %s that the partner has a relationship with", id), limit)
+				fmt.Sprintf("Partner Center has no customer %s that the partner has a relationship with", id), call.limit)
 			d := op.errorDiagnostic(err)
 			if kind := partnercenter.KindOf(err); kind == partnercenter.KindNotFound || kind == partnercenter.KindNoRelationship {
 				// Partner Center does not tell the two apart.
@@ -114,10 +115,10 @@ func (d *customerDataSource) Read(ctx context.Context, req datasource.ReadReques
 	} else {
 		domain := cfg.Domain.ValueString()
 		filter := partnercenter.CustomerFilter{Field: partnercenter.CustomerDomain, Prefix: domain}
-		listed, err := client.ListCustomers(ctx, &filter)
+		listed, err := call.client.ListCustomers(ctx, &filter)
 		if err != nil {
 			op := customerOperation(fmt.Sprintf("Looking up the customer of domain %s", domain), "Failed to list customers",
-				"Partner Center has no customer list", limit)
+				"Partner Center has no customer list", call.limit)
 			resp.Diagnostics.Append(op.errorDiagnostic(err))
 			return
 		}

@@ -139,15 +139,16 @@ func (m customersModel) customerFilter() (*partnercenter.CustomerFilter, string)
 func (d *customersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg customersModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	ctx, cancel, client, limit, ok := d.data.startCall(ctx, &resp.Diagnostics, cfg.Timeouts.Read, defaultReadTimeout)
-	if !ok {
+	call := d.data.startCall(ctx, &resp.Diagnostics, cfg.Timeouts.Read, defaultReadTimeout)
+	if call == nil {
 		return
 	}
-	defer cancel()
+	defer call.cancel()
+	ctx = call.ctx
 	filter, id := cfg.customerFilter()
-	customers, err := client.ListCustomers(ctx, filter)
+	customers, err := call.client.ListCustomers(ctx, filter)
 	if err != nil {
-		op := customerOperation("Listing the partner's customers", "Failed to list customers", "Partner Center has no customer list", limit)
+		op := customerOperation("Listing the partner's customers", "Failed to list customers", "Partner Center has no customer list", call.limit)
 		resp.Diagnostics.Append(op.errorDiagnostic(err))
 		return
 	}

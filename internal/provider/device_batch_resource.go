@@ -330,16 +330,17 @@ func (r *deviceBatchResource) Create(ctx context.Context, req resource.CreateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, client, limit, ok := r.data.startCall(ctx, &resp.Diagnostics, plan.Timeouts.Create, defaultUploadTimeout)
-	if !ok {
+	call := r.data.startCall(ctx, &resp.Diagnostics, plan.Timeouts.Create, defaultUploadTimeout)
+	if call == nil {
 		return
 	}
-	defer cancel()
+	defer call.cancel()
+	ctx = call.ctx
 	customerID, batchID := plan.CustomerID.ValueString(), plan.BatchID.ValueString()
-	ops := batchOperations{customerID: customerID, batchID: batchID, timeout: "create", limit: limit}
+	ops := batchOperations{customerID: customerID, batchID: batchID, timeout: "create", limit: call.limit}
 	devices, _ := devicesOf(plan.Devices)
 
-	existing, err := client.FindDeviceBatch(ctx, customerID, batchID)
+	existing, err := call.client.FindDeviceBatch(ctx, customerID, batchID)
 	if err != nil {
 		resp.Diagnostics.Append(ops.list().errorDiagnostic(err))
 		return
@@ -350,11 +351,11 @@ func (r *deviceBatchResource) Create(ctx context.Context, req resource.CreateReq
 	if existing != nil {
 		// The batch is adopted under its name as Partner Center spells it.
 		ops.batchID = existing.ID
-		if upload, held = r.adopt(ctx, client, ops, devices, linked, &resp.Diagnostics); upload == nil {
+		if upload, held = r.adopt(ctx, call.client, ops, devices, linked, &resp.Diagnostics); upload == nil {
 			return
 		}
 	}
-	outcome := r.upload(ctx, client, ops, upload, existing == nil, plan, linked, held, &resp.Diagnostics)
+	outcome := r.upload(ctx, call.client, ops, upload, existing == nil, plan, linked, held, &resp.Diagnostics)
 	if outcome == nil || outcome.failed {
 		// Nothing is recorded: the next apply adopts the batch when it
 		// holds only configured devices and uploads what is still missing,
@@ -470,14 +471,15 @@ func (r *deviceBatchResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	imported, diags := req.Private.GetKey(ctx, privateImported)
 	resp.Diagnostics.Append(diags...)
-	ctx, cancel, client, limit, ok := r.data.startCall(ctx, &resp.Diagnostics, state.Timeouts.Read, defaultReadTimeout)
-	if !ok {
+	call := r.data.startCall(ctx, &resp.Diagnostics, state.Timeouts.Read, defaultReadTimeout)
+	if call == nil {
 		return
 	}
-	defer cancel()
+	defer call.cancel()
+	ctx = call.ctx
 	customerID, batchID := state.CustomerID.ValueString(), state.BatchID.ValueString()
-	ops := batchOperations{customerID: customerID, batchID: batchID, timeout: "read", limit: limit}
-	batch, held, err := readBatchAndDevices(ctx, client, customerID, batchID)
+	ops := batchOperations{customerID: customerID, batchID: batchID, timeout: "read", limit: call.limit}
+	batch, held, err := readBatchAndDevices(ctx, call.client, customerID, batchID)
 	if err != nil {
 		resp.Diagnostics.Append(ops.listDevices().errorDiagnostic(err))
 		return
@@ -528,19 +530,20 @@ func (r *deviceBatchResource) Update(ctx context.Context, req resource.UpdateReq
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
-	ctx, cancel, client, limit, ok := r.data.startCall(ctx, &resp.Diagnostics, plan.Timeouts.Update, defaultUploadTimeout)
-	if !ok {
+	call := r.data.startCall(ctx, &resp.Diagnostics, plan.Timeouts.Update, defaultUploadTimeout)
+	if call == nil {
 		return
 	}
-	defer cancel()
+	defer call.cancel()
+	ctx = call.ctx
 	customerID := plan.CustomerID.ValueString()
 	if len(changes.remove) > 0 {
 		// From before the batch is read: a profile's deletion refused
 		// meanwhile waits for these deletions (see profileChanges).
 		defer r.data.profileChanges.begin(customerID)()
 	}
-	ops := batchOperations{customerID: customerID, batchID: plan.BatchID.ValueString(), timeout: "update", limit: limit}
-	batch, held, err := readBatchAndDevices(ctx, client, customerID, ops.batchID)
+	ops := batchOperations{customerID: customerID, batchID: plan.BatchID.ValueString(), timeout: "update", limit: call.limit}
+	batch, held, err := readBatchAndDevices(ctx, call.client, customerID, ops.batchID)
 	switch {
 	case err != nil:
 		resp.Diagnostics.Append(ops.listDevices().errorDiagnostic(err))
@@ -593,11 +596,11 @@ func (r *deviceBatchResource) Update(ctx context.Context, req resource.UpdateReq
 			upload = append(upload, e)
 		}
 	}
-	if err := deleteDevices(ctx, client, customerID, batch.ID, remove); err != nil {
+	if err := deleteDevices(ctx, call.client, customerID, batch.ID, remove); err != nil {
 		resp.Diagnostics.Append(ops.deleteDevice().errorDiagnostic(err))
 		return
 	}
-	outcome := r.upload(ctx, client, ops, upload, false, plan, linked, held, &resp.Diagnostics)
+	outcome := r.upload(ctx, call.client, ops, upload, false, plan, linked, held, &resp.Diagnostics)
 	if outcome == nil {
 		return
 	}
@@ -661,18 +664,19 @@ func (r *deviceBatchResource) Delete(ctx context.Context, req resource.DeleteReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, client, limit, ok := r.data.startCall(ctx, &resp.Diagnostics, state.Timeouts.Delete, defaultDeleteTimeout)
-	if !ok {
+	call := r.data.startCall(ctx, &resp.Diagnostics, state.Timeouts.Delete, defaultDeleteTimeout)
+	if call == nil {
 		return
 	}
-	defer cancel()
+	defer call.cancel()
+	ctx = call.ctx
 	customerID, batchID := state.CustomerID.ValueString(), state.BatchID.ValueString()
 	// From before the batch is read, which takes a page per 100 devices: a
 	// profile's deletion refused meanwhile waits for these deletions (see
 	// profileChanges).
 	defer r.data.profileChanges.begin(customerID)()
-	ops := batchOperations{customerID: customerID, batchID: batchID, timeout: "delete", limit: limit}
-	batch, held, err := readBatchAndDevices(ctx, client, customerID, batchID)
+	ops := batchOperations{customerID: customerID, batchID: batchID, timeout: "delete", limit: call.limit}
+	batch, held, err := readBatchAndDevices(ctx, call.client, customerID, batchID)
 	if err != nil {
 		resp.Diagnostics.Append(ops.listDevices().errorDiagnostic(err))
 		return
@@ -694,7 +698,7 @@ func (r *deviceBatchResource) Delete(ctx context.Context, req resource.DeleteReq
 		resp.Diagnostics.AddWarning("Devices not told apart", h.ambiguity(batch.ID)+
 			"\n\nNone of those devices was deleted: delete the device that is yours in Partner Center.")
 	}
-	if err := deleteDevices(ctx, client, customerID, batch.ID, remove); err != nil {
+	if err := deleteDevices(ctx, call.client, customerID, batch.ID, remove); err != nil {
 		resp.Diagnostics.Append(ops.deleteDevice().errorDiagnostic(err))
 	}
 }

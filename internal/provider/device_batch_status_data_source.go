@@ -161,19 +161,20 @@ func (d *deviceBatchStatusDataSource) Read(ctx context.Context, req datasource.R
 	}
 	// The whole read, retries, polls and their waits included, ends by
 	// readTimeout.
-	ctx, cancel, client, readTimeout, ok := d.data.startCall(ctx, &resp.Diagnostics, cfg.Timeouts.Read, defaultReadTimeout)
-	if !ok {
+	call := d.data.startCall(ctx, &resp.Diagnostics, cfg.Timeouts.Read, defaultReadTimeout)
+	if call == nil {
 		return
 	}
-	defer cancel()
+	defer call.cancel()
+	ctx = call.ctx
 	customerID, trackingID, diags := batchIDs(cfg)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	details, err := readBatch(ctx, client, customerID, trackingID, cfg.WaitForCompletion.ValueBool(), d.data.wait)
+	details, err := readBatch(ctx, call.client, customerID, trackingID, cfg.WaitForCompletion.ValueBool(), d.data.wait)
 	if err != nil {
-		resp.Diagnostics.Append(readBatchStatusOperation(customerID, trackingID, readTimeout).errorDiagnostic(err))
+		resp.Diagnostics.Append(readBatchStatusOperation(customerID, trackingID, call.limit).errorDiagnostic(err))
 		return
 	}
 	results := countDeviceResults(details, acceptedCodesOf(cfg.AcceptedErrorCodes))

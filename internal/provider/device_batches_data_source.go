@@ -88,15 +88,16 @@ func (d *deviceBatchesDataSource) Configure(_ context.Context, req datasource.Co
 func (d *deviceBatchesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg deviceBatchesModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	ctx, cancel, client, limit, ok := d.data.startCall(ctx, &resp.Diagnostics, cfg.Timeouts.Read, defaultReadTimeout)
-	if !ok {
+	call := d.data.startCall(ctx, &resp.Diagnostics, cfg.Timeouts.Read, defaultReadTimeout)
+	if call == nil {
 		return
 	}
-	defer cancel()
+	defer call.cancel()
+	ctx = call.ctx
 	customerID := cfg.CustomerID.ValueString()
-	batches, err := client.ListDeviceBatches(ctx, customerID)
+	batches, err := call.client.ListDeviceBatches(ctx, customerID)
 	if err != nil {
-		ops := batchOperations{customerID: customerID, timeout: "read", limit: limit}
+		ops := batchOperations{customerID: customerID, timeout: "read", limit: call.limit}
 		resp.Diagnostics.Append(ops.list().ofCustomer(customerID).errorDiagnostic(err))
 		return
 	}

@@ -196,12 +196,13 @@ func (r *devicePolicyAssignmentResource) Create(ctx context.Context, req resourc
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, client, limit, ok := r.data.startCall(ctx, &resp.Diagnostics, plan.Timeouts.Create, defaultUploadTimeout)
-	if !ok {
+	call := r.data.startCall(ctx, &resp.Diagnostics, plan.Timeouts.Create, defaultUploadTimeout)
+	if call == nil {
 		return
 	}
-	defer cancel()
-	r.assign(ctx, client, &plan, types.ObjectNull(lastUpdateType().AttrTypes), assignmentOperations(plan, "create", limit), &resp.Diagnostics)
+	defer call.cancel()
+	ctx = call.ctx
+	r.assign(ctx, call.client, &plan, types.ObjectNull(lastUpdateType().AttrTypes), assignmentOperations(plan, "create", call.limit), &resp.Diagnostics)
 	if !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
@@ -218,12 +219,13 @@ func (r *devicePolicyAssignmentResource) Update(ctx context.Context, req resourc
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, client, limit, ok := r.data.startCall(ctx, &resp.Diagnostics, plan.Timeouts.Update, defaultUploadTimeout)
-	if !ok {
+	call := r.data.startCall(ctx, &resp.Diagnostics, plan.Timeouts.Update, defaultUploadTimeout)
+	if call == nil {
 		return
 	}
-	defer cancel()
-	r.assign(ctx, client, &plan, state.LastUpdate, assignmentOperations(plan, "update", limit), &resp.Diagnostics)
+	defer call.cancel()
+	ctx = call.ctx
+	r.assign(ctx, call.client, &plan, state.LastUpdate, assignmentOperations(plan, "update", call.limit), &resp.Diagnostics)
 	if !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
@@ -390,13 +392,14 @@ func (r *devicePolicyAssignmentResource) Read(ctx context.Context, req resource.
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	imported, diags := req.Private.GetKey(ctx, privateImported)
 	resp.Diagnostics.Append(diags...)
-	ctx, cancel, client, limit, ok := r.data.startCall(ctx, &resp.Diagnostics, state.Timeouts.Read, defaultReadTimeout)
-	if !ok {
+	call := r.data.startCall(ctx, &resp.Diagnostics, state.Timeouts.Read, defaultReadTimeout)
+	if call == nil {
 		return
 	}
-	defer cancel()
-	ops := assignmentOperations(state, "read", limit)
-	batch, held, err := readBatchAndDevices(ctx, client, ops.customerID, ops.batchID)
+	defer call.cancel()
+	ctx = call.ctx
+	ops := assignmentOperations(state, "read", call.limit)
+	batch, held, err := readBatchAndDevices(ctx, call.client, ops.customerID, ops.batchID)
 	if err != nil {
 		resp.Diagnostics.Append(ops.listDevices().errorDiagnostic(err))
 		return

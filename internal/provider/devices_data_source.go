@@ -125,15 +125,16 @@ func (d *devicesDataSource) Configure(_ context.Context, req datasource.Configur
 func (d *devicesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg devicesModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	ctx, cancel, client, limit, ok := d.data.startCall(ctx, &resp.Diagnostics, cfg.Timeouts.Read, defaultReadTimeout)
-	if !ok {
+	call := d.data.startCall(ctx, &resp.Diagnostics, cfg.Timeouts.Read, defaultReadTimeout)
+	if call == nil {
 		return
 	}
-	defer cancel()
+	defer call.cancel()
+	ctx = call.ctx
 	customerID, batchID := cfg.CustomerID.ValueString(), cfg.BatchID.ValueString()
-	held, err := client.ListDevices(ctx, customerID, batchID)
+	held, err := call.client.ListDevices(ctx, customerID, batchID)
 	if err != nil {
-		resp.Diagnostics.Append(batchOperations{customerID: customerID, batchID: batchID, timeout: "read", limit: limit}.listDevices().errorDiagnostic(err))
+		resp.Diagnostics.Append(batchOperations{customerID: customerID, batchID: batchID, timeout: "read", limit: call.limit}.listDevices().errorDiagnostic(err))
 		return
 	}
 	withHash := cfg.IncludeHardwareHash.ValueBool()
