@@ -23,7 +23,7 @@ var _ datasource.DataSourceWithConfigure = (*configurationPoliciesDataSource)(ni
 // configurationPoliciesDataSource lists a customer's Autopilot profiles,
 // optionally those of one name.
 type configurationPoliciesDataSource struct {
-	data *providerData
+	dataSourceWithConfigure
 }
 
 func newConfigurationPoliciesDataSource() datasource.DataSource {
@@ -54,9 +54,8 @@ func (d *configurationPoliciesDataSource) Schema(_ context.Context, _ datasource
 	resp.Schema = configurationPoliciesSchema()
 }
 
-// configurationPoliciesSchema is built once per process: Terraform asks for the schema
-// at nearly every call, and building it anew each time costs as much as a read.
-var configurationPoliciesSchema = sync.OnceValue(func() schema.Schema {
+// configurationPoliciesSchema is the schema of partnercenter_configuration_policies.
+var configurationPoliciesSchema = cachedSchema(func() schema.Schema {
 	ctx := context.Background()
 	computed := func(description string) schema.StringAttribute {
 		return schema.StringAttribute{MarkdownDescription: description, Computed: true}
@@ -108,11 +107,6 @@ var configurationPoliciesSchema = sync.OnceValue(func() schema.Schema {
 		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
 	}
 })
-
-// Configure implements datasource.DataSourceWithConfigure.
-func (d *configurationPoliciesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredProviderData(req.ProviderData, &resp.Diagnostics)
-}
 
 // Read implements datasource.DataSource.
 func (d *configurationPoliciesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

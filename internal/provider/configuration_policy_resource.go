@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -50,7 +49,7 @@ const maxPolicyNameLength = 256
 
 // configurationPolicyResource is a Windows Autopilot profile of a customer.
 type configurationPolicyResource struct {
-	data *providerData
+	resourceWithConfigure
 }
 
 func newConfigurationPolicyResource() resource.Resource {
@@ -81,9 +80,8 @@ func (r *configurationPolicyResource) Schema(_ context.Context, _ resource.Schem
 	resp.Schema = configurationPolicySchema()
 }
 
-// configurationPolicySchema is built once per process: Terraform asks for the schema
-// at nearly every call, and building it anew each time costs as much as a read.
-var configurationPolicySchema = sync.OnceValue(func() schema.Schema {
+// configurationPolicySchema is the schema of partnercenter_configuration_policy.
+var configurationPolicySchema = cachedSchema(func() schema.Schema {
 	ctx := context.Background()
 	return schema.Schema{
 		MarkdownDescription: "A Windows Autopilot profile of a customer: Partner Center's configuration policy, such as skipping the " +
@@ -152,11 +150,6 @@ var configurationPolicySchema = sync.OnceValue(func() schema.Schema {
 		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})},
 	}
 })
-
-// Configure implements resource.ResourceWithConfigure.
-func (r *configurationPolicyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = configuredProviderData(req.ProviderData, &resp.Diagnostics)
-}
 
 // policyOperation describes a call on a customer's policy for its diagnostics.
 func policyOperation(customerID, policyID, doing, failed, timeout string, limit time.Duration) operation {

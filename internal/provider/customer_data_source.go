@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -23,7 +22,7 @@ var _ datasource.DataSourceWithConfigure = (*customerDataSource)(nil)
 // customerDataSource reads one of the partner's customers, by tenant ID or
 // by default domain.
 type customerDataSource struct {
-	data *providerData
+	dataSourceWithConfigure
 }
 
 func newCustomerDataSource() datasource.DataSource {
@@ -48,8 +47,8 @@ func (d *customerDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 	resp.Schema = customerSchema()
 }
 
-// customerSchema is built once per process, as the other schemas are.
-var customerSchema = sync.OnceValue(func() schema.Schema {
+// customerSchema is the schema of partnercenter_customer.
+var customerSchema = cachedSchema(func() schema.Schema {
 	ctx := context.Background()
 	return schema.Schema{
 		MarkdownDescription: "Reads one of the partner's customers, by its tenant ID (`customer_id`) or by its default domain " +
@@ -80,11 +79,6 @@ var customerSchema = sync.OnceValue(func() schema.Schema {
 		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
 	}
 })
-
-// Configure implements datasource.DataSourceWithConfigure.
-func (d *customerDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredProviderData(req.ProviderData, &resp.Diagnostics)
-}
 
 // Read implements datasource.DataSource.
 func (d *customerDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

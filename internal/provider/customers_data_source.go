@@ -23,7 +23,7 @@ var _ datasource.DataSourceWithConfigure = (*customersDataSource)(nil)
 // customersDataSource lists the partner's customers, optionally those whose
 // domain or company name starts with a prefix.
 type customersDataSource struct {
-	data *providerData
+	dataSourceWithConfigure
 }
 
 func newCustomersDataSource() datasource.DataSource {
@@ -58,8 +58,8 @@ const (
 	customerRelationshipDescription = "The partner's relationship with the customer, such as `reseller` or `advisor`."
 )
 
-// customersSchema is built once per process, as the other schemas are.
-var customersSchema = sync.OnceValue(func() schema.Schema {
+// customersSchema is the schema of partnercenter_customers.
+var customersSchema = cachedSchema(func() schema.Schema {
 	ctx := context.Background()
 	prefix := func(what, other string) schema.StringAttribute {
 		return schema.StringAttribute{
@@ -114,11 +114,6 @@ func customerValue(c partnercenter.Customer) attr.Value {
 		"domain":                  nullableString(c.Domain),
 		"relationship_to_partner": nullableString(c.RelationshipToPartner),
 	})
-}
-
-// Configure implements datasource.DataSourceWithConfigure.
-func (d *customersDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
 // customerFilter is the filter cfg asks for, nil for every customer, and the

@@ -51,7 +51,7 @@ const privateImported = "imported"
 // Terraform: its devices are uploaded, kept, and deleted as the
 // configuration says.
 type deviceBatchResource struct {
-	data *providerData
+	resourceWithConfigure
 	// nestedDevices gives the framework devices as the map nested attribute
 	// Terraform is served, not as frameworkDeviceBatchSchema's plain map:
 	// for the served schema, and for the benchmarks of the framework's cost.
@@ -93,9 +93,8 @@ func (r *deviceBatchResource) Schema(_ context.Context, _ resource.SchemaRequest
 	resp.Schema = frameworkDeviceBatchSchema()
 }
 
-// deviceBatchSchema is built once per process: Terraform asks for the schema
-// at nearly every call, and building it anew each time costs as much as a read.
-var deviceBatchSchema = sync.OnceValue(func() schema.Schema {
+// deviceBatchSchema is the schema of partnercenter_device_batch, as Terraform is served it.
+var deviceBatchSchema = cachedSchema(func() schema.Schema {
 	ctx := context.Background()
 	deviceArgument := func(description string) schema.StringAttribute {
 		return schema.StringAttribute{MarkdownDescription: description, Optional: true}
@@ -227,11 +226,6 @@ var deviceBatchSchema = sync.OnceValue(func() schema.Schema {
 // resource, the same name in another case does not.
 func batchRenamed(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
 	resp.RequiresReplace = req.PlanValue.IsUnknown() || !strings.EqualFold(req.PlanValue.ValueString(), req.StateValue.ValueString())
-}
-
-// Configure implements resource.ResourceWithConfigure.
-func (r *deviceBatchResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = configuredProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
 // ValidateConfig implements resource.ResourceWithValidateConfig: every device

@@ -96,7 +96,7 @@ var nestedDevicesAttribute = sync.OnceValue(func() *tfprotov6.SchemaAttribute {
 // frameworkDeviceBatchSchema is the schema the framework is given for
 // partnercenter_device_batch: deviceBatchSchema, with devices a plain map
 // of its objects, with the same description, validators and requiredness.
-var frameworkDeviceBatchSchema = sync.OnceValue(func() schema.Schema {
+var frameworkDeviceBatchSchema = cachedSchema(func() schema.Schema {
 	s := deviceBatchSchema()
 	nested := s.Attributes["devices"].(schema.MapNestedAttribute) //nolint:forcetypeassert // deviceBatchSchema defines it so
 	s.Attributes = maps.Clone(s.Attributes)

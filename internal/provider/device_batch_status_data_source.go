@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
@@ -21,7 +20,7 @@ var (
 
 // deviceBatchStatusDataSource reads the status of a device batch upload.
 type deviceBatchStatusDataSource struct {
-	data *providerData
+	dataSourceWithConfigure
 }
 
 func newDeviceBatchStatusDataSource() datasource.DataSource {
@@ -58,9 +57,8 @@ func (d *deviceBatchStatusDataSource) Schema(_ context.Context, _ datasource.Sch
 	resp.Schema = deviceBatchStatusSchema()
 }
 
-// deviceBatchStatusSchema is built once per process: Terraform asks for the schema
-// at nearly every call, and building it anew each time costs as much as a read.
-var deviceBatchStatusSchema = sync.OnceValue(func() schema.Schema {
+// deviceBatchStatusSchema is the schema of partnercenter_device_batch_status.
+var deviceBatchStatusSchema = cachedSchema(func() schema.Schema {
 	ctx := context.Background()
 	deviceString := func(description string) schema.StringAttribute {
 		return schema.StringAttribute{MarkdownDescription: description + " Null when Partner Center sends none.", Computed: true}
@@ -146,11 +144,6 @@ var deviceBatchStatusSchema = sync.OnceValue(func() schema.Schema {
 		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
 	}
 })
-
-// Configure implements datasource.DataSourceWithConfigure.
-func (d *deviceBatchStatusDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredProviderData(req.ProviderData, &resp.Diagnostics)
-}
 
 // Read implements datasource.DataSource.
 func (d *deviceBatchStatusDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -17,7 +17,7 @@ var _ datasource.DataSourceWithConfigure = (*deviceBatchesDataSource)(nil)
 
 // deviceBatchesDataSource lists a customer's device batches.
 type deviceBatchesDataSource struct {
-	data *providerData
+	dataSourceWithConfigure
 }
 
 func newDeviceBatchesDataSource() datasource.DataSource {
@@ -46,9 +46,8 @@ func (d *deviceBatchesDataSource) Schema(_ context.Context, _ datasource.SchemaR
 	resp.Schema = deviceBatchesSchema()
 }
 
-// deviceBatchesSchema is built once per process: Terraform asks for the schema
-// at nearly every call, and building it anew each time costs as much as a read.
-var deviceBatchesSchema = sync.OnceValue(func() schema.Schema {
+// deviceBatchesSchema is the schema of partnercenter_device_batches.
+var deviceBatchesSchema = cachedSchema(func() schema.Schema {
 	ctx := context.Background()
 	return schema.Schema{
 		MarkdownDescription: "Lists a customer's device batches: every batch Partner Center holds for the customer, including empty " +
@@ -78,11 +77,6 @@ var deviceBatchesSchema = sync.OnceValue(func() schema.Schema {
 		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
 	}
 })
-
-// Configure implements datasource.DataSourceWithConfigure.
-func (d *deviceBatchesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredProviderData(req.ProviderData, &resp.Diagnostics)
-}
 
 // Read implements datasource.DataSource.
 func (d *deviceBatchesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -32,7 +31,7 @@ var (
 // devicePolicyAssignmentResource gives devices of one batch one Autopilot
 // profile.
 type devicePolicyAssignmentResource struct {
-	data *providerData
+	resourceWithConfigure
 }
 
 func newDevicePolicyAssignmentResource() resource.Resource {
@@ -61,9 +60,8 @@ func (r *devicePolicyAssignmentResource) Schema(_ context.Context, _ resource.Sc
 	resp.Schema = devicePolicyAssignmentSchema()
 }
 
-// devicePolicyAssignmentSchema is built once per process: Terraform asks for the schema
-// at nearly every call, and building it anew each time costs as much as a read.
-var devicePolicyAssignmentSchema = sync.OnceValue(func() schema.Schema {
+// devicePolicyAssignmentSchema is the schema of partnercenter_device_policy_assignment.
+var devicePolicyAssignmentSchema = cachedSchema(func() schema.Schema {
 	ctx := context.Background()
 	ids := func(description string) schema.SetAttribute {
 		return schema.SetAttribute{MarkdownDescription: description, ElementType: types.StringType, Computed: true}
@@ -125,11 +123,6 @@ var devicePolicyAssignmentSchema = sync.OnceValue(func() schema.Schema {
 		})},
 	}
 })
-
-// Configure implements resource.ResourceWithConfigure.
-func (r *devicePolicyAssignmentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = configuredProviderData(req.ProviderData, &resp.Diagnostics)
-}
 
 // ModifyPlan implements resource.ResourceWithModifyPlan: devices that lack
 // the profile plan an update that gives it to them. An assignment that would

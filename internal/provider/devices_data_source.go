@@ -22,7 +22,7 @@ var _ datasource.DataSourceWithConfigure = (*devicesDataSource)(nil)
 
 // devicesDataSource lists the devices of a batch.
 type devicesDataSource struct {
-	data *providerData
+	dataSourceWithConfigure
 }
 
 func newDevicesDataSource() datasource.DataSource {
@@ -53,9 +53,8 @@ func (d *devicesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 	resp.Schema = devicesSchema()
 }
 
-// devicesSchema is built once per process: Terraform asks for the schema
-// at nearly every call, and building it anew each time costs as much as a read.
-var devicesSchema = sync.OnceValue(func() schema.Schema {
+// devicesSchema is the schema of partnercenter_devices.
+var devicesSchema = cachedSchema(func() schema.Schema {
 	ctx := context.Background()
 	device := func(description string) schema.StringAttribute {
 		return schema.StringAttribute{MarkdownDescription: description + " Null when Partner Center sends none.", Computed: true}
@@ -115,11 +114,6 @@ var devicesSchema = sync.OnceValue(func() schema.Schema {
 		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
 	}
 })
-
-// Configure implements datasource.DataSourceWithConfigure.
-func (d *devicesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredProviderData(req.ProviderData, &resp.Diagnostics)
-}
 
 // Read implements datasource.DataSource.
 func (d *devicesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

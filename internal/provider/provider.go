@@ -9,7 +9,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -136,9 +135,8 @@ func (p *partnerCenterProvider) Schema(_ context.Context, _ provider.SchemaReque
 	resp.Schema = providerSchema()
 }
 
-// providerSchema is built once per process: Terraform asks for the schema
-// at nearly every call, and building it anew each time costs as much as a read.
-var providerSchema = sync.OnceValue(func() schema.Schema {
+// providerSchema is the schema of the provider block.
+var providerSchema = cachedSchema(func() schema.Schema {
 	return schema.Schema{
 		MarkdownDescription: "Manages Microsoft Partner Center's device deployment API: Windows Autopilot device batch uploads and their results. " +
 			"Every attribute is optional and falls back to an environment variable.",
