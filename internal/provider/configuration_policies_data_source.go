@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"sync"
 
@@ -121,9 +120,8 @@ func (d *configurationPoliciesDataSource) Read(ctx context.Context, req datasour
 	customerID := cfg.CustomerID.ValueString()
 	policies, err := call.client.ListConfigurationPolicies(ctx, customerID)
 	if err != nil {
-		op := policyOperation(customerID, "", fmt.Sprintf("Listing the configuration policies of customer %s", customerID),
-			"Failed to list configuration policies", "read", call.limit)
-		resp.Diagnostics.Append(op.ofCustomer(customerID).errorDiagnostic(err))
+		ops := policyOperations{customerID: customerID, timeout: "read", limit: call.limit}
+		resp.Diagnostics.Append(ops.list().errorDiagnostic(err))
 		return
 	}
 	policy := policyType()

@@ -151,22 +151,6 @@ var configurationPolicySchema = cachedSchema(func() schema.Schema {
 	}
 })
 
-// policyOperation describes a call on a customer's policy for its diagnostics.
-func policyOperation(customerID, policyID, doing, failed, timeout string, limit time.Duration) operation {
-	return operation{
-		doing:              doing,
-		failed:             failed,
-		timedOut:           "Timed out on Partner Center",
-		act:                timeout,
-		timeout:            timeout,
-		limit:              limit,
-		notFound:           "Configuration policy not found",
-		notFoundDetail:     fmt.Sprintf("Partner Center has no configuration policy %s for customer %s", policyID, customerID),
-		notFoundHint:       "Check customer_id and the policy's ID.",
-		invalidRequestHint: "Check name, category and policy_settings.",
-	}
-}
-
 // policy is the policy m describes, for the client.
 func (m configurationPolicyModel) policy() partnercenter.ConfigurationPolicy {
 	elements := m.PolicySettings.Elements()
@@ -220,8 +204,7 @@ func (r *configurationPolicyResource) Create(ctx context.Context, req resource.C
 	customerID := plan.CustomerID.ValueString()
 	created, err := call.client.CreateConfigurationPolicy(ctx, customerID, plan.policy())
 	if err != nil {
-		resp.Diagnostics.Append(policyOperation(customerID, "", fmt.Sprintf("Creating configuration policy %q of customer %s", plan.Name.ValueString(), customerID),
-			"Failed to create the configuration policy", "create", call.limit).errorDiagnostic(err))
+		resp.Diagnostics.Append(policyOperations{customerID: customerID, timeout: "create", limit: call.limit}.create(plan.Name.ValueString()).errorDiagnostic(err))
 		return
 	}
 	plan.set(customerID, created)
@@ -252,8 +235,7 @@ func (r *configurationPolicyResource) Read(ctx context.Context, req resource.Rea
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.Append(policyOperation(customerID, policyID, fmt.Sprintf("Reading configuration policy %s of customer %s", policyID, customerID),
-			"Failed to read the configuration policy", "read", call.limit).errorDiagnostic(err))
+		resp.Diagnostics.Append(policyOperations{customerID: customerID, policyID: policyID, timeout: "read", limit: call.limit}.read().errorDiagnostic(err))
 		return
 	}
 	state.set(customerID, got)
@@ -277,8 +259,7 @@ func (r *configurationPolicyResource) Update(ctx context.Context, req resource.U
 	customerID, policyID := plan.CustomerID.ValueString(), plan.PolicyID.ValueString()
 	updated, err := call.client.UpdateConfigurationPolicy(ctx, customerID, plan.policy())
 	if err != nil {
-		resp.Diagnostics.Append(policyOperation(customerID, policyID, fmt.Sprintf("Updating configuration policy %s of customer %s", policyID, customerID),
-			"Failed to update the configuration policy", "update", call.limit).errorDiagnostic(err))
+		resp.Diagnostics.Append(policyOperations{customerID: customerID, policyID: policyID, timeout: "update", limit: call.limit}.update().errorDiagnostic(err))
 		return
 	}
 	plan.set(customerID, updated)
@@ -328,20 +309,7 @@ func (r *configurationPolicyResource) Delete(ctx context.Context, req resource.D
 		resp.Diagnostics.Append(policyInUseDiagnostic(customerID, inUse, ctx.Err(), call.limit))
 		return
 	}
-	resp.Diagnostics.Append(policyDeleteOperation(customerID, policyID, call.limit).errorDiagnostic(err))
-}
-
-// policyDeleteOperation describes a policy's deletion for its diagnostics.
-// A conflict is tried again until the time runs out, so its hint is the
-// deletion's own: there is nothing to plan again.
-func policyDeleteOperation(customerID, policyID string, limit time.Duration) operation {
-	op := policyOperation(customerID, policyID, fmt.Sprintf("Deleting configuration policy %s of customer %s", policyID, customerID),
-		"Failed to delete the configuration policy", "delete", limit)
-	op.conflictHint = fmt.Sprintf("Partner Center kept refusing to delete the profile while the provider tried again, for up to %s, "+
-		"though it counted no device with the profile when asked, or could not be asked: a change to the profile or its devices may "+
-		"still be under way. Check the profile's devices_assigned_count, then destroy again, or allow more time with delete in the timeouts block.",
-		op.bound())
-	return op
+	resp.Diagnostics.Append(policyOperations{customerID: customerID, policyID: policyID, timeout: "delete", limit: call.limit}.delete().errorDiagnostic(err))
 }
 
 // policyInUseDiagnostic explains a policy Partner Center does not delete

@@ -96,9 +96,7 @@ func (d *customerDataSource) Read(ctx context.Context, req datasource.ReadReques
 		var err error
 		customer, err = call.client.GetCustomer(ctx, id)
 		if err != nil {
-			op := customerOperation(fmt.Sprintf("Reading customer %s", id), "Failed to read the customer",
-				fmt.Sprintf("Partner Center has no customer %s that the partner has a relationship with", id), call.limit)
-			d := op.errorDiagnostic(err)
+			d := customerOperations{limit: call.limit}.read(id).errorDiagnostic(err)
 			if kind := partnercenter.KindOf(err); kind == partnercenter.KindNotFound || kind == partnercenter.KindNoRelationship {
 				// Partner Center does not tell the two apart.
 				d = diag.NewErrorDiagnostic("Customer not found or no relationship", d.Detail())
@@ -111,9 +109,7 @@ func (d *customerDataSource) Read(ctx context.Context, req datasource.ReadReques
 		filter := partnercenter.CustomerFilter{Field: partnercenter.CustomerDomain, Prefix: domain}
 		listed, err := call.client.ListCustomers(ctx, &filter)
 		if err != nil {
-			op := customerOperation(fmt.Sprintf("Looking up the customer of domain %s", domain), "Failed to list customers",
-				"Partner Center has no customer list", call.limit)
-			resp.Diagnostics.Append(op.errorDiagnostic(err))
+			resp.Diagnostics.Append(customerOperations{limit: call.limit}.findDomain(domain).errorDiagnostic(err))
 			return
 		}
 		var found []partnercenter.Customer

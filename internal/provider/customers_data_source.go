@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sync"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -143,8 +142,7 @@ func (d *customersDataSource) Read(ctx context.Context, req datasource.ReadReque
 	filter, id := cfg.customerFilter()
 	customers, err := call.client.ListCustomers(ctx, filter)
 	if err != nil {
-		op := customerOperation("Listing the partner's customers", "Failed to list customers", "Partner Center has no customer list", call.limit)
-		resp.Diagnostics.Append(op.errorDiagnostic(err))
+		resp.Diagnostics.Append(customerOperations{limit: call.limit}.list().errorDiagnostic(err))
 		return
 	}
 	values := make([]attr.Value, len(customers))
@@ -157,21 +155,4 @@ func (d *customersDataSource) Read(ctx context.Context, req datasource.ReadReque
 	cfg.Customers = types.ListValueMust(customerType(), values)
 	cfg.IDs = types.ListValueMust(types.StringType, ids)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
-}
-
-// customerOperation describes a read of customers for its diagnostics;
-// notFound says what Partner Center did not find.
-func customerOperation(doing, failed, notFound string, limit time.Duration) operation {
-	return operation{
-		doing:              doing,
-		failed:             failed,
-		timedOut:           "Timed out on Partner Center",
-		act:                "read",
-		timeout:            "read",
-		limit:              limit,
-		notFound:           "Customer not found",
-		notFoundDetail:     notFound,
-		notFoundHint:       "Check customer_id: the customer's tenant ID, as partnercenter_customers lists it.",
-		invalidRequestHint: "Check the prefix.",
-	}
 }

@@ -103,7 +103,7 @@ func TestBatchStatusErrorDiagnostic(t *testing.T) {
 // out: its hint says so, and does not send the user to plan again.
 func TestPolicyDeleteConflictHint(t *testing.T) {
 	err := &partnercenter.ResponseError{StatusCode: 409, Attempts: 1, RequestID: "req-1"}
-	d := policyDeleteOperation("c", "p", 5*time.Minute).errorDiagnostic(err)
+	d := policyOperations{customerID: "c", policyID: "p", timeout: "delete", limit: 5 * time.Minute}.delete().errorDiagnostic(err)
 	if d.Summary() != "Conflict with Partner Center's state" {
 		t.Errorf("summary %q", d.Summary())
 	}
@@ -118,7 +118,7 @@ func TestPolicyDeleteConflictHint(t *testing.T) {
 		t.Errorf("detail %q sends the user to plan again", d.Detail())
 	}
 	// Other operations on a policy keep the general hint.
-	if d := policyOperation("c", "p", "Updating", "Failed", "update", time.Minute).errorDiagnostic(err); !strings.Contains(d.Detail(), hintConflict) {
+	if d := (policyOperations{customerID: "c", policyID: "p", timeout: "update", limit: time.Minute}).update().errorDiagnostic(err); !strings.Contains(d.Detail(), hintConflict) {
 		t.Errorf("an update's conflict says %q, want the general hint", d.Detail())
 	}
 }
