@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -54,20 +53,6 @@ type configurationPolicyResource struct {
 
 func newConfigurationPolicyResource() resource.Resource {
 	return &configurationPolicyResource{}
-}
-
-type configurationPolicyModel struct {
-	ID                   types.String      `tfsdk:"id"`
-	CustomerID           types.String      `tfsdk:"customer_id"`
-	PolicyID             types.String      `tfsdk:"policy_id"`
-	Name                 types.String      `tfsdk:"name"`
-	Description          types.String      `tfsdk:"description"`
-	Category             types.String      `tfsdk:"category"`
-	PolicySettings       types.Set         `tfsdk:"policy_settings"`
-	DevicesAssignedCount types.Int64       `tfsdk:"devices_assigned_count"`
-	CreatedDate          timetypes.RFC3339 `tfsdk:"created_date"`
-	LastModifiedDate     timetypes.RFC3339 `tfsdk:"last_modified_date"`
-	Timeouts             timeouts.Value    `tfsdk:"timeouts"`
 }
 
 // Metadata implements resource.Resource.
@@ -150,43 +135,6 @@ var configurationPolicySchema = cachedSchema(func() schema.Schema {
 		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})},
 	}
 })
-
-// policy is the policy m describes, for the client.
-func (m configurationPolicyModel) policy() partnercenter.ConfigurationPolicy {
-	elements := m.PolicySettings.Elements()
-	settings := make([]string, 0, len(elements))
-	for _, e := range elements {
-		if s, ok := e.(types.String); ok {
-			settings = append(settings, s.ValueString())
-		}
-	}
-	return partnercenter.ConfigurationPolicy{
-		ID: m.PolicyID.ValueString(), Name: m.Name.ValueString(), Category: m.Category.ValueString(),
-		Description: m.Description.ValueString(), PolicySettings: settings,
-	}
-}
-
-// set puts what Partner Center holds of a policy into m.
-func (m *configurationPolicyModel) set(customerID string, p *partnercenter.ConfigurationPolicy) {
-	m.ID = types.StringValue(customerID + "/" + p.ID)
-	m.PolicyID = types.StringValue(p.ID)
-	m.Name = types.StringValue(p.Name)
-	m.Description = nullableString(p.Description)
-	m.Category = types.StringValue(p.Category)
-	m.PolicySettings = stringSet(p.PolicySettings)
-	m.DevicesAssignedCount = types.Int64Value(int64(p.DevicesAssignedCount))
-	m.CreatedDate = nullableTime(p.CreatedDate)
-	m.LastModifiedDate = nullableTime(p.LastModifiedDate)
-}
-
-// stringSet is a set of strings; a nil slice is the empty set.
-func stringSet(values []string) types.Set {
-	elements := make([]attr.Value, len(values))
-	for i, v := range values {
-		elements[i] = types.StringValue(v)
-	}
-	return types.SetValueMust(types.StringType, elements)
-}
 
 // Create implements resource.Resource.
 func (r *configurationPolicyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

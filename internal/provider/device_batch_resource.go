@@ -42,11 +42,6 @@ const deviceDeleteConcurrency = 4
 // devices became a map keyed by the user's labels (see UpgradeState).
 const deviceBatchSchemaVersion = 1
 
-// privateImported marks in the private state a resource that ImportState
-// made, for the Read that follows to take Partner Center's spelling of the
-// batch's name.
-const privateImported = "imported"
-
 // deviceBatchResource is a batch of devices of a customer, owned by
 // Terraform: its devices are uploaded, kept, and deleted as the
 // configuration says.
@@ -428,20 +423,6 @@ func adoptionWarning(customerID, batchID string, held, missing int) diag.Diagnos
 	return diag.NewWarningDiagnostic("Existing device batch adopted",
 		fmt.Sprintf("Partner Center already had batch %q for customer %s, holding %d device(s), all of them in devices: the resource "+
 			"manages that batch from now on and uploads the %d device(s) it lacks.", batchID, customerID, held, missing))
-}
-
-// readBatchAndDevices reads a batch and its devices; the batch is nil when
-// Partner Center has none of that name, or no devices list for it.
-func readBatchAndDevices(ctx context.Context, client *partnercenter.Client, customerID, batchID string) (*partnercenter.DeviceBatch, []partnercenter.Device, error) {
-	batch, err := client.FindDeviceBatch(ctx, customerID, batchID)
-	if err != nil || batch == nil {
-		return nil, nil, err
-	}
-	held, err := client.ListDevices(ctx, customerID, batch.ID)
-	if partnercenter.KindOf(err) == partnercenter.KindNotFound {
-		return nil, nil, nil
-	}
-	return batch, held, err
 }
 
 // setBatchComputed sets m's attributes read from Partner Center of the

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -23,4 +24,13 @@ func nullableTime(t time.Time) timetypes.RFC3339 {
 		return timetypes.NewRFC3339Null()
 	}
 	return timetypes.NewRFC3339TimeValue(t)
+}
+
+// stringSet is a set of strings; a nil slice is the empty set.
+func stringSet(values []string) types.Set {
+	elements := make([]attr.Value, len(values))
+	for i, v := range values {
+		elements[i] = types.StringValue(v)
+	}
+	return types.SetValueMust(types.StringType, elements)
 }
