@@ -4,23 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
-	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
@@ -38,10 +28,6 @@ var (
 // to remove a large batch in minutes, few enough not to be throttled.
 const deviceDeleteConcurrency = 4
 
-// deviceBatchSchemaVersion is the version of the resource's schema: 1 since
-// devices became a map keyed by the user's labels (see UpgradeState).
-const deviceBatchSchemaVersion = 1
-
 // deviceBatchResource is a batch of devices of a customer, owned by
 // Terraform: its devices are uploaded, kept, and deleted as the
 // configuration says.
@@ -52,27 +38,6 @@ type deviceBatchResource struct {
 	// for the served schema, and for the benchmarks of the framework's cost.
 	nestedDevices bool
 }
-
-type deviceBatchModel struct {
-	ID                 types.String      `tfsdk:"id"`
-	CustomerID         types.String      `tfsdk:"customer_id"`
-	BatchID            types.String      `tfsdk:"batch_id"`
-	Devices            types.Map         `tfsdk:"devices"`
-	DeviceIDs          types.Map         `tfsdk:"device_ids"`
-	FailOnDeviceErrors types.Bool        `tfsdk:"fail_on_device_errors"`
-	AcceptedErrorCodes types.Set         `tfsdk:"accepted_error_codes"`
-	Timeouts           timeouts.Value    `tfsdk:"timeouts"`
-	DeviceCount        types.Int64       `tfsdk:"device_count"`
-	CreatedBy          types.String      `tfsdk:"created_by"`
-	CreationDate       timetypes.RFC3339 `tfsdk:"creation_date"`
-	LastUpload         types.Object      `tfsdk:"last_upload"`
-}
-
-// lastUploadType is the type of last_upload, as its schema defines it: a
-// batch job's result and accepted_device_count.
-var lastUploadType = sync.OnceValue(func() types.ObjectType {
-	return nestedObjectType(deviceBatchSchema().Attributes["last_upload"])
-})
 
 // Metadata implements resource.Resource.
 func (r *deviceBatchResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -86,141 +51,6 @@ func (r *deviceBatchResource) Schema(_ context.Context, _ resource.SchemaRequest
 		return
 	}
 	resp.Schema = frameworkDeviceBatchSchema()
-}
-
-// deviceBatchSchema is the schema of partnercenter_device_batch, as Terraform is served it.
-var deviceBatchSchema = cachedSchema(func() schema.Schema {
-	ctx := context.Background()
-	deviceArgument := func(description string) schema.StringAttribute {
-		return schema.StringAttribute{MarkdownDescription: description, Optional: true}
-	}
-	return schema.Schema{
-		MarkdownDescription: "A batch of Windows Autopilot devices of a customer, owned by Terraform: creating it uploads the devices, " +
-			"waits for Partner Center to process them and records each device's result; afterwards the batch holds exactly the " +
-			"configured devices. Partner Center has no way to delete a batch: destroying the resource deletes its devices and " +
-			"leaves the empty batch behind. Creating a batch needs an app+user sign-in (`refresh_token`). The details Partner Center " +
-			"holds of each device, such as its profile and upload date, are read with the `partnercenter_devices` data source.",
-		Version: deviceBatchSchemaVersion,
-		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "`<customer_id>/<batch_id>`.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"customer_id": schema.StringAttribute{
-				MarkdownDescription: "The customer's tenant ID, a GUID. Changing it replaces the resource.",
-				Required:            true,
-				Validators:          []validator.String{customerIDValidator},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
-			"batch_id": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("The batch's name, free text that Partner Center keys batches by: 1 to %d characters, "+
-					"no control characters. Partner Center's own tools compare names case-insensitively, and so does the provider: "+
-					"a batch whose name differs only in case is this batch (one of exactly this name is taken first), and changing "+
-					"only the case of `batch_id` changes nothing in Partner Center. Changing it otherwise replaces the resource.", maxBatchIDLength),
-				Required: true,
-				Validators: []validator.String{
-					stringvalidator.LengthBetween(1, maxBatchIDLength),
-					stringvalidator.RegexMatches(noControlCharacters, "must not contain control characters"),
-				},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(batchRenamed,
-					"Changing batch_id replaces the resource, unless only its case changes.",
-					"Changing `batch_id` replaces the resource, unless only its case changes.")},
-			},
-			"devices": schema.MapNestedAttribute{
-				MarkdownDescription: "The devices of the batch, each under a key of your choosing, such as its serial number: the result " +
-					"of `provider::partnercenter::autopilot_devices(filebase64(\"devices.csv\"))`, which keys each device by its serial number. " +
-					"A plan shows the devices added and removed by key. A device to upload is identified by its `hardware_hash`, else its " +
-					"`product_key`, else its `serial_number` with `oem_manufacturer_name` and `model_name`; a device to upload without " +
-					"these, a `hardware_hash` that is not one line of base64, or two entries that are the same device (the same hash, " +
-					"product key or serial number) fail the plan. A device the batch already holds, as after an import, is known by its " +
-					"ID: its entry may hold no more than Partner Center's device list gives, such as its serial number alone, or " +
-					"nothing. Devices added are uploaded, devices removed are deleted from Partner Center. " +
-					"An entry is the same device as long as it keeps its hash, product key or serial number and no field it had changes, " +
-					"but a hash under the same key: giving a device another key, adding a field, or a hash taken again from the same " +
-					"device under its key changes nothing in Partner Center; a changed serial number or product key, or a changed " +
-					"manufacturer or model where the hash and product key are not the same, is another device, deleted and uploaded. " +
-					"Refreshes, deletions and drift go by the IDs of `device_ids`: a device " +
-					"whose ID is gone from the batch is offered for upload again, even when the batch holds another device of its serial " +
-					"number (firmware placeholders such as `Default string` make that common). Where no ID is known, as after an import, " +
-					"a device is found by what it holds, never in one whose hash, product key or serial number differs, nor, unless they " +
-					"share a hash or product key, whose manufacturer or model does (compared ignoring case and surrounding spaces); one " +
-					"that could be several devices of the batch is reported, and none of them is deleted. To upload a device again, " +
-					"remove it in one apply and add it in the next.",
-				Required: true,
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"hardware_hash":         deviceArgument("The device's hardware hash, one line of base64 as `Get-WindowsAutopilotInfo` writes it (about 4 KB)."),
-					"serial_number":         deviceArgument("The device's serial number."),
-					"product_key":           deviceArgument("The device's Windows product key."),
-					"oem_manufacturer_name": deviceArgument("The device's manufacturer, as its firmware reports it."),
-					"model_name":            deviceArgument("The device's model, as its firmware reports it."),
-				}},
-				Validators: []validator.Map{
-					mapvalidator.SizeAtLeast(1),
-					mapvalidator.KeysAre(
-						stringvalidator.LengthBetween(1, maxDeviceKeyLength),
-						stringvalidator.RegexMatches(noControlCharacters, "must not contain control characters"),
-					),
-				},
-			},
-			"device_ids": schema.MapAttribute{
-				MarkdownDescription: "Partner Center's ID of each device of `devices` that the batch holds, under the same key, such as " +
-					"`{ CSP0001 = \"9993-8627-3608-6844-6369-4361-72\" }`. Refreshes, deletions and drift go by these IDs. A device " +
-					"that failed to upload has none. `values(...)` of it is what `device_ids` of " +
-					"`partnercenter_device_policy_assignment` takes; a plan that uploads devices shows it as known after apply, so " +
-					"that the assignment gives the new devices their profile in the same apply.",
-				ElementType: types.StringType,
-				Computed:    true,
-			},
-			"fail_on_device_errors": schema.BoolAttribute{
-				MarkdownDescription: "When `true` (the default) and devices of an upload fail (such as `806 ZtdDeviceAlreadyAssigned` or " +
-					"`808 ZtdDeviceAssignedToOtherTenant`), or Partner Center reports the upload `finished_with_errors` without naming " +
-					"the devices, the apply fails with an error listing them (the first " +
-					fmt.Sprint(maxListedFailedDevices) + ", then a count); with `false` the same list is a warning. A failed device " +
-					"is not in Partner Center: the next plan offers to upload it again until it is removed from `devices`.",
-				Optional: true,
-				Computed: true,
-				Default:  booldefault.StaticBool(true),
-			},
-			"accepted_error_codes": schema.SetAttribute{
-				MarkdownDescription: acceptedErrorCodesDescription + " Accepted devices count in `last_upload.accepted_device_count`, not in " +
-					"`last_upload.failed_device_count`, and do not fail the apply. Like any device the batch does not hold, an accepted " +
-					"device is offered for upload again at the next plan; remove it from `devices` once it is settled. Changing only " +
-					"this attribute calls nothing: `last_upload` is counted again.",
-				ElementType: types.StringType,
-				Optional:    true,
-				Validators:  []validator.Set{acceptedErrorCodesValidator},
-			},
-			"device_count": schema.Int64Attribute{
-				MarkdownDescription: "How many devices Partner Center counts in the batch.",
-				Computed:            true,
-			},
-			"created_by": schema.StringAttribute{
-				MarkdownDescription: "Who created the batch, as Partner Center says.",
-				Computed:            true,
-			},
-			"creation_date": schema.StringAttribute{
-				MarkdownDescription: "When the batch was created, RFC 3339 in UTC.",
-				CustomType:          timetypes.RFC3339Type{},
-				Computed:            true,
-			},
-			"last_upload": schema.SingleNestedAttribute{
-				MarkdownDescription: "The result of the most recent upload this resource made. Null until it makes one, as after an import " +
-					"or an adoption that uploaded nothing: read it with `try()`, such as " +
-					"`try(partnercenter_device_batch.x.last_upload.devices_status, [])`. Refreshes keep it as it is: it changes only when " +
-					"the resource uploads, or its counts when `accepted_error_codes` changes.",
-				Computed:   true,
-				Attributes: lastUploadSchemaAttributes(),
-			},
-		},
-		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})},
-	}
-})
-
-// batchRenamed is batch_id's RequiresReplaceIf: a new name replaces the
-// resource, the same name in another case does not.
-func batchRenamed(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
-	resp.RequiresReplace = req.PlanValue.IsUnknown() || !strings.EqualFold(req.PlanValue.ValueString(), req.StateValue.ValueString())
 }
 
 // ValidateConfig implements resource.ResourceWithValidateConfig: every device
@@ -356,73 +186,6 @@ func (r *deviceBatchResource) Create(ctx context.Context, req resource.CreateReq
 	setBatchComputed(&plan, outcome.batch)
 	plan.ID = types.StringValue(customerID + "/" + plan.BatchID.ValueString())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-}
-
-// adopt takes on an existing batch for Create when every device it holds
-// is among devices, with a warning naming it, linking each held device into
-// linked; it returns the devices still to upload, and those the batch
-// holds. An empty batch is adopted too: Partner Center cannot delete a
-// batch, so one is left behind by every destroy and by a first upload whose
-// every device failed; a device that another client's queued upload adds
-// to it later shows at the next refresh as one to delete, before anything
-// deletes it. A batch holding a device the configuration does not name is
-// refused with an error showing the import to use, and adopt returns nil.
-func (r *deviceBatchResource) adopt(ctx context.Context, client *partnercenter.Client, ops batchOperations, devices []configuredDevice,
-	linked map[string]string, diags *diag.Diagnostics) (upload []configuredDevice, held []partnercenter.Device) {
-	held, err := client.ListDevices(ctx, ops.customerID, ops.batchID)
-	if err != nil {
-		diags.Append(ops.listDevices().errorDiagnostic(err))
-		return nil, nil
-	}
-	h := newHeldDevices(held)
-	missing := []configuredDevice{}
-	for _, e := range devices {
-		if id, ok := h.claimMatch(e); ok {
-			linked[e.key] = id
-		} else {
-			missing = append(missing, e)
-		}
-	}
-	// A device the batch holds that several entries could be is not
-	// taken for the first of them.
-	configured := partnercenter.NewDeviceIndex(plainDevices(devices))
-	for _, d := range held {
-		if found := configured.Candidates(d); len(found) > 1 {
-			m := ambiguousMatch{held: []partnercenter.Device{d}}
-			for _, i := range found {
-				m.entry = devices[i]
-				h.ambiguous = append(h.ambiguous, m)
-			}
-		}
-	}
-	if len(h.ambiguous) > 0 {
-		diags.AddError("Existing device batch not adopted", fmt.Sprintf("Partner Center already has batch %q for customer %s. %s\n\n"+
-			"Nothing was changed: the provider adopts an existing batch only when it can tell which device is which.",
-			ops.batchID, ops.customerID, h.ambiguity(ops.batchID)))
-		return nil, nil
-	}
-	if unnamed := h.unclaimed(); len(unnamed) > 0 {
-		diags.Append(adoptionRefused(ops.customerID, ops.batchID, unnamed))
-		return nil, nil
-	}
-	diags.Append(adoptionWarning(ops.customerID, ops.batchID, len(held), len(missing)))
-	return missing, held
-}
-
-// adoptionWarning is the warning of a create that adopts the existing batch
-// batchID, holding held devices, all of them configured, and uploads
-// missing more.
-func adoptionWarning(customerID, batchID string, held, missing int) diag.Diagnostic {
-	if held == 0 {
-		return diag.NewWarningDiagnostic("Existing empty device batch adopted",
-			fmt.Sprintf("Partner Center already had batch %q for customer %s, holding no devices, as a destroy or a first upload whose "+
-				"every device failed leaves it (Partner Center cannot delete a batch): the resource manages that batch from now on and "+
-				"uploads the %d configured device(s) to it. Should another client's upload to it still be queued, its devices show "+
-				"at the next plan as devices to delete.", batchID, customerID, missing))
-	}
-	return diag.NewWarningDiagnostic("Existing device batch adopted",
-		fmt.Sprintf("Partner Center already had batch %q for customer %s, holding %d device(s), all of them in devices: the resource "+
-			"manages that batch from now on and uploads the %d device(s) it lacks.", batchID, customerID, held, missing))
 }
 
 // setBatchComputed sets m's attributes read from Partner Center of the
@@ -726,27 +489,3 @@ func (r *deviceBatchResource) ImportState(ctx context.Context, req resource.Impo
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("fail_on_device_errors"), true)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte("true"))...)
 }
-
-// adoptionRefused is the error of a create that finds the batch holding
-// devices the configuration does not name.
-func adoptionRefused(customerID, batchID string, unnamed []partnercenter.Device) diag.Diagnostic {
-	var b strings.Builder
-	for _, d := range unnamed[:min(len(unnamed), maxListedFailedDevices)] {
-		fmt.Fprintf(&b, "  - %s (ID %s)\n", nameDevice(d), d.ID)
-	}
-	if rest := len(unnamed) - maxListedFailedDevices; rest > 0 {
-		fmt.Fprintf(&b, "  and %d more\n", rest)
-	}
-	id := customerID + "/" + batchID
-	return diag.NewErrorDiagnostic("Device batch already exists",
-		fmt.Sprintf("Partner Center already has batch %q for customer %s, holding %d device(s) the configuration does not name:\n\n%s\n"+
-			"Nothing was changed. The provider adopts an existing batch only when every device it holds is named in devices. "+
-			"To manage this batch with Terraform, import it (its devices are then named by their serial numbers, and the next plan "+
-			"shows what the configuration changes):\n\n"+
-			"  import {\n    to = partnercenter_device_batch.<name>\n    id = %q\n  }\n\n"+
-			"or run terraform import partnercenter_device_batch.<name> %q; or choose another batch_id.",
-			batchID, customerID, len(unnamed), b.String(), id, id))
-}
-
-// noControlCharacters matches text without control characters.
-var noControlCharacters = regexp.MustCompile(`^[^\p{Cc}]*$`)
