@@ -17,18 +17,12 @@ type policyOperations struct {
 }
 
 func (o policyOperations) base(doing, failed string) operation {
-	return operation{
-		doing:              doing,
-		failed:             failed,
-		timedOut:           "Timed out on Partner Center",
-		act:                o.timeout,
-		timeout:            o.timeout,
-		limit:              o.limit,
-		notFound:           "Configuration policy not found",
-		notFoundDetail:     fmt.Sprintf("Partner Center has no configuration policy %s for customer %s", o.policyID, o.customerID),
-		notFoundHint:       "Check customer_id and the policy's ID.",
-		invalidRequestHint: "Check name, category and policy_settings.",
-	}
+	op := boundedOperation(doing, failed, o.timeout, o.limit)
+	op.notFound = "Configuration policy not found"
+	op.notFoundDetail = fmt.Sprintf("Partner Center has no configuration policy %s for customer %s", o.policyID, o.customerID)
+	op.notFoundHint = "Check customer_id and the policy's ID."
+	op.invalidRequestHint = "Check name, category and policy_settings."
+	return op
 }
 
 // list is the read of the customer's policies, whose only missing entity

@@ -12,18 +12,12 @@ type customerOperations struct {
 }
 
 func (o customerOperations) base(doing, failed, notFound string) operation {
-	return operation{
-		doing:              doing,
-		failed:             failed,
-		timedOut:           "Timed out on Partner Center",
-		act:                "read",
-		timeout:            "read",
-		limit:              o.limit,
-		notFound:           "Customer not found",
-		notFoundDetail:     notFound,
-		notFoundHint:       "Check customer_id: the customer's tenant ID, as partnercenter_customers lists it.",
-		invalidRequestHint: "Check the prefix.",
-	}
+	op := boundedOperation(doing, failed, "read", o.limit)
+	op.notFound = "Customer not found"
+	op.notFoundDetail = notFound
+	op.notFoundHint = "Check customer_id: the customer's tenant ID, as partnercenter_customers lists it."
+	op.invalidRequestHint = "Check the prefix."
+	return op
 }
 
 // read is the read of customer id.

@@ -18,18 +18,12 @@ type batchOperations struct {
 }
 
 func (o batchOperations) base(doing, failed string) operation {
-	return operation{
-		doing:              doing,
-		failed:             failed,
-		timedOut:           "Timed out on Partner Center",
-		act:                o.timeout,
-		timeout:            o.timeout,
-		limit:              o.limit,
-		notFound:           "Device batch not found",
-		notFoundDetail:     fmt.Sprintf("Partner Center has no batch %q for customer %s", o.batchID, o.customerID),
-		notFoundHint:       "Check customer_id and batch_id.",
-		invalidRequestHint: "Check customer_id, batch_id and the devices.",
-	}
+	op := boundedOperation(doing, failed, o.timeout, o.limit)
+	op.notFound = "Device batch not found"
+	op.notFoundDetail = fmt.Sprintf("Partner Center has no batch %q for customer %s", o.batchID, o.customerID)
+	op.notFoundHint = "Check customer_id and batch_id."
+	op.invalidRequestHint = "Check customer_id, batch_id and the devices."
+	return op
 }
 
 // list is the read of the customer's batches.

@@ -61,3 +61,11 @@ func (op operation) ofCustomer(customerID string) operation {
 	op.notFound, op.notFoundDetail, op.notFoundHint = "Customer not found", fmt.Sprintf("Partner Center has no customer %s", customerID), "Check customer_id."
 	return op
 }
+
+// boundedOperation is a call of a resource or data source bounded by its
+// timeouts attribute timeout, of value limit, which is named when the time
+// runs out. Each entity's operations add what a missing entity and a
+// refused request mean for them.
+func boundedOperation(doing, failed, timeout string, limit time.Duration) operation {
+	return operation{doing: doing, failed: failed, timedOut: "Timed out on Partner Center", act: timeout, timeout: timeout, limit: limit}
+}
