@@ -5,10 +5,8 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/json"
-	"math/big"
 	"net/http"
 	"net/url"
 	"strings"
@@ -24,21 +22,11 @@ const testAudience = "http://example.com/" + DefaultTenantID + "/oauth2/v2.0/tok
 // newTestCertificate returns a self-signed certificate and its key.
 func newTestCertificate(t *testing.T) (*x509.Certificate, *rsa.PrivateKey) {
 	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	c, err := NewClientCertificate()
 	if err != nil {
 		t.Fatal(err)
 	}
-	template := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "app"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
-	der, err := x509.CreateCertificate(rand.Reader, template, template, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cert, key
+	return c.Certificate, c.Key
 }
 
 // signAssertion signs a client assertion for DefaultClientID as MSAL does: PS256 with the

@@ -47,39 +47,6 @@ const (
 // relationships are the documented values of relationshipToPartner.
 var relationships = []string{RelationshipNone, RelationshipReseller, RelationshipAdvisor, RelationshipSyndication, RelationshipMicrosoftSupport}
 
-// The profile of the seed customer, SeedCustomerID, which New seeds.
-const (
-	SeedCustomerCompanyName = "Contoso"
-	SeedCustomerDomain      = "contoso.onmicrosoft.com"
-)
-
-// The customers DemoCustomers adds to the seed customer, with fixed IDs so
-// that examples can name them.
-const (
-	FabrikamCustomerID           = "66f6b9cb-62ff-445b-9f8e-8fda48dbafca"
-	FabrikamCustomerCompanyName  = "Fabrikam"
-	FabrikamCustomerDomain       = "fabrikam.onmicrosoft.com"
-	NorthwindCustomerID          = "c62d19d7-8af2-4654-97dc-894637ee1d95"
-	NorthwindCustomerCompanyName = "Northwind"
-	NorthwindCustomerDomain      = "northwind.onmicrosoft.com"
-)
-
-// seedCustomer is SeedCustomerID with its profile.
-var seedCustomer = Customer{ID: SeedCustomerID, CompanyName: SeedCustomerCompanyName, Domain: SeedCustomerDomain,
-	RelationshipToPartner: RelationshipReseller}
-
-// DemoCustomers returns the customers the partnercenter-emulator command
-// serves unless its -customers flag names others: the seed customer
-// (Contoso, which New seeds), Fabrikam and Northwind, each a reseller's
-// customer.
-func DemoCustomers() []Customer {
-	return []Customer{
-		seedCustomer,
-		{ID: FabrikamCustomerID, CompanyName: FabrikamCustomerCompanyName, Domain: FabrikamCustomerDomain, RelationshipToPartner: RelationshipReseller},
-		{ID: NorthwindCustomerID, CompanyName: NorthwindCustomerCompanyName, Domain: NorthwindCustomerDomain, RelationshipToPartner: RelationshipReseller},
-	}
-}
-
 // customerStore holds the partner's customers. Partner Center keeps a
 // partner's customers apart; the emulator does not check that a customer
 // belongs to the caller's tenant, because its fixtures serve the seed
@@ -169,27 +136,6 @@ func (s *customerStore) list(f customerFilter) []Customer {
 		}
 	}
 	return out
-}
-
-// generatedProfile is the profile of a customer the emulator knows by its
-// ID only, made up so that the customer lists and reads as a real one:
-// the company "Customer " and the ID's first 8 letters and digits in lower
-// case (a GUID's first 8 hexadecimal digits), such as Customer 47021739,
-// the default domain those 8 and .onmicrosoft.com, a reseller's customer.
-func generatedProfile(customerID string) Customer {
-	stem := strings.Map(func(r rune) rune {
-		if 'a' <= r && r <= 'z' || '0' <= r && r <= '9' {
-			return r
-		}
-		return -1
-	}, strings.ToLower(customerID))
-	if stem == "" {
-		// No tenant ID lacks letters and digits, but a path segment may.
-		stem = "customer"
-	}
-	stem = stem[:min(len(stem), 8)]
-	return Customer{ID: customerID, CompanyName: "Customer " + stem, Domain: stem + ".onmicrosoft.com",
-		RelationshipToPartner: RelationshipReseller}
 }
 
 // AddCustomer makes customerID a known customer, as Customers lists, with

@@ -240,6 +240,28 @@ func (s *deviceStore) find(ref batchRef, id string) *storedDevice {
 	return d
 }
 
+// byCustomerAndID returns a copy of the device deviceID of customerID, in
+// any of its batches, nil when there is none.
+func (s *deviceStore) byCustomerAndID(customerID, deviceID string) *Device {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if d := s.byCustomerAndIDLocked(customerID, deviceID); d != nil {
+		c := d.clone()
+		return &c
+	}
+	return nil
+}
+
+// byCustomerAndIDLocked is byCustomerAndID for a caller holding s.mu,
+// returning the stored device.
+func (s *deviceStore) byCustomerAndIDLocked(customerID, deviceID string) *storedDevice {
+	d := s.byID[strings.ToLower(deviceID)]
+	if d == nil || d.ref.customer != strings.ToLower(customerID) {
+		return nil
+	}
+	return d
+}
+
 // remove deletes the device id from ref's batch, reporting whether it was
 // there. Its identification may then be uploaded again.
 func (s *deviceStore) remove(ref batchRef, id string) bool {
@@ -287,6 +309,44 @@ func (d *storedDevice) setOOBEPolicy(policyID string) {
 		}
 	}
 	d.Policies = append(d.Policies, DevicePolicy{Key: PolicyCategoryOOBE, Value: value})
+}
+
+// policyCounts maps the lower-case IDs of the policies assigned to devices
+// of customerID to the number of those devices.
+func (s *deviceStore) policyCounts(customerID string) map[string]int {
+	customer := strings.ToLower(customerID)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	counts := map[string]int{}
+	for ref, devices := range s.batches {
+		if ref.customer != customer {
+			continue
+		}
+		for _, d := range devices {
+			if id := d.OOBEPolicyID(); id != "" {
+				counts[strings.ToLower(id)]++
+			}
+		}
+	}
+	return counts
+}
+
+// unassign sets the o_o_b_e policy of the devices of customerID whose
+// policy policyID is to none.
+func (s *deviceStore) unassign(customerID, policyID string) {
+	customer := strings.ToLower(customerID)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for ref, devices := range s.batches {
+		if ref.customer != customer {
+			continue
+		}
+		for _, d := range devices {
+			if strings.EqualFold(d.OOBEPolicyID(), policyID) {
+				d.setOOBEPolicy("")
+			}
+		}
+	}
 }
 
 // newDeviceID returns a device ID in the form Partner Center's samples

@@ -344,9 +344,11 @@ func (j *job) doneAt(elapsed time.Duration) int {
 	return min(len(j.items), int((elapsed-j.queuedFor)/j.perDevice))
 }
 
-// batchUploadDetails and deviceUploadDetails are the JSON Partner Center
-// sends, with .NET's unset date-times.
-type batchUploadDetails struct {
+// BatchUploadDetails is a batch job's status: the JSON Partner Center
+// sends, with .NET's unset date-times, as the emulator answers it. A plain
+// struct, with no JSON methods of its own, it is also what tests decode
+// such an answer into.
+type BatchUploadDetails struct {
 	BatchTrackingID string `json:"batchTrackingId"`
 	Status          string `json:"status"`
 	StartedTime     string `json:"startedTime"`
@@ -354,11 +356,12 @@ type batchUploadDetails struct {
 	// DevicesStatus is omitted when nil, as a job without results (see
 	// Answers.FailedJobsWithoutResults) answers; a job of no devices lists
 	// none, [].
-	DevicesStatus []deviceUploadDetails `json:"devicesStatus,omitzero"`
+	DevicesStatus []DeviceUploadDetails `json:"devicesStatus,omitzero"`
 	Attributes    objectType            `json:"attributes"`
 }
 
-type deviceUploadDetails struct {
+// DeviceUploadDetails is one device's status in a BatchUploadDetails.
+type DeviceUploadDetails struct {
 	DeviceID         string     `json:"deviceId,omitempty"`
 	SerialNumber     string     `json:"serialNumber,omitempty"`
 	ProductKey       string     `json:"productKey,omitempty"`
@@ -380,13 +383,13 @@ type objectType struct {
 // Items already applied count as done even when elapsed says otherwise,
 // such as after SetStepPerRead(0) hands a job back to a clock that is
 // behind: what was applied cannot be undone.
-func (j *job) detailsAt(elapsed time.Duration) batchUploadDetails {
-	details := batchUploadDetails{
+func (j *job) detailsAt(elapsed time.Duration) BatchUploadDetails {
+	details := BatchUploadDetails{
 		BatchTrackingID: j.trackingID,
 		Status:          statusQueued,
 		StartedTime:     dotNetUnsetTime,
 		CompletedTime:   dotNetUnsetTime,
-		DevicesStatus:   make([]deviceUploadDetails, len(j.items)),
+		DevicesStatus:   make([]DeviceUploadDetails, len(j.items)),
 		Attributes:      objectType{"BatchUploadDetails"},
 	}
 	done := max(j.doneAt(elapsed), j.applied)
@@ -404,7 +407,7 @@ func (j *job) detailsAt(elapsed time.Duration) batchUploadDetails {
 				status, failed = statusFinishedWithErrors, true
 			}
 		}
-		details.DevicesStatus[i] = deviceUploadDetails{
+		details.DevicesStatus[i] = DeviceUploadDetails{
 			DeviceID: d.deviceID, SerialNumber: d.serialNumber, ProductKey: d.productKey,
 			Status: status, ErrorCode: code, ErrorDescription: description,
 			Attributes: objectType{"DeviceUploadDetails"}, byHash: d.byHash,
@@ -430,8 +433,8 @@ func (j *job) duration() time.Duration {
 // finished_with_errors under FailedJobsWithoutResults, the items of
 // devices uploaded by hardware hash without their serial number and
 // product key under StatusIDsOnly, enums spelt as a spells them.
-func (d batchUploadDetails) present(a Answers) batchUploadDetails {
-	items := make([]deviceUploadDetails, len(d.DevicesStatus))
+func (d BatchUploadDetails) present(a Answers) BatchUploadDetails {
+	items := make([]DeviceUploadDetails, len(d.DevicesStatus))
 	for i, item := range d.DevicesStatus {
 		if a.StatusIDsOnly && item.byHash {
 			item.SerialNumber, item.ProductKey = "", ""

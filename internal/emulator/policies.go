@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -141,26 +140,6 @@ func (p *ConfigurationPolicy) withCount(counts map[string]int) ConfigurationPoli
 	c.PolicySettings = slices.Clone(p.PolicySettings)
 	c.DevicesAssignedCount = counts[strings.ToLower(p.ID)]
 	return c
-}
-
-// policyCounts maps the lower-case IDs of the policies assigned to devices
-// of customerID to the number of those devices.
-func (s *deviceStore) policyCounts(customerID string) map[string]int {
-	customer := strings.ToLower(customerID)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	counts := map[string]int{}
-	for ref, devices := range s.batches {
-		if ref.customer != customer {
-			continue
-		}
-		for _, d := range devices {
-			if id := d.OOBEPolicyID(); id != "" {
-				counts[strings.ToLower(id)]++
-			}
-		}
-	}
-	return counts
 }
 
 // policyBody is the body of operations 11 and 12. Description and
@@ -327,24 +306,6 @@ func (e *Emulator) deletePolicy(c *call) answer {
 	return answer{status: http.StatusNoContent}
 }
 
-// unassign sets the o_o_b_e policy of the devices of customerID whose
-// policy policyID is to none.
-func (s *deviceStore) unassign(customerID, policyID string) {
-	customer := strings.ToLower(customerID)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for ref, devices := range s.batches {
-		if ref.customer != customer {
-			continue
-		}
-		for _, d := range devices {
-			if strings.EqualFold(d.OOBEPolicyID(), policyID) {
-				d.setOOBEPolicy("")
-			}
-		}
-	}
-}
-
 // removeLocked deletes p from the policies of customerID. The caller holds
 // s.mu.
 func (s *policyStore) removeLocked(customerID string, p *ConfigurationPolicy) {
@@ -401,113 +362,4 @@ func (e *Emulator) DeletePolicy(customerID, policyID string) error {
 	}
 	e.policies.removeLocked(customerID, p)
 	return nil
-}
-
-// The per-device errors of device policy updates. The documentation names
-// none, so these descriptions are the emulator's, without a code.
-const (
-	// ErrorDescriptionDeviceNotFound fails a device that is none of the
-	// customer's.
-	ErrorDescriptionDeviceNotFound = "DeviceNotFound"
-	// ErrorDescriptionPolicyNotFound fails a device whose new policy is
-	// none of the customer's.
-	ErrorDescriptionPolicyNotFound = "PolicyNotFound"
-)
-
-// updateDevicePolicies answers PATCH /v1/customers/{cid}/DevicePolicyUpdates
-// (operation 8), {"devices": [{"id": "...", "policies": [{"key":
-// "o_o_b_e", "value": "<policy ID>"}]}]}: it starts a job that sets each
-// device's policy as its turn comes and answers 202 with the Location of
-// the job's status. A device that is not the customer's, or a policy that
-// is not, fails that device alone. A null value takes the device's policy
-// away: Partner Center documents no way to do that, so this is the
-// emulator's convenience, not Partner Center's documented behaviour.
-func (e *Emulator) updateDevicePolicies(c *call) answer {
-	var body struct {
-		Devices []Device `json:"devices"`
-	}
-	if a, ok := decodeBody(c, &body); !ok {
-		return a
-	}
-	if len(body.Devices) == 0 {
-		return invalidInput("The request holds no device.")
-	}
-	policyIDs := make([]string, len(body.Devices))
-	for i, d := range body.Devices {
-		if d.ID == "" {
-			return invalidInput("Device " + strconv.Itoa(i) + " has no id.")
-		}
-		if len(d.Policies) == 0 {
-			return invalidInput("Device " + d.ID + " has no policy to apply.")
-		}
-		if problem := checkPolicyCategories(d.Policies); problem != "" {
-			return invalidInput(problem)
-		}
-		for _, p := range d.Policies {
-			policyIDs[i] = ""
-			if p.Value != nil {
-				policyIDs[i] = *p.Value
-			}
-		}
-	}
-	customerID := c.params[0]
-	items := make([]jobItem, len(body.Devices))
-	for i, d := range body.Devices {
-		items[i] = jobItem{deviceID: d.ID}
-		if known := e.devices.byCustomerAndID(customerID, d.ID); known != nil {
-			items[i].serialNumber, items[i].productKey = known.SerialNumber, known.ProductKey
-		}
-	}
-	return e.startJob(customerID, c.pace, items, func(i int) jobItem {
-		item := items[i]
-		if description := e.assignPolicy(customerID, item.deviceID, policyIDs[i]); description != "" {
-			item.failed, item.errorDescription = true, description
-		}
-		return item
-	})
-}
-
-// assignPolicy sets the o_o_b_e policy of device deviceID of customerID to
-// policyID, none when empty, and returns the error description of a
-// failure, empty on success.
-func (e *Emulator) assignPolicy(customerID, deviceID, policyID string) string {
-	defer e.lockPoliciesAndDevices()()
-	var policy *ConfigurationPolicy
-	if policyID != "" {
-		policy = e.policies.findLocked(customerID, policyID)
-	}
-	d := e.devices.byCustomerAndIDLocked(customerID, deviceID)
-	switch {
-	case d == nil:
-		return ErrorDescriptionDeviceNotFound
-	case policyID != "" && policy == nil:
-		return ErrorDescriptionPolicyNotFound
-	case policy != nil:
-		d.setOOBEPolicy(policy.ID)
-	default:
-		d.setOOBEPolicy("")
-	}
-	return ""
-}
-
-// byCustomerAndID returns a copy of the device deviceID of customerID, in
-// any of its batches, nil when there is none.
-func (s *deviceStore) byCustomerAndID(customerID, deviceID string) *Device {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if d := s.byCustomerAndIDLocked(customerID, deviceID); d != nil {
-		c := d.clone()
-		return &c
-	}
-	return nil
-}
-
-// byCustomerAndIDLocked is byCustomerAndID for a caller holding s.mu,
-// returning the stored device.
-func (s *deviceStore) byCustomerAndIDLocked(customerID, deviceID string) *storedDevice {
-	d := s.byID[strings.ToLower(deviceID)]
-	if d == nil || d.ref.customer != strings.ToLower(customerID) {
-		return nil
-	}
-	return d
 }

@@ -61,25 +61,9 @@ func trackingID(t *testing.T, r response) string {
 	return m[1]
 }
 
-// jobView is what a test reads of a batch job status.
-type jobView struct {
-	BatchTrackingID string `json:"batchTrackingId"`
-	Status          string `json:"status"`
-	StartedTime     string `json:"startedTime"`
-	CompletedTime   string `json:"completedTime"`
-	DevicesStatus   []struct {
-		DeviceID         string `json:"deviceId"`
-		SerialNumber     string `json:"serialNumber"`
-		ProductKey       string `json:"productKey"`
-		Status           string `json:"status"`
-		ErrorCode        string `json:"errorCode"`
-		ErrorDescription string `json:"errorDescription"`
-	} `json:"devicesStatus"`
-}
-
 // summary is the job's status, then each device's status with its error
 // code or description.
-func (v jobView) summary() string {
+func (v BatchUploadDetails) summary() string {
 	s := []string{v.Status}
 	for _, d := range v.DevicesStatus {
 		item := d.Status
@@ -92,13 +76,13 @@ func (v jobView) summary() string {
 }
 
 // readJob reads a batch job status of customerA.
-func readJob(t *testing.T, e *Emulator, token, trackingID string) jobView {
+func readJob(t *testing.T, e *Emulator, token, trackingID string) BatchUploadDetails {
 	t.Helper()
 	r := request(e, token, http.MethodGet, batchPath(customerA, trackingID), "")
 	if r.status != http.StatusOK {
 		t.Fatalf("job status: %d %s", r.status, r.body)
 	}
-	var v jobView
+	var v BatchUploadDetails
 	if err := json.Unmarshal([]byte(r.body), &v); err != nil {
 		t.Fatal(err)
 	}

@@ -2,16 +2,11 @@ package partnercenter_test
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
-	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -85,28 +80,14 @@ func (e *signInEmulator) options() partnercenter.CredentialOptions {
 // the default application when register is true.
 func (e *signInEmulator) certificatePEM(t *testing.T, register bool) []byte {
 	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	template := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "app"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
-	der, err := x509.CreateCertificate(rand.Reader, template, template, &key.PublicKey, key)
+	c, err := emulator.NewClientCertificate()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if register {
-		cert, err := x509.ParseCertificate(der)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.RegisterCertificate(emulator.DefaultTenantID, emulator.DefaultClientID, cert)
+		e.RegisterCertificate(emulator.DefaultTenantID, emulator.DefaultClientID, c.Certificate)
 	}
-	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return append(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER})...)
+	return c.PEM
 }
 
 func writeFile(t *testing.T, path string, content string) {
