@@ -584,3 +584,43 @@ func TestParseAutopilotCSVFileEncodings(t *testing.T) {
 		})
 	}
 }
+
+// TestUTF16CSVWithLFLineEndsReportsTheRealLine names the line of a broken
+// UTF-16 character in a file whose lines end in LF alone, with no CR, as
+// files edited on Linux or macOS end them: lines are counted at LF.
+func TestUTF16CSVWithLFLineEndsReportsTheRealLine(t *testing.T) {
+	text := csvLines("Device Serial Number,Windows Product ID,Hardware Hash", "SN-A,,"+hashA, "SN-𝔸,,"+hashB, "SN-C,,"+hash4K)
+	le := utf16File(text, binary.LittleEndian)
+	// The high surrogate of 𝔸, on line 3, alone: its low half replaced by
+	// a comma.
+	at := bytes.Index(le, utf16File("𝔸", binary.LittleEndian)[2:])
+	binary.LittleEndian.PutUint16(le[at+2:], ',')
+	want := fmt.Sprintf("line 3: bytes %d and %d of the file are half of a UTF-16 character beyond the Basic Multilingual Plane, "+
+		"without its other half; save it as UTF-8, or as UTF-16 with a byte order mark (Windows PowerShell writes one)", at+1, at+2)
+	devices, err := partnercenter.ParseAutopilotCSVFile(le)
+	if err == nil || err.Error() != want {
+		t.Fatalf("ParseAutopilotCSVFile = %v, %v; want the error\n%s", devices, err, want)
+	}
+	var csvErr *partnercenter.AutopilotCSVError
+	if !errors.As(err, &csvErr) || csvErr.Line != 3 {
+		t.Errorf("error %#v, want an *AutopilotCSVError on line 3", err)
+	}
+}
+
+// TestSameSerialNumberWithoutHashIsReportedAsTheSameSerialNumber names, of
+// two rows of one serial number, manufacturer and model and neither a
+// hardware hash nor a product key, the serial number they share: their
+// empty hashes and product keys are not the same hash or product key.
+func TestSameSerialNumberWithoutHashIsReportedAsTheSameSerialNumber(t *testing.T) {
+	const header = "Device Serial Number,Windows Product ID,Hardware Hash,Manufacturer name,Device model"
+	csv := csvLines(header, "R90XK2L1,,,Lenovo,ThinkPad T14", "R90XK2L2,,,Lenovo,ThinkPad T14", "R90XK2L1,,,Lenovo,ThinkPad T14")
+	const want = `line 4, column "Device Serial Number": the device of line 2 again: the same serial number "R90XK2L1"; list each device once`
+	devices, err := partnercenter.ParseAutopilotCSV(strings.NewReader(csv))
+	if err == nil || err.Error() != want {
+		t.Fatalf("ParseAutopilotCSV = %v, %v; want the error\n%s", devices, err, want)
+	}
+	var csvErr *partnercenter.AutopilotCSVError
+	if !errors.As(err, &csvErr) || csvErr.Line != 4 || csvErr.Column != "Device Serial Number" {
+		t.Errorf("error %#v, want an *AutopilotCSVError on line 4, column \"Device Serial Number\"", err)
+	}
+}

@@ -90,10 +90,10 @@ func TestListCustomersFilter(t *testing.T) {
 // of the same Partner Center: the continuation token goes nowhere else.
 func TestListCustomersNextLink(t *testing.T) {
 	for link, want := range map[string]string{
-		"/customers?seekOperation=Next&size=100": "/v1/customers?seekOperation=Next&size=100",
-		"/v1/Customers?seekOperation=Next":       "/v1/customers?seekOperation=Next",
-		"":                                       "/v1/customers?seekOperation=Next",
-		"/customers":                             "/v1/customers?seekOperation=Next",
+		"/customers?seekOperation=Next&size=100":   "/v1/customers?seekOperation=Next&size=100",
+		"/v1/Customers?seekOperation=Next&size=50": "/v1/customers?seekOperation=Next&size=50",
+		"":           "/v1/customers?seekOperation=Next",
+		"/customers": "/v1/customers?seekOperation=Next",
 		"https://elsewhere.example/customers?x=1": "/v1/customers?seekOperation=Next",
 		"//elsewhere.example/customers?x=1":       "/v1/customers?seekOperation=Next",
 		"/customers/47021739/deviceBatches?x=1":   "/v1/customers?seekOperation=Next",
@@ -114,6 +114,35 @@ func TestListCustomersNextLink(t *testing.T) {
 		if len(rec.uris) != 2 || rec.uris[1] != want {
 			t.Errorf("link %q: requests %q, want the second at %s", link, rec.uris, want)
 		}
+	}
+}
+
+// TestListCustomersFollowsACapitalisedNextLinkWithItsOwnQuery follows a
+// next link spelt as a server may spell it, /v1/Customers with a query of
+// its own, its continuation token under a header key in lower case, as the
+// JSON of the link's headers may write it: the next page is asked at the
+// link's query, which the documented next path does not carry, with the
+// token.
+func TestListCustomersFollowsACapitalisedNextLinkWithItsOwnQuery(t *testing.T) {
+	rec := &recorder{responses: []func(http.ResponseWriter){
+		// No continuationToken member: only the link's header has it.
+		answer(http.StatusOK, `{"items":[`+customerJSON(contosoID, "Contoso", "contoso.onmicrosoft.com", "reseller")+`],`+
+			`"links":{"next":{"uri":"/v1/Customers?size=100&seekOperation=next","method":"GET",`+
+			`"headers":[{"key":"ms-continuationtoken","value":"t1"}]}}}`),
+		answer(http.StatusOK, `{"items":[`+customerJSON(fabrikamID, "Fabrikam", "fabrikam.onmicrosoft.com", "reseller")+`]}`),
+	}}
+	customers, err := newTestClient(t, rec, &countingCredential{}).ListCustomers(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(customers) != 2 || customers[1].ID != fabrikamID {
+		t.Errorf("ListCustomers = %#v, want Contoso and Fabrikam", customers)
+	}
+	if want := []string{"/v1/customers?size=100", "/v1/customers?size=100&seekOperation=next"}; !reflect.DeepEqual(rec.uris, want) {
+		t.Fatalf("requests %q, want %q: the second at the next link's query", rec.uris, want)
+	}
+	if got := rec.headers[1].Get("MS-ContinuationToken"); got != "t1" {
+		t.Errorf("request 2: MS-ContinuationToken %q, want the link's t1", got)
 	}
 }
 

@@ -619,14 +619,16 @@ func TestAccDeviceBatch_sameDeviceCallsNothing(t *testing.T) {
 // fails saying so and naming the device the batch lacks afterwards; with
 // fail_on_device_errors = false it warns and records the failure in
 // last_upload, and the status data source, asked to fail on device errors,
-// fails for that upload too.
+// fails for that upload too. Sent in parts, an upload whose first part so
+// failed and whose last finished fails the same.
 func TestAccDeviceBatch_finishedWithErrorsWithoutResults(t *testing.T) {
 	em := newUploadEmulator(t)
 	em.SetAnswers(emulator.Answers{FailedJobsWithoutResults: true})
-	if _, err := em.AddDevices(otherCustomerID, "Fabrikam", emulatorDevice("SN-808")); err != nil {
+	if _, err := em.AddDevices(otherCustomerID, "Fabrikam", emulatorDevice("SN-808"), emulatorDevice("SN-0808")); err != nil {
 		t.Fatal(err)
 	}
 	provider := em.userProviderConfig()
+	inParts := em.providerConfig(attrs{"refresh_token": em.NewRefreshToken(emulator.DefaultTenantID, emulator.DefaultClientID), "upload_part_size": 1})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{
@@ -655,6 +657,15 @@ data "partnercenter_device_batch_status" "upload" {
 }
 `,
 				ExpectError: errorPattern(`Devices failed to upload.*finished_with_errors, but Partner Center names no device that failed`),
+			},
+			{
+				// Parts of one device, in the order of their keys: SN-0808
+				// fails in the first part, naming no device; SN-2, the
+				// last part, finishes.
+				Config: inParts + batchConfig("Unnamed", []string{"SN-0808", "SN-1", "SN-2"}, ""),
+				ExpectError: errorPattern(`Devices failed to upload.*Partner Center reports the upload of 2 device\(s\) to batch "Unnamed" ` +
+					`of customer ` + emulator.SeedCustomerID + ` finished_with_errors \(batch tracking ID [0-9a-f-]{36}, [0-9a-f-]{36}\), ` +
+					`but names no device that failed.*1 of them are not in the batch:\s+- devices\["SN-0808"\]`),
 			},
 		},
 	})
