@@ -2,10 +2,13 @@ package provider
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	resourceschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -254,4 +257,28 @@ func mergeResults(parts []*partnercenter.BatchUploadDetails) *partnercenter.Batc
 		}
 	}
 	return &merged
+}
+
+// acceptedErrorCodesDescription begins the description of
+// accepted_error_codes, which the data source and partnercenter_device_batch
+// share.
+const acceptedErrorCodesDescription = "Partner Center error codes that count as accepted rather than failed, such as " +
+	"`[\"806\"]` (`ZtdDeviceAlreadyAssigned`: the device is already registered to this customer, as when an upload is run " +
+	"again). A device whose `error_code` is one of them, compared exactly, is accepted; a device failed by its status alone has " +
+	"no code and is never accepted. Unset, no code is accepted."
+
+// acceptedErrorCodesValidator refuses empty codes and codes with surrounding
+// spaces, which would never match.
+var acceptedErrorCodesValidator = setvalidator.ValueStringsAre(
+	stringvalidator.LengthAtLeast(1),
+	stringvalidator.RegexMatches(regexp.MustCompile(`^\S(.*\S)?$`), "must not begin or end with a space"),
+)
+
+// trackingIDs lists the tracking IDs of jobs for a message.
+func trackingIDs(jobs []*partnercenter.BatchJob) string {
+	ids := make([]string, len(jobs))
+	for i, j := range jobs {
+		ids[i] = j.TrackingID
+	}
+	return strings.Join(ids, ", ")
 }

@@ -35,14 +35,6 @@ var (
 // devices that still have it.
 const defaultPolicyTimeout = 5 * time.Minute
 
-// deviceChangeGrace is how long a policy's deletion, refused because
-// devices have the policy, waits for a change of its customer's devices to
-// begin before it fails: Terraform calls, say, the deletions of a batch and
-// of the profile its devices have at once, and either may reach the
-// provider first. One poll interval; not the provider's poll pacing, which
-// tests shorten to milliseconds, less than two calls may lie apart.
-const deviceChangeGrace = partnercenter.DefaultPollInitialDelay
-
 // maxPolicyNameLength bounds a policy's name.
 const maxPolicyNameLength = 256
 

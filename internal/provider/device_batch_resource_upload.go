@@ -152,15 +152,6 @@ func unnamedFailure(ops batchOperations, jobs []*partnercenter.BatchJob, uploade
 	return b.String()
 }
 
-// trackingIDs lists the tracking IDs of jobs for a message.
-func trackingIDs(jobs []*partnercenter.BatchJob) string {
-	ids := make([]string, len(jobs))
-	for i, j := range jobs {
-		ids[i] = j.TrackingID
-	}
-	return strings.Join(ids, ", ")
-}
-
 // linkUpload links the devices of one part of an upload, entries in the
 // order sent, to the IDs Partner Center gave them, in linked, and returns
 // the key of the device of each of items, the part's results, or "" where

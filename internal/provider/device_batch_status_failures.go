@@ -2,11 +2,8 @@ package provider
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -26,21 +23,6 @@ func failOnDeviceErrorsAttribute() schema.BoolAttribute {
 		Optional: true,
 	}
 }
-
-// acceptedErrorCodesDescription begins the description of
-// accepted_error_codes, which the data source and partnercenter_device_batch
-// share.
-const acceptedErrorCodesDescription = "Partner Center error codes that count as accepted rather than failed, such as " +
-	"`[\"806\"]` (`ZtdDeviceAlreadyAssigned`: the device is already registered to this customer, as when an upload is run " +
-	"again). A device whose `error_code` is one of them, compared exactly, is accepted; a device failed by its status alone has " +
-	"no code and is never accepted. Unset, no code is accepted."
-
-// acceptedErrorCodesValidator refuses empty codes and codes with surrounding
-// spaces, which would never match.
-var acceptedErrorCodesValidator = setvalidator.ValueStringsAre(
-	stringvalidator.LengthAtLeast(1),
-	stringvalidator.RegexMatches(regexp.MustCompile(`^\S(.*\S)?$`), "must not begin or end with a space"),
-)
 
 func acceptedErrorCodesAttribute() schema.SetAttribute {
 	return schema.SetAttribute{

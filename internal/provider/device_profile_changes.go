@@ -5,6 +5,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/seed-8b9b5c63/terraform-provider-partnercenter/internal/partnercenter"
 )
 
 // Partner Center refuses to delete a configuration policy that devices
@@ -119,3 +121,11 @@ func (d *profileChanges) underWay(ctx context.Context, customerID string, since 
 		}
 	}
 }
+
+// deviceChangeGrace is how long a policy's deletion, refused because
+// devices have the policy, waits for a change of its customer's devices to
+// begin before it fails: Terraform calls, say, the deletions of a batch and
+// of the profile its devices have at once, and either may reach the
+// provider first. One poll interval; not the provider's poll pacing, which
+// tests shorten to milliseconds, less than two calls may lie apart.
+const deviceChangeGrace = partnercenter.DefaultPollInitialDelay
