@@ -290,7 +290,9 @@ func TestAccConfigurationPolicy_deleteWhileDevicesHaveIt(t *testing.T) {
 			em.SetAnswers(tt.answers)
 			grace := newStepGrace()
 			batch := em.userProviderConfig() + batchConfig("Kept", []string{"SN-1"}, "")
-			withPolicy := batch + policyConfig("Assigned", "", "skip_eula")
+			// A deletion tried again while nothing can change its refusal
+			// fails in seconds, not in the default timeout's minutes.
+			withPolicy := batch + policyConfig("Assigned", "  timeouts {\n    delete = \"20s\"\n  }", "skip_eula")
 			assigned := withPolicy + `
 resource "partnercenter_device_policy_assignment" "test" {
   customer_id = partnercenter_device_batch.test.customer_id

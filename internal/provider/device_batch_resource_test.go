@@ -175,29 +175,68 @@ func TestAccDeviceBatch_failedDevices(t *testing.T) {
 }
 
 // TestAccDeviceBatch_adoptsALeftBehindBatch creates the resource where a
-// batch of its name exists: empty, it is adopted and filled; holding only
-// configured devices, only the missing ones are uploaded.
+// batch of its name in another case exists, under either answer to whether
+// Partner Center compares batch names case-sensitively: holding only
+// configured devices, it is adopted and only the missing ones are uploaded,
+// every call naming the batch as Partner Center spells it while the state
+// keeps the configured name. An apply that then only removes a device
+// records the count of devices left.
 func TestAccDeviceBatch_adoptsALeftBehindBatch(t *testing.T) {
+	underEveryAnswer(t, []string{"case-sensitive-batch-names"}, testAdoptsALeftBehindBatch)
+}
+
+func testAdoptsALeftBehindBatch(t *testing.T, answers emulator.Answers) {
+	const configured, held = "Left Behind", "left behind"
 	em := newUploadEmulator(t)
-	if _, err := em.AddDevices(emulator.SeedCustomerID, "left behind", emulatorDevice("SN-1")); err != nil {
+	em.SetAnswers(answers)
+	if _, err := em.AddDevices(emulator.SeedCustomerID, held, emulatorDevice("SN-1")); err != nil {
 		t.Fatal(err)
+	}
+	// namedAsHeld checks that every call naming a batch names it as Partner
+	// Center spells it.
+	namedAsHeld := func(*terraform.State) error {
+		for _, r := range partnerCenterRequests(em.Emulator) {
+			if _, rest, ok := strings.Cut(r.Path, "/deviceBatches/"); ok && !strings.HasPrefix(rest, held+"/") {
+				return fmt.Errorf("%s %s names the batch otherwise than Partner Center's %q", r.Method, r.Path, held)
+			}
+		}
+		return nil
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories(nil),
-		Steps: []resource.TestStep{{
-			Config: em.userProviderConfig() + batchConfig("Left Behind", []string{"SN-1", "SN-2"}, ""),
-			ConfigStateChecks: []statecheck.StateCheck{
-				uploadedSerials("SN-1", "SN-2"),
-				expectBatch("batch_id", knownvalue.StringExact("Left Behind")),
-				expectBatch("last_upload", knownvalue.ObjectPartial(map[string]knownvalue.Check{"devices_status": knownvalue.ListSizeExact(0)})),
+		CheckDestroy:             resource.ComposeTestCheckFunc(expectHeld(em, held), namedAsHeld),
+		Steps: []resource.TestStep{
+			{
+				Config: em.userProviderConfig() + batchConfig(configured, []string{"SN-1", "SN-2"}, ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					uploadedSerials("SN-1", "SN-2"),
+					expectBatch("batch_id", knownvalue.StringExact(configured)),
+					expectBatch("id", knownvalue.StringExact(emulator.SeedCustomerID+"/"+configured)),
+					expectBatch("device_count", knownvalue.Int64Exact(2)),
+					expectBatch("last_upload", knownvalue.ObjectPartial(map[string]knownvalue.Check{"devices_status": knownvalue.ListSizeExact(0)})),
+				},
+				Check: func(*terraform.State) error {
+					if n := requestsTo(em, http.MethodPost, "/deviceBatches"); n != 0 {
+						return fmt.Errorf("%d batch creations, want none: the batch exists", n)
+					}
+					for _, b := range em.Batches(emulator.SeedCustomerID) {
+						if b.ID == configured {
+							return fmt.Errorf("Partner Center holds a batch %q besides %q, want the one adopted", configured, held)
+						}
+					}
+					return resource.ComposeTestCheckFunc(expectHeld(em, held, "SN-1", "SN-2"), namedAsHeld)(nil)
+				},
 			},
-			Check: func(*terraform.State) error {
-				if n := requestsTo(em, http.MethodPost, "/deviceBatches"); n != 0 {
-					return fmt.Errorf("%d batch creations, want none: the batch exists", n)
-				}
-				return expectHeld(em, "left behind", "SN-1", "SN-2")(nil)
+			{
+				// Only a removal: the count is Partner Center's after it.
+				Config: em.userProviderConfig() + batchConfig(configured, []string{"SN-2"}, ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					uploadedSerials("SN-2"),
+					expectBatch("device_count", knownvalue.Int64Exact(1)),
+				},
+				Check: resource.ComposeTestCheckFunc(expectHeld(em, held, "SN-2"), namedAsHeld),
 			},
-		}},
+		},
 	})
 }
 

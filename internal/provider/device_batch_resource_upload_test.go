@@ -60,6 +60,18 @@ func TestLinkNewcomer(t *testing.T) {
 	if len(linked) != 0 {
 		t.Errorf("linked %v of two devices to two newcomers, which nothing tells apart", linked)
 	}
+	// One device unlinked, and two the batch gained: either may be it.
+	linked = map[string]string{}
+	linkNewcomer(one, nil, finished, newHeldDevices([]partnercenter.Device{{ID: "d-1"}, {ID: "d-2"}, {ID: "d-3"}}), before, linked)
+	if len(linked) != 0 {
+		t.Errorf("linked %v of one device to one of two newcomers, which nothing tells apart", linked)
+	}
+	// Two devices unlinked, and one the batch gained: it may be either.
+	linked = map[string]string{}
+	linkNewcomer(two, nil, finished, newHeldDevices([]partnercenter.Device{{ID: "d-1"}, {ID: "d-2"}}), before, linked)
+	if len(linked) != 0 {
+		t.Errorf("linked %v of one of two devices to the one newcomer, which nothing tells apart", linked)
+	}
 	// Another client's device uploaded meanwhile, which contradicts it.
 	serial := []configuredDevice{{key: "SN-1", device: partnercenter.Device{HardwareHash: "aGFzaCAx", SerialNumber: "SN-1"}}}
 	linked = map[string]string{}

@@ -270,25 +270,32 @@ func TestAccDeviceBatchStatus_wrongClientSecret(t *testing.T) {
 	}
 }
 
+// TestAccProvider_invalidConfigurationAtPlanTime plans a configuration
+// whose only resource plans its creation without calling Partner Center:
+// an invalid provider attribute fails the plan all the same, in an error
+// on that attribute that says what is wrong with its value.
 func TestAccProvider_invalidConfigurationAtPlanTime(t *testing.T) {
 	tests := []struct {
-		attribute, value, wantErr string
+		attribute, value, summary, detail string
 	}{
-		{"environment", "mars", `Attribute environment value must be one of`},
-		{"base_url", "http://api.partnercenter.example.com", `base_url: "http://api.partnercenter.example.com" uses http to a host that is\s+not a loopback address`},
-		{"base_url", "https://api.partnercenter.microsoft.com?tenant=x", `base_url: "https://api.partnercenter.microsoft.com\?\*\*\*" must\s+not\s+contain\s+a\s+query`},
-		{"authority_host", "http://127.0.0.1:8443/", `authority_host: "http://127.0.0.1:8443/" must use https`},
-		{"client_id", "my-app", `client_id is "my-app"; the value must be a GUID`},
-		{"locale", "english please", `Attribute locale must be a locale such as en-US`},
+		{"environment", "mars", `Invalid Attribute Value Match`, `Attribute environment value must be one of`},
+		{"base_url", "http://api.partnercenter.example.com", `Invalid URL`,
+			`base_url: "http://api.partnercenter.example.com" uses http to a host that is not a loopback address`},
+		{"base_url", "https://api.partnercenter.microsoft.com?tenant=x", `Invalid URL`,
+			`base_url: "https://api.partnercenter.microsoft.com\?\*\*\*" must not contain a query`},
+		{"authority_host", "http://127.0.0.1:8443/", `Invalid URL`, `authority_host: "http://127.0.0.1:8443/" must use https`},
+		{"client_id", "my-app", `Invalid GUID`, `client_id is "my-app"; the value must be a GUID`},
+		{"locale", "english please", `Invalid Attribute Value Match`, `Attribute locale must be a locale such as en-US`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.attribute, func(t *testing.T) {
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: providerFactories(nil),
 				Steps: []resource.TestStep{{
-					Config:      providerBlock(attrs{tt.attribute: tt.value}) + batchStatusConfig(emulator.SeedCustomerID, emulator.SeedBatchTrackingID, ""),
-					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(`(?s)` + tt.wantErr),
+					Config:   providerBlock(attrs{tt.attribute: tt.value}) + batchConfig("Never planned", []string{"SN-1"}, ""),
+					PlanOnly: true,
+					ExpectError: errorPattern(`Error: ` + tt.summary + ` with provider\["[^"]+/partnercenter"\], on \S+ line \d+, in provider "partnercenter": ` +
+						`\d+: ` + tt.attribute + ` = "` + regexp.QuoteMeta(tt.value) + `" ` + tt.detail),
 				}},
 			})
 		})
