@@ -70,12 +70,7 @@ var configurationPolicySchema = cachedSchema(func() schema.Schema {
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
-			"customer_id": schema.StringAttribute{
-				MarkdownDescription: "The customer's tenant ID, a GUID. Changing it replaces the policy.",
-				Required:            true,
-				Validators:          []validator.String{customerIDValidator},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
+			"customer_id": replacingCustomerIDAttribute(),
 			"policy_id": schema.StringAttribute{
 				MarkdownDescription: "The policy's ID, a GUID Partner Center generates.",
 				Computed:            true,

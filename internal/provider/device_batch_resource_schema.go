@@ -64,12 +64,7 @@ var deviceBatchSchema = cachedSchema(func() schema.Schema {
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
-			"customer_id": schema.StringAttribute{
-				MarkdownDescription: "The customer's tenant ID, a GUID. Changing it replaces the resource.",
-				Required:            true,
-				Validators:          []validator.String{customerIDValidator},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
+			"customer_id": replacingCustomerIDAttribute(),
 			"batch_id": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("The batch's name, free text that Partner Center keys batches by: 1 to %d characters, "+
 					"no control characters. Partner Center's own tools compare names case-insensitively, and so does the provider: "+

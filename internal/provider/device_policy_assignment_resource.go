@@ -75,12 +75,7 @@ var devicePolicyAssignmentSchema = cachedSchema(func() schema.Schema {
 				MarkdownDescription: "`<customer_id>/<batch_id>/<policy_id>`.",
 				Computed:            true,
 			},
-			"customer_id": schema.StringAttribute{
-				MarkdownDescription: "The customer's tenant ID, a GUID. Changing it replaces the resource.",
-				Required:            true,
-				Validators:          []validator.String{customerIDValidator},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
+			"customer_id": replacingCustomerIDAttribute(),
 			"batch_id": schema.StringAttribute{
 				MarkdownDescription: "The batch whose devices get the profile. Changing it replaces the resource.",
 				Required:            true,

@@ -8,6 +8,9 @@ import (
 	datasourceschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	providerschema "github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	resourceschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -42,4 +45,16 @@ func nestedObjectType(attribute interface{ GetType() attr.Type }) types.ObjectTy
 // sources and resources is one.
 func cachedSchema[S providerschema.Schema | datasourceschema.Schema | resourceschema.Schema](build func() S) func() S {
 	return sync.OnceValue(build)
+}
+
+// replacingCustomerIDAttribute is the customer_id of every resource: a
+// customer's tenant ID, whose change replaces the resource, as an entity
+// does not move between customers.
+func replacingCustomerIDAttribute() resourceschema.StringAttribute {
+	return resourceschema.StringAttribute{
+		MarkdownDescription: "The customer's tenant ID, a GUID. Changing it replaces the resource.",
+		Required:            true,
+		Validators:          []validator.String{customerIDValidator},
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+	}
 }
