@@ -163,7 +163,7 @@ func TestAccDevicePolicyAssignment_everyDevice(t *testing.T) {
 				PreConfig: func() { failFirst(emulator.Answers{}) },
 				Config:    inParts,
 				ExpectError: errorPattern(`Devices failed to get the profile.*1 of 4 device\(s\) of batch "Fleet" of customer ` +
-					emulator.SeedCustomerID + ` did not get profile ` + o + ` ` + fourParts + `:\s+- serial number SN-1:`),
+					emulator.SeedCustomerID + ` did not get profile ` + o + ` ` + fourParts + `:\s+- serial number SN-1: error StorageError`),
 			},
 			{
 				PreConfig: func() {
