@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -118,5 +119,76 @@ func TestDevicePolicyUpdatesAreIdempotent(t *testing.T) {
 	}
 	if n := e.Attempts("patch-1"); n != 3 {
 		t.Errorf("Attempts %d, want 3", n)
+	}
+}
+
+// TestFailDevicePolicyUpdates: a device made to fail fails in each policy
+// update, keeping its policy, until cleared, while the update's other
+// devices get theirs; under FailedJobsWithoutResults the job, failed all
+// the same, names no device.
+func TestFailDevicePolicyUpdates(t *testing.T) {
+	e, token, clock := newUploadEmulator()
+	ids, err := e.AddDevices(customerA, "b", Device{ProductKey: "PK-1"}, Device{ProductKey: "PK-2"}, Device{ProductKey: "PK-3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	policy := e.PutPolicy(customerA, ConfigurationPolicy{Name: "P", Category: PolicyCategoryOOBE})
+	if err := e.FailDevicePolicyUpdates(customerA, ids[0], "", ErrorDescriptionStorageError); err != nil {
+		t.Fatal(err)
+	}
+	// Device IDs compare case-insensitively, as everywhere.
+	if err := e.FailDevicePolicyUpdates(strings.ToUpper(customerA), strings.ToUpper(ids[1]), "5001", "TestRefusal"); err != nil {
+		t.Fatal(err)
+	}
+	var devices []string
+	for _, id := range ids {
+		devices = append(devices, `{"id":"`+id+`","policies":[{"key":"o_o_b_e","value":"`+policy+`"}]}`)
+	}
+	body := `{"devices":[` + strings.Join(devices, ",") + `]}`
+	// update sends body and returns the job's status once finished.
+	update := func() response {
+		tid := trackingID(t, request(e, token, http.MethodPatch, "/v1/customers/"+customerA+"/DevicePolicyUpdates", body))
+		clock.Advance(time.Minute)
+		return request(e, token, http.MethodGet, batchPath(customerA, tid), "")
+	}
+	profiles := func() string {
+		var out []string
+		for _, d := range e.Devices(customerA, "b") {
+			out = append(out, d.OOBEPolicyID())
+		}
+		return strings.Join(out, ",")
+	}
+
+	var v BatchUploadDetails
+	if err := json.Unmarshal([]byte(update().body), &v); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := v.summary(), "finished_with_errors, finished_with_errors /StorageError, finished_with_errors 5001/TestRefusal, finished"; got != want {
+		t.Errorf("%s\nwant %s", got, want)
+	}
+	if got := profiles(); got != ",,"+policy {
+		t.Errorf("policies of the devices: %q", got)
+	}
+
+	if err := e.FailDevicePolicyUpdates(customerA, ids[1], "", ""); err != nil {
+		t.Fatal(err)
+	}
+	e.SetAnswers(Answers{FailedJobsWithoutResults: true})
+	if r := update(); !strings.Contains(r.body, `"status":"finished_with_errors"`) || strings.Contains(r.body, "devicesStatus") {
+		t.Errorf("without results: %s", r.body)
+	}
+	if got := profiles(); got != ","+policy+","+policy {
+		t.Errorf("policies of the devices once cleared: %q", got)
+	}
+
+	// Only a device the customer holds can be made to fail.
+	if err := e.FailDevicePolicyUpdates(customerB, ids[0], "", ErrorDescriptionStorageError); err == nil {
+		t.Error("another customer's device made to fail")
+	}
+	if err := e.DeleteDevice(customerA, "b", ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.FailDevicePolicyUpdates(customerA, ids[0], "", ""); err == nil {
+		t.Error("a deleted device cleared")
 	}
 }

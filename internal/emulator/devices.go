@@ -148,6 +148,9 @@ type storedDevice struct {
 	Device
 	ref   batchRef
 	ident identification
+	// policyUpdateError, when set, is what device policy updates fail the
+	// device with (see FailDevicePolicyUpdates).
+	policyUpdateError deviceError
 }
 
 func newDeviceStore() deviceStore {
@@ -293,6 +296,20 @@ func (s *deviceStore) setPolicy(ref batchRef, id, policyID string) bool {
 		return false
 	}
 	d.setOOBEPolicy(policyID)
+	return true
+}
+
+// setPolicyUpdateError sets the error device policy updates fail device
+// deviceID of customerID with, none when err is zero, reporting whether
+// the device is there.
+func (s *deviceStore) setPolicyUpdateError(customerID, deviceID string, err deviceError) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.byCustomerAndIDLocked(customerID, deviceID)
+	if d == nil {
+		return false
+	}
+	d.policyUpdateError = err
 	return true
 }
 

@@ -123,7 +123,8 @@
 // the same upload has it and InvalidZtdHardwareHash when its hash is not
 // base64; the others join the batch with a generated ID. A device policy
 // update fails a device that is not the customer's (DeviceNotFound) or
-// whose policy is not (PolicyNotFound).
+// whose policy is not (PolicyNotFound), and a device a test made fail with
+// FailDevicePolicyUpdates.
 //
 // Where Microsoft's documentation is silent, the emulator chooses, and says
 // so where it answers: 404 ApiFault 20002 (the code Microsoft documents,
@@ -188,13 +189,14 @@
 // SetStrictCustomers. They act behind a client's back and inspect state
 // with AddCustomer, Customers, CustomerProfiles, AddDevices
 // (a device added to another customer makes its upload here fail with 808),
-// Devices, DeleteDevice, SetDevicePolicy, Batches, Policies, PutPolicy and
-// DeletePolicy, and vary the wire with SetPageSize, SetByteOrderMarks and
-// UseDevicesAssignedField. InjectFaults breaks any route (status
-// sequences, Retry-After, bodies, delays, truncated or oversized bodies,
-// dropped or reset connections; per method with Fault.Method; after the
-// request was applied with Fault.AfterApply), and Requests, Attempts (per
-// MS-RequestId) and TokenRequests tell what clients sent. The
-// partnercenter-emulator command serves it on its own, with faults from
-// ParseFaults and customers from DemoCustomers or its -customers file.
+// Devices, DeleteDevice, SetDevicePolicy, FailDevicePolicyUpdates,
+// Batches, Policies, PutPolicy and DeletePolicy, and vary the wire with
+// SetPageSize, SetByteOrderMarks and UseDevicesAssignedField.
+// InjectFaults breaks any route (status sequences, Retry-After, bodies,
+// delays, truncated or oversized bodies, dropped or reset connections; per
+// method with Fault.Method; after the request was applied with
+// Fault.AfterApply), and Requests, Attempts (per MS-RequestId) and
+// TokenRequests tell what clients sent. The partnercenter-emulator command
+// serves it on its own, with faults from ParseFaults and customers from
+// DemoCustomers or its -customers file.
 package emulator

@@ -147,6 +147,10 @@ func describeFailedDevice(d partnercenter.DeviceUploadDetails, key string) strin
 		reason = "error " + d.ErrorCode + " " + d.ErrorDescription
 	case d.ErrorCode != "":
 		reason = "error " + d.ErrorCode
+	case d.ErrorDescription != "":
+		// Partner Center may describe an error it gives no code, such as
+		// StorageError: the description is then the only reason given.
+		reason = "error " + d.ErrorDescription
 	}
 	return name + ": " + reason
 }

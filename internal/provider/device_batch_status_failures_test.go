@@ -52,6 +52,7 @@ func TestDescribeFailedDevice(t *testing.T) {
 	for want, d := range map[string]partnercenter.DeviceUploadDetails{
 		"serial number S: error 808 ZtdDeviceAssignedToOtherTenant":             {SerialNumber: "S", ProductKey: "P", ErrorCode: "808", ErrorDescription: "ZtdDeviceAssignedToOtherTenant"},
 		"product key P: error 806":                                              {ProductKey: "P", ErrorCode: "806"},
+		"serial number S: error StorageError":                                   {SerialNumber: "S", ErrorDescription: "StorageError"},
 		"a device Partner Center did not identify: status finished_with_errors": {Status: partnercenter.StatusFinishedWithErrors},
 	} {
 		if got := describeFailedDevice(d, ""); got != want {

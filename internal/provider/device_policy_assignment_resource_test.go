@@ -45,7 +45,12 @@ func newAssignmentSetup(t *testing.T) *assignmentSetup {
 }
 
 func (s *assignmentSetup) config(policyID, deviceIDs string) string {
-	return s.em.providerConfig() + fmt.Sprintf(`
+	return s.configWith(s.em.providerConfig(), policyID, deviceIDs)
+}
+
+// configWith is config with the provider block given.
+func (s *assignmentSetup) configWith(provider, policyID, deviceIDs string) string {
+	return provider + fmt.Sprintf(`
 resource "partnercenter_device_policy_assignment" "test" {
   customer_id = %q
   batch_id    = "Fleet"
@@ -93,10 +98,35 @@ func expectAssignment(attribute string, value knownvalue.Check) statecheck.State
 // TestAccDevicePolicyAssignment_everyDevice gives every device of the batch
 // the profile, finds a device whose profile was changed behind Terraform's
 // back as drift and gives it the profile again, then moves the devices to
-// another profile. Destroying leaves the devices with their profile.
+// another profile: first in parts of one device, the first device failing,
+// which fails the apply though the later parts finish, whether Partner
+// Center names the device or not; then again once it no longer fails.
+// Destroying leaves the devices with their profile.
 func TestAccDevicePolicyAssignment_everyDevice(t *testing.T) {
 	s := newAssignmentSetup(t)
 	p, o := s.policyID, s.otherID
+	inParts := s.configWith(s.em.providerConfig(attrs{"upload_part_size": 1}), o, "")
+	// laterPartsFinished checks, after a step that failed, which runs no
+	// Check, that the parts after the failing one gave their devices o.
+	laterPartsFinished := func() {
+		if err := s.expectProfiles(p, o, o, o)(nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// failFirst makes the first device, the first part, fail, and gives the
+	// others p again, so that the update takes every device in four parts.
+	failFirst := func(answers emulator.Answers) {
+		s.em.SetAnswers(answers)
+		if err := s.em.FailDevicePolicyUpdates(emulator.SeedCustomerID, s.deviceIDs[0], "", emulator.ErrorDescriptionStorageError); err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range s.deviceIDs[1:] {
+			if err := s.em.SetDevicePolicy(emulator.SeedCustomerID, "Fleet", id, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	fourParts := `\(batch tracking ID [0-9a-f-]{36}(, [0-9a-f-]{36}){3}\)`
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: providerFactories(nil),
 		CheckDestroy:             func(*terraform.State) error { return s.expectProfiles(o, o, o, o)(nil) },
@@ -128,6 +158,31 @@ func TestAccDevicePolicyAssignment_everyDevice(t *testing.T) {
 				Check: s.expectProfiles(p, p, p, p),
 			},
 			{
+				// The device's error is Partner Center's generic one, which
+				// it names without a code.
+				PreConfig: func() { failFirst(emulator.Answers{}) },
+				Config:    inParts,
+				ExpectError: errorPattern(`Devices failed to get the profile.*1 of 4 device\(s\) of batch "Fleet" of customer ` +
+					emulator.SeedCustomerID + ` did not get profile ` + o + ` ` + fourParts + `:\s+- serial number SN-1: error StorageError`),
+			},
+			{
+				PreConfig: func() {
+					laterPartsFinished()
+					failFirst(emulator.Answers{FailedJobsWithoutResults: true})
+				},
+				Config: inParts,
+				ExpectError: errorPattern(`Devices failed to get the profile.*Partner Center reports the policy update of 4 device\(s\) of batch ` +
+					`"Fleet" of customer ` + emulator.SeedCustomerID + ` to profile ` + o + ` finished_with_errors ` + fourParts +
+					`, but names no device that failed`),
+			},
+			{
+				PreConfig: func() {
+					laterPartsFinished()
+					s.em.SetAnswers(emulator.Answers{})
+					if err := s.em.FailDevicePolicyUpdates(emulator.SeedCustomerID, s.deviceIDs[0], "", ""); err != nil {
+						t.Fatal(err)
+					}
+				},
 				Config: s.config(o, ""),
 				ConfigStateChecks: []statecheck.StateCheck{
 					expectAssignment("id", knownvalue.StringExact(emulator.SeedCustomerID+"/Fleet/"+o)),
