@@ -37,14 +37,12 @@ func TestCustomerFlags(t *testing.T) {
 	}
 }
 
-// runEmulator runs the command with o, its address, state directory and
-// env file set, until the test ends. It returns the base URL, a client
-// that trusts the emulator and a bearer token of the registered
-// application, and where the command writes its banner.
-func runEmulator(t *testing.T, o options) (baseURL string, client *http.Client, token string, stdout *lockedBuffer) {
+// startRun runs the command with o on a free loopback port until the test
+// ends, and returns its env file once written and where it writes its
+// banner.
+func startRun(t *testing.T, o options) (env []byte, stdout *lockedBuffer) {
 	t.Helper()
-	dir := t.TempDir()
-	o.addr, o.stateDir, o.envFile = "127.0.0.1:0", dir, filepath.Join(dir, "emulator.env")
+	o.addr = "127.0.0.1:0"
 	ctx, cancel := context.WithCancel(context.Background())
 	stdout = &lockedBuffer{}
 	done := make(chan error, 1)
@@ -55,7 +53,18 @@ func runEmulator(t *testing.T, o options) (baseURL string, client *http.Client, 
 			t.Errorf("run: %v", err)
 		}
 	})
-	env := waitForEnvFile(t, o.envFile)
+	return waitForEnvFile(t, o.envFile), stdout
+}
+
+// runEmulator runs the command with o, its address, state directory and
+// env file set, until the test ends. It returns the base URL, a client
+// that trusts the emulator and a bearer token of the registered
+// application, and where the command writes its banner.
+func runEmulator(t *testing.T, o options) (baseURL string, client *http.Client, token string, stdout *lockedBuffer) {
+	t.Helper()
+	dir := t.TempDir()
+	o.stateDir, o.envFile = dir, filepath.Join(dir, "emulator.env")
+	env, stdout := startRun(t, o)
 	baseURL = string(regexp.MustCompile(`PARTNERCENTER_BASE_URL=(\S+)`).FindSubmatch(env)[1])
 	pem, err := os.ReadFile(filepath.Join(dir, "ca.pem"))
 	if err != nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log"
@@ -22,20 +21,7 @@ import (
 func TestRunHTTPServesTheClientWithTheEnvFilesAccessToken(t *testing.T) {
 	dir := t.TempDir()
 	envFile := filepath.Join(dir, "emulator.env")
-	ctx, cancel := context.WithCancel(context.Background())
-	var stdout bytes.Buffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, options{addr: "127.0.0.1:0", http: true, stateDir: filepath.Join(dir, "state"), envFile: envFile, jobQueuedFor: time.Second, jobPerDevice: time.Second},
-			&stdout, log.New(io.Discard, "", 0))
-	}()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("run: %v", err)
-		}
-	}()
-	env := waitForEnvFile(t, envFile)
+	env, stdout := startRun(t, options{http: true, stateDir: filepath.Join(dir, "state"), envFile: envFile, jobQueuedFor: time.Second, jobPerDevice: time.Second})
 	m := regexp.MustCompile(`^export PARTNERCENTER_BASE_URL=(http://127\.0\.0\.1:\d+)
 export PARTNERCENTER_ACCESS_TOKEN=([A-Z2-7]{52})
 $`).FindSubmatch(env)
@@ -55,14 +41,14 @@ $`).FindSubmatch(env)
 	if err != nil {
 		t.Fatal(err)
 	}
-	status, err := client.GetBatchStatus(ctx, emulator.SeedCustomerID, emulator.SeedBatchTrackingID)
+	status, err := client.GetBatchStatus(context.Background(), emulator.SeedCustomerID, emulator.SeedBatchTrackingID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if status.Status != partnercenter.StatusFinished || len(status.DevicesStatus) != 1 || status.DevicesStatus[0].ErrorCode != "808" {
 		t.Errorf("seed batch: %+v", status)
 	}
-	uploads, err := client.UploadDevices(ctx, emulator.SeedCustomerID, "Contoso laptops", []partnercenter.Device{{ProductKey: "PK-HTTP-1"}}, true)
+	uploads, err := client.UploadDevices(context.Background(), emulator.SeedCustomerID, "Contoso laptops", []partnercenter.Device{{ProductKey: "PK-HTTP-1"}}, true)
 	if err != nil {
 		t.Fatalf("creating a batch, which takes an app+user sign-in: %v", err)
 	}

@@ -316,22 +316,9 @@ func TestFaultKeywordsThroughTheCommandsHandler(t *testing.T) {
 func TestRunServesUploads(t *testing.T) {
 	dir := t.TempDir()
 	envFile, tokenFile := filepath.Join(dir, "emulator.env"), filepath.Join(dir, "refresh-token")
-	ctx, cancel := context.WithCancel(context.Background())
-	var stdout bytes.Buffer
-	done := make(chan error, 1)
 	clock := emulator.NewManualClock(time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC))
-	go func() {
-		done <- run(ctx, options{addr: "127.0.0.1:0", stateDir: dir, envFile: envFile, refreshTokenFile: tokenFile, jobQueuedFor: 100 * time.Millisecond, jobPerDevice: time.Millisecond,
-			faults: "503", faultsRoute: emulator.DeviceBatchesRoute, answers: emulator.Answers{BareArrayLists: true}, clock: clock},
-			&stdout, log.New(io.Discard, "", 0))
-	}()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("run: %v", err)
-		}
-	}()
-	env := waitForEnvFile(t, envFile)
+	env, stdout := startRun(t, options{stateDir: dir, envFile: envFile, refreshTokenFile: tokenFile, jobQueuedFor: 100 * time.Millisecond, jobPerDevice: time.Millisecond,
+		faults: "503", faultsRoute: emulator.DeviceBatchesRoute, answers: emulator.Answers{BareArrayLists: true}, clock: clock})
 	baseURL := regexp.MustCompile(`PARTNERCENTER_BASE_URL=(\S+)`).FindSubmatch(env)[1]
 	refreshToken, err := os.ReadFile(tokenFile)
 	if err != nil {
