@@ -221,23 +221,33 @@ func BenchmarkDeviceBatchRead(b *testing.B) {
 	forEachSize(b, func(b *testing.B, n int) {
 		ctx := context.Background()
 		devices, client, e := uploadedBenchmarkBatch(ctx, b, n)
-		b.ReportAllocs()
-		var m measured
-		var raw time.Duration
-		for b.Loop() {
-			b.StopTimer()
-			m.start()
-			b.StartTimer()
-			readBack(ctx, b, client, devices)
-			b.StopTimer()
-			m.stop()
-
-			raw += e.timeRawDevices(b)
-			b.StartTimer()
-		}
-		m.report(b, n)
-		b.ReportMetric(float64(b.Elapsed())/float64(raw), "x-raw-pages")
+		timeAgainstRawPages(b, n, e, func() { readBack(ctx, b, client, devices) }, nil)
 	})
+}
+
+// timeAgainstRawPages times op in b's loop, with its heap and time a device
+// (measured), and reports its ratio to fetching and decoding e's n-device
+// batch with net/http and encoding/json alone, timed in the same run
+// (x-raw-pages). check, when set, runs untimed after each op.
+func timeAgainstRawPages(b *testing.B, n int, e benchmarkEmulator, op, check func()) {
+	b.ReportAllocs()
+	var m measured
+	var raw time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		m.start()
+		b.StartTimer()
+		op()
+		b.StopTimer()
+		m.stop()
+		if check != nil {
+			check()
+		}
+		raw += e.timeRawDevices(b)
+		b.StartTimer()
+	}
+	m.report(b, n)
+	b.ReportMetric(float64(b.Elapsed())/float64(raw), "x-raw-pages")
 }
 
 // readBack is the resource's read of the batch into state.
@@ -429,24 +439,12 @@ func benchmarkServedBatch(b *testing.B, what string, call func(ctx context.Conte
 		forEachFramework(b, func(b *testing.B, nested bool) {
 			ctx := context.Background()
 			s := newServedBatch(ctx, b, n, nested)
-			b.ReportAllocs()
-			var m measured
-			var raw time.Duration
-			for b.Loop() {
-				b.StopTimer()
-				m.start()
-				b.StartTimer()
-				got, want := call(ctx, b, s)
-				b.StopTimer()
-				m.stop()
+			var got, want *tfprotov6.DynamicValue
+			timeAgainstRawPages(b, n, s.e, func() { got, want = call(ctx, b, s) }, func() {
 				if err := sameValue(s.resourceType, got, want); err != nil {
 					b.Fatal("the "+what+" changes the batch: ", err)
 				}
-				raw += s.e.timeRawDevices(b)
-				b.StartTimer()
-			}
-			m.report(b, n)
-			b.ReportMetric(float64(b.Elapsed())/float64(raw), "x-raw-pages")
+			})
 		})
 	})
 }
